@@ -1,0 +1,90 @@
+//===- MXOps.td - mx dialect operations --------------------*- tablegen -*-===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_DIALECT_MX_IR_MXOPS_TD
+#define MX_DIALECT_MX_IR_MXOPS_TD
+
+include "mx/Dialect/MX/IR/MXTypes.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def MX_QuantizeOp : MX_Op<"quantize", [Pure]> {
+  let summary = "Quantize a float tensor";
+  let description = [{
+    Quantizes `input` to the format and axis of the result's element type.
+    Block scales are computed from the data at run time by the format's
+    scale rule; elements are rounded with the format's rounding mode and
+    saturate at the element's largest finite value. The shapes of input and
+    result must agree. Folders and canonicalizations never remove a
+    quantize/dequantize round trip: it is lossy.
+
+    ```mlir
+    %q = mx.quantize %x : tensor<64x256xf32> -> tensor<64x256x!mx.q<mxfp8_e4m3, axis = 1>>
+    ```
+  }];
+  let arguments = (ins MX_FloatTensor:$input);
+  let results = (outs MX_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mx::QuantizedType getQuantizedType() {
+      return ::mlir::cast<::mx::QuantizedType>(getResult().getType().getElementType());
+    }
+  }];
+}
+
+def MX_DequantizeOp : MX_Op<"dequantize", [Pure]> {
+  let summary = "Dequantize a quantized tensor to float";
+  let description = [{
+    Decodes every element of `input` to `element * scale` exactly (the
+    decoded values of all formats are representable in f32) and converts
+    the result to the result's float element type.
+
+    ```mlir
+    %x = mx.dequantize %q : tensor<64x256x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<64x256xf32>
+    ```
+  }];
+  let arguments = (ins MX_QuantizedTensor:$input);
+  let results = (outs MX_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mx::QuantizedType getQuantizedType() {
+      return ::mlir::cast<::mx::QuantizedType>(getInput().getType().getElementType());
+    }
+  }];
+}
+
+def MX_FakeQuantOp : MX_Op<"fake_quant", [Pure, SameOperandsAndResultType]> {
+  let summary = "Quantize then dequantize in one op";
+  let description = [{
+    Equivalent to `mx.dequantize(mx.quantize(input))` with the given format
+    along `axis`: the result has the input's type and holds the values the
+    quantized tensor decodes to. `format` is a `#mx.format` attribute or a
+    preset name as a string (expanded to the full attribute when parsed);
+    `axis` is the block (or channel) axis and defaults to the last
+    dimension. It is ignored by per-tensor formats.
+
+    ```mlir
+    %y = mx.fake_quant %x {format = "mxfp4_e2m1", axis = 1 : i64} : tensor<64x256xf32>
+    %z = mx.fake_quant %x {format = #mx.format<mxfp8_e4m3, scale_rule = rceil>} : tensor<64x256xf32>
+    ```
+  }];
+  let arguments = (ins MX_FloatTensor:$input, MX_FormatAttr:$format,
+                       OptionalAttr<I64Attr>:$axis);
+  let results = (outs MX_FloatTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The block (or channel) axis: `axis` if present, else the last dim.
+    int64_t getBlockAxis();
+    /// The quantized element type this op rounds through.
+    ::mx::QuantizedType getQuantizedType();
+  }];
+}
+
+#endif // MX_DIALECT_MX_IR_MXOPS_TD

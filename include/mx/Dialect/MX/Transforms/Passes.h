@@ -1,0 +1,28 @@
+//===- Passes.h - mx dialect transformations --------------------*- C++ -*-===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_DIALECT_MX_TRANSFORMS_PASSES_H
+#define MX_DIALECT_MX_TRANSFORMS_PASSES_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+#include "mx/Dialect/MX/IR/MXDialect.h"
+
+namespace mx {
+
+#define GEN_PASS_DECL
+#include "mx/Dialect/MX/Transforms/Passes.h.inc"
+
+/// Adds the patterns that rewrite mx.fake_quant into mx.quantize followed by
+/// mx.dequantize.
+void populateExpandFakeQuantPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "mx/Dialect/MX/Transforms/Passes.h.inc"
+
+} // namespace mx
+
+#endif // MX_DIALECT_MX_TRANSFORMS_PASSES_H

@@ -1,0 +1,148 @@
+//===- MXOps.cpp - mx dialect operations ----------------------------------===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/IR/MXOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace mx;
+
+/// Prints a shape as 64x256.
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << "?";
+        else
+          os << d;
+      },
+      "x");
+  return s;
+}
+
+/// Checks that `axis` of `qtype` fits a tensor of `rank`.
+static LogicalResult verifyAxis(Operation *op, QuantizedType qtype,
+                                int64_t rank) {
+  if (qtype.isPerTensor())
+    return success();
+  if (qtype.getAxis() >= rank)
+    return op->emitOpError() << "axis " << qtype.getAxis()
+                             << " is out of range for a tensor of rank "
+                             << rank;
+  return success();
+}
+
+/// Shared checks of quantize and dequantize.
+static LogicalResult verifyConversion(Operation *op, RankedTensorType floatTy,
+                                      RankedTensorType quantTy) {
+  if (floatTy.getShape() != quantTy.getShape())
+    return op->emitOpError()
+           << "shapes of the float tensor (" << shapeString(floatTy.getShape())
+           << ") and the quantized tensor (" << shapeString(quantTy.getShape())
+           << ") differ";
+  return verifyAxis(op, cast<QuantizedType>(quantTy.getElementType()),
+                    quantTy.getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp / DequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  return verifyConversion(*this, getInput().getType(), getResult().getType());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyConversion(*this, getResult().getType(), getInput().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// FakeQuantOp
+//===----------------------------------------------------------------------===//
+
+int64_t FakeQuantOp::getBlockAxis() {
+  if (std::optional<int64_t> axis = getAxis())
+    return *axis;
+  return getInput().getType().getRank() - 1;
+}
+
+QuantizedType FakeQuantOp::getQuantizedType() {
+  FormatAttr format = getFormat();
+  int64_t axis = format.getSpec().granularity == Granularity::Tensor
+                     ? -1
+                     : getBlockAxis();
+  return QuantizedType::get(getContext(), format, axis);
+}
+
+LogicalResult FakeQuantOp::verify() {
+  const FormatSpec &spec = getFormat().getSpec();
+  int64_t rank = getInput().getType().getRank();
+  if (spec.granularity == Granularity::Tensor)
+    return success();
+  if (rank == 0)
+    return emitOpError() << "a per-" << stringifyGranularity(spec.granularity)
+                         << " format needs a tensor of rank at least 1";
+  int64_t axis = getBlockAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis
+                         << " is out of range for a tensor of rank " << rank;
+  return success();
+}
+
+ParseResult FakeQuantOp::parse(OpAsmParser &parser, OperationState &result) {
+  OpAsmParser::UnresolvedOperand input;
+  Type type;
+  NamedAttrList attrs;
+  if (parser.parseOperand(input))
+    return failure();
+  SMLoc attrLoc = parser.getCurrentLocation();
+  if (parser.parseOptionalAttrDict(attrs) || parser.parseColonType(type))
+    return failure();
+
+  MLIRContext *ctx = parser.getContext();
+  Attribute format = attrs.get(getFormatAttrName(result.name));
+  if (!format)
+    return parser.emitError(attrLoc)
+           << "expected a 'format' attribute: a preset name ("
+           << llvm::join(FormatSpec::presetNames(), ", ")
+           << ") or a #mx.format<...>";
+  if (auto name = dyn_cast<StringAttr>(format)) {
+    FormatAttr preset = FormatAttr::getPreset(ctx, name.getValue());
+    if (!preset)
+      return parser.emitError(attrLoc)
+             << "unknown format '" << name.getValue() << "'; expected one of "
+             << llvm::join(FormatSpec::presetNames(), ", ");
+    attrs.set(getFormatAttrName(result.name), preset);
+  } else if (!isa<FormatAttr>(format)) {
+    return parser.emitError(attrLoc)
+           << "'format' must be a preset name or a #mx.format<...>, got "
+           << format;
+  }
+  if (Attribute axis = attrs.get(getAxisAttrName(result.name))) {
+    auto intAttr = dyn_cast<IntegerAttr>(axis);
+    if (!intAttr || !intAttr.getType().isSignlessInteger(64))
+      return parser.emitError(attrLoc)
+             << "'axis' must be a 64-bit integer, got " << axis;
+  }
+  result.addAttributes(attrs);
+  result.addTypes(type);
+  return parser.resolveOperand(input, type, result.operands);
+}
+
+void FakeQuantOp::print(OpAsmPrinter &printer) {
+  printer << " " << getInput();
+  printer.printOptionalAttrDict((*this)->getAttrs());
+  printer << " : " << getType();
+}
+
+#define GET_OP_CLASSES
+#include "mx/Dialect/MX/IR/MXOps.cpp.inc"

@@ -1,0 +1,17 @@
+//===- InitMX.cpp - Register the mx dialect and passes --------------------===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/InitMX.h"
+#include "mx/Dialect/MX/IR/MXDialect.h"
+#include "mx/Dialect/MX/Transforms/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+void mx::registerMXDialect(mlir::DialectRegistry &registry) {
+  registry.insert<mx::MXDialect>();
+}
+
+void mx::registerMXPasses() { mx::registerMXTransformsPasses(); }
