@@ -27,6 +27,9 @@ function(add_mx_library name)
     $<BUILD_INTERFACE:${MX_SOURCE_DIR}/include>
     $<BUILD_INTERFACE:${MX_BINARY_DIR}/include>
     $<INSTALL_INTERFACE:include>)
+  # Consumers of the installed libraries need MLIR's and LLVM's headers too.
+  target_include_directories(${name} SYSTEM PUBLIC
+    ${LLVM_INCLUDE_DIRS} ${MLIR_INCLUDE_DIRS})
   set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   install(TARGETS ${name} EXPORT MXTargets ARCHIVE DESTINATION lib)
   set_property(GLOBAL APPEND PROPERTY MX_ALL_LIBS ${name})

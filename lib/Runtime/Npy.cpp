@@ -149,9 +149,10 @@ static std::string formatShape(ArrayRef<int64_t> shape) {
 /// elements of \p elemSize bytes. Like NumPy, the overflow check ignores
 /// zero-sized dimensions, so that e.g. (0, 2**62, 2**62) is rejected even
 /// though it has no elements. Returns an error message on failure.
-static std::optional<std::string>
-computeSizes(ArrayRef<int64_t> shape, unsigned elemSize, int64_t &numElements,
-             int64_t &numBytes) {
+static std::optional<std::string> computeSizes(ArrayRef<int64_t> shape,
+                                               unsigned elemSize,
+                                               int64_t &numElements,
+                                               int64_t &numBytes) {
   int64_t nonZeroProduct = 1;
   bool hasZero = false;
   for (int64_t dim : shape) {
@@ -524,13 +525,11 @@ static constexpr size_t kArrayAlign = 64;
 static constexpr size_t kGrowthAxisMaxDigits = 21;
 
 static Error makeError(StringRef name, const Twine &message) {
-  return createStringError(inconvertibleErrorCode(),
-                           name + ": " + message);
+  return createStringError(inconvertibleErrorCode(), name + ": " + message);
 }
 
 /// Maps a descr string to a DType, or returns an error message.
-static Expected<DType> parseDescr(StringRef descr,
-                                  std::optional<DType> v2As) {
+static Expected<DType> parseDescr(StringRef descr, std::optional<DType> v2As) {
   auto error = [&](const Twine &message) -> Error {
     return createStringError(inconvertibleErrorCode(), message);
   };
@@ -637,8 +636,8 @@ static Error interpretHeader(const PyValue &header, std::optional<DType> v2As,
 
   // descr
   if (descr->kind == PyValue::Kind::List)
-    return error("structured dtypes are not supported (descr " +
-                 repr(*descr) + ")");
+    return error("structured dtypes are not supported (descr " + repr(*descr) +
+                 ")");
   if (descr->kind != PyValue::Kind::Str)
     return error("'descr' must be a string, got " + repr(*descr));
   Expected<DType> dtype = parseDescr(descr->text, v2As);
@@ -663,8 +662,8 @@ static Error interpretHeader(const PyValue &header, std::optional<DType> v2As,
   array.shape.clear();
   for (const PyValue &dim : shape->items) {
     if (!dim.intFits)
-      return error("shape dimension " + dim.text + " overflows int64 in shape " +
-                   repr(*shape));
+      return error("shape dimension " + dim.text +
+                   " overflows int64 in shape " + repr(*shape));
     array.shape.push_back(dim.intValue);
   }
   return Error::success();
@@ -746,9 +745,9 @@ Expected<Array> mx::npy::readFile(StringRef path, std::optional<DType> v2As) {
 /// Returns the magic, version, header length and header for \p array, exactly
 /// as numpy's format._write_array_header produces them. \p array must verify.
 static std::string makeHeader(const Array &array) {
-  std::string dict = "{'descr': '" + dtypeDescr(array.dtype).str() +
-                     "', 'fortran_order': False, 'shape': " +
-                     formatShape(array.shape) + ", }";
+  std::string dict =
+      "{'descr': '" + dtypeDescr(array.dtype).str() +
+      "', 'fortran_order': False, 'shape': " + formatShape(array.shape) + ", }";
   // numpy leaves room for the first axis to grow in place.
   if (!array.shape.empty())
     dict.append(kGrowthAxisMaxDigits -

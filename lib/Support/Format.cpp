@@ -143,9 +143,9 @@ StringRef mx::stringifyRounding(Rounding r) {
 
 std::optional<Rounding> mx::symbolizeRounding(StringRef s) {
   return llvm::StringSwitch<std::optional<Rounding>>(s)
-      .Cases("nearest_even", "even", Rounding::NearestEven)
-      .Cases("nearest_away", "away", Rounding::NearestAway)
-      .Cases("toward_zero", "zero", Rounding::TowardZero)
+      .Cases({"nearest_even", "even"}, Rounding::NearestEven)
+      .Cases({"nearest_away", "away"}, Rounding::NearestAway)
+      .Cases({"toward_zero", "zero"}, Rounding::TowardZero)
       .Default(std::nullopt);
 }
 

@@ -21,10 +21,9 @@ using namespace std::string_literals;
 
 namespace {
 
-constexpr DType kAllDTypes[] = {DType::F32,  DType::F64, DType::F16,
-                                DType::BF16, DType::I8,  DType::I16,
-                                DType::I32,  DType::I64, DType::U8,
-                                DType::Bool};
+constexpr DType kAllDTypes[] = {DType::F32, DType::F64, DType::F16, DType::BF16,
+                                DType::I8,  DType::I16, DType::I32, DType::I64,
+                                DType::U8,  DType::Bool};
 
 /// Returns the message of \p result's error (and consumes it), or "" if
 /// \p result holds a value.
@@ -363,14 +362,17 @@ TEST(NpyTest, AcceptedHeaderVariants) {
     llvm::SmallVector<int64_t> shape;
   };
   const Case cases[] = {
-      {"{'shape': (2,), 'descr': '<f4', 'fortran_order': False}", DType::F32,
+      {"{'shape': (2,), 'descr': '<f4', 'fortran_order': False}",
+       DType::F32,
        {2}},
       {"{\"descr\": \"<i4\", \"fortran_order\": False, \"shape\": (1, 2)}",
-       DType::I32, {1, 2}},
+       DType::I32,
+       {1, 2}},
       {"{'descr':'<i2','fortran_order':False,'shape':(3L,),}", DType::I16, {3}},
       {"  {\n 'descr' : '<i1' , 'fortran_order' : False , 'shape' : ( 2 , ) "
        "}  ",
-       DType::I8, {2}},
+       DType::I8,
+       {2}},
       {dictFor("<u1", "(2,)"), DType::U8, {2}},
       {dictFor("<b1", "(2,)"), DType::Bool, {2}},
       {dictFor("bfloat16", "(1,)"), DType::BF16, {1}},
@@ -505,14 +507,12 @@ TEST(NpyTest, ErrorFortranOrder) {
 TEST(NpyTest, ErrorUnsupportedDTypes) {
   expectError(parseError(makeNpy(dictFor("|O", "(1,)"), "xxxxxxxx")),
               "object arrays are not supported");
-  expectError(
-      parseError(makeNpy("{'descr': [('a', '<f4'), ('b', '<i4')], "
-                         "'fortran_order': False, 'shape': (1,), }",
-                         "xxxxxxxx")),
-      "structured dtypes are not supported");
-  for (const char *descr :
-       {"<U5", "<c8", "<u4", "<f16", "<M8[ns]", "|S3", "", "<", "f4", "|f4",
-        "=f4", "<V4", "|V1"}) {
+  expectError(parseError(makeNpy("{'descr': [('a', '<f4'), ('b', '<i4')], "
+                                 "'fortran_order': False, 'shape': (1,), }",
+                                 "xxxxxxxx")),
+              "structured dtypes are not supported");
+  for (const char *descr : {"<U5", "<c8", "<u4", "<f16", "<M8[ns]", "|S3", "",
+                            "<", "f4", "|f4", "=f4", "<V4", "|V1"}) {
     SCOPED_TRACE(descr);
     expectError(parseError(makeNpy(dictFor(descr, "()"), "xxxx")),
                 "unsupported dtype");
@@ -562,9 +562,9 @@ TEST(NpyTest, ErrorDataSize) {
   std::string bytes = hex(kF32x2x3);
   EXPECT_EQ(parseError(llvm::StringRef(bytes).drop_back(4)),
             "in.npy: truncated data: expected 24 bytes, found 20");
-  EXPECT_EQ(parseError(makeNpy(dictFor("<f4", "(32, 32)"),
-                               std::string(100, '\0'))),
-            "in.npy: truncated data: expected 4096 bytes, found 100");
+  EXPECT_EQ(
+      parseError(makeNpy(dictFor("<f4", "(32, 32)"), std::string(100, '\0'))),
+      "in.npy: truncated data: expected 4096 bytes, found 100");
   expectError(parseError(bytes + "junk"),
               "trailing data: expected 24 bytes of array data, found 28");
   expectError(parseError(hex(kU8x0x3) + "x"), "trailing data");

@@ -11,7 +11,7 @@ include "mx/Dialect/MX/IR/MXAttrs.td"
 
 def MX_QuantizedType : TypeDef<MX_Dialect, "Quantized"> {
   let mnemonic = "q";
-  let summary = "Element type of a quantized tensor (elements plus scales)";
+  let summary = "mx quantized element";
   let description = [{
     The element type of a ranked tensor of quantized values. A
     `tensor<SHAPE x !mx.q<FORMAT, axis = A>>` is one value made of the

@@ -1,0 +1,17 @@
+// A two-layer MLP in linalg on tensors with fake quantization of every
+// matmul input. examples/demo.sh substitutes FORMAT with each preset.
+func.func @mlp(%x: tensor<8x64xf32>, %w1: tensor<64x128xf32>, %w2: tensor<128x10xf32>) -> tensor<8x10xf32> {
+  %zero = arith.constant 0.0 : f32
+  %xq = mx.fake_quant %x {format = "FORMAT", axis = 1 : i64} : tensor<8x64xf32>
+  %w1q = mx.fake_quant %w1 {format = "FORMAT", axis = 0 : i64} : tensor<64x128xf32>
+  %e1 = tensor.empty() : tensor<8x128xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<8x128xf32>) -> tensor<8x128xf32>
+  %h = linalg.matmul ins(%xq, %w1q : tensor<8x64xf32>, tensor<64x128xf32>) outs(%f1 : tensor<8x128xf32>) -> tensor<8x128xf32>
+  %r = linalg.elementwise kind=#linalg.elementwise_kind<max_signed> ins(%h, %f1 : tensor<8x128xf32>, tensor<8x128xf32>) outs(%e1 : tensor<8x128xf32>) -> tensor<8x128xf32>
+  %rq = mx.fake_quant %r {format = "FORMAT", axis = 1 : i64} : tensor<8x128xf32>
+  %w2q = mx.fake_quant %w2 {format = "FORMAT", axis = 0 : i64} : tensor<128x10xf32>
+  %e2 = tensor.empty() : tensor<8x10xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<8x10xf32>) -> tensor<8x10xf32>
+  %y = linalg.matmul ins(%rq, %w2q : tensor<8x128xf32>, tensor<128x10xf32>) outs(%f2 : tensor<8x10xf32>) -> tensor<8x10xf32>
+  return %y : tensor<8x10xf32>
+}
