@@ -1072,6 +1072,7 @@ const char *kUsage =
     "  mx-ref gen-vectors OUT.npy --rows R --cols C [--seed S] [--finite]\n"
     "  mx-ref exhaustive FORMAT OUT.npy   (e4m3 e5m2 e3m2 e2m3 e2m1 mxint8)\n"
     "  mx-ref self-test\n"
+    "  mx-ref compare GOT.npy WANT.npy [--ulps N]   (NaN matches NaN)\n"
     "formats: mxfp8_e4m3 mxfp8_e5m2 mxfp6_e3m2 mxfp6_e2m3 mxfp4_e2m1 mxint8\n"
     "         mx9 mx6 mx4 nvfp4 int8\n"
     "opts: --rounding even|away|zero  --scale-rule floor|ceil|rceil (MX)\n"
@@ -1255,6 +1256,51 @@ int cmdExhaustive(int Argc, char **Argv) {
   return 0;
 }
 
+// compare GOT.npy WANT.npy [--ulps N]: f32 arrays of one shape, equal bit for
+// bit (any NaN matches any NaN), or within N units in the last place.
+int cmdCompare(int Argc, char **Argv) {
+  Options O = parseOptions(Argc, Argv, {"ulps"});
+  expectPositional(O, 2, "GOT.npy WANT.npy");
+  long Ulps = 0;
+  if (const std::string *V = O.get("ulps")) {
+    char *End = nullptr;
+    Ulps = std::strtol(V->c_str(), &End, 10);
+    if (*End || Ulps < 0)
+      fatal("--ulps takes a non-negative integer");
+  }
+  F32Array Got = readNpyF32(O.Positional[0]);
+  F32Array Want = readNpyF32(O.Positional[1]);
+  if (Got.Shape != Want.Shape)
+    fatal("shapes differ between " + O.Positional[0] + " and " +
+          O.Positional[1]);
+  auto Ordered = [](uint32_t B) -> int64_t {
+    return (B & 0x80000000u) ? -int64_t(B & 0x7FFFFFFFu) : int64_t(B);
+  };
+  size_t Bad = 0, First = 0;
+  for (size_t I = 0; I < Got.Data.size(); ++I) {
+    uint32_t G = Got.Data[I], W = Want.Data[I];
+    bool GN = (G & 0x7FFFFFFFu) > 0x7F800000u, WN = (W & 0x7FFFFFFFu) > 0x7F800000u;
+    bool Ok = (GN && WN) ||
+              (!GN && !WN &&
+               (G == W || std::llabs(Ordered(G) - Ordered(W)) <= Ulps));
+    if (!Ok && Bad++ == 0)
+      First = I;
+  }
+  if (Bad) {
+    float G, W;
+    std::memcpy(&G, &Got.Data[First], 4);
+    std::memcpy(&W, &Want.Data[First], 4);
+    std::fprintf(stderr,
+                 "mx-ref: %zu of %zu elements differ; first at flat index %zu: "
+                 "got %.9g (0x%08x), want %.9g (0x%08x)\n",
+                 Bad, Got.Data.size(), First, G, Got.Data[First], W,
+                 Want.Data[First]);
+    return 1;
+  }
+  std::printf("mx-ref: %zu elements match\n", Got.Data.size());
+  return 0;
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
@@ -1271,6 +1317,8 @@ int main(int Argc, char **Argv) {
     return cmdGenVectors(Argc, Argv);
   if (Cmd == "exhaustive")
     return cmdExhaustive(Argc, Argv);
+  if (Cmd == "compare")
+    return cmdCompare(Argc, Argv);
   if (Cmd == "self-test") {
     parseOptions(Argc, Argv, {});
     return runSelfTest();

@@ -5,8 +5,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/InitMX.h"
+#include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -14,4 +16,8 @@ void mx::registerMXDialect(mlir::DialectRegistry &registry) {
   registry.insert<mx::MXDialect>();
 }
 
-void mx::registerMXPasses() { mx::registerMXTransformsPasses(); }
+void mx::registerMXPasses() {
+  mx::registerMXTransformsPasses();
+  mx::registerMXConversionPasses();
+  mx::registerMXPipelines();
+}

@@ -16,6 +16,10 @@ namespace mx {
 #define GEN_PASS_DECL
 #include "mx/Dialect/MX/Transforms/Passes.h.inc"
 
+/// The attribute in which mx-export-entry-points records a function's
+/// tensor-level type.
+inline constexpr llvm::StringLiteral kSignatureAttrName = "mx.signature";
+
 /// Adds the patterns that rewrite mx.fake_quant into mx.quantize followed by
 /// mx.dequantize.
 void populateExpandFakeQuantPatterns(mlir::RewritePatternSet &patterns);

@@ -33,4 +33,23 @@ def MXExpandFakeQuant : Pass<"mx-expand-fake-quant"> {
   ];
 }
 
+def MXExportEntryPoints : Pass<"mx-export-entry-points", "::mlir::ModuleOp"> {
+  let summary = "Mark public functions as entry points callable from C";
+  let description = [{
+    For every public `func.func` with a body: sets `llvm.emit_c_interface`
+    (so `convert-func-to-llvm` emits the `_mlir_ciface_<name>` wrapper that
+    takes memref descriptors by pointer) and records the function type as it
+    is now, at the tensor level, in `mx.signature`. Tools such as `mx-run`
+    read `mx.signature` after lowering to validate inputs and shape outputs.
+    Run it before bufferization.
+
+    ```mlir
+    func.func @f(%x: tensor<4x64xf32>) -> tensor<4x64xf32>
+    // becomes
+    func.func @f(%x: tensor<4x64xf32>) -> tensor<4x64xf32>
+        attributes {llvm.emit_c_interface, mx.signature = (tensor<4x64xf32>) -> tensor<4x64xf32>}
+    ```
+  }];
+}
+
 #endif // MX_DIALECT_MX_TRANSFORMS_PASSES_TD

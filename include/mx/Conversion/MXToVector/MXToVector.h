@@ -1,0 +1,38 @@
+//===- MXToVector.h - Lower mx Q/DQ to loops over vectors -------*- C++ -*-===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_MXTOVECTOR_MXTOVECTOR_H
+#define MX_CONVERSION_MXTOVECTOR_MXTOVECTOR_H
+
+#include "mx/Support/Format.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mx {
+
+#define GEN_PASS_DECL_CONVERTMXTOVECTOR
+#include "mx/Conversion/Passes.h.inc"
+
+/// Adds patterns that lower mx.fake_quant, and mx.dequantize of an
+/// mx.quantize, to scf.for loops over vector tiles on tensors.
+void populateMXToVectorPatterns(mlir::RewritePatternSet &patterns);
+
+/// Emits the fake quantization of the ranked float tensor `input` (f32, f16
+/// or bf16) with `spec` along `axis`, returning a tensor of the same type.
+/// Emits a diagnostic on `diagOp` (when given) and fails for what the
+/// lowering does not support.
+mlir::FailureOr<mlir::Value> emitFakeQuant(mlir::OpBuilder &b,
+                                           mlir::Location loc,
+                                           mlir::Value input,
+                                           const FormatSpec &spec,
+                                           int64_t axis,
+                                           mlir::Operation *diagOp);
+
+} // namespace mx
+
+#endif // MX_CONVERSION_MXTOVECTOR_MXTOVECTOR_H

@@ -1,0 +1,17 @@
+//===- Passes.h - mx conversions --------------------------------*- C++ -*-===//
+//
+// Part of mx-opt. Every conversion pass of mx, for registration.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_PASSES_H
+#define MX_CONVERSION_PASSES_H
+
+#include "mx/Conversion/MXToVector/MXToVector.h"
+
+namespace mx {
+#define GEN_PASS_REGISTRATION
+#include "mx/Conversion/Passes.h.inc"
+} // namespace mx
+
+#endif // MX_CONVERSION_PASSES_H

@@ -1,0 +1,49 @@
+//===- Pipelines.h - Named mx pipelines -------------------------*- C++ -*-===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_PIPELINES_PIPELINES_H
+#define MX_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mx {
+
+/// Options of --mx-lower-to-llvm.
+struct MXLowerToLLVMOptions
+    : public mlir::PassPipelineOptions<MXLowerToLLVMOptions> {
+  PassOptions::Option<bool> cInterface{
+      *this, "c-interface",
+      llvm::cl::desc("Mark public functions llvm.emit_c_interface and record "
+                     "their tensor signature in mx.signature"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> outParams{
+      *this, "out-params",
+      llvm::cl::desc("Return results through caller-allocated buffers "
+                     "(buffer-results-to-out-params on public functions)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> x86Vector{
+      *this, "x86-vector",
+      llvm::cl::desc("Let vector-to-llvm use x86 vector intrinsics"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> reassociateFPReductions{
+      *this, "reassociate-fp-reductions",
+      llvm::cl::desc("Allow reassociation of floating-point reductions (not "
+                     "bit-exact)"),
+      llvm::cl::init(false)};
+};
+
+/// Appends the passes that take tensor-level IR with mx, func, linalg,
+/// tensor, arith and math ops to the LLVM dialect.
+void buildMXLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                                const MXLowerToLLVMOptions &options);
+
+/// Registers --mx-lower-to-llvm (and later pipelines).
+void registerMXPipelines();
+
+} // namespace mx
+
+#endif // MX_PIPELINES_PIPELINES_H

@@ -1,0 +1,374 @@
+//===- Numerics.h - The one definition of the quantization numerics -*- C++ -*-//
+//
+// Part of mx-opt. Every rounding and scale rule of numerics.md, written once
+// as templates over an "ops" policy. The same template code is instantiated
+// with ScalarOps (plain C++ on uint32_t/float: the constant folder and the
+// packing of weights at compile time) and with the IR emitter of the CPU and
+// GPU lowerings (arith/math ops on scalars or vectors), so the compile-time
+// and run-time results cannot drift apart.
+//
+// An Ops policy provides types I (i32 lanes), F (f32 lanes), B (i1 lanes) and
+//   I c(int32_t)                 F cf(float)
+//   I add/sub/shl/lshr/band/bor(I, I)     I smax/smin(I, I)    I ctlz(I)
+//   B eq/ne/slt/sle/sgt/ult/ugt/uge(I, I) B bandB/borB(B, B)   B notB(B)
+//   I sel(B, I, I)   F self(B, F, F)      F bitsToF(I)   I fToBits(F)
+//   F siToF(I)       F fmul/fdiv(F, F)    B fune(F, F) (unordered or not equal)
+//   F roundInt(F, Rounding)               I fToSI(F) (exact for integers)
+//   F fmin/fmax(F, F)
+// Shift amounts are always in [0, 31] here (shifts of 32 or more are
+// undefined in both C++ and LLVM).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_SUPPORT_NUMERICS_H
+#define MX_SUPPORT_NUMERICS_H
+
+#include "mx/Support/Format.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace mx::numerics {
+
+/// Integer significand of the largest finite element (maxNormal =
+/// maxSignificand * 2^(emax - mantissaBits)).
+inline int32_t maxSignificand(const FloatElementInfo &info) {
+  return static_cast<int32_t>(
+      std::ldexp(info.maxNormal, -(info.emax - (int)info.mantissaBits)));
+}
+
+/// Parameters of an element grid used by the scale rules: emax, mantissa bits
+/// and the integer significand of the largest element. MXINT8 is the fixed
+/// point grid emax 0, 6 fractional bits, largest 127/64.
+struct GridInfo {
+  int emax;
+  int mantissaBits;
+  int32_t maxSig;
+};
+
+inline GridInfo getGridInfo(const FormatSpec &spec) {
+  if (spec.hasFloatElement()) {
+    const FloatElementInfo &info = spec.getFloatElementInfo();
+    return {info.emax, (int)info.mantissaBits, maxSignificand(info)};
+  }
+  return {0, 6, 127}; // MXINT8
+}
+
+/// Splits the magnitude bits `a` (sign cleared) of an f32 into its integer
+/// significand `sig` (implicit one included; subnormals exact) and the
+/// exponent `fe` of its last bit: |x| = sig * 2^fe.
+template <typename Ops>
+void splitMagnitude(Ops &o, typename Ops::I a, typename Ops::I &sig,
+                    typename Ops::I &fe) {
+  auto biased = o.lshr(a, o.c(23));
+  auto mant = o.band(a, o.c(0x7FFFFF));
+  auto isNormal = o.ne(biased, o.c(0));
+  sig = o.sel(isNormal, o.bor(mant, o.c(0x800000)), mant);
+  fe = o.sub(o.smax(biased, o.c(1)), o.c(150));
+}
+
+/// floor(log2(sig)) for sig > 0 (31 - ctlz); -1 for sig == 0.
+template <typename Ops>
+typename Ops::I floorLog2(Ops &o, typename Ops::I sig) {
+  return o.sub(o.c(31), o.ctlz(sig));
+}
+
+/// Shifts `sig` (< 2^24) right by `shift` in [1, 25] with rounding.
+template <typename Ops>
+typename Ops::I roundShift(Ops &o, typename Ops::I sig, typename Ops::I shift,
+                           Rounding mode) {
+  auto trunc = o.lshr(sig, shift);
+  if (mode == Rounding::TowardZero)
+    return trunc;
+  auto rem = o.band(sig, o.sub(o.shl(o.c(1), shift), o.c(1)));
+  auto half = o.shl(o.c(1), o.sub(shift, o.c(1)));
+  typename Ops::B up;
+  if (mode == Rounding::NearestAway) {
+    up = o.uge(rem, half);
+  } else {
+    auto odd = o.ne(o.band(trunc, o.c(1)), o.c(0));
+    up = o.borB(o.ugt(rem, half), o.bandB(o.eq(rem, half), odd));
+  }
+  return o.add(trunc, o.sel(up, o.c(1), o.c(0)));
+}
+
+/// Clamps a shift amount into [1, 25]: a significand below 2^24 shifted by 25
+/// or more rounds to zero in every mode.
+template <typename Ops>
+typename Ops::I clampShift(Ops &o, typename Ops::I shift) {
+  return o.smin(o.smax(shift, o.c(1)), o.c(25));
+}
+
+/// The shared exponent of a block (before clamping) from the bits of its
+/// absolute maximum, by the format's scale rule. Meaningless for amax == 0
+/// and for NaN/Inf (see blockScale).
+template <typename Ops>
+typename Ops::I sharedExponent(Ops &o, typename Ops::I amaxBits,
+                               const GridInfo &grid, ScaleRule rule) {
+  typename Ops::I sig, fe;
+  splitMagnitude(o, amaxBits, sig, fe);
+  auto p = floorLog2(o, sig);
+  auto se = o.sub(o.add(p, fe), o.c(grid.emax)); // floor rule
+  switch (rule) {
+  case ScaleRule::Floor:
+    return se;
+  case ScaleRule::Ceil: {
+    auto notPow2 = o.ne(o.band(sig, o.sub(sig, o.c(1))), o.c(0));
+    return o.add(se, o.sel(notPow2, o.c(1), o.c(0)));
+  }
+  case ScaleRule::RCeil: {
+    // amax > maxNormal * 2^se  <=>  sig * 2^m > maxSig * 2^p.
+    auto lhs = o.shl(sig, o.c(grid.mantissaBits));
+    auto rhs = o.shl(o.c(grid.maxSig), p);
+    return o.add(se, o.sel(o.ugt(lhs, rhs), o.c(1), o.c(0)));
+  }
+  }
+  return se;
+}
+
+/// The E8M0 block scale: the clamped shared exponent and whether the block is
+/// NaN (a NaN or Inf element, or an exponent above 127).
+template <typename Ops>
+void blockScale(Ops &o, typename Ops::I amaxBits, const GridInfo &grid,
+                ScaleRule rule, typename Ops::I &se, typename Ops::B &isNaN) {
+  auto raw = sharedExponent(o, amaxBits, grid, rule);
+  auto isZero = o.eq(amaxBits, o.c(0));
+  raw = o.sel(isZero, o.c(-127), raw);
+  isNaN = o.borB(o.uge(amaxBits, o.c(0x7F800000)), o.sgt(raw, o.c(127)));
+  se = o.smax(raw, o.c(-127));
+}
+
+/// E8M0 code of a block scale (0xFF for NaN).
+template <typename Ops>
+typename Ops::I e8m0Code(Ops &o, typename Ops::I se, typename Ops::B isNaN) {
+  return o.sel(isNaN, o.c(0xFF), o.add(se, o.c(127)));
+}
+
+/// Rounds |x| / 2^se to a mini-float element. `a` holds the bits of |x|.
+/// Returns the magnitude code (sign bit clear), saturated at the largest
+/// finite code.
+template <typename Ops>
+typename Ops::I encodeFloatMagnitude(Ops &o, typename Ops::I a,
+                                     typename Ops::I se,
+                                     const FloatElementInfo &info,
+                                     Rounding mode) {
+  int mb = (int)info.mantissaBits;
+  typename Ops::I sig, fe;
+  splitMagnitude(o, a, sig, fe);
+  // Exponent of the value in the scaled domain, then of its quantum.
+  auto scaledLog2 = o.sub(o.add(floorLog2(o, sig), fe), se);
+  auto q = o.sub(o.smax(scaledLog2, o.c(info.emin)), o.c(mb));
+  auto shift = clampShift(o, o.sub(o.add(q, se), fe));
+  auto r = roundShift(o, sig, shift, mode);
+  // Magnitude code = ((q - (emin - m)) << m) + r; a carry out of the
+  // mantissa moves into the exponent field by itself.
+  auto expSteps = o.smin(o.sub(q, o.c(info.emin - mb)), o.c(255));
+  auto code = o.add(o.shl(expSteps, o.c(mb)), r);
+  return o.smin(code, o.c((int32_t)info.maxCode));
+}
+
+/// Decodes a magnitude code into significand S and exponent k: value S * 2^k.
+template <typename Ops>
+void decodeFloatMagnitude(Ops &o, typename Ops::I code,
+                          const FloatElementInfo &info, typename Ops::I &s,
+                          typename Ops::I &k) {
+  int mb = (int)info.mantissaBits;
+  auto expField = o.lshr(code, o.c(mb));
+  auto mant = o.band(code, o.c((1 << mb) - 1));
+  s = o.sel(o.ne(expField, o.c(0)), o.bor(mant, o.c(1 << mb)), mant);
+  k = o.add(o.smax(expField, o.c(1)), o.c(info.emin - mb - 1));
+}
+
+/// 2^k as an f32 for k in [-149, 127] (subnormal powers included).
+template <typename Ops> typename Ops::F pow2(Ops &o, typename Ops::I k) {
+  auto normalBits = o.shl(o.smax(o.add(k, o.c(127)), o.c(0)), o.c(23));
+  auto subnormalBits =
+      o.shl(o.c(1), o.smin(o.smax(o.add(k, o.c(149)), o.c(0)), o.c(31)));
+  return o.bitsToF(o.sel(o.sge(k, o.c(-126)), normalBits, subnormalBits));
+}
+
+/// s * 2^k with the sign bit `signBit` (0 or 0x80000000) ORed in; exact for
+/// the ranges used here.
+template <typename Ops>
+typename Ops::F scaleToF32(Ops &o, typename Ops::I s, typename Ops::I k,
+                           typename Ops::I signBit) {
+  auto v = o.fmul(o.siToF(s), pow2(o, k));
+  return o.bitsToF(o.bor(o.fToBits(v), signBit));
+}
+
+inline constexpr int32_t kQuietNaNBits = 0x7FC00000;
+
+/// Fake-quantizes one f32 (as bits) under an E8M0 block scale with shared
+/// exponent `se`, for mini-float elements.
+template <typename Ops>
+typename Ops::F fakeQuantFloatElement(Ops &o, typename Ops::I xBits,
+                                      typename Ops::I se,
+                                      typename Ops::B blockNaN,
+                                      const FloatElementInfo &info,
+                                      Rounding mode) {
+  auto a = o.band(xBits, o.c(0x7FFFFFFF));
+  auto sign = o.band(xBits, o.c((int32_t)0x80000000));
+  auto code = encodeFloatMagnitude(o, a, se, info, mode);
+  typename Ops::I s, k;
+  decodeFloatMagnitude(o, code, info, s, k);
+  auto v = scaleToF32(o, s, o.add(k, se), sign);
+  return o.self(blockNaN, o.bitsToF(o.c(kQuietNaNBits)), v);
+}
+
+/// MXINT8: the element as a signed integer in [-127, 127] (value / 64 under
+/// the block scale 2^se).
+template <typename Ops>
+typename Ops::I encodeFixedElement(Ops &o, typename Ops::I xBits,
+                                   typename Ops::I se, Rounding mode) {
+  auto a = o.band(xBits, o.c(0x7FFFFFFF));
+  typename Ops::I sig, fe;
+  splitMagnitude(o, a, sig, fe);
+  auto shift = clampShift(o, o.sub(o.sub(se, o.c(6)), fe));
+  auto r = o.smin(roundShift(o, sig, shift, mode), o.c(127));
+  auto negative = o.slt(xBits, o.c(0));
+  return o.sel(negative, o.sub(o.c(0), r), r);
+}
+
+template <typename Ops>
+typename Ops::F fakeQuantFixedElement(Ops &o, typename Ops::I xBits,
+                                      typename Ops::I se,
+                                      typename Ops::B blockNaN,
+                                      Rounding mode) {
+  auto q = encodeFixedElement(o, xBits, se, mode);
+  auto v = o.fmul(o.siToF(q), pow2(o, o.sub(se, o.c(6))));
+  // Two's complement: a negative value that rounds to zero is +0.
+  v = o.self(o.eq(q, o.c(0)), o.cf(0.0f), v);
+  return o.self(blockNaN, o.bitsToF(o.c(kQuietNaNBits)), v);
+}
+
+/// Shared-microexponent (sign-magnitude) element: returns the magnitude M in
+/// [0, 2^m - 1]. `bigE` is the block's biased shared exponent and `d` the
+/// sub-block's microexponent (numerics.md 3a).
+template <typename Ops>
+typename Ops::I encodeSMMagnitude(Ops &o, typename Ops::I xBits,
+                                  typename Ops::I bigE, typename Ops::I d,
+                                  int mantissaBits, Rounding mode) {
+  auto a = o.band(xBits, o.c(0x7FFFFFFF));
+  auto e = o.lshr(a, o.c(23));
+  auto s = o.bor(o.band(a, o.c(0x7FFFFF)), o.c(0x800000));
+  // shift = E - D - e + 23 - m + 1
+  auto shift = o.add(o.sub(o.sub(bigE, d), e), o.c(24 - mantissaBits));
+  auto m = o.smin(roundShift(o, s, clampShift(o, shift), mode),
+                  o.c((1 << mantissaBits) - 1));
+  // f32 subnormals (and zeros) flush to zero.
+  return o.sel(o.eq(e, o.c(0)), o.c(0), m);
+}
+
+/// The value of a sign-magnitude element: sign * M * 2^(E - 127 - D + 1 - m).
+template <typename Ops>
+typename Ops::F decodeSM(Ops &o, typename Ops::I m, typename Ops::I signBit,
+                         typename Ops::I bigE, typename Ops::I d,
+                         int mantissaBits) {
+  auto k = o.add(o.sub(bigE, d), o.c(-126 - mantissaBits));
+  return scaleToF32(o, m, k, signBit);
+}
+
+/// Clamps the biased shared exponent of the sm family to what d1 bits hold:
+/// [127 - (2^(d1-1) - 1), 127 + 2^(d1-1)]. For d1 = 8 this is [1, 255] and
+/// changes nothing observable.
+template <typename Ops>
+typename Ops::I clampSharedExponentBits(Ops &o, typename Ops::I bigE,
+                                        unsigned expBits) {
+  int32_t half = 1 << (expBits - 1);
+  return o.smin(o.smax(bigE, o.c(127 - (half - 1))), o.c(127 + half));
+}
+
+/// Rounds an f32 value to a mini-float element with no block scale and
+/// returns the element's value as f32 (used for E4M3 block scales and
+/// scaled elements of NVFP4-style formats). Saturates; keeps the sign.
+template <typename Ops>
+typename Ops::F roundToElement(Ops &o, typename Ops::F x,
+                               const FloatElementInfo &info, Rounding mode) {
+  auto bits = o.fToBits(x);
+  auto a = o.band(bits, o.c(0x7FFFFFFF));
+  auto sign = o.band(bits, o.c((int32_t)0x80000000));
+  auto code = encodeFloatMagnitude(o, a, o.c(0), info, mode);
+  typename Ops::I s, k;
+  decodeFloatMagnitude(o, code, info, s, k);
+  return scaleToF32(o, s, k, sign);
+}
+
+//===----------------------------------------------------------------------===//
+// ScalarOps: the policy for plain C++ evaluation.
+//===----------------------------------------------------------------------===//
+
+struct ScalarOps {
+  using I = int32_t;
+  using F = float;
+  using B = bool;
+
+  static uint32_t u(I v) { return static_cast<uint32_t>(v); }
+
+  I c(int32_t v) { return v; }
+  F cf(float v) { return v; }
+  I add(I a, I b) { return static_cast<I>(u(a) + u(b)); }
+  I sub(I a, I b) { return static_cast<I>(u(a) - u(b)); }
+  I shl(I a, I b) { return static_cast<I>(u(a) << (u(b) & 31)); }
+  I lshr(I a, I b) { return static_cast<I>(u(a) >> (u(b) & 31)); }
+  I band(I a, I b) { return a & b; }
+  I bor(I a, I b) { return a | b; }
+  I smax(I a, I b) { return a > b ? a : b; }
+  I smin(I a, I b) { return a < b ? a : b; }
+  I ctlz(I a) {
+    uint32_t v = u(a);
+    if (!v)
+      return 32;
+    return static_cast<I>(__builtin_clz(v));
+  }
+  B eq(I a, I b) { return a == b; }
+  B ne(I a, I b) { return a != b; }
+  B slt(I a, I b) { return a < b; }
+  B sle(I a, I b) { return a <= b; }
+  B sgt(I a, I b) { return a > b; }
+  B sge(I a, I b) { return a >= b; }
+  B ult(I a, I b) { return u(a) < u(b); }
+  B ugt(I a, I b) { return u(a) > u(b); }
+  B uge(I a, I b) { return u(a) >= u(b); }
+  B bandB(B a, B b) { return a && b; }
+  B borB(B a, B b) { return a || b; }
+  B notB(B a) { return !a; }
+  I sel(B c, I a, I b) { return c ? a : b; }
+  F self(B c, F a, F b) { return c ? a : b; }
+  F bitsToF(I a) {
+    F f;
+    std::memcpy(&f, &a, sizeof(f));
+    return f;
+  }
+  I fToBits(F f) {
+    I a;
+    std::memcpy(&a, &f, sizeof(a));
+    return a;
+  }
+  F siToF(I a) { return static_cast<F>(a); }
+  I fToSI(F f) { return static_cast<I>(f); }
+  F fmul(F a, F b) { return a * b; }
+  F fdiv(F a, F b) { return a / b; }
+  F fsub(F a, F b) { return a - b; }
+  F fadd(F a, F b) { return a + b; }
+  F fmin(F a, F b) { return std::fmin(a, b); }
+  F fmax(F a, F b) { return std::fmax(a, b); }
+  B fune(F a, F b) { return !(a == b); }
+  B foeq(F a, F b) { return a == b; }
+  B fisNaNOrInf(F a) { return !std::isfinite(a); }
+  F roundInt(F a, Rounding mode) {
+    switch (mode) {
+    case Rounding::NearestEven:
+      return std::nearbyint(a);
+    case Rounding::NearestAway:
+      return std::round(a);
+    case Rounding::TowardZero:
+      return std::trunc(a);
+    }
+    return a;
+  }
+};
+
+} // namespace mx::numerics
+
+#endif // MX_SUPPORT_NUMERICS_H

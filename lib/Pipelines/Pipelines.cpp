@@ -1,0 +1,76 @@
+//===- Pipelines.cpp - Named mx pipelines ---------------------------------===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Pipelines/Pipelines.h"
+#include "mx/Conversion/Passes.h"
+#include "mx/Dialect/MX/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
+                                    const MXLowerToLLVMOptions &options) {
+  if (options.cInterface)
+    pm.addPass(mx::createMXExportEntryPoints());
+  pm.addNestedPass<func::FuncOp>(mx::createConvertMXToVector());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Drops loop-carried memrefs that only forward the buffer, so results are
+  // the allocations themselves and can become the out-parameters.
+  pm.addPass(createCanonicalizerPass());
+  if (options.outParams) {
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.hoistStaticAllocs = true;
+    outParams.modifyPublicFunctions = true;
+    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  }
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass());
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.x86Vector = options.x86Vector;
+  vectorOptions.reassociateFPReductions = options.reassociateFPReductions;
+  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mx::registerMXPipelines() {
+  PassPipelineRegistration<MXLowerToLLVMOptions>(
+      "mx-lower-to-llvm",
+      "Lower tensor-level IR with mx ops to the LLVM dialect (mx Q/DQ to "
+      "vectorized loops, one-shot bufferization, LLVM conversion)",
+      buildMXLowerToLLVMPipeline);
+}

@@ -1,0 +1,337 @@
+//===- JitRunner.cpp - Compile and run a function on arrays ---------------===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Runtime/JitRunner.h"
+#include "mx/Dialect/MX/IR/MXTypes.h"
+#include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace mlir;
+using namespace mx;
+
+static llvm::Error makeError(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar ()";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << "?";
+        else
+          os << d;
+      },
+      "x");
+  return s;
+}
+
+//===----------------------------------------------------------------------===//
+// AlignedArray
+//===----------------------------------------------------------------------===//
+
+static int64_t numElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+AlignedArray::AlignedArray(npy::DType dtype, ArrayRef<int64_t> shape)
+    : dtype(dtype), shape(shape.begin(), shape.end()) {
+  bytes = static_cast<size_t>(numElements(shape)) * npy::dtypeSize(dtype);
+  size_t rounded = (bytes + 63) / 64 * 64;
+  ptr = std::aligned_alloc(64, rounded ? rounded : 64);
+  if (ptr)
+    std::memset(ptr, 0, rounded ? rounded : 64);
+}
+
+AlignedArray::AlignedArray(const npy::Array &array)
+    : AlignedArray(array.dtype, array.shape) {
+  if (ptr && !array.data.empty())
+    std::memcpy(ptr, array.data.data(), bytes);
+}
+
+AlignedArray::~AlignedArray() { std::free(ptr); }
+
+AlignedArray::AlignedArray(AlignedArray &&other) noexcept
+    : dtype(other.dtype), shape(std::move(other.shape)), ptr(other.ptr),
+      bytes(other.bytes) {
+  other.ptr = nullptr;
+  other.bytes = 0;
+}
+
+npy::Array AlignedArray::toNpy() const {
+  npy::Array array;
+  array.dtype = dtype;
+  array.shape = shape;
+  const uint8_t *begin = static_cast<const uint8_t *>(ptr);
+  array.data.assign(begin, begin + bytes);
+  return array;
+}
+
+//===----------------------------------------------------------------------===//
+// Signatures
+//===----------------------------------------------------------------------===//
+
+static llvm::Expected<npy::DType> dtypeOf(Type elem, StringRef typeString) {
+  if (elem.isF32())
+    return npy::DType::F32;
+  if (elem.isF64())
+    return npy::DType::F64;
+  if (elem.isF16())
+    return npy::DType::F16;
+  if (elem.isBF16())
+    return npy::DType::BF16;
+  if (auto i = dyn_cast<IntegerType>(elem)) {
+    if (i.isUnsigned() && i.getWidth() == 8)
+      return npy::DType::U8;
+    if (!i.isUnsigned()) {
+      switch (i.getWidth()) {
+      case 1:
+        return npy::DType::Bool;
+      case 8:
+        return npy::DType::I8;
+      case 16:
+        return npy::DType::I16;
+      case 32:
+        return npy::DType::I32;
+      case 64:
+        return npy::DType::I64;
+      default:
+        break;
+      }
+    }
+  }
+  if (isa<QuantizedType>(elem))
+    return makeError("quantized tensor " + typeString +
+                     " at a function boundary needs the packed-storage ABI, "
+                     "which the CPU lowering does not provide yet");
+  return makeError("unsupported element type in " + typeString +
+                   " (supported: f32, f64, f16, bf16, i1, i8, i16, i32, "
+                   "i64, ui8)");
+}
+
+static llvm::Expected<TensorSignature> signatureOf(Type type) {
+  std::string typeString;
+  llvm::raw_string_ostream(typeString) << type;
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return makeError("argument or result of type " + typeString +
+                     " is not a ranked tensor");
+  llvm::Expected<npy::DType> dtype =
+      dtypeOf(tensor.getElementType(), typeString);
+  if (!dtype)
+    return dtype.takeError();
+  return TensorSignature{*dtype,
+                         SmallVector<int64_t>(tensor.getShape()),
+                         typeString};
+}
+
+static bool isLLVMModule(ModuleOp module) {
+  bool allLLVM = true;
+  for (Operation &op : module.getBody()->getOperations())
+    if (!isa<LLVM::LLVMDialect>(op.getDialect()))
+      allLLVM = false;
+  return allLLVM;
+}
+
+//===----------------------------------------------------------------------===//
+// JitProgram
+//===----------------------------------------------------------------------===//
+
+JitProgram::~JitProgram() = default;
+
+llvm::Expected<std::unique_ptr<JitProgram>>
+JitProgram::compile(ModuleOp module, StringRef entry,
+                    const JitOptions &options) {
+  MLIRContext *ctx = module.getContext();
+  std::unique_ptr<JitProgram> program(new JitProgram());
+  program->entryName = entry.str();
+
+  // Capture diagnostics into the error message.
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
+    llvm::raw_string_ostream os(diagnostics);
+    if (!diagnostics.empty())
+      os << "\n";
+    os << diag.getLocation() << ": " << diag;
+    return success();
+  });
+
+  FunctionType signature;
+  if (!isLLVMModule(module)) {
+    auto func = module.lookupSymbol<func::FuncOp>(entry);
+    if (!func)
+      return makeError("no function @" + entry + " in the module");
+    if (func.isExternal())
+      return makeError("@" + entry + " has no body");
+    if (!func.isPublic())
+      return makeError("@" + entry + " is private; make it public to run it");
+    signature = func.getFunctionType();
+    func->setAttr(kSignatureAttrName, TypeAttr::get(signature));
+    PassManager pm(ctx);
+    MXLowerToLLVMOptions lowering;
+    buildMXLowerToLLVMPipeline(pm, lowering);
+    if (failed(pm.run(module)))
+      return makeError("lowering to LLVM failed:\n" + diagnostics);
+  }
+  auto llvmFunc = module.lookupSymbol<LLVM::LLVMFuncOp>(entry);
+  if (!llvmFunc)
+    return makeError("no function @" + entry + " in the module");
+  if (!signature) {
+    auto attr = llvmFunc->getAttrOfType<TypeAttr>(kSignatureAttrName);
+    if (!attr || !isa<FunctionType>(attr.getValue()))
+      return makeError("@" + entry +
+                       " is already in the LLVM dialect but has no "
+                       "mx.signature attribute; lower it with "
+                       "--mx-lower-to-llvm (which records it)");
+    signature = cast<FunctionType>(attr.getValue());
+  }
+  if (!module.lookupSymbol<LLVM::LLVMFuncOp>(
+          ("_mlir_ciface_" + entry).str()))
+    return makeError("@" + entry +
+                     " has no C interface (_mlir_ciface_" + entry +
+                     "); lower it with --mx-lower-to-llvm");
+
+  for (Type t : signature.getInputs()) {
+    auto sig = signatureOf(t);
+    if (!sig)
+      return sig.takeError();
+    program->inputs.push_back(*sig);
+  }
+  for (Type t : signature.getResults()) {
+    auto sig = signatureOf(t);
+    if (!sig)
+      return sig.takeError();
+    if (llvm::any_of(sig->shape, ShapedType::isDynamic))
+      return makeError("result of type " + sig->typeString +
+                       " has a dynamic shape; results must have static "
+                       "shapes to be returned in caller-allocated buffers");
+    program->outputs.push_back(*sig);
+  }
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return tmBuilder.takeError();
+  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    return tm.takeError();
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer =
+      makeOptimizingTransformer(options.optLevel, 0, tm->get());
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(module, engineOptions, std::move(*tm));
+  if (!engine)
+    return makeError("JIT compilation failed: " +
+                     llvm::toString(engine.takeError()) +
+                     (diagnostics.empty() ? "" : "\n" + diagnostics));
+  program->engine = std::move(*engine);
+  return program;
+}
+
+llvm::Error JitProgram::checkInputs(ArrayRef<npy::Array> arrays,
+                                    ArrayRef<std::string> names) const {
+  if (arrays.size() != inputs.size())
+    return makeError(llvm::formatv("@{0} takes {1} input(s), got {2}",
+                                   entryName, inputs.size(), arrays.size()));
+  for (auto [i, array] : llvm::enumerate(arrays)) {
+    const TensorSignature &sig = inputs[i];
+    StringRef name = i < names.size() ? StringRef(names[i]) : StringRef();
+    if (array.dtype != sig.dtype)
+      return makeError(llvm::formatv(
+          "input {0} ({1}): expected dtype {2} for {3}, got {4}", i, name,
+          npy::dtypeName(sig.dtype), sig.typeString,
+          npy::dtypeName(array.dtype)));
+    bool shapeOk = array.shape.size() == sig.shape.size();
+    for (size_t d = 0; shapeOk && d < sig.shape.size(); ++d)
+      shapeOk = ShapedType::isDynamic(sig.shape[d]) ||
+                sig.shape[d] == array.shape[d];
+    if (!shapeOk)
+      return makeError(llvm::formatv(
+          "input {0} ({1}): expected shape {2} for {3}, got {4}", i, name,
+          shapeString(sig.shape), sig.typeString, shapeString(array.shape)));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<AlignedArray>> JitProgram::allocateOutputs() const {
+  std::vector<AlignedArray> result;
+  for (const TensorSignature &sig : outputs) {
+    result.emplace_back(sig.dtype, sig.shape);
+    if (!result.back().data())
+      return makeError("out of memory allocating a result of type " +
+                       sig.typeString);
+  }
+  return std::move(result);
+}
+
+namespace {
+/// A memref descriptor: {allocated, aligned, offset, sizes[r], strides[r]}.
+struct Descriptor {
+  std::vector<int64_t> words;
+  Descriptor(const AlignedArray &array) {
+    ArrayRef<int64_t> shape = array.getShape();
+    int64_t r = shape.size();
+    words.resize(3 + 2 * r);
+    auto ptr = reinterpret_cast<int64_t>(array.data());
+    words[0] = ptr;
+    words[1] = ptr;
+    words[2] = 0;
+    int64_t stride = 1;
+    for (int64_t d = r - 1; d >= 0; --d) {
+      words[3 + d] = shape[d];
+      words[3 + r + d] = stride;
+      stride *= shape[d];
+    }
+  }
+};
+} // namespace
+
+llvm::Error JitProgram::run(ArrayRef<AlignedArray> in,
+                            MutableArrayRef<AlignedArray> out) {
+  if (in.size() != inputs.size() || out.size() != outputs.size())
+    return makeError("wrong number of buffers for @" + entryName);
+  std::vector<Descriptor> descriptors;
+  descriptors.reserve(in.size() + out.size());
+  for (const AlignedArray &a : in)
+    descriptors.emplace_back(a);
+  for (const AlignedArray &a : out)
+    descriptors.emplace_back(a);
+  std::vector<void *> descriptorPtrs;
+  for (Descriptor &d : descriptors)
+    descriptorPtrs.push_back(d.words.data());
+  std::vector<void *> args;
+  for (void *&p : descriptorPtrs)
+    args.push_back(&p);
+  return engine->invokePacked("_mlir_ciface_" + entryName, args);
+}
