@@ -8,6 +8,7 @@
 #include "mx/Dialect/MX/IR/MXTypes.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Pipelines/Pipelines.h"
+#include "mx/Support/Debug.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -24,6 +25,8 @@
 
 #include <cstdlib>
 #include <cstring>
+
+#define DEBUG_TYPE "mx-jit"
 
 using namespace mlir;
 using namespace mx;
@@ -246,6 +249,10 @@ JitProgram::compile(ModuleOp module, StringRef entry,
   auto tm = tmBuilder->createTargetMachine();
   if (!tm)
     return tm.takeError();
+  MX_DEBUG(llvm::dbgs() << "JIT target: " << (*tm)->getTargetTriple().str()
+                        << " cpu=" << (*tm)->getTargetCPU()
+                        << " features=" << (*tm)->getTargetFeatureString()
+                        << "\n");
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer =
       makeOptimizingTransformer(options.optLevel, 0, tm->get());

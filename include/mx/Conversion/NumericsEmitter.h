@@ -98,6 +98,10 @@ public:
     return mlir::arith::CmpFOp::create(b, loc, mlir::arith::CmpFPredicate::UNE,
                                        x, y);
   }
+  B folt(F x, F y) {
+    return mlir::arith::CmpFOp::create(b, loc, mlir::arith::CmpFPredicate::OLT,
+                                       x, y);
+  }
   B foeq(F x, F y) {
     return mlir::arith::CmpFOp::create(b, loc, mlir::arith::CmpFPredicate::OEQ,
                                        x, y);

@@ -14,7 +14,7 @@
 //   I sel(B, I, I)   F self(B, F, F)      F bitsToF(I)   I fToBits(F)
 //   F siToF(I)       F fmul/fdiv(F, F)    B fune(F, F) (unordered or not equal)
 //   F roundInt(F, Rounding)               I fToSI(F) (exact for integers)
-//   F fmin/fmax(F, F)
+//   F fmin/fmax/fadd/fsub(F, F)           B folt/foeq(F, F)
 // Shift amounts are always in [0, 31] here (shifts of 32 or more are
 // undefined in both C++ and LLVM).
 //
@@ -145,27 +145,66 @@ typename Ops::I e8m0Code(Ops &o, typename Ops::I se, typename Ops::B isNaN) {
   return o.sel(isNaN, o.c(0xFF), o.add(se, o.c(127)));
 }
 
-/// Rounds |x| / 2^se to a mini-float element. `a` holds the bits of |x|.
-/// Returns the magnitude code (sign bit clear), saturated at the largest
-/// finite code.
+/// 2^e as a float constant (e within f32's range, subnormals included).
+inline float pow2f(int e) { return std::ldexp(1.0f, e); }
+
+/// Rounds a non-negative f32 `v` (not NaN) to the grid of a mini-float
+/// element and saturates at its largest finite value. In the element's
+/// normal range the f32 mantissa is rounded to m bits on the integer bits (a
+/// carry moves into the exponent by itself); below 2^emin the grid is the
+/// fixed quantum 2^(emin - m) and v is rounded as a fixed-point number.
 template <typename Ops>
-typename Ops::I encodeFloatMagnitude(Ops &o, typename Ops::I a,
-                                     typename Ops::I se,
-                                     const FloatElementInfo &info,
-                                     Rounding mode) {
+typename Ops::F roundMagnitudeToElement(Ops &o, typename Ops::F v,
+                                        const FloatElementInfo &info,
+                                        Rounding mode) {
   int mb = (int)info.mantissaBits;
-  typename Ops::I sig, fe;
-  splitMagnitude(o, a, sig, fe);
-  // Exponent of the value in the scaled domain, then of its quantum.
-  auto scaledLog2 = o.sub(o.add(floorLog2(o, sig), fe), se);
-  auto q = o.sub(o.smax(scaledLog2, o.c(info.emin)), o.c(mb));
-  auto shift = clampShift(o, o.sub(o.add(q, se), fe));
-  auto r = roundShift(o, sig, shift, mode);
-  // Magnitude code = ((q - (emin - m)) << m) + r; a carry out of the
-  // mantissa moves into the exponent field by itself.
-  auto expSteps = o.smin(o.sub(q, o.c(info.emin - mb)), o.c(255));
-  auto code = o.add(o.shl(expSteps, o.c(mb)), r);
-  return o.smin(code, o.c((int32_t)info.maxCode));
+  int drop = 23 - mb;
+  auto vb = o.fToBits(v);
+  auto mask = o.c(~((1 << drop) - 1));
+  typename Ops::I rounded;
+  switch (mode) {
+  case Rounding::TowardZero:
+    rounded = o.band(vb, mask);
+    break;
+  case Rounding::NearestAway:
+    rounded = o.band(o.add(vb, o.c(1 << (drop - 1))), mask);
+    break;
+  case Rounding::NearestEven: {
+    auto lsb = o.band(o.lshr(vb, o.c(drop)), o.c(1));
+    rounded = o.band(o.add(o.add(vb, o.c((1 << (drop - 1)) - 1)), lsb), mask);
+    break;
+  }
+  }
+  auto normal = o.bitsToF(rounded);
+  auto fixed = o.roundInt(o.fmul(v, o.cf(pow2f(mb - info.emin))), mode);
+  auto subnormal = o.fmul(fixed, o.cf(pow2f(info.emin - mb)));
+  auto y = o.self(o.folt(v, o.cf(pow2f(info.emin))), subnormal, normal);
+  return o.fmin(y, o.cf(static_cast<float>(info.maxNormal)));
+}
+
+/// Rounds a signed f32 to the element grid (no scale), keeping the sign:
+/// used for E4M3 block scales and the scaled elements of NVFP4.
+template <typename Ops>
+typename Ops::F roundToElement(Ops &o, typename Ops::F x,
+                               const FloatElementInfo &info, Rounding mode) {
+  auto bits = o.fToBits(x);
+  auto sign = o.band(bits, o.c((int32_t)0x80000000));
+  auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
+  auto y = roundMagnitudeToElement(o, mag, info, mode);
+  return o.bitsToF(o.bor(o.fToBits(y), sign));
+}
+
+/// The magnitude code of an element value `y` (non-negative, on the grid).
+template <typename Ops>
+typename Ops::I elementCode(Ops &o, typename Ops::F y,
+                            const FloatElementInfo &info) {
+  int mb = (int)info.mantissaBits;
+  auto yb = o.fToBits(y);
+  auto expField = o.sub(o.lshr(yb, o.c(23)), o.c(127 + info.emin - 1));
+  auto normal = o.bor(o.shl(expField, o.c(mb)),
+                      o.band(o.lshr(yb, o.c(23 - mb)), o.c((1 << mb) - 1)));
+  auto subnormal = o.fToSI(o.fmul(y, o.cf(pow2f(mb - info.emin))));
+  return o.sel(o.folt(y, o.cf(pow2f(info.emin))), subnormal, normal);
 }
 
 /// Decodes a magnitude code into significand S and exponent k: value S * 2^k.
@@ -199,46 +238,45 @@ typename Ops::F scaleToF32(Ops &o, typename Ops::I s, typename Ops::I k,
 
 inline constexpr int32_t kQuietNaNBits = 0x7FC00000;
 
-/// Fake-quantizes one f32 (as bits) under an E8M0 block scale with shared
-/// exponent `se`, for mini-float elements.
+/// Fake-quantizes one f32 under an E8M0 block scale for mini-float elements.
+/// `scaleDown` = 2^-se and `scaleUp` = 2^se (se in [-127, 127], both exact
+/// f32 values). |x| * 2^-se is exact, or so small that it rounds to zero on
+/// the element grid either way; y * 2^se is exact (or overflows to Inf for
+/// the largest blocks under the ceil/rceil rules, as the definition does).
 template <typename Ops>
-typename Ops::F fakeQuantFloatElement(Ops &o, typename Ops::I xBits,
-                                      typename Ops::I se,
+typename Ops::F fakeQuantFloatElement(Ops &o, typename Ops::F x,
+                                      typename Ops::F scaleDown,
+                                      typename Ops::F scaleUp,
                                       typename Ops::B blockNaN,
                                       const FloatElementInfo &info,
                                       Rounding mode) {
-  auto a = o.band(xBits, o.c(0x7FFFFFFF));
-  auto sign = o.band(xBits, o.c((int32_t)0x80000000));
-  auto code = encodeFloatMagnitude(o, a, se, info, mode);
-  typename Ops::I s, k;
-  decodeFloatMagnitude(o, code, info, s, k);
-  auto v = scaleToF32(o, s, o.add(k, se), sign);
+  auto bits = o.fToBits(x);
+  auto sign = o.band(bits, o.c((int32_t)0x80000000));
+  auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
+  auto y = roundMagnitudeToElement(o, o.fmul(mag, scaleDown), info, mode);
+  auto v = o.bitsToF(o.bor(o.fToBits(o.fmul(y, scaleUp)), sign));
   return o.self(blockNaN, o.bitsToF(o.c(kQuietNaNBits)), v);
 }
 
-/// MXINT8: the element as a signed integer in [-127, 127] (value / 64 under
-/// the block scale 2^se).
+/// MXINT8: the element as an integer-valued f32 in [-127, 127] (the value is
+/// q / 64 * 2^se). `scaleDown` = 2^-se. A negative value that rounds to zero
+/// gives +0: the format is two's complement.
 template <typename Ops>
-typename Ops::I encodeFixedElement(Ops &o, typename Ops::I xBits,
-                                   typename Ops::I se, Rounding mode) {
-  auto a = o.band(xBits, o.c(0x7FFFFFFF));
-  typename Ops::I sig, fe;
-  splitMagnitude(o, a, sig, fe);
-  auto shift = clampShift(o, o.sub(o.sub(se, o.c(6)), fe));
-  auto r = o.smin(roundShift(o, sig, shift, mode), o.c(127));
-  auto negative = o.slt(xBits, o.c(0));
-  return o.sel(negative, o.sub(o.c(0), r), r);
+typename Ops::F fixedElement(Ops &o, typename Ops::F x,
+                             typename Ops::F scaleDown, Rounding mode) {
+  auto n = o.fmul(o.fmul(x, scaleDown), o.cf(64.0f));
+  auto q = o.fmin(o.fmax(o.roundInt(n, mode), o.cf(-127.0f)), o.cf(127.0f));
+  return o.fadd(q, o.cf(0.0f));
 }
 
+/// `scaleUp64` = 2^(se - 6).
 template <typename Ops>
-typename Ops::F fakeQuantFixedElement(Ops &o, typename Ops::I xBits,
-                                      typename Ops::I se,
+typename Ops::F fakeQuantFixedElement(Ops &o, typename Ops::F x,
+                                      typename Ops::F scaleDown,
+                                      typename Ops::F scaleUp64,
                                       typename Ops::B blockNaN,
                                       Rounding mode) {
-  auto q = encodeFixedElement(o, xBits, se, mode);
-  auto v = o.fmul(o.siToF(q), pow2(o, o.sub(se, o.c(6))));
-  // Two's complement: a negative value that rounds to zero is +0.
-  v = o.self(o.eq(q, o.c(0)), o.cf(0.0f), v);
+  auto v = o.fmul(fixedElement(o, x, scaleDown, mode), scaleUp64);
   return o.self(blockNaN, o.bitsToF(o.c(kQuietNaNBits)), v);
 }
 
@@ -277,21 +315,6 @@ typename Ops::I clampSharedExponentBits(Ops &o, typename Ops::I bigE,
                                         unsigned expBits) {
   int32_t half = 1 << (expBits - 1);
   return o.smin(o.smax(bigE, o.c(127 - (half - 1))), o.c(127 + half));
-}
-
-/// Rounds an f32 value to a mini-float element with no block scale and
-/// returns the element's value as f32 (used for E4M3 block scales and
-/// scaled elements of NVFP4-style formats). Saturates; keeps the sign.
-template <typename Ops>
-typename Ops::F roundToElement(Ops &o, typename Ops::F x,
-                               const FloatElementInfo &info, Rounding mode) {
-  auto bits = o.fToBits(x);
-  auto a = o.band(bits, o.c(0x7FFFFFFF));
-  auto sign = o.band(bits, o.c((int32_t)0x80000000));
-  auto code = encodeFloatMagnitude(o, a, o.c(0), info, mode);
-  typename Ops::I s, k;
-  decodeFloatMagnitude(o, code, info, s, k);
-  return scaleToF32(o, s, k, sign);
 }
 
 //===----------------------------------------------------------------------===//
@@ -354,6 +377,7 @@ struct ScalarOps {
   F fmin(F a, F b) { return std::fmin(a, b); }
   F fmax(F a, F b) { return std::fmax(a, b); }
   B fune(F a, F b) { return !(a == b); }
+  B folt(F a, F b) { return a < b; }
   B foeq(F a, F b) { return a == b; }
   B fisNaNOrInf(F a) { return !std::isfinite(a); }
   F roundInt(F a, Rounding mode) {

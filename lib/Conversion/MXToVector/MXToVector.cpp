@@ -172,6 +172,10 @@ Value writeTile(OpBuilder &b, Location loc, Value tile, Value dest,
 /// vector<V>.
 Value reduceDim0(OpBuilder &b, Location loc, Value v,
                  vector::CombiningKind kind, Value init) {
+  // A whole 1-D vector reduces with vector.reduction, which becomes a
+  // shuffle tree (llvm.vector.reduce.*), not a chain of extracts.
+  if (cast<VectorType>(v.getType()).getRank() == 1)
+    return vector::ReductionOp::create(b, loc, kind, v, init);
   return vector::MultiDimReductionOp::create(b, loc, kind, v, init,
                                              ArrayRef<int64_t>{0});
 }
@@ -247,16 +251,19 @@ Value fakeQuantE8M0Tile(OpBuilder &b, Location loc, Value x,
   Value amax = blockAmaxBits(b, loc, x);
   Value se, isNaN;
   blockScale(blk, amax, getGridInfo(ctx.spec), ctx.spec.scaleRule, se, isNaN);
+  Value scaleDown = pow2(blk, blk.sub(blk.c(0), se));
+  bool isFloat = ctx.spec.hasFloatElement();
+  Value scaleUp = pow2(blk, isFloat ? se : blk.sub(se, blk.c(6)));
   return mapRows(b, loc, x, [&](OpBuilder &b, Location loc, Value row, int64_t,
                                 function_ref<Value(Value)> spread) {
     NumericsEmitter t(b, loc, cast<VectorType>(row.getType()).getShape());
-    Value xBits = t.fToBits(row);
-    if (ctx.spec.hasFloatElement())
-      return fakeQuantFloatElement(t, xBits, spread(se), spread(isNaN),
+    if (isFloat)
+      return fakeQuantFloatElement(t, row, spread(scaleDown), spread(scaleUp),
+                                   spread(isNaN),
                                    ctx.spec.getFloatElementInfo(),
                                    ctx.spec.rounding);
-    return fakeQuantFixedElement(t, xBits, spread(se), spread(isNaN),
-                                 ctx.spec.rounding);
+    return fakeQuantFixedElement(t, row, spread(scaleDown), spread(scaleUp),
+                                 spread(isNaN), ctx.spec.rounding);
   });
 }
 
