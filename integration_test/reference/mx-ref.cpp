@@ -1072,7 +1072,10 @@ const char *kUsage =
     "  mx-ref gen-vectors OUT.npy --rows R --cols C [--seed S] [--finite]\n"
     "  mx-ref exhaustive FORMAT OUT.npy   (e4m3 e5m2 e3m2 e2m3 e2m1 mxint8)\n"
     "  mx-ref self-test\n"
-    "  mx-ref compare GOT.npy WANT.npy [--ulps N]   (NaN matches NaN)\n"
+    "  mx-ref compare GOT.npy WANT.npy [--ulps N] [--inf-as-nan]\n"
+    "                 (NaN matches NaN; with --inf-as-nan, an Inf wanted\n"
+    "                 matches a NaN got: an Inf makes its block NaN)\n"
+    "  mx-ref print FILE.npy   (one value per line)\n"
     "formats: mxfp8_e4m3 mxfp8_e5m2 mxfp6_e3m2 mxfp6_e2m3 mxfp4_e2m1 mxint8\n"
     "         mx9 mx6 mx4 nvfp4 int8\n"
     "opts: --rounding even|away|zero  --scale-rule floor|ceil|rceil (MX)\n"
@@ -1110,6 +1113,10 @@ Options parseOptions(int Argc, char **Argv, const std::vector<std::string> &Allo
       fatal("unknown or inapplicable option '--" + Name + "' for '" + Argv[1] + "'");
     if (Name == "finite") {
       O.Finite = true;
+      continue;
+    }
+    if (Name == "inf-as-nan") { // A flag.
+      O.Named.emplace_back(Name, "1");
       continue;
     }
     if (Eq == std::string::npos) {
@@ -1256,11 +1263,28 @@ int cmdExhaustive(int Argc, char **Argv) {
   return 0;
 }
 
+// print FILE.npy: one f32 value per line (%.9g; NaN as "nan"), for FileCheck.
+int cmdPrint(int Argc, char **Argv) {
+  Options O = parseOptions(Argc, Argv, {});
+  expectPositional(O, 1, "FILE.npy");
+  F32Array A = readNpyF32(O.Positional[0]);
+  for (uint32_t Bits : A.Data) {
+    float F;
+    std::memcpy(&F, &Bits, 4);
+    if (std::isnan(F))
+      std::printf("nan\n");
+    else
+      std::printf("%.9g\n", F);
+  }
+  return 0;
+}
+
 // compare GOT.npy WANT.npy [--ulps N]: f32 arrays of one shape, equal bit for
 // bit (any NaN matches any NaN), or within N units in the last place.
 int cmdCompare(int Argc, char **Argv) {
-  Options O = parseOptions(Argc, Argv, {"ulps"});
+  Options O = parseOptions(Argc, Argv, {"ulps", "inf-as-nan"});
   expectPositional(O, 2, "GOT.npy WANT.npy");
+  const bool InfAsNaN = O.get("inf-as-nan") != nullptr;
   long Ulps = 0;
   if (const std::string *V = O.get("ulps")) {
     char *End = nullptr;
@@ -1279,7 +1303,8 @@ int cmdCompare(int Argc, char **Argv) {
   size_t Bad = 0, First = 0;
   for (size_t I = 0; I < Got.Data.size(); ++I) {
     uint32_t G = Got.Data[I], W = Want.Data[I];
-    bool GN = (G & 0x7FFFFFFFu) > 0x7F800000u, WN = (W & 0x7FFFFFFFu) > 0x7F800000u;
+    bool GN = (G & 0x7FFFFFFFu) > 0x7F800000u,
+         WN = (W & 0x7FFFFFFFu) > (InfAsNaN ? 0x7F7FFFFFu : 0x7F800000u);
     bool Ok = (GN && WN) ||
               (!GN && !WN &&
                (G == W || std::llabs(Ordered(G) - Ordered(W)) <= Ulps));
@@ -1319,6 +1344,8 @@ int main(int Argc, char **Argv) {
     return cmdExhaustive(Argc, Argv);
   if (Cmd == "compare")
     return cmdCompare(Argc, Argv);
+  if (Cmd == "print")
+    return cmdPrint(Argc, Argv);
   if (Cmd == "self-test") {
     parseOptions(Argc, Argv, {});
     return runSelfTest();

@@ -253,10 +253,14 @@ JitProgram::compile(ModuleOp module, StringRef entry,
                         << " cpu=" << (*tm)->getTargetCPU()
                         << " features=" << (*tm)->getTargetFeatureString()
                         << "\n");
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer =
+  // ExecutionEngineOptions holds a function_ref: keep the callable alive.
+  std::function<llvm::Error(llvm::Module *)> transformer =
       makeOptimizingTransformer(options.optLevel, 0, tm->get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  SmallVector<StringRef> libs{MX_C_RUNNER_UTILS};
+  engineOptions.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(module, engineOptions, std::move(*tm));
   if (!engine)
     return makeError("JIT compilation failed: " +

@@ -1,0 +1,97 @@
+// RUN: mx-opt %s --convert-mx-to-vector --canonicalize --cse | FileCheck %s
+// RUN: mx-opt %s --mx-lower-to-llvm | FileCheck %s --check-prefix=LLVM
+
+// Blocks along the last axis: one block per vector<32xf32> tile, the block
+// maximum by a horizontal vector.reduction, the element math on vectors.
+// CHECK-LABEL: func @last_axis
+// CHECK-NOT: mx.
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[X:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<64x256xf32>, vector<32xf32>
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[X]] : vector<32xf32> to vector<32xi32>
+// CHECK: vector.reduction <maxui>, %{{.*}} : vector<32xi32> into i32
+// CHECK: math.ctlz %{{.*}} : i32
+// CHECK: arith.mulf %{{.*}} : vector<32xf32>
+// CHECK: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<32xf32>, tensor<64x256xf32>
+// The LLVM code keeps the vectors: 32 lanes of f32 (two zmm registers).
+// LLVM-LABEL: llvm.func @last_axis
+// LLVM: llvm.load %{{.*}} : !llvm.ptr -> vector<32xf32>
+// LLVM: "llvm.intr.vector.reduce.umax"(%{{.*}}) : (vector<32xi32>) -> i32
+// LLVM: llvm.store %{{.*}}, %{{.*}} : vector<32xf32>, !llvm.ptr
+func.func @last_axis(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %y = mx.fake_quant %x {format = "mxfp8_e4m3"} : tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
+// A last dimension that is not a multiple of the block: masked tiles.
+// CHECK-LABEL: func @partial_block
+// CHECK: vector.transfer_read %{{.*}}, %{{.*}} : tensor<8x200xf32>, vector<32xf32>
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}] : vector<32xf32>, tensor<8x200xf32>
+func.func @partial_block(%x: tensor<8x200xf32>) -> tensor<8x200xf32> {
+  %y = mx.fake_quant %x {format = "mxfp4_e2m1"} : tensor<8x200xf32>
+  return %y : tensor<8x200xf32>
+}
+
+// Blocks along another axis: vector<32x16xf32> tiles (16 independent blocks
+// side by side), vertical reductions, elementwise rows of 16 lanes.
+// CHECK-LABEL: func @first_axis
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true, true]} : tensor<1x64x256xf32>, vector<32x16xf32>
+// CHECK: vector.multi_reduction <maxui>, %{{.*}} [0] : vector<32x16xi32> to vector<16xi32>
+// CHECK: vector.extract %{{.*}}[0] : vector<16xf32> from vector<32x16xf32>
+// CHECK: math.roundeven %{{.*}} : vector<16xf32>
+func.func @first_axis(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %y = mx.fake_quant %x {format = "mxint8", axis = 0 : i64} : tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
+// Shared microexponents: sub-block maxima by a reduction over a reshaped tile.
+// CHECK-LABEL: func @microexponents
+// CHECK: vector.reduction <maxui>, %{{.*}} : vector<16xi32> into i32
+// CHECK: vector.shape_cast %{{.*}} : vector<16xi32> to vector<8x2xi32>
+// CHECK: vector.multi_reduction <maxui>, %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+func.func @microexponents(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %y = mx.fake_quant %x {format = "mx6"} : tensor<4x64xf32>
+  return %y : tensor<4x64xf32>
+}
+
+// Per-tensor INT8: a reduction pass over a 1-D view, then an elementwise
+// pass, both on vector<16xf32>.
+// CHECK-LABEL: func @per_tensor
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<64x256xf32> into tensor<16384xf32>
+// CHECK: scf.for {{.*}} -> (vector<16xi32>)
+// CHECK: vector.reduction <maxui>, %{{.*}} : vector<16xi32> into i32
+// CHECK: scf.for {{.*}} -> (tensor<16384xf32>)
+// CHECK: math.roundeven %{{.*}} : vector<16xf32>
+func.func @per_tensor(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %y = mx.fake_quant %x {format = "int8"} : tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
+// NVFP4: the tensor scale first, then E4M3 block scales over 16 elements.
+// CHECK-LABEL: func @nvfp4
+// CHECK: scf.for {{.*}} -> (vector<16xi32>)
+// CHECK: arith.divf %{{.*}} : f32
+// CHECK: vector.transfer_read %{{.*}} : tensor<64x256xf32>, vector<16xf32>
+func.func @nvfp4(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %y = mx.fake_quant %x {format = "nvfp4"} : tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
+// f16 input: extended to f32 exactly, truncated back.
+// CHECK-LABEL: func @half
+// CHECK: arith.extf %{{.*}} : vector<32xf16> to vector<32xf32>
+// CHECK: arith.truncf %{{.*}} : vector<32xf32> to vector<32xf16>
+func.func @half(%x: tensor<4x64xf16>) -> tensor<4x64xf16> {
+  %y = mx.fake_quant %x {format = "mxfp6_e3m2"} : tensor<4x64xf16>
+  return %y : tensor<4x64xf16>
+}
+
+// A quantize -> dequantize pair lowers like the fake quantization it is.
+// CHECK-LABEL: func @pair
+// CHECK-NOT: mx.
+// CHECK: vector.reduction <maxui>
+func.func @pair(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %q = mx.quantize %x : tensor<64x256xf32> -> tensor<64x256x!mx.q<mxfp4_e2m1, axis = 1>>
+  %y = mx.dequantize %q : tensor<64x256x!mx.q<mxfp4_e2m1, axis = 1>> -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
