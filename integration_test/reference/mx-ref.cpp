@@ -1068,7 +1068,7 @@ int runSelfTest() {
 const char *kUsage =
     "usage:\n"
     "  mx-ref fake-quant --format NAME [opts] IN.npy OUT.npy\n"
-    "  mx-ref quantize   --format NAME [opts] IN.npy CODES.npy SCALES.npy\n"
+    "  mx-ref quantize   --format NAME [opts] [--packed] IN.npy CODES.npy SCALES.npy\n"
     "  mx-ref gen-vectors OUT.npy --rows R --cols C [--seed S] [--finite]\n"
     "  mx-ref exhaustive FORMAT OUT.npy   (e4m3 e5m2 e3m2 e2m3 e2m1 mxint8)\n"
     "  mx-ref self-test\n"
@@ -1076,6 +1076,7 @@ const char *kUsage =
     "                 (NaN matches NaN; with --inf-as-nan, an Inf wanted\n"
     "                 matches a NaN got: an Inf makes its block NaN)\n"
     "  mx-ref print FILE.npy   (one value per line)\n"
+    "  mx-ref emit-resource FILE.npy NAME   (an MLIR dense_resource blob)\n"
     "formats: mxfp8_e4m3 mxfp8_e5m2 mxfp6_e3m2 mxfp6_e2m3 mxfp4_e2m1 mxint8\n"
     "         mx9 mx6 mx4 nvfp4 int8\n"
     "opts: --rounding even|away|zero  --scale-rule floor|ceil|rceil (MX)\n"
@@ -1115,7 +1116,7 @@ Options parseOptions(int Argc, char **Argv, const std::vector<std::string> &Allo
       O.Finite = true;
       continue;
     }
-    if (Name == "inf-as-nan") { // A flag.
+    if (Name == "inf-as-nan" || Name == "packed") { // Flags.
       O.Named.emplace_back(Name, "1");
       continue;
     }
@@ -1215,8 +1216,37 @@ int cmdFakeQuant(int Argc, char **Argv) {
   return 0;
 }
 
+// Packs one code per byte along the last axis (numerics.md section 5): 4-bit
+// codes two per byte (element 2i in the low nibble), 6-bit codes four per
+// three bytes (element j at bits [6j, 6j+6) of a little-endian 24-bit word),
+// 8-bit codes unchanged. Rows are padded to whole bytes / groups.
+std::vector<uint8_t> packCodes(const std::vector<uint8_t> &Codes,
+                               std::vector<uint64_t> &Shape, unsigned Bits) {
+  if (Bits == 8 || Shape.empty())
+    return Codes;
+  const uint64_t Last = Shape.back();
+  const uint64_t Rows = Last ? Codes.size() / Last : 0;
+  const uint64_t RowBytes = Bits == 4 ? (Last + 1) / 2 : (Last + 3) / 4 * 3;
+  std::vector<uint8_t> Out(Rows * RowBytes, 0);
+  for (uint64_t R = 0; R < Rows; ++R)
+    for (uint64_t I = 0; I < Last; ++I) {
+      const uint32_t C = Codes[R * Last + I];
+      uint8_t *Row = &Out[R * RowBytes];
+      if (Bits == 4) {
+        Row[I / 2] |= static_cast<uint8_t>((C & 0xFu) << (4 * (I % 2)));
+      } else {
+        const uint32_t Word = (C & 0x3Fu) << (6 * (I % 4));
+        for (unsigned Byte = 0; Byte < 3; ++Byte)
+          Row[I / 4 * 3 + Byte] |= static_cast<uint8_t>(Word >> (8 * Byte));
+      }
+    }
+  Shape.back() = RowBytes;
+  return Out;
+}
+
 int cmdQuantize(int Argc, char **Argv) {
-  Options O = parseOptions(Argc, Argv, {"format", "rounding", "scale-rule", "block"});
+  Options O = parseOptions(Argc, Argv,
+                           {"format", "rounding", "scale-rule", "block", "packed"});
   expectPositional(O, 3, "IN.npy CODES.npy SCALES.npy");
   Config C = buildConfig(O);
   if (C.K != Kind::MX)
@@ -1225,7 +1255,10 @@ int cmdQuantize(int Argc, char **Argv) {
   std::vector<uint8_t> Codes, Scales;
   std::vector<uint64_t> ScaleShape;
   quantizeMX(C, A, Codes, Scales, ScaleShape);
-  writeNpyU8(O.Positional[1], A.Shape, Codes);
+  std::vector<uint64_t> CodeShape = A.Shape;
+  if (O.get("packed"))
+    Codes = packCodes(Codes, CodeShape, C.Elem->Bits);
+  writeNpyU8(O.Positional[1], CodeShape, Codes);
   writeNpyU8(O.Positional[2], ScaleShape, Scales);
   return 0;
 }
@@ -1260,6 +1293,21 @@ int cmdExhaustive(int Argc, char **Argv) {
   for (uint32_t Code = 0; Code < (1u << F->Bits); ++Code)
     Table.push_back(toF32(elementValue(*F, Code)));
   writeNpyF32(O.Positional[1], {Table.size()}, Table);
+  return 0;
+}
+
+// emit-resource FILE.npy NAME: the f32 array as an MLIR dialect_resources
+// section (a dense_resource blob named NAME), to append to a .mlir file.
+int cmdEmitResource(int Argc, char **Argv) {
+  Options O = parseOptions(Argc, Argv, {});
+  expectPositional(O, 2, "FILE.npy NAME");
+  F32Array A = readNpyF32(O.Positional[0]);
+  std::printf("{-#\n  dialect_resources: {\n    builtin: {\n      %s: \"0x04000000",
+              O.Positional[1].c_str());
+  for (uint32_t Bits : A.Data)
+    for (int Byte = 0; Byte < 4; ++Byte)
+      std::printf("%02X", (Bits >> (8 * Byte)) & 0xFFu);
+  std::printf("\"\n    }\n  }\n#-}\n");
   return 0;
 }
 
@@ -1346,6 +1394,8 @@ int main(int Argc, char **Argv) {
     return cmdCompare(Argc, Argv);
   if (Cmd == "print")
     return cmdPrint(Argc, Argv);
+  if (Cmd == "emit-resource")
+    return cmdEmitResource(Argc, Argv);
   if (Cmd == "self-test") {
     parseOptions(Argc, Argv, {});
     return runSelfTest();

@@ -8,6 +8,7 @@
 #include "mx/Dialect/MX/IR/MXTypes.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Pipelines/Pipelines.h"
+#include "mx/Support/Quantize.h"
 #include "mx/Support/Debug.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -129,29 +130,48 @@ static llvm::Expected<npy::DType> dtypeOf(Type elem, StringRef typeString) {
       }
     }
   }
-  if (isa<QuantizedType>(elem))
-    return makeError("quantized tensor " + typeString +
-                     " at a function boundary needs the packed-storage ABI, "
-                     "which the CPU lowering does not provide yet");
   return makeError("unsupported element type in " + typeString +
                    " (supported: f32, f64, f16, bf16, i1, i8, i16, i32, "
                    "i64, ui8)");
 }
 
-static llvm::Expected<TensorSignature> signatureOf(Type type) {
+/// The tensors an argument or result of `type` is passed as: itself, or the
+/// storage parts of a quantized tensor (docs/Formats.md, "Storage layout").
+static llvm::Error appendSignatures(Type type,
+                                    SmallVectorImpl<TensorSignature> &out) {
   std::string typeString;
   llvm::raw_string_ostream(typeString) << type;
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
     return makeError("argument or result of type " + typeString +
                      " is not a ranked tensor");
+  if (auto q = dyn_cast<QuantizedType>(tensor.getElementType())) {
+    SmallVector<int64_t> dims;
+    for (int64_t d : tensor.getShape())
+      dims.push_back(ShapedType::isDynamic(d) ? kDynamicDim : d);
+    StorageLayout layout =
+        getStorageLayout(dims, std::max<int64_t>(q.getAxis(), 0), q.getSpec());
+    for (auto [part, partType] :
+         llvm::zip(layout.parts, q.getStorageTypes(tensor.getShape()))) {
+      std::string partString;
+      llvm::raw_string_ostream(partString)
+          << part.name << " of " << typeString << " (" << partType << ")";
+      llvm::Expected<npy::DType> dtype =
+          dtypeOf(partType.getElementType(), partString);
+      if (!dtype)
+        return dtype.takeError();
+      out.push_back({*dtype, SmallVector<int64_t>(partType.getShape()),
+                     partString, /*isBytes=*/*dtype == npy::DType::I8});
+    }
+    return llvm::Error::success();
+  }
   llvm::Expected<npy::DType> dtype =
       dtypeOf(tensor.getElementType(), typeString);
   if (!dtype)
     return dtype.takeError();
-  return TensorSignature{*dtype,
-                         SmallVector<int64_t>(tensor.getShape()),
-                         typeString};
+  out.push_back(
+      {*dtype, SmallVector<int64_t>(tensor.getShape()), typeString, false});
+  return llvm::Error::success();
 }
 
 static bool isLLVMModule(ModuleOp module) {
@@ -220,22 +240,17 @@ JitProgram::compile(ModuleOp module, StringRef entry,
                      " has no C interface (_mlir_ciface_" + entry +
                      "); lower it with --mx-lower-to-llvm");
 
-  for (Type t : signature.getInputs()) {
-    auto sig = signatureOf(t);
-    if (!sig)
-      return sig.takeError();
-    program->inputs.push_back(*sig);
-  }
-  for (Type t : signature.getResults()) {
-    auto sig = signatureOf(t);
-    if (!sig)
-      return sig.takeError();
-    if (llvm::any_of(sig->shape, ShapedType::isDynamic))
-      return makeError("result of type " + sig->typeString +
+  for (Type t : signature.getInputs())
+    if (auto err = appendSignatures(t, program->inputs))
+      return std::move(err);
+  for (Type t : signature.getResults())
+    if (auto err = appendSignatures(t, program->outputs))
+      return std::move(err);
+  for (const TensorSignature &sig : program->outputs)
+    if (llvm::any_of(sig.shape, ShapedType::isDynamic))
+      return makeError("result of type " + sig.typeString +
                        " has a dynamic shape; results must have static "
                        "shapes to be returned in caller-allocated buffers");
-    program->outputs.push_back(*sig);
-  }
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -278,7 +293,10 @@ llvm::Error JitProgram::checkInputs(ArrayRef<npy::Array> arrays,
   for (auto [i, array] : llvm::enumerate(arrays)) {
     const TensorSignature &sig = inputs[i];
     StringRef name = i < names.size() ? StringRef(names[i]) : StringRef();
-    if (array.dtype != sig.dtype)
+    // Packed bytes may come as int8 or uint8.
+    bool bytesOk = sig.isBytes && (array.dtype == npy::DType::I8 ||
+                                   array.dtype == npy::DType::U8);
+    if (array.dtype != sig.dtype && !bytesOk)
       return makeError(llvm::formatv(
           "input {0} ({1}): expected dtype {2} for {3}, got {4}", i, name,
           npy::dtypeName(sig.dtype), sig.typeString,
@@ -298,7 +316,7 @@ llvm::Error JitProgram::checkInputs(ArrayRef<npy::Array> arrays,
 llvm::Expected<std::vector<AlignedArray>> JitProgram::allocateOutputs() const {
   std::vector<AlignedArray> result;
   for (const TensorSignature &sig : outputs) {
-    result.emplace_back(sig.dtype, sig.shape);
+    result.emplace_back(sig.isBytes ? npy::DType::U8 : sig.dtype, sig.shape);
     if (!result.back().data())
       return makeError("out of memory allocating a result of type " +
                        sig.typeString);

@@ -39,6 +39,7 @@ public:
   mlir::Type i32() const { return typeOf(b.getI32Type()); }
   mlir::Type f32() const { return typeOf(b.getF32Type()); }
   llvm::ArrayRef<int64_t> getShape() const { return shape; }
+  mlir::OpBuilder &getBuilder() const { return b; }
 
   I c(int32_t v) {
     mlir::Type t = i32();

@@ -32,6 +32,9 @@ struct TensorSignature {
   llvm::SmallVector<int64_t> shape;
   /// The tensor type as written, for messages.
   std::string typeString;
+  /// A storage part of raw bytes (accepts int8 and uint8 arrays; written as
+  /// uint8).
+  bool isBytes = false;
 };
 
 /// A 64-byte aligned buffer with the shape of an array.

@@ -318,6 +318,376 @@ typename Ops::I clampSharedExponentBits(Ops &o, typename Ops::I bigE,
 }
 
 //===----------------------------------------------------------------------===//
+// Format families: per-block scales, element codes, decoding and the fused
+// fake quantization, composed from the rules above. Block values are computed
+// once per block; elements take them spread to their own shape.
+//===----------------------------------------------------------------------===//
+
+/// An E8M0 block scale (OCP float elements and MXINT8).
+template <typename Ops> struct E8M0Scale {
+  typename Ops::I code;  ///< E8M0 code; 0xFF for a NaN block.
+  typename Ops::F down;  ///< 2^-se.
+  typename Ops::F up;    ///< 2^se (2^(se - 6) for MXINT8).
+  typename Ops::B isNaN; ///< The block decodes to NaN.
+};
+
+template <typename Ops>
+E8M0Scale<Ops> e8m0ScaleFromSharedExponent(Ops &o, typename Ops::I se,
+                                           typename Ops::B isNaN,
+                                           const FormatSpec &spec) {
+  E8M0Scale<Ops> r;
+  r.code = e8m0Code(o, se, isNaN);
+  r.down = pow2(o, o.sub(o.c(0), se));
+  r.up = pow2(o, spec.hasFloatElement() ? se : o.sub(se, o.c(6)));
+  r.isNaN = isNaN;
+  return r;
+}
+
+/// The scale of a block from the bits of its absolute maximum.
+template <typename Ops>
+E8M0Scale<Ops> e8m0ScaleFromAmax(Ops &o, typename Ops::I amaxBits,
+                                 const FormatSpec &spec) {
+  typename Ops::I se;
+  typename Ops::B isNaN;
+  blockScale(o, amaxBits, getGridInfo(spec), spec.scaleRule, se, isNaN);
+  return e8m0ScaleFromSharedExponent(o, se, isNaN, spec);
+}
+
+/// The scale of a block from its stored E8M0 code.
+template <typename Ops>
+E8M0Scale<Ops> e8m0ScaleFromCode(Ops &o, typename Ops::I code,
+                                 const FormatSpec &spec) {
+  return e8m0ScaleFromSharedExponent(o, o.sub(code, o.c(127)),
+                                     o.eq(code, o.c(0xFF)), spec);
+}
+
+/// The element code (sign bit on top of the element's bits; MXINT8 as an
+/// 8-bit two's complement byte). Elements of a NaN block encode as 0.
+template <typename Ops>
+typename Ops::I encodeE8M0Element(Ops &o, typename Ops::F x,
+                                  const E8M0Scale<Ops> &scale,
+                                  const FormatSpec &spec) {
+  typename Ops::I code;
+  if (spec.hasFloatElement()) {
+    const FloatElementInfo &info = spec.getFloatElementInfo();
+    auto bits = o.fToBits(x);
+    auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
+    auto y = roundMagnitudeToElement(o, o.fmul(mag, scale.down), info,
+                                     spec.rounding);
+    auto signBit = o.shl(o.lshr(bits, o.c(31)), o.c(info.bits - 1));
+    code = o.bor(elementCode(o, y, info), signBit);
+  } else {
+    code = o.band(o.fToSI(fixedElement(o, x, scale.down, spec.rounding)),
+                  o.c(0xFF));
+  }
+  return o.sel(scale.isNaN, o.c(0), code);
+}
+
+/// The value of a stored element code under its block scale (NaN and Inf
+/// codes of E4M3 / E5M2 included).
+template <typename Ops>
+typename Ops::F decodeE8M0Element(Ops &o, typename Ops::I code,
+                                  const E8M0Scale<Ops> &scale,
+                                  const FormatSpec &spec) {
+  auto nan = o.bitsToF(o.c(kQuietNaNBits));
+  if (!spec.hasFloatElement()) {
+    auto q = o.sel(o.uge(code, o.c(128)), o.sub(code, o.c(256)), code);
+    return o.self(scale.isNaN, nan, o.fmul(o.siToF(q), scale.up));
+  }
+  const FloatElementInfo &info = spec.getFloatElementInfo();
+  auto mag = o.band(code, o.c((1 << (info.bits - 1)) - 1));
+  auto signBit = o.shl(o.lshr(code, o.c(info.bits - 1)), o.c(31));
+  typename Ops::I s, k;
+  decodeFloatMagnitude(o, mag, info, s, k);
+  auto value = o.fmul(o.fmul(o.siToF(s), pow2(o, k)), scale.up);
+  auto isNaN = scale.isNaN;
+  if (info.hasInf) { // E5M2: exponent field all ones.
+    auto top = o.c((int32_t)(((1u << info.exponentBits) - 1)
+                             << info.mantissaBits));
+    auto special = o.uge(mag, top);
+    value = o.self(special, o.bitsToF(o.c(0x7F800000)), value);
+    isNaN = o.borB(isNaN, o.ugt(mag, top));
+  } else if (info.hasNaN) { // E4M3: S.1111.111.
+    isNaN = o.borB(isNaN, o.eq(mag, o.c((1 << (info.bits - 1)) - 1)));
+  }
+  value = o.bitsToF(o.bor(o.fToBits(value), signBit));
+  return o.self(isNaN, nan, value);
+}
+
+/// quantize-then-dequantize in one step (the same values as
+/// decodeE8M0Element(encodeE8M0Element(x))).
+template <typename Ops>
+typename Ops::F fakeQuantE8M0Element(Ops &o, typename Ops::F x,
+                                     const E8M0Scale<Ops> &scale,
+                                     const FormatSpec &spec) {
+  if (spec.hasFloatElement())
+    return fakeQuantFloatElement(o, x, scale.down, scale.up, scale.isNaN,
+                                 spec.getFloatElementInfo(), spec.rounding);
+  return fakeQuantFixedElement(o, x, scale.down, scale.up, scale.isNaN,
+                               spec.rounding);
+}
+
+/// Shared-microexponent block: the biased shared exponent (clamped to d1
+/// bits) and NaN-ness. Stored as the E8M0-style code E (0xFF for NaN).
+template <typename Ops> struct SMScale {
+  typename Ops::I rawE;  ///< Largest biased f32 exponent of the block.
+  typename Ops::I bigE;  ///< Shared exponent after clamping to d1 bits.
+  typename Ops::B isNaN;
+};
+
+template <typename Ops>
+SMScale<Ops> smScaleFromMaxExponent(Ops &o, typename Ops::I rawE,
+                                    const FormatSpec &spec) {
+  SMScale<Ops> r;
+  r.rawE = rawE;
+  r.bigE = clampSharedExponentBits(o, rawE, spec.expBits);
+  r.isNaN = o.eq(rawE, o.c(255));
+  return r;
+}
+
+template <typename Ops>
+typename Ops::I smScaleCode(Ops &o, const SMScale<Ops> &scale) {
+  return o.sel(scale.isNaN, o.c(0xFF), scale.bigE);
+}
+
+/// The microexponent of a sub-block from its largest biased exponent.
+template <typename Ops>
+typename Ops::I smMicroexponent(Ops &o, typename Ops::I rawE,
+                                typename Ops::I subE, const FormatSpec &spec) {
+  if (spec.subBlockSize == 0)
+    return o.c(0);
+  return o.smin(o.sub(rawE, subE), o.c((1 << spec.subBits) - 1));
+}
+
+/// The element byte: sign << m | magnitude.
+template <typename Ops>
+typename Ops::I encodeSMElement(Ops &o, typename Ops::F x, typename Ops::I bigE,
+                                typename Ops::I d, typename Ops::B isNaN,
+                                const FormatSpec &spec) {
+  auto bits = o.fToBits(x);
+  auto m = encodeSMMagnitude(o, bits, bigE, d, spec.mantissaBits,
+                             spec.rounding);
+  auto code = o.bor(m, o.shl(o.lshr(bits, o.c(31)), o.c(spec.mantissaBits)));
+  return o.sel(isNaN, o.c(0), code);
+}
+
+template <typename Ops>
+typename Ops::F decodeSMElement(Ops &o, typename Ops::I code,
+                                typename Ops::I bigE, typename Ops::I d,
+                                typename Ops::B isNaN, const FormatSpec &spec) {
+  int m = spec.mantissaBits;
+  auto mag = o.band(code, o.c((1 << m) - 1));
+  auto signBit = o.shl(o.band(o.lshr(code, o.c(m)), o.c(1)), o.c(31));
+  return o.self(isNaN, o.bitsToF(o.c(kQuietNaNBits)),
+                decodeSM(o, mag, signBit, bigE, d, m));
+}
+
+template <typename Ops>
+typename Ops::F fakeQuantSMElement(Ops &o, typename Ops::F x,
+                                   typename Ops::I bigE, typename Ops::I d,
+                                   typename Ops::B isNaN,
+                                   const FormatSpec &spec) {
+  auto bits = o.fToBits(x);
+  auto m = encodeSMMagnitude(o, bits, bigE, d, spec.mantissaBits,
+                             spec.rounding);
+  auto sign = o.band(bits, o.c((int32_t)0x80000000));
+  return o.self(isNaN, o.bitsToF(o.c(kQuietNaNBits)),
+                decodeSM(o, m, sign, bigE, d, spec.mantissaBits));
+}
+
+/// An E4M3 block scale over an optional f32 tensor scale (NVFP4).
+template <typename Ops> struct E4M3Scale {
+  typename Ops::I code;  ///< E4M3 code of the block scale (positive).
+  typename Ops::F denom; ///< f32(s_b * s_t); 0 makes the block signed zeros.
+  typename Ops::B isNaN;
+};
+
+/// s_t = amax_tensor / (max element * 448).
+template <typename Ops>
+typename Ops::F nvfp4TensorScale(Ops &o, typename Ops::F amax,
+                                 const FormatSpec &spec) {
+  return o.fdiv(amax, o.cf(static_cast<float>(
+                          spec.getFloatElementInfo().maxNormal * 448.0)));
+}
+
+template <typename Ops>
+E4M3Scale<Ops> e4m3ScaleFromBlockScale(Ops &o, typename Ops::F sb,
+                                       typename Ops::F st,
+                                       typename Ops::B isNaN) {
+  E4M3Scale<Ops> r;
+  const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
+  r.code = elementCode(o, sb, e4m3);
+  auto denom = o.fmul(sb, st);
+  r.denom = o.self(o.foeq(st, o.cf(0.0f)), o.cf(0.0f), denom);
+  r.isNaN = o.borB(isNaN, o.fisNaNOrInf(st));
+  return r;
+}
+
+/// s_b = round_e4m3(amax_block / max element / s_t).
+template <typename Ops>
+E4M3Scale<Ops> e4m3ScaleFromAmax(Ops &o, typename Ops::F amax,
+                                 typename Ops::F st, const FormatSpec &spec) {
+  const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
+  auto maxElem = o.cf(static_cast<float>(spec.getFloatElementInfo().maxNormal));
+  auto sb = roundToElement(o, o.fdiv(o.fdiv(amax, maxElem), st), e4m3,
+                           Rounding::NearestEven);
+  return e4m3ScaleFromBlockScale(o, sb, st, o.fisNaNOrInf(amax));
+}
+
+template <typename Ops>
+E4M3Scale<Ops> e4m3ScaleFromCode(Ops &o, typename Ops::I code,
+                                 typename Ops::F st) {
+  const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
+  auto mag = o.band(code, o.c(0x7F));
+  typename Ops::I s, k;
+  decodeFloatMagnitude(o, mag, e4m3, s, k);
+  auto sb = o.fmul(o.siToF(s), pow2(o, k));
+  return e4m3ScaleFromBlockScale(o, sb, st, o.eq(mag, o.c(0x7F)));
+}
+
+/// The element value y (signed, on the element grid) of x / denom; signed
+/// zero when denom is 0.
+template <typename Ops>
+typename Ops::F e4m3ScaledElement(Ops &o, typename Ops::F x,
+                                  const E4M3Scale<Ops> &scale,
+                                  const FormatSpec &spec) {
+  auto y = roundToElement(o, o.fdiv(x, scale.denom),
+                          spec.getFloatElementInfo(), spec.rounding);
+  auto signedZero = o.bitsToF(o.band(o.fToBits(x), o.c((int32_t)0x80000000)));
+  return o.self(o.foeq(scale.denom, o.cf(0.0f)), signedZero, y);
+}
+
+template <typename Ops>
+typename Ops::I encodeE4M3ScaledElement(Ops &o, typename Ops::F x,
+                                        const E4M3Scale<Ops> &scale,
+                                        const FormatSpec &spec) {
+  const FloatElementInfo &info = spec.getFloatElementInfo();
+  auto y = e4m3ScaledElement(o, x, scale, spec);
+  auto bits = o.fToBits(y);
+  auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
+  auto signBit = o.shl(o.lshr(bits, o.c(31)), o.c(info.bits - 1));
+  return o.sel(scale.isNaN, o.c(0),
+               o.bor(elementCode(o, mag, info), signBit));
+}
+
+template <typename Ops>
+typename Ops::F decodeE4M3ScaledElement(Ops &o, typename Ops::I code,
+                                        const E4M3Scale<Ops> &scale,
+                                        const FormatSpec &spec) {
+  const FloatElementInfo &info = spec.getFloatElementInfo();
+  auto mag = o.band(code, o.c((1 << (info.bits - 1)) - 1));
+  auto signBit = o.shl(o.lshr(code, o.c(info.bits - 1)), o.c(31));
+  typename Ops::I s, k;
+  decodeFloatMagnitude(o, mag, info, s, k);
+  auto y = o.bitsToF(
+      o.bor(o.fToBits(o.fmul(o.siToF(s), pow2(o, k))), signBit));
+  return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)),
+                o.fmul(y, scale.denom));
+}
+
+template <typename Ops>
+typename Ops::F fakeQuantE4M3ScaledElement(Ops &o, typename Ops::F x,
+                                           const E4M3Scale<Ops> &scale,
+                                           const FormatSpec &spec) {
+  auto out = o.fmul(e4m3ScaledElement(o, x, scale, spec), scale.denom);
+  return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)), out);
+}
+
+/// An INT8 scale (per tensor, channel or block), with an optional zero point
+/// (as an integer-valued f32).
+template <typename Ops> struct Int8Scale {
+  typename Ops::F scale;
+  typename Ops::F zeroPoint; ///< Only meaningful with hasZeroPoint.
+  typename Ops::B isNaN;
+  bool hasZeroPoint = false;
+};
+
+inline float int8QMin(const FormatSpec &spec) {
+  return spec.element == ElementKind::UI8 ? 0.0f : -128.0f;
+}
+inline float int8QMax(const FormatSpec &spec) {
+  return spec.element == ElementKind::UI8 ? 255.0f : 127.0f;
+}
+
+/// Symmetric: s = amax / 127 (1 when that is 0).
+template <typename Ops>
+Int8Scale<Ops> int8ScaleFromAmax(Ops &o, typename Ops::F amax) {
+  Int8Scale<Ops> r;
+  auto s = o.fdiv(amax, o.cf(127.0f));
+  r.scale = o.self(o.foeq(s, o.cf(0.0f)), o.cf(1.0f), s);
+  r.zeroPoint = o.cf(0.0f);
+  r.isNaN = o.fisNaNOrInf(amax);
+  return r;
+}
+
+/// Asymmetric: the range [min(min, 0), max(max, 0)] onto [qmin, qmax].
+template <typename Ops>
+Int8Scale<Ops> int8ScaleFromMinMax(Ops &o, typename Ops::F min,
+                                   typename Ops::F max,
+                                   typename Ops::B isNaN,
+                                   const FormatSpec &spec) {
+  Int8Scale<Ops> r;
+  float qmin = int8QMin(spec), qmax = int8QMax(spec);
+  auto lo = o.fmin(min, o.cf(0.0f));
+  auto hi = o.fmax(max, o.cf(0.0f));
+  auto s = o.fdiv(o.fsub(hi, lo), o.cf(qmax - qmin));
+  r.scale = o.self(o.foeq(s, o.cf(0.0f)), o.cf(1.0f), s);
+  auto zp = o.fsub(o.cf(qmin),
+                   o.roundInt(o.fdiv(lo, r.scale), Rounding::NearestEven));
+  r.zeroPoint = o.fmin(o.fmax(zp, o.cf(qmin)), o.cf(qmax));
+  r.isNaN = isNaN;
+  r.hasZeroPoint = true;
+  return r;
+}
+
+/// q = clamp(round(x / s) + zp, qmin, qmax), as an integer-valued f32.
+template <typename Ops>
+typename Ops::F int8Level(Ops &o, typename Ops::F x,
+                          const Int8Scale<Ops> &scale,
+                          const FormatSpec &spec) {
+  auto q = o.roundInt(o.fdiv(x, scale.scale), spec.rounding);
+  if (scale.hasZeroPoint)
+    q = o.fadd(q, scale.zeroPoint);
+  return o.fmin(o.fmax(q, o.cf(int8QMin(spec))), o.cf(int8QMax(spec)));
+}
+
+/// The stored byte (two's complement for i8).
+template <typename Ops>
+typename Ops::I encodeInt8Element(Ops &o, typename Ops::F x,
+                                  const Int8Scale<Ops> &scale,
+                                  const FormatSpec &spec) {
+  return o.band(o.fToSI(int8Level(o, x, scale, spec)), o.c(0xFF));
+}
+
+template <typename Ops>
+typename Ops::F decodeInt8Element(Ops &o, typename Ops::I code,
+                                  const Int8Scale<Ops> &scale,
+                                  const FormatSpec &spec) {
+  auto q = spec.element == ElementKind::UI8
+               ? code
+               : o.sel(o.uge(code, o.c(128)), o.sub(code, o.c(256)), code);
+  auto qf = o.siToF(q);
+  if (scale.hasZeroPoint)
+    qf = o.fsub(qf, scale.zeroPoint);
+  // Through an integer so that zero is +0.
+  qf = o.siToF(o.fToSI(qf));
+  return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)),
+                o.fmul(qf, scale.scale));
+}
+
+template <typename Ops>
+typename Ops::F fakeQuantInt8Element(Ops &o, typename Ops::F x,
+                                     const Int8Scale<Ops> &scale,
+                                     const FormatSpec &spec) {
+  auto q = int8Level(o, x, scale, spec);
+  if (scale.hasZeroPoint)
+    q = o.fsub(q, scale.zeroPoint);
+  q = o.siToF(o.fToSI(q));
+  return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)),
+                o.fmul(q, scale.scale));
+}
+
+//===----------------------------------------------------------------------===//
 // ScalarOps: the policy for plain C++ evaluation.
 //===----------------------------------------------------------------------===//
 

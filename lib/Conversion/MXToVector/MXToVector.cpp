@@ -20,6 +20,8 @@
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Support/Debug.h"
 #include "mx/Support/Numerics.h"
+#include "mx/Support/Quantize.h"
+#include "TileFormats.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -28,6 +30,15 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 #define DEBUG_TYPE "convert-mx-to-vector"
@@ -168,250 +179,436 @@ Value writeTile(OpBuilder &b, Location loc, Value tile, Value dest,
       .getResult();
 }
 
-/// Reduces dim 0 of `v` with `kind`: vector<K> -> scalar, vector<KxV> ->
-/// vector<V>.
-Value reduceDim0(OpBuilder &b, Location loc, Value v,
-                 vector::CombiningKind kind, Value init) {
-  // A whole 1-D vector reduces with vector.reduction, which becomes a
-  // shuffle tree (llvm.vector.reduce.*), not a chain of extracts.
-  if (cast<VectorType>(v.getType()).getRank() == 1)
-    return vector::ReductionOp::create(b, loc, kind, v, init);
-  return vector::MultiDimReductionOp::create(b, loc, kind, v, init,
-                                             ArrayRef<int64_t>{0});
+/// Truncates or extends an integer vector/scalar to `width` bits.
+Value castInt(OpBuilder &b, Location loc, Value v, unsigned width) {
+  Type elem = getElementTypeOrSelf(v.getType());
+  unsigned from = elem.getIntOrFloatBitWidth();
+  if (from == width)
+    return v;
+  Type to = b.getIntegerType(width);
+  if (auto vt = dyn_cast<VectorType>(v.getType()))
+    to = VectorType::get(vt.getShape(), to);
+  if (from > width)
+    return arith::TruncIOp::create(b, loc, to, v);
+  return arith::ExtUIOp::create(b, loc, to, v);
 }
 
-/// The shape of a per-block value for a tile: [] for vector<K>, [V] for
-/// vector<KxV>.
-SmallVector<int64_t> blockShapeOf(VectorType tileType) {
-  return SmallVector<int64_t>(tileType.getShape().drop_front());
+//===----------------------------------------------------------------------===//
+// Packing of element codes along a row (numerics.md section 5)
+//===----------------------------------------------------------------------===//
+
+/// Bytes of `n` packed elements.
+int64_t packedBytes(int64_t n, unsigned bits) {
+  return bits == 4 ? n / 2 : bits == 6 ? n / 4 * 3 : n;
 }
 
-/// Elementwise work on a tile runs on 1-D rows: the whole vector<K> tile
-/// (block values broadcast to it), or each vector<V> row of a vector<KxV>
-/// tile (block values are vector<V> already). `fn` gets the row, the row's
-/// index in the tile (-1 for a whole 1-D tile) and a function that spreads a
-/// per-block value over the row.
-using RowFn = function_ref<Value(OpBuilder &, Location, Value row, int64_t k,
-                                 function_ref<Value(Value)> spread)>;
-
-Value mapRows(OpBuilder &b, Location loc, Value tile, RowFn fn) {
-  auto tileType = cast<VectorType>(tile.getType());
-  if (tileType.getRank() == 1) {
-    auto spread = [&](Value v) -> Value {
-      auto elemType = getElementTypeOrSelf(v.getType());
-      return vector::BroadcastOp::create(
-          b, loc, VectorType::get(tileType.getShape(), elemType), v);
-    };
-    return fn(b, loc, tile, -1, spread);
+/// vector<n x i32> codes -> vector<packedBytes(n) x i8>.
+Value packRow(OpBuilder &b, Location loc, Value codes, unsigned bits) {
+  int64_t n = cast<VectorType>(codes.getType()).getDimSize(0);
+  if (bits == 8)
+    return castInt(b, loc, codes, 8);
+  if (bits == 4) {
+    auto halves = vector::DeinterleaveOp::create(b, loc, codes);
+    NumericsEmitter h(b, loc, {n / 2});
+    Value byte = h.bor(h.band(halves.getRes1(), h.c(0xF)),
+                       h.shl(h.band(halves.getRes2(), h.c(0xF)), h.c(4)));
+    return castInt(b, loc, byte, 8);
   }
-  Value result;
-  auto identity = [](Value v) { return v; };
-  for (int64_t k = 0, e = tileType.getDimSize(0); k < e; ++k) {
-    Value row = vector::ExtractOp::create(b, loc, tile, k);
-    Value out = fn(b, loc, row, k, identity);
-    if (!result) {
-      auto outType = VectorType::get(
-          tileType.getShape(), cast<VectorType>(out.getType()).getElementType());
-      NumericsEmitter zeros(b, loc, tileType.getShape());
-      result = outType.getElementType().isF32() ? zeros.cf(0.0f) : zeros.c(0);
+  // 6 bits: four codes c0..c3 -> a 24-bit little-endian word.
+  auto evenOdd = vector::DeinterleaveOp::create(b, loc, codes);
+  auto c02 = vector::DeinterleaveOp::create(b, loc, evenOdd.getRes1());
+  auto c13 = vector::DeinterleaveOp::create(b, loc, evenOdd.getRes2());
+  NumericsEmitter q(b, loc, {n / 4});
+  Value word = q.bor(q.bor(c02.getRes1(), q.shl(c13.getRes1(), q.c(6))),
+                     q.bor(q.shl(c02.getRes2(), q.c(12)),
+                           q.shl(c13.getRes2(), q.c(18))));
+  Value bytes = vector::BitCastOp::create(
+      b, loc, VectorType::get({n}, b.getI8Type()), word);
+  SmallVector<int64_t> mask;
+  for (int64_t g = 0; g < n / 4; ++g)
+    for (int64_t j = 0; j < 3; ++j)
+      mask.push_back(4 * g + j);
+  return vector::ShuffleOp::create(b, loc, bytes, bytes, mask);
+}
+
+/// vector<packedBytes(n) x i8> -> vector<n x i32> codes.
+Value unpackRow(OpBuilder &b, Location loc, Value bytes, int64_t n,
+                unsigned bits) {
+  if (bits == 8)
+    return castInt(b, loc, bytes, 32);
+  if (bits == 4) {
+    Value wide = castInt(b, loc, bytes, 32);
+    NumericsEmitter h(b, loc, {n / 2});
+    Value lo = h.band(wide, h.c(0xF));
+    Value hi = h.lshr(wide, h.c(4));
+    return vector::InterleaveOp::create(b, loc, lo, hi);
+  }
+  int64_t m = n / 4 * 3;
+  SmallVector<int64_t> mask;
+  for (int64_t g = 0; g < n / 4; ++g) {
+    for (int64_t j = 0; j < 3; ++j)
+      mask.push_back(3 * g + j);
+    mask.push_back(m); // A zero from the second operand.
+  }
+  NumericsEmitter z(b, loc, {m});
+  Value zeros = castInt(b, loc, z.c(0), 8);
+  Value spread = vector::ShuffleOp::create(b, loc, bytes, zeros, mask);
+  Value words = vector::BitCastOp::create(
+      b, loc, VectorType::get({n / 4}, b.getI32Type()), spread);
+  NumericsEmitter q(b, loc, {n / 4});
+  Value c0 = q.band(words, q.c(0x3F));
+  Value c1 = q.band(q.lshr(words, q.c(6)), q.c(0x3F));
+  Value c2 = q.band(q.lshr(words, q.c(12)), q.c(0x3F));
+  Value c3 = q.lshr(words, q.c(18));
+  Value c02 = vector::InterleaveOp::create(b, loc, c0, c2);
+  Value c13 = vector::InterleaveOp::create(b, loc, c1, c3);
+  return vector::InterleaveOp::create(b, loc, c02, c13);
+}
+
+//===----------------------------------------------------------------------===//
+// Geometry of block loops
+//===----------------------------------------------------------------------===//
+
+/// How a block format walks a tensor: rows ([outer, A], tiles vector<K>)
+/// when the block axis is last, else columns ([outer, A, inner], tiles
+/// vector<K x V>). The same grouping views every storage part.
+struct BlockGeometry {
+  bool rows;
+  int64_t k;
+  bool blocksInBounds, lanesInBounds;
+  SmallVector<ReassociationIndices> groups;
+
+  BlockGeometry(RankedTensorType type, int64_t axis, int64_t blockSize) {
+    int64_t r = type.getRank();
+    rows = axis == r - 1;
+    k = blockSize;
+    int64_t axisSize = type.getDimSize(axis);
+    blocksInBounds = !ShapedType::isDynamic(axisSize) && axisSize % k == 0;
+    if (rows) {
+      groups = {range(0, r), {r, r + 1}};
+      lanesInBounds = true;
+    } else {
+      groups = {range(0, axis + 1), {axis + 1}, range(axis + 2, r + 2)};
+      int64_t inner = 1;
+      for (int64_t d = axis + 1; d < r; ++d)
+        inner = ShapedType::isDynamic(type.getDimSize(d)) || inner < 0
+                    ? -1
+                    : inner * type.getDimSize(d);
+      lanesInBounds = inner >= 0 && inner % kLanes == 0;
     }
-    result = vector::InsertOp::create(b, loc, out, result, k);
   }
-  return result;
-}
-
-//===----------------------------------------------------------------------===//
-// Tile kernels: f32 tile in, fake-quantized f32 tile out. Dim 0 of the tile is
-// the block axis; partial blocks are zero-padded.
-//===----------------------------------------------------------------------===//
-
-struct TileContext {
-  FormatSpec spec;
-  /// Per-tensor f32 scale (NVFP4), scalar; null when the format has none.
-  Value tensorScale;
+  /// Tile shape of the f32 data.
+  SmallVector<int64_t> tileShape() const {
+    if (rows)
+      return {k};
+    return {k, kLanes};
+  }
 };
 
-/// The block maximum of the bits of |x| (an unsigned max of the bits of
-/// non-negative floats orders them as floats, NaN and Inf on top).
-Value blockAmaxBits(OpBuilder &b, Location loc, Value tile) {
-  auto tileType = cast<VectorType>(tile.getType());
-  NumericsEmitter t(b, loc, tileType.getShape());
-  Value abs = t.band(t.fToBits(tile), t.c(0x7FFFFFFF));
-  NumericsEmitter blk(b, loc, blockShapeOf(tileType));
-  return reduceDim0(b, loc, abs, vector::CombiningKind::MAXUI, blk.c(0));
-}
-
-Value quietNaN(NumericsEmitter &o) { return o.bitsToF(o.c(kQuietNaNBits)); }
-
-/// OCP float elements and MXINT8 under an E8M0 shared exponent.
-Value fakeQuantE8M0Tile(OpBuilder &b, Location loc, Value x,
-                        const TileContext &ctx) {
-  auto tileType = cast<VectorType>(x.getType());
-  NumericsEmitter blk(b, loc, blockShapeOf(tileType));
-  Value amax = blockAmaxBits(b, loc, x);
-  Value se, isNaN;
-  blockScale(blk, amax, getGridInfo(ctx.spec), ctx.spec.scaleRule, se, isNaN);
-  Value scaleDown = pow2(blk, blk.sub(blk.c(0), se));
-  bool isFloat = ctx.spec.hasFloatElement();
-  Value scaleUp = pow2(blk, isFloat ? se : blk.sub(se, blk.c(6)));
-  return mapRows(b, loc, x, [&](OpBuilder &b, Location loc, Value row, int64_t,
-                                function_ref<Value(Value)> spread) {
-    NumericsEmitter t(b, loc, cast<VectorType>(row.getType()).getShape());
-    if (isFloat)
-      return fakeQuantFloatElement(t, row, spread(scaleDown), spread(scaleUp),
-                                   spread(isNaN),
-                                   ctx.spec.getFloatElementInfo(),
-                                   ctx.spec.rounding);
-    return fakeQuantFixedElement(t, row, spread(scaleDown), spread(scaleUp),
-                                 spread(isNaN), ctx.spec.rounding);
-  });
-}
-
-/// Biased f32 exponents of a tile's elements.
-Value exponents(OpBuilder &b, Location loc, Value tile) {
-  NumericsEmitter t(b, loc, cast<VectorType>(tile.getType()).getShape());
-  return t.lshr(t.band(t.fToBits(tile), t.c(0x7FFFFFFF)), t.c(23));
-}
-
-/// Shared-microexponent / block floating point (sm element).
-Value fakeQuantSMTile(OpBuilder &b, Location loc, Value x,
-                      const TileContext &ctx) {
-  const FormatSpec &spec = ctx.spec;
-  auto tileType = cast<VectorType>(x.getType());
-  SmallVector<int64_t> shape(tileType.getShape());
-  int64_t k = shape[0];
-  NumericsEmitter blk(b, loc, blockShapeOf(tileType));
-  Value exps = exponents(b, loc, x);
-  Value rawE = reduceDim0(b, loc, exps, vector::CombiningKind::MAXUI, blk.c(0));
-  Value isNaN = blk.eq(rawE, blk.c(255));
-  Value bigE = clampSharedExponentBits(blk, rawE, spec.expBits);
-  // Per sub-block maxima: [K/k2] or [K/k2, V].
-  Value subE;
-  int64_t k2 = spec.subBlockSize;
-  if (k2 > 0) {
-    SmallVector<int64_t> split{k / k2, k2};
-    llvm::append_range(split, ArrayRef<int64_t>(shape).drop_front());
-    Value s = vector::ShapeCastOp::create(
-        b, loc, VectorType::get(split, b.getI32Type()), exps);
-    SmallVector<int64_t> reduced{k / k2};
-    llvm::append_range(reduced, ArrayRef<int64_t>(shape).drop_front());
-    subE = vector::MultiDimReductionOp::create(
-        b, loc, vector::CombiningKind::MAXUI, s,
-        NumericsEmitter(b, loc, reduced).c(0), ArrayRef<int64_t>{1});
-    if (tileType.getRank() == 1) {
-      // Spread [K/k2] over [K]: [K/k2, 1] -> [K/k2, k2] -> [K].
-      auto i32 = b.getI32Type();
-      subE = vector::ShapeCastOp::create(
-          b, loc, VectorType::get({k / k2, 1}, i32), subE);
-      subE = vector::BroadcastOp::create(
-          b, loc, VectorType::get({k / k2, k2}, i32), subE);
-      subE = vector::ShapeCastOp::create(b, loc, VectorType::get({k}, i32),
-                                         subE);
+/// Sizes of the storage parts of `input` quantized as `qtype`, in layout
+/// order (dynamic sizes computed from the input's).
+SmallVector<SmallVector<OpFoldResult>>
+storageSizes(OpBuilder &b, Location loc, Value input, QuantizedType qtype) {
+  auto type = cast<RankedTensorType>(input.getType());
+  FormatSpec spec = qtype.getSpec();
+  int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
+  SmallVector<OpFoldResult> dims = tensor::getMixedSizes(b, loc, input);
+  SmallVector<RankedTensorType> types = qtype.getStorageTypes(type.getShape());
+  auto ceilDivOfr = [&](OpFoldResult v, int64_t d) -> OpFoldResult {
+    if (auto attr = getConstantIntValue(v))
+      return b.getIndexAttr((*attr + d - 1) / d);
+    return ceilDiv(b, loc, cast<Value>(v), d);
+  };
+  SmallVector<SmallVector<OpFoldResult>> sizes;
+  for (auto [i, partType] : llvm::enumerate(types)) {
+    SmallVector<OpFoldResult> s;
+    for (int64_t d = 0; d < partType.getRank(); ++d) {
+      if (!partType.isDynamicDim(d)) {
+        s.push_back(b.getIndexAttr(partType.getDimSize(d)));
+        continue;
+      }
+      // Only dims derived from a dynamic input dim are dynamic.
+      OpFoldResult in = spec.granularity == Granularity::Channel
+                            ? dims[axis]
+                            : dims[d];
+      if (i == 0 && d == partType.getRank() - 1) {
+        unsigned bits = getStorageElementBits(spec);
+        Value n = getValueOrCreateConstantIndexOp(b, loc, in);
+        if (bits == 4) {
+          s.push_back(ceilDiv(b, loc, n, 2));
+        } else if (bits == 6) {
+          Value groups = ceilDiv(b, loc, n, 4);
+          s.push_back(arith::MulIOp::create(b, loc, groups,
+                                            indexConst(b, loc, 3))
+                          .getResult());
+        } else {
+          s.push_back(in);
+        }
+      } else if (d == axis && spec.granularity == Granularity::Block) {
+        bool micro = i == 2 && spec.element == ElementKind::SM &&
+                     spec.subBlockSize > 0;
+        s.push_back(
+            ceilDivOfr(in, micro ? spec.subBlockSize : spec.blockSize));
+      } else {
+        s.push_back(in);
+      }
     }
+    sizes.push_back(s);
   }
-  return mapRows(b, loc, x, [&](OpBuilder &b, Location loc, Value row,
-                                int64_t idx, function_ref<Value(Value)> spread) {
-    NumericsEmitter t(b, loc, cast<VectorType>(row.getType()).getShape());
-    Value xBits = t.fToBits(row);
-    Value bigER = spread(bigE);
-    Value d = t.c(0);
-    if (subE) {
-      Value rowSubE =
-          idx < 0 ? subE : vector::ExtractOp::create(b, loc, subE, idx / k2);
-      d = t.smin(t.sub(spread(rawE), rowSubE), t.c((1 << spec.subBits) - 1));
-    }
-    Value m = encodeSMMagnitude(t, xBits, bigER, d, spec.mantissaBits,
-                                spec.rounding);
-    Value sign = t.band(xBits, t.c((int32_t)0x80000000));
-    Value v = decodeSM(t, m, sign, bigER, d, spec.mantissaBits);
-    return t.self(spread(isNaN), quietNaN(t), v);
-  });
+  return sizes;
 }
-
-/// Float elements under an E4M3 block scale, optionally over a per-tensor
-/// f32 scale (NVFP4).
-Value fakeQuantE4M3Tile(OpBuilder &b, Location loc, Value x,
-                        const TileContext &ctx) {
-  const FormatSpec &spec = ctx.spec;
-  auto tileType = cast<VectorType>(x.getType());
-  SmallVector<int64_t> blockShape = blockShapeOf(tileType);
-  NumericsEmitter blk(b, loc, blockShape);
-  const FloatElementInfo &elem = spec.getFloatElementInfo();
-  const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
-  Value amax = blk.bitsToF(blockAmaxBits(b, loc, x));
-  Value st = blk.cf(1.0f);
-  if (ctx.tensorScale)
-    st = blockShape.empty()
-             ? ctx.tensorScale
-             : vector::BroadcastOp::create(
-                   b, loc, VectorType::get(blockShape, b.getF32Type()),
-                   ctx.tensorScale)
-                   .getResult();
-  Value sb = roundToElement(
-      blk, blk.fdiv(blk.fdiv(amax, blk.cf((float)elem.maxNormal)), st), e4m3,
-      Rounding::NearestEven);
-  Value denom = blk.fmul(sb, st);
-  // A zero tensor scale (all-zero tensor) or a block scale that rounds to
-  // zero makes the block decode to signed zeros.
-  denom = blk.self(blk.foeq(st, blk.cf(0.0f)), blk.cf(0.0f), denom);
-  // NaN or Inf anywhere makes the tensor scale (or this block) NaN.
-  Value blockNaN = blk.borB(blk.fisNaNOrInf(amax), blk.fisNaNOrInf(st));
-  return mapRows(b, loc, x, [&](OpBuilder &b, Location loc, Value row, int64_t,
-                                function_ref<Value(Value)> spread) {
-    NumericsEmitter t(b, loc, cast<VectorType>(row.getType()).getShape());
-    Value denomR = spread(denom);
-    Value y = roundToElement(t, t.fdiv(row, denomR), elem, spec.rounding);
-    Value out = t.fmul(y, denomR);
-    Value signedZero =
-        t.bitsToF(t.band(t.fToBits(row), t.c((int32_t)0x80000000)));
-    out = t.self(t.foeq(denomR, t.cf(0.0f)), signedZero, out);
-    return t.self(spread(blockNaN), quietNaN(t), out);
-  });
-}
-
-/// q = clamp(round(x / s) + zp, qmin, qmax); out = (q - zp) * s.
-Value fakeQuantInt8Values(NumericsEmitter &t, Value x, Value scale,
-                          Value zeroPoint, const FormatSpec &spec) {
-  float qmin = spec.element == ElementKind::UI8 ? 0.0f : -128.0f;
-  float qmax = spec.element == ElementKind::UI8 ? 255.0f : 127.0f;
-  Value q = t.roundInt(t.fdiv(x, scale), spec.rounding);
-  if (zeroPoint)
-    q = t.fadd(q, zeroPoint);
-  q = t.fmin(t.fmax(q, t.cf(qmin)), t.cf(qmax));
-  if (zeroPoint)
-    q = t.fsub(q, zeroPoint);
-  // Through an integer so that a negative value rounding to zero gives +0.
-  q = t.siToF(t.fToSI(q));
-  return t.fmul(q, scale);
-}
-
-/// The f32 scale of symmetric INT8 from an absolute maximum (1 when zero).
-Value int8Scale(NumericsEmitter &o, Value amax) {
-  Value s = o.fdiv(amax, o.cf(127.0f));
-  return o.self(o.foeq(s, o.cf(0.0f)), o.cf(1.0f), s);
-}
-
-/// Symmetric INT8 with one f32 scale per block.
-Value fakeQuantInt8BlockTile(OpBuilder &b, Location loc, Value x,
-                             const TileContext &ctx) {
-  auto tileType = cast<VectorType>(x.getType());
-  NumericsEmitter blk(b, loc, blockShapeOf(tileType));
-  Value amax = blk.bitsToF(blockAmaxBits(b, loc, x));
-  Value scale = int8Scale(blk, amax);
-  Value isNaN = blk.fisNaNOrInf(amax);
-  return mapRows(b, loc, x, [&](OpBuilder &b, Location loc, Value row, int64_t,
-                                function_ref<Value(Value)> spread) {
-    NumericsEmitter t(b, loc, cast<VectorType>(row.getType()).getShape());
-    Value out = fakeQuantInt8Values(t, row, spread(scale), Value(), ctx.spec);
-    return t.self(spread(isNaN), quietNaN(t), out);
-  });
-}
-
-using TileKernel =
-    std::function<Value(OpBuilder &, Location, Value, const TileContext &)>;
 
 //===----------------------------------------------------------------------===//
-// Drivers
+// Block drivers
+//===----------------------------------------------------------------------===//
+
+/// Loop bounds [outer, blocks(, lane chunks)] of a view of the f32 tensor.
+SmallVector<Value> blockLoopBounds(OpBuilder &b, Location loc, Value view,
+                                   const BlockGeometry &g) {
+  SmallVector<Value> ubs{dimOf(b, loc, view, 0),
+                         ceilDiv(b, loc, dimOf(b, loc, view, 1), g.k)};
+  if (!g.rows)
+    ubs.push_back(ceilDiv(b, loc, dimOf(b, loc, view, 2), kLanes));
+  return ubs;
+}
+
+Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
+                         TileFormat &fmt, int64_t blockSize) {
+  auto type = cast<RankedTensorType>(input.getType());
+  BlockGeometry g(type, axis, blockSize);
+  View view = makeView(b, loc, input, g.groups);
+  Value x = view.value;
+  Value init = emptyLike(b, loc, x, type.getElementType());
+  SmallVector<Value> ubs = blockLoopBounds(b, loc, x, g);
+  SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
+  SmallVector<Value> steps(ubs.size(), indexConst(b, loc, 1));
+  SmallVector<bool> inBounds{g.blocksInBounds};
+  if (!g.rows)
+    inBounds.push_back(g.lanesInBounds);
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{init},
+      [&](OpBuilder &b, Location loc, ValueRange ivs,
+          ValueRange args) -> scf::ValueVector {
+        SmallVector<Value> idx{
+            ivs[0], arith::MulIOp::create(b, loc, ivs[1],
+                                          indexConst(b, loc, g.k))};
+        if (!g.rows)
+          idx.push_back(arith::MulIOp::create(b, loc, ivs[2],
+                                              indexConst(b, loc, kLanes)));
+        Value tile = readF32(b, loc, x, idx, g.tileShape(), inBounds);
+        fmt.fromData(b, loc, tile);
+        Value y = mapRows(b, loc, tile,
+                          [&](NumericsEmitter &t, Value row,
+                              const RowContext &ctx) {
+                            return fmt.fakeQuant(t, row, ctx);
+                          });
+        return {writeTile(b, loc, y, args[0], idx, inBounds)};
+      });
+  return view.undo(b, loc, nest.results[0]);
+}
+
+/// Writes per-block scales: a scalar at [o, b] (rows) or vector<V> at
+/// [o, b, j * V] (columns).
+Value writeScales(OpBuilder &b, Location loc, Value scale, Value dest,
+                  ValueRange ivs, const BlockGeometry &g, bool isF32) {
+  if (!isF32)
+    scale = castInt(b, loc, scale, 8);
+  if (g.rows)
+    return tensor::InsertOp::create(b, loc, scale, dest,
+                                    ValueRange{ivs[0], ivs[1]});
+  Value lane = arith::MulIOp::create(b, loc, ivs[2], indexConst(b, loc, kLanes));
+  return vector::TransferWriteOp::create(b, loc, scale, dest,
+                                         ValueRange{ivs[0], ivs[1], lane},
+                                         ArrayRef<bool>{g.lanesInBounds})
+      .getResult();
+}
+
+Value readScales(OpBuilder &b, Location loc, Value src, ValueRange ivs,
+                 const BlockGeometry &g, bool isF32) {
+  Value v;
+  if (g.rows) {
+    v = tensor::ExtractOp::create(b, loc, src, ValueRange{ivs[0], ivs[1]});
+  } else {
+    Type elem = cast<RankedTensorType>(src.getType()).getElementType();
+    Value pad = arith::ConstantOp::create(b, loc, elem, b.getZeroAttr(elem));
+    Value lane =
+        arith::MulIOp::create(b, loc, ivs[2], indexConst(b, loc, kLanes));
+    v = vector::TransferReadOp::create(
+        b, loc, VectorType::get({kLanes}, elem), src,
+        ValueRange{ivs[0], ivs[1], lane}, pad, ArrayRef<bool>{g.lanesInBounds});
+  }
+  return isF32 ? v : castInt(b, loc, v, 32);
+}
+
+/// Quantizes into (data, scales[, micro]) views; returns the new views.
+SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
+                                  ValueRange partViews, TileFormat &fmt,
+                                  const BlockGeometry &g, unsigned bits,
+                                  int64_t subBlock) {
+  SmallVector<Value> ubs = blockLoopBounds(b, loc, x, g);
+  SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
+  SmallVector<Value> steps(ubs.size(), indexConst(b, loc, 1));
+  SmallVector<bool> inBounds{g.blocksInBounds};
+  if (!g.rows)
+    inBounds.push_back(g.lanesInBounds);
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, partViews,
+      [&](OpBuilder &b, Location loc, ValueRange ivs,
+          ValueRange args) -> scf::ValueVector {
+        Value off = arith::MulIOp::create(b, loc, ivs[1],
+                                          indexConst(b, loc, g.k));
+        SmallVector<Value> idx{ivs[0], off};
+        Value lane;
+        if (!g.rows) {
+          lane = arith::MulIOp::create(b, loc, ivs[2],
+                                       indexConst(b, loc, kLanes));
+          idx.push_back(lane);
+        }
+        Value tile = readF32(b, loc, x, idx, g.tileShape(), inBounds);
+        fmt.fromData(b, loc, tile);
+        Value codes = mapRows(b, loc, tile,
+                              [&](NumericsEmitter &t, Value row,
+                                  const RowContext &ctx) {
+                                return fmt.encode(t, row, ctx);
+                              });
+        scf::ValueVector results;
+        // Element codes, packed along the innermost dimension.
+        if (g.rows) {
+          Value packed = packRow(b, loc, codes, bits);
+          Value byteOff = arith::MulIOp::create(
+              b, loc, ivs[1], indexConst(b, loc, packedBytes(g.k, bits)));
+          results.push_back(vector::TransferWriteOp::create(
+                                b, loc, packed, args[0],
+                                ValueRange{ivs[0], byteOff},
+                                ArrayRef<bool>{g.blocksInBounds})
+                                .getResult());
+        } else {
+          int64_t rowBytes = packedBytes(kLanes, bits);
+          auto packedType = VectorType::get({g.k, rowBytes}, b.getI8Type());
+          Value packed = arith::ConstantOp::create(
+              b, loc, packedType,
+              DenseElementsAttr::get(packedType, b.getI8IntegerAttr(0)));
+          for (int64_t r = 0; r < g.k; ++r) {
+            Value row = vector::ExtractOp::create(b, loc, codes, r);
+            packed = vector::InsertOp::create(
+                b, loc, packRow(b, loc, row, bits), packed, r);
+          }
+          Value byteLane = arith::MulIOp::create(
+              b, loc, ivs[2], indexConst(b, loc, rowBytes));
+          results.push_back(vector::TransferWriteOp::create(
+                                b, loc, packed, args[0],
+                                ValueRange{ivs[0], off, byteLane},
+                                ArrayRef<bool>{g.blocksInBounds,
+                                               g.lanesInBounds})
+                                .getResult());
+        }
+        results.push_back(writeScales(b, loc, fmt.getStoredScale(), args[1],
+                                      ivs, g, fmt.scaleIsF32()));
+        if (args.size() > 2) {
+          Value micro = castInt(b, loc, fmt.getStoredMicro(), 8);
+          Value subOff = arith::MulIOp::create(
+              b, loc, ivs[1], indexConst(b, loc, g.k / subBlock));
+          SmallVector<Value> mIdx{ivs[0], subOff};
+          SmallVector<bool> mBounds{g.blocksInBounds};
+          if (!g.rows) {
+            mIdx.push_back(lane);
+            mBounds.push_back(g.lanesInBounds);
+          }
+          results.push_back(vector::TransferWriteOp::create(
+                                b, loc, micro, args[2], mIdx, mBounds)
+                                .getResult());
+        }
+        return results;
+      });
+  return nest.results;
+}
+
+Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
+                       ValueRange partViews, TileFormat &fmt,
+                       const BlockGeometry &g, unsigned bits,
+                       int64_t subBlock) {
+  SmallVector<Value> ubs = blockLoopBounds(b, loc, out, g);
+  SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
+  SmallVector<Value> steps(ubs.size(), indexConst(b, loc, 1));
+  SmallVector<bool> inBounds{g.blocksInBounds};
+  if (!g.rows)
+    inBounds.push_back(g.lanesInBounds);
+  Value zeroByte =
+      arith::ConstantOp::create(b, loc, b.getI8Type(), b.getI8IntegerAttr(0));
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{out},
+      [&](OpBuilder &b, Location loc, ValueRange ivs,
+          ValueRange args) -> scf::ValueVector {
+        Value off = arith::MulIOp::create(b, loc, ivs[1],
+                                          indexConst(b, loc, g.k));
+        SmallVector<Value> idx{ivs[0], off};
+        Value lane;
+        if (!g.rows) {
+          lane = arith::MulIOp::create(b, loc, ivs[2],
+                                       indexConst(b, loc, kLanes));
+          idx.push_back(lane);
+        }
+        Value scale = readScales(b, loc, partViews[1], ivs, g,
+                                 fmt.scaleIsF32());
+        Value micro;
+        if (partViews.size() > 2) {
+          Value subOff = arith::MulIOp::create(
+              b, loc, ivs[1], indexConst(b, loc, g.k / subBlock));
+          SmallVector<Value> mIdx{ivs[0], subOff};
+          SmallVector<int64_t> mShape{g.k / subBlock};
+          SmallVector<bool> mBounds{g.blocksInBounds};
+          if (!g.rows) {
+            mIdx.push_back(lane);
+            mShape.push_back(kLanes);
+            mBounds.push_back(g.lanesInBounds);
+          }
+          micro = castInt(
+              b, loc,
+              vector::TransferReadOp::create(
+                  b, loc, VectorType::get(mShape, b.getI8Type()),
+                  partViews[2], mIdx, zeroByte, mBounds),
+              32);
+        }
+        fmt.fromStorage(b, loc, scale, micro);
+        Value codes;
+        if (g.rows) {
+          Value byteOff = arith::MulIOp::create(
+              b, loc, ivs[1], indexConst(b, loc, packedBytes(g.k, bits)));
+          Value packed = vector::TransferReadOp::create(
+              b, loc, VectorType::get({packedBytes(g.k, bits)}, b.getI8Type()),
+              partViews[0], ValueRange{ivs[0], byteOff}, zeroByte,
+              ArrayRef<bool>{g.blocksInBounds});
+          codes = unpackRow(b, loc, packed, g.k, bits);
+        } else {
+          int64_t rowBytes = packedBytes(kLanes, bits);
+          Value byteLane = arith::MulIOp::create(
+              b, loc, ivs[2], indexConst(b, loc, rowBytes));
+          Value packed = vector::TransferReadOp::create(
+              b, loc, VectorType::get({g.k, rowBytes}, b.getI8Type()),
+              partViews[0], ValueRange{ivs[0], off, byteLane}, zeroByte,
+              ArrayRef<bool>{g.blocksInBounds, g.lanesInBounds});
+          auto codesType = VectorType::get({g.k, kLanes}, b.getI32Type());
+          codes = arith::ConstantOp::create(
+              b, loc, codesType,
+              DenseElementsAttr::get(codesType, b.getI32IntegerAttr(0)));
+          for (int64_t r = 0; r < g.k; ++r) {
+            Value row = vector::ExtractOp::create(b, loc, packed, r);
+            codes = vector::InsertOp::create(
+                b, loc, unpackRow(b, loc, row, kLanes, bits), codes, r);
+          }
+        }
+        Value y = mapRows(b, loc, codes,
+                          [&](NumericsEmitter &t, Value row,
+                              const RowContext &ctx) {
+                            return fmt.decode(t, row, ctx);
+                          });
+        return {writeTile(b, loc, y, args[0], idx, inBounds)};
+      });
+  return nest.results[0];
+}
+
+//===----------------------------------------------------------------------===//
+// Per-tensor and per-channel INT8
 //===----------------------------------------------------------------------===//
 
 /// Whole-tensor reductions of a 1-D view: max of |x| bits, min and max.
@@ -424,8 +621,6 @@ struct TensorStats {
 TensorStats reduceTensor(OpBuilder &b, Location loc, Value flat,
                          bool withMinMax) {
   Value n = dimOf(b, loc, flat, 0);
-  Value zero = indexConst(b, loc, 0);
-  Value one = indexConst(b, loc, 1);
   Value lanes = indexConst(b, loc, kLanes);
   NumericsEmitter vec(b, loc, {kLanes});
   SmallVector<Value> inits{vec.c(0)};
@@ -433,19 +628,18 @@ TensorStats reduceTensor(OpBuilder &b, Location loc, Value flat,
     inits.push_back(vec.cf(0.0f));
     inits.push_back(vec.cf(0.0f));
   }
-  Value numChunks = ceilDiv(b, loc, n, kLanes);
   auto loop = scf::ForOp::create(
-      b, loc, zero, numChunks, one, inits,
+      b, loc, indexConst(b, loc, 0), ceilDiv(b, loc, n, kLanes),
+      indexConst(b, loc, 1), inits,
       [&](OpBuilder &b, Location loc, Value iv, ValueRange acc) {
         Value off = arith::MulIOp::create(b, loc, iv, lanes);
         Value x = readF32(b, loc, flat, off, {kLanes}, {false});
         NumericsEmitter v(b, loc, {kLanes});
-        SmallVector<Value> next{
-            arith::MaxUIOp::create(b, loc, acc[0],
-                                   v.band(v.fToBits(x), v.c(0x7FFFFFFF)))};
+        SmallVector<Value> next{arith::MaxUIOp::create(
+            b, loc, acc[0], v.band(v.fToBits(x), v.c(0x7FFFFFFF)))};
         if (withMinMax) {
-          next.push_back(arith::MinimumFOp::create(b, loc, acc[1], x));
-          next.push_back(arith::MaximumFOp::create(b, loc, acc[2], x));
+          next.push_back(v.fmin(acc[1], x));
+          next.push_back(v.fmax(acc[2], x));
         }
         scf::YieldOp::create(b, loc, next);
       });
@@ -461,191 +655,174 @@ TensorStats reduceTensor(OpBuilder &b, Location loc, Value flat,
   return stats;
 }
 
-/// Applies `fn` to every chunk of a 1-D view and returns the new tensor.
-Value mapFlat(OpBuilder &b, Location loc, Value flat,
-              function_ref<Value(OpBuilder &, Location, Value)> fn) {
-  Value n = dimOf(b, loc, flat, 0);
-  Value init = emptyLike(b, loc, flat,
-                         cast<RankedTensorType>(flat.getType()).getElementType());
-  Value lanes = indexConst(b, loc, kLanes);
-  auto loop = scf::ForOp::create(
-      b, loc, indexConst(b, loc, 0), ceilDiv(b, loc, n, kLanes),
-      indexConst(b, loc, 1), ValueRange{init},
-      [&](OpBuilder &b, Location loc, Value iv, ValueRange acc) {
-        Value off = arith::MulIOp::create(b, loc, iv, lanes);
-        Value x = readF32(b, loc, flat, off, {kLanes}, {false});
-        Value y = fn(b, loc, x);
-        scf::YieldOp::create(b, loc,
-                             writeTile(b, loc, y, acc[0], off, {false}));
-      });
-  return loop.getResult(0);
-}
-
 /// Views `input` as 1-D.
 View flatView(OpBuilder &b, Location loc, Value input) {
   int64_t r = cast<RankedTensorType>(input.getType()).getRank();
   return makeView(b, loc, input, {range(0, r + 2)});
 }
 
-/// Per-tensor INT8 (symmetric or with a zero point).
-Value lowerPerTensorInt8(OpBuilder &b, Location loc, Value input,
-                         const FormatSpec &spec) {
-  View view = flatView(b, loc, input);
-  TensorStats stats = reduceTensor(b, loc, view.value, spec.zeroPoint);
+/// The per-tensor INT8 scale of a 1-D view.
+Int8Scale<NumericsEmitter> perTensorScale(OpBuilder &b, Location loc,
+                                          Value flat, const FormatSpec &spec) {
+  TensorStats stats = reduceTensor(b, loc, flat, spec.zeroPoint);
   NumericsEmitter s(b, loc, {});
   Value amax = s.bitsToF(stats.amaxBits);
-  Value isNaN = s.fisNaNOrInf(amax);
-  Value scale, zp;
-  if (spec.zeroPoint) {
-    float qmin = spec.element == ElementKind::UI8 ? 0.0f : -128.0f;
-    float qmax = spec.element == ElementKind::UI8 ? 255.0f : 127.0f;
-    Value lo = s.fmin(stats.min, s.cf(0.0f));
-    Value hi = s.fmax(stats.max, s.cf(0.0f));
-    scale = s.fdiv(s.fsub(hi, lo), s.cf(qmax - qmin));
-    scale = s.self(s.foeq(scale, s.cf(0.0f)), s.cf(1.0f), scale);
-    zp = s.fsub(s.cf(qmin), s.roundInt(s.fdiv(lo, scale),
-                                       Rounding::NearestEven));
-    zp = s.fmin(s.fmax(zp, s.cf(qmin)), s.cf(qmax));
-  } else {
-    scale = int8Scale(s, amax);
-  }
-  Value out = mapFlat(b, loc, view.value, [&](OpBuilder &b, Location loc,
-                                              Value x) {
-    NumericsEmitter t(b, loc, {kLanes});
-    auto vt = VectorType::get({kLanes}, b.getF32Type());
-    Value zpT = zp ? vector::BroadcastOp::create(b, loc, vt, zp).getResult()
-                   : Value();
-    Value y = fakeQuantInt8Values(
-        t, x, vector::BroadcastOp::create(b, loc, vt, scale), zpT, spec);
-    return t.self(vector::BroadcastOp::create(
-                      b, loc, VectorType::get({kLanes}, b.getI1Type()), isNaN),
-                  t.bitsToF(t.c(kQuietNaNBits)), y);
-  });
-  return view.undo(b, loc, out);
+  if (spec.zeroPoint)
+    return int8ScaleFromMinMax(s, stats.min, stats.max, s.fisNaNOrInf(amax),
+                               spec);
+  return int8ScaleFromAmax(s, amax);
 }
 
-/// Per-channel symmetric INT8 along `axis`.
-Value lowerPerChannelInt8(OpBuilder &b, Location loc, Value input,
-                          int64_t axis, const FormatSpec &spec) {
-  int64_t r = cast<RankedTensorType>(input.getType()).getRank();
-  // [outer, C, inner] with the channel in the middle.
-  View view = makeView(b, loc, input,
-                       {range(0, axis + 1), {axis + 1}, range(axis + 2, r + 2)});
-  Value v3 = view.value;
+Int8Scale<NumericsEmitter> spreadInt8(OpBuilder &b, Location loc,
+                                      const Int8Scale<NumericsEmitter> &s,
+                                      ArrayRef<int64_t> shape) {
+  auto spread = [&](Value v) -> Value {
+    return vector::BroadcastOp::create(
+        b, loc, VectorType::get(shape, getElementTypeOrSelf(v.getType())), v);
+  };
+  Int8Scale<NumericsEmitter> r;
+  r.scale = spread(s.scale);
+  r.zeroPoint = spread(s.zeroPoint);
+  r.isNaN = spread(s.isNaN);
+  r.hasZeroPoint = s.hasZeroPoint;
+  return r;
+}
+
+/// Maps every 16-lane chunk of the 1-D view `flat` to a new tensor of
+/// `elemType` with `fn`.
+Value mapFlat(OpBuilder &b, Location loc, Value flat, Type elemType,
+              function_ref<Value(OpBuilder &, Location, Value)> fn) {
+  Value n = dimOf(b, loc, flat, 0);
+  Value init = emptyLike(b, loc, flat, elemType);
+  Value lanes = indexConst(b, loc, kLanes);
+  Type inElem = cast<RankedTensorType>(flat.getType()).getElementType();
+  auto loop = scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), ceilDiv(b, loc, n, kLanes),
+      indexConst(b, loc, 1), ValueRange{init},
+      [&](OpBuilder &b, Location loc, Value iv, ValueRange acc) {
+        Value off = arith::MulIOp::create(b, loc, iv, lanes);
+        Value x;
+        if (isa<FloatType>(inElem)) {
+          x = readF32(b, loc, flat, off, {kLanes}, {false});
+        } else {
+          Value pad =
+              arith::ConstantOp::create(b, loc, inElem, b.getZeroAttr(inElem));
+          x = castInt(b, loc,
+                      vector::TransferReadOp::create(
+                          b, loc, VectorType::get({kLanes}, inElem), flat, off,
+                          pad, ArrayRef<bool>{false}),
+                      32);
+        }
+        Value y = fn(b, loc, x);
+        Value written;
+        if (isa<FloatType>(elemType))
+          written = writeTile(b, loc, y, acc[0], off, {false});
+        else
+          written = vector::TransferWriteOp::create(
+                        b, loc, castInt(b, loc, y, 8), acc[0], off,
+                        ArrayRef<bool>{false})
+                        .getResult();
+        scf::YieldOp::create(b, loc, written);
+      });
+  return loop.getResult(0);
+}
+
+/// Per-channel scales: amax (as bits) of each index of the middle dim of a
+/// [outer, C, inner] view.
+Value perChannelAmaxBits(OpBuilder &b, Location loc, Value v3) {
   Value outer = dimOf(b, loc, v3, 0), channels = dimOf(b, loc, v3, 1),
         inner = dimOf(b, loc, v3, 2);
   Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
   Value lanes = indexConst(b, loc, kLanes);
-  Value numChunks = ceilDiv(b, loc, inner, kLanes);
-  // Pass 1: amax bits per channel.
   Value acc0 = tensor::SplatOp::create(
       b, loc, NumericsEmitter(b, loc, {}).c(0),
       RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()),
       ValueRange{channels});
-  scf::LoopNest pass1 = scf::buildLoopNest(
-      b, loc, {zero, zero, zero}, {outer, channels, numChunks},
-      {one, one, one}, ValueRange{acc0},
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, {zero, zero, zero},
+      {outer, channels, ceilDiv(b, loc, inner, kLanes)}, {one, one, one},
+      ValueRange{acc0},
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
         Value off = arith::MulIOp::create(b, loc, ivs[2], lanes);
         Value x = readF32(b, loc, v3, {ivs[0], ivs[1], off}, {kLanes},
                           {false});
         NumericsEmitter v(b, loc, {kLanes});
-        Value bits = v.band(v.fToBits(x), v.c(0x7FFFFFFF));
         Value m = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::MAXUI, bits);
+            b, loc, vector::CombiningKind::MAXUI,
+            v.band(v.fToBits(x), v.c(0x7FFFFFFF)));
         Value old = tensor::ExtractOp::create(b, loc, args[0], ivs[1]);
-        Value next = arith::MaxUIOp::create(b, loc, old, m);
-        return {tensor::InsertOp::create(b, loc, next, args[0], ivs[1])};
+        return {tensor::InsertOp::create(
+            b, loc, arith::MaxUIOp::create(b, loc, old, m), args[0], ivs[1])};
       });
-  Value amaxBits = pass1.results[0];
-  // Pass 2: quantize with the channel's scale.
-  Value init = emptyLike(b, loc, v3,
-                         cast<RankedTensorType>(v3.getType()).getElementType());
-  scf::LoopNest pass2 = scf::buildLoopNest(
-      b, loc, {zero, zero, zero}, {outer, channels, numChunks},
-      {one, one, one}, ValueRange{init},
+  return nest.results[0];
+}
+
+/// Applies `fn(x, scale)` to every 16-lane chunk of a [outer, C, inner] view
+/// with the channel's scale; the result has `elemType`.
+Value mapChannels(OpBuilder &b, Location loc, Value v3, Value scales,
+                  Type elemType, bool scalesAreBits,
+                  function_ref<Value(NumericsEmitter &, Value,
+                                     const Int8Scale<NumericsEmitter> &)>
+                      fn) {
+  Value outer = dimOf(b, loc, v3, 0), channels = dimOf(b, loc, v3, 1),
+        inner = dimOf(b, loc, v3, 2);
+  Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
+  Value lanes = indexConst(b, loc, kLanes);
+  Value init = emptyLike(b, loc, v3, elemType);
+  Type inElem = cast<RankedTensorType>(v3.getType()).getElementType();
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, {zero, zero, zero},
+      {outer, channels, ceilDiv(b, loc, inner, kLanes)}, {one, one, one},
+      ValueRange{init},
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
         Value off = arith::MulIOp::create(b, loc, ivs[2], lanes);
-        Value x = readF32(b, loc, v3, {ivs[0], ivs[1], off}, {kLanes},
-                          {false});
+        SmallVector<Value> idx{ivs[0], ivs[1], off};
+        Value x;
+        if (isa<FloatType>(inElem)) {
+          x = readF32(b, loc, v3, idx, {kLanes}, {false});
+        } else {
+          Value pad =
+              arith::ConstantOp::create(b, loc, inElem, b.getZeroAttr(inElem));
+          x = castInt(b, loc,
+                      vector::TransferReadOp::create(
+                          b, loc, VectorType::get({kLanes}, inElem), v3, idx,
+                          pad, ArrayRef<bool>{false}),
+                      32);
+        }
         NumericsEmitter s(b, loc, {});
+        Value stored = tensor::ExtractOp::create(b, loc, scales, ivs[1]);
+        Int8Scale<NumericsEmitter> scale;
+        if (scalesAreBits) {
+          scale = int8ScaleFromAmax(s, s.bitsToF(stored));
+        } else {
+          scale.scale = stored;
+          scale.zeroPoint = s.cf(0.0f);
+          scale.isNaN = s.fisNaNOrInf(stored);
+        }
         NumericsEmitter t(b, loc, {kLanes});
-        Value amax =
-            s.bitsToF(tensor::ExtractOp::create(b, loc, amaxBits, ivs[1]));
-        auto vt = VectorType::get({kLanes}, b.getF32Type());
-        Value scale =
-            vector::BroadcastOp::create(b, loc, vt, int8Scale(s, amax));
-        Value y = fakeQuantInt8Values(t, x, scale, Value(), spec);
-        Value nan = vector::BroadcastOp::create(
-            b, loc, VectorType::get({kLanes}, b.getI1Type()),
-            s.fisNaNOrInf(amax));
-        y = t.self(nan, t.bitsToF(t.c(kQuietNaNBits)), y);
-        return {writeTile(b, loc, y, args[0], {ivs[0], ivs[1], off},
-                          {false})};
+        Value y = fn(t, x, spreadInt8(b, loc, scale, {kLanes}));
+        Value written;
+        if (isa<FloatType>(elemType))
+          written = writeTile(b, loc, y, args[0], idx, {false});
+        else
+          written = vector::TransferWriteOp::create(
+                        b, loc, castInt(b, loc, y, 8), args[0], idx,
+                        ArrayRef<bool>{false})
+                        .getResult();
+        return {written};
       });
-  return view.undo(b, loc, pass2.results[0]);
+  return nest.results[0];
 }
 
-/// Block formats: runs `kernel` on every block tile.
-Value lowerBlockwise(OpBuilder &b, Location loc, Value input, int64_t axis,
-                     const TileContext &ctx, const TileKernel &kernel) {
-  auto type = cast<RankedTensorType>(input.getType());
-  int64_t r = type.getRank();
-  int64_t k = ctx.spec.blockSize;
-  Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
-  Value kVal = indexConst(b, loc, k);
-  int64_t axisSize = type.getDimSize(axis);
-  bool blocksInBounds = !ShapedType::isDynamic(axisSize) && axisSize % k == 0;
-
-  if (axis == r - 1) {
-    // Rows: [outer, A], tiles vector<K> along A.
-    View view = makeView(b, loc, input, {range(0, r), {r, r + 1}});
-    Value v2 = view.value;
-    Value outer = dimOf(b, loc, v2, 0);
-    Value numBlocks = ceilDiv(b, loc, dimOf(b, loc, v2, 1), k);
-    Value init = emptyLike(b, loc, v2, type.getElementType());
-    scf::LoopNest nest = scf::buildLoopNest(
-        b, loc, {zero, zero}, {outer, numBlocks}, {one, one}, ValueRange{init},
-        [&](OpBuilder &b, Location loc, ValueRange ivs,
-            ValueRange args) -> scf::ValueVector {
-          Value off = arith::MulIOp::create(b, loc, ivs[1], kVal);
-          Value x = readF32(b, loc, v2, {ivs[0], off}, {k}, {blocksInBounds});
-          Value y = kernel(b, loc, x, ctx);
-          return {writeTile(b, loc, y, args[0], {ivs[0], off},
-                            {blocksInBounds})};
-        });
-    return view.undo(b, loc, nest.results[0]);
-  }
-
-  // Columns: [outer, A, inner], tiles vector<K x V>.
-  View view = makeView(b, loc, input,
-                       {range(0, axis + 1), {axis + 1}, range(axis + 2, r + 2)});
-  Value v3 = view.value;
-  int64_t innerSize = cast<RankedTensorType>(v3.getType()).getDimSize(2);
-  bool lanesInBounds =
-      !ShapedType::isDynamic(innerSize) && innerSize % kLanes == 0;
-  Value outer = dimOf(b, loc, v3, 0);
-  Value numBlocks = ceilDiv(b, loc, dimOf(b, loc, v3, 1), k);
-  Value numChunks = ceilDiv(b, loc, dimOf(b, loc, v3, 2), kLanes);
-  Value lanes = indexConst(b, loc, kLanes);
-  Value init = emptyLike(b, loc, v3, type.getElementType());
-  scf::LoopNest nest = scf::buildLoopNest(
-      b, loc, {zero, zero, zero}, {outer, numBlocks, numChunks},
-      {one, one, one}, ValueRange{init},
-      [&](OpBuilder &b, Location loc, ValueRange ivs,
-          ValueRange args) -> scf::ValueVector {
-        Value off = arith::MulIOp::create(b, loc, ivs[1], kVal);
-        Value lane = arith::MulIOp::create(b, loc, ivs[2], lanes);
-        Value x = readF32(b, loc, v3, {ivs[0], off, lane}, {k, kLanes},
-                          {blocksInBounds, lanesInBounds});
-        Value y = kernel(b, loc, x, ctx);
-        return {writeTile(b, loc, y, args[0], {ivs[0], off, lane},
-                          {blocksInBounds, lanesInBounds})};
-      });
-  return view.undo(b, loc, nest.results[0]);
+/// The [outer, C, inner] view for per-channel INT8 along `axis`.
+View channelView(OpBuilder &b, Location loc, Value t, int64_t axis) {
+  int64_t r = cast<RankedTensorType>(t.getType()).getRank();
+  return makeView(b, loc, t,
+                  {range(0, axis + 1), {axis + 1}, range(axis + 2, r + 2)});
 }
+
 
 } // namespace
 
@@ -653,72 +830,321 @@ Value lowerBlockwise(OpBuilder &b, Location loc, Value input, int64_t axis,
 // Entry points
 //===----------------------------------------------------------------------===//
 
-FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
-                                   const FormatSpec &spec, int64_t axis,
-                                   Operation *diagOp) {
-  auto type = cast<RankedTensorType>(input.getType());
-  auto fail = [&](const Twine &msg) -> FailureOr<Value> {
+/// Checks what the lowering supports; emits a diagnostic on `diagOp`.
+static LogicalResult checkSupported(const FormatSpec &spec,
+                                    RankedTensorType type, int64_t axis,
+                                    Operation *diagOp, bool packs) {
+  auto fail = [&](const Twine &msg) {
     if (diagOp)
       diagOp->emitOpError(msg);
     return failure();
   };
   if (std::string err = spec.verify(); !err.empty())
     return fail("invalid format: " + err);
+  if (spec.granularity == Granularity::Channel && spec.zeroPoint)
+    return fail("per-channel INT8 with a zero point is not supported by the "
+                "CPU lowering yet; use a symmetric per-channel format");
+  if (spec.granularity == Granularity::Block) {
+    if (spec.blockSize > 4096)
+      return fail("block size " + Twine(spec.blockSize) +
+                  " is larger than the CPU lowering supports (4096)");
+    if (spec.scale == ScaleKind::F32 && spec.zeroPoint)
+      return fail("block-wise INT8 with a zero point is not supported by "
+                  "the CPU lowering yet");
+    if (spec.scale == ScaleKind::E8M0 && spec.tensorScale)
+      return fail("a per-tensor f32 scale over E8M0 block scales needs a "
+                  "calibrated scale (mx-infer-scales); it has no dynamic "
+                  "lowering");
+  }
+  if (packs) {
+    SmallVector<int64_t> shape;
+    for (int64_t d : type.getShape())
+      shape.push_back(ShapedType::isDynamic(d) ? kDynamicDim : d);
+    if (std::string err = checkPackable(shape, axis, spec); !err.empty())
+      return fail(err);
+  }
+  return success();
+}
+
+/// The NVFP4-style tensor scale of `input` (null when the format has none).
+static Value emitTensorScale(OpBuilder &b, Location loc, Value input,
+                             const FormatSpec &spec) {
+  if (!spec.tensorScale)
+    return {};
+  View view = flatView(b, loc, input);
+  TensorStats stats = reduceTensor(b, loc, view.value, false);
+  NumericsEmitter s(b, loc, {});
+  return nvfp4TensorScale(s, s.bitsToF(stats.amaxBits), spec);
+}
+
+FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
+                                   const FormatSpec &spec, int64_t axis,
+                                   Operation *diagOp) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (failed(checkSupported(spec, type, axis, diagOp, /*packs=*/false)))
+    return failure();
+  switch (spec.granularity) {
+  case Granularity::Tensor: {
+    View view = flatView(b, loc, input);
+    Int8Scale<NumericsEmitter> scale = perTensorScale(b, loc, view.value, spec);
+    Value out = mapFlat(
+        b, loc, view.value, type.getElementType(),
+        [&](OpBuilder &b, Location loc, Value x) {
+          NumericsEmitter t(b, loc, {kLanes});
+          return fakeQuantInt8Element(t, x,
+                                      spreadInt8(b, loc, scale, {kLanes}),
+                                      spec);
+        });
+    return view.undo(b, loc, out);
+  }
+  case Granularity::Channel: {
+    View view = channelView(b, loc, input, axis);
+    Value amax = perChannelAmaxBits(b, loc, view.value);
+    Value out = mapChannels(
+        b, loc, view.value, amax, type.getElementType(), /*scalesAreBits=*/true,
+        [&](NumericsEmitter &t, Value x, const Int8Scale<NumericsEmitter> &s) {
+          return fakeQuantInt8Element(t, x, s, spec);
+        });
+    return view.undo(b, loc, out);
+  }
+  case Granularity::Block:
+    break;
+  }
+  std::unique_ptr<TileFormat> fmt =
+      createTileFormat(spec, emitTensorScale(b, loc, input, spec));
+  return lowerBlockwiseFake(b, loc, input, axis, *fmt, spec.blockSize);
+}
+
+FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
+                                               Value input,
+                                               RankedTensorType quantType,
+                                               Operation *diagOp) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto qtype = cast<QuantizedType>(quantType.getElementType());
+  FormatSpec spec = qtype.getSpec();
+  int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
+  if (failed(checkSupported(spec, type, axis, diagOp, /*packs=*/true)))
+    return failure();
+  SmallVector<RankedTensorType> partTypes =
+      qtype.getStorageTypes(type.getShape());
+  SmallVector<SmallVector<OpFoldResult>> sizes =
+      storageSizes(b, loc, input, qtype);
+  SmallVector<Value> empties;
+  for (auto [partType, partSizes] : llvm::zip(partTypes, sizes))
+    empties.push_back(tensor::EmptyOp::create(b, loc, partSizes,
+                                              partType.getElementType()));
+  SmallVector<Value> parts;
+  unsigned bits = getStorageElementBits(spec);
 
   switch (spec.granularity) {
-  case Granularity::Tensor:
-    return lowerPerTensorInt8(b, loc, input, spec);
-  case Granularity::Channel:
-    if (spec.zeroPoint)
-      return fail("per-channel INT8 with a zero point is not supported by "
-                  "the CPU lowering yet; use a symmetric per-channel format");
-    return lowerPerChannelInt8(b, loc, input, axis, spec);
+  case Granularity::Tensor: {
+    View view = flatView(b, loc, input);
+    Int8Scale<NumericsEmitter> scale = perTensorScale(b, loc, view.value, spec);
+    Value data = mapFlat(b, loc, view.value, b.getI8Type(),
+                         [&](OpBuilder &b, Location loc, Value x) {
+                           NumericsEmitter t(b, loc, {kLanes});
+                           return encodeInt8Element(
+                               t, x, spreadInt8(b, loc, scale, {kLanes}),
+                               spec);
+                         });
+    parts.push_back(view.undo(b, loc, data));
+    parts.push_back(tensor::FromElementsOp::create(
+        b, loc, partTypes[1], ValueRange{scale.scale}));
+    if (spec.zeroPoint) {
+      NumericsEmitter s(b, loc, {});
+      parts.push_back(tensor::FromElementsOp::create(
+          b, loc, partTypes[2], ValueRange{s.fToSI(scale.zeroPoint)}));
+    }
+    return parts;
+  }
+  case Granularity::Channel: {
+    View view = channelView(b, loc, input, axis);
+    Value amax = perChannelAmaxBits(b, loc, view.value);
+    Value data = mapChannels(
+        b, loc, view.value, amax, b.getI8Type(), /*scalesAreBits=*/true,
+        [&](NumericsEmitter &t, Value x, const Int8Scale<NumericsEmitter> &s) {
+          return encodeInt8Element(t, x, s, spec);
+        });
+    parts.push_back(view.undo(b, loc, data));
+    // The scales: one per channel, from the amax bits.
+    Value scales = mapFlat(b, loc, amax, b.getF32Type(),
+                           [&](OpBuilder &b, Location loc, Value bits) {
+                             NumericsEmitter t(b, loc, {kLanes});
+                             return int8ScaleFromAmax(t, t.bitsToF(bits)).scale;
+                           });
+    parts.push_back(tensor::CastOp::create(b, loc, partTypes[1], scales));
+    return parts;
+  }
   case Granularity::Block:
     break;
   }
 
-  if (spec.blockSize > 4096)
-    return fail("block size " + Twine(spec.blockSize) +
-                " is larger than the CPU lowering supports (4096)");
-  TileContext ctx{spec, Value()};
-  TileKernel kernel;
-  switch (spec.scale) {
-  case ScaleKind::E8M0:
-    if (spec.tensorScale)
-      return fail("a per-tensor f32 scale over E8M0 block scales needs a "
-                  "calibrated scale (mx-infer-scales); it has no dynamic "
-                  "lowering");
-    if (spec.element == ElementKind::SM)
-      kernel = fakeQuantSMTile;
-    else
-      kernel = fakeQuantE8M0Tile;
-    break;
-  case ScaleKind::E4M3: {
-    if (spec.tensorScale) {
-      View view = flatView(b, loc, input);
-      TensorStats stats = reduceTensor(b, loc, view.value, false);
-      NumericsEmitter s(b, loc, {});
-      const FloatElementInfo &elem = spec.getFloatElementInfo();
-      // s_t = amax / (max element * 448).
-      ctx.tensorScale =
-          s.fdiv(s.bitsToF(stats.amaxBits),
-                 s.cf(static_cast<float>(elem.maxNormal * 448.0)));
-    }
-    kernel = fakeQuantE4M3Tile;
-    break;
+  std::unique_ptr<TileFormat> fmt =
+      createTileFormat(spec, emitTensorScale(b, loc, input, spec));
+  BlockGeometry g(type, axis, spec.blockSize);
+  View x = makeView(b, loc, input, g.groups);
+  SmallVector<View> views;
+  SmallVector<Value> viewValues;
+  bool hasMicro = spec.element == ElementKind::SM && spec.subBlockSize > 0;
+  for (size_t i = 0; i < (hasMicro ? 3u : 2u); ++i) {
+    views.push_back(makeView(b, loc, empties[i], g.groups));
+    viewValues.push_back(views.back().value);
   }
-  case ScaleKind::F32:
-    if (spec.zeroPoint)
-      return fail("block-wise INT8 with a zero point is not supported by the "
-                  "CPU lowering yet");
-    kernel = fakeQuantInt8BlockTile;
-    break;
+  SmallVector<Value> results = quantizeBlocks(
+      b, loc, x.value, viewValues, *fmt, g, bits, spec.subBlockSize);
+  for (auto [view, result] : llvm::zip(views, results))
+    parts.push_back(view.undo(b, loc, result));
+  if (spec.tensorScale) {
+    Value ts = emitTensorScale(b, loc, input, spec);
+    parts.push_back(tensor::FromElementsOp::create(b, loc, partTypes.back(),
+                                                   ValueRange{ts}));
   }
-  if (spec.element == ElementKind::SM && spec.subBlockSize > 0 &&
-      spec.blockSize % spec.subBlockSize != 0)
-    return fail("sub-block size must divide the block size");
-  return lowerBlockwise(b, loc, input, axis, ctx, kernel);
+  return parts;
 }
+
+FailureOr<Value> mx::emitDequantize(OpBuilder &b, Location loc,
+                                    ValueRange parts,
+                                    RankedTensorType quantType,
+                                    RankedTensorType resultType,
+                                    Operation *diagOp) {
+  auto qtype = cast<QuantizedType>(quantType.getElementType());
+  FormatSpec spec = qtype.getSpec();
+  int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
+  if (failed(checkSupported(spec, quantType, axis, diagOp, /*packs=*/true)))
+    return failure();
+  // The result's sizes are the data's, except a packed last dimension.
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < resultType.getRank(); ++d) {
+    if (!resultType.isDynamicDim(d)) {
+      sizes.push_back(b.getIndexAttr(resultType.getDimSize(d)));
+      continue;
+    }
+    if (diagOp && d == resultType.getRank() - 1 &&
+        getStorageElementBits(spec) != 8) {
+      diagOp->emitOpError("a dynamic packed last dimension cannot be "
+                          "recovered from the packed data");
+      return failure();
+    }
+    sizes.push_back(dimOf(b, loc, parts[0], d));
+  }
+  Value empty =
+      tensor::EmptyOp::create(b, loc, sizes, resultType.getElementType());
+  unsigned bits = getStorageElementBits(spec);
+
+  switch (spec.granularity) {
+  case Granularity::Tensor: {
+    View data = flatView(b, loc, parts[0]);
+    NumericsEmitter s(b, loc, {});
+    Int8Scale<NumericsEmitter> scale;
+    scale.scale = tensor::ExtractOp::create(b, loc, parts[1], ValueRange{});
+    scale.zeroPoint = s.cf(0.0f);
+    if (spec.zeroPoint) {
+      scale.zeroPoint = s.siToF(
+          tensor::ExtractOp::create(b, loc, parts[2], ValueRange{}));
+      scale.hasZeroPoint = true;
+    }
+    scale.isNaN = s.fisNaNOrInf(scale.scale);
+    Value out = mapFlat(b, loc, data.value, resultType.getElementType(),
+                        [&](OpBuilder &b, Location loc, Value codes) {
+                          NumericsEmitter t(b, loc, {kLanes});
+                          return decodeInt8Element(
+                              t, codes, spreadInt8(b, loc, scale, {kLanes}),
+                              spec);
+                        });
+    return tensor::CastOp::create(b, loc, resultType,
+                                  data.undo(b, loc, out))
+        .getResult();
+  }
+  case Granularity::Channel: {
+    View data = channelView(b, loc, parts[0], axis);
+    Value out = mapChannels(
+        b, loc, data.value, parts[1], resultType.getElementType(),
+        /*scalesAreBits=*/false,
+        [&](NumericsEmitter &t, Value codes,
+            const Int8Scale<NumericsEmitter> &s) {
+          return decodeInt8Element(t, codes, s, spec);
+        });
+    return tensor::CastOp::create(b, loc, resultType, data.undo(b, loc, out))
+        .getResult();
+  }
+  case Granularity::Block:
+    break;
+  }
+
+  Value tensorScale;
+  if (spec.tensorScale)
+    tensorScale = tensor::ExtractOp::create(b, loc, parts.back(), ValueRange{});
+  std::unique_ptr<TileFormat> fmt = createTileFormat(spec, tensorScale);
+  BlockGeometry g(resultType, axis, spec.blockSize);
+  View out = makeView(b, loc, empty, g.groups);
+  bool hasMicro = spec.element == ElementKind::SM && spec.subBlockSize > 0;
+  SmallVector<Value> partViews;
+  for (size_t i = 0; i < (hasMicro ? 3u : 2u); ++i)
+    partViews.push_back(makeView(b, loc, parts[i], g.groups).value);
+  Value result = dequantizeBlocks(b, loc, out.value, partViews, *fmt, g, bits,
+                                  spec.subBlockSize);
+  return out.undo(b, loc, result);
+}
+
+//===----------------------------------------------------------------------===//
+// Compile-time quantization of constants
+//===----------------------------------------------------------------------===//
+
+/// The f32 values of a constant (dense or dense_resource), if `v` is one.
+static std::optional<ArrayRef<float>> constantValues(Value v,
+                                                     std::vector<float> &buf) {
+  Attribute attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    buf.assign(dense.value_begin<float>(), dense.value_end<float>());
+    return ArrayRef<float>(buf);
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr))
+    return resource.tryGetAsArrayRef();
+  return std::nullopt;
+}
+
+/// Quantizes a constant at compile time with the C++ implementation of the
+/// same numerics; returns the parts as constants.
+static std::optional<SmallVector<Value>>
+foldQuantizeConstant(OpBuilder &b, Location loc, Value input,
+                     RankedTensorType quantType) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (!type.hasStaticShape())
+    return std::nullopt;
+  std::vector<float> buf;
+  std::optional<ArrayRef<float>> values = constantValues(input, buf);
+  if (!values || (int64_t)values->size() != type.getNumElements())
+    return std::nullopt;
+  auto qtype = cast<QuantizedType>(quantType.getElementType());
+  FormatSpec spec = qtype.getSpec();
+  int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
+  SmallVector<int64_t> shape(type.getShape());
+  QuantizedArray q = quantizeArray(values->data(), shape, axis, spec);
+  SmallVector<Value> parts;
+  for (auto [partType, bytes] :
+       llvm::zip(qtype.getStorageTypes(type.getShape()), q.parts)) {
+    ArrayRef<char> raw(reinterpret_cast<const char *>(bytes.data()),
+                       bytes.size());
+    TypedAttr attr;
+    // Large parts become resource blobs: no uniquing of megabytes.
+    if (bytes.size() > (1u << 16))
+      attr = DenseResourceElementsAttr::get(
+          partType, "mx_quantized",
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(raw, alignof(float)));
+    else
+      attr = DenseElementsAttr::getFromRawBuffer(partType, raw);
+    parts.push_back(arith::ConstantOp::create(b, loc, partType, attr));
+  }
+  return parts;
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
 
 namespace {
 
@@ -737,18 +1163,21 @@ struct LowerFakeQuant : OpRewritePattern<FakeQuantOp> {
 };
 
 /// dequantize(quantize(x)) where the quantized value has no other use: the
-/// same computation as a fake quantization, without materializing packed
-/// data.
+/// same values as a fake quantization, without packing data in memory.
 struct LowerQuantizeDequantizePair : OpRewritePattern<DequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DequantizeOp op,
                                 PatternRewriter &rewriter) const override {
     auto q = op.getInput().getDefiningOp<QuantizeOp>();
-    if (!q)
-      return rewriter.notifyMatchFailure(op, "input is not an mx.quantize");
+    if (!q || !q->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "input is not a quantize of one use");
     if (q.getInput().getType().getElementType() !=
         op.getType().getElementType())
       return rewriter.notifyMatchFailure(op, "float element types differ");
+    // A constant is folded at compile time instead (see QuantizeToParts).
+    std::vector<float> buf;
+    if (constantValues(q.getInput(), buf))
+      return rewriter.notifyMatchFailure(op, "input is a constant");
     QuantizedType qt = q.getQuantizedType();
     FailureOr<Value> result = emitFakeQuant(
         rewriter, op.getLoc(), q.getInput(), qt.getSpec(),
@@ -756,8 +1185,44 @@ struct LowerQuantizeDequantizePair : OpRewritePattern<DequantizeOp> {
     if (failed(result))
       return failure();
     rewriter.replaceOp(op, *result);
-    if (q->use_empty())
-      rewriter.eraseOp(q);
+    rewriter.eraseOp(q);
+    return success();
+  }
+};
+
+/// mx.quantize -> its storage parts (data, scales, ...).
+struct QuantizeToParts : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType quantType = op.getResult().getType();
+    if (std::optional<SmallVector<Value>> folded = foldQuantizeConstant(
+            rewriter, op.getLoc(), op.getInput(), quantType)) {
+      rewriter.replaceOpWithMultiple(op, {*folded});
+      return success();
+    }
+    FailureOr<SmallVector<Value>> parts =
+        emitQuantize(rewriter, op.getLoc(), adaptor.getInput(), quantType, op);
+    if (failed(parts))
+      return failure();
+    rewriter.replaceOpWithMultiple(op, {*parts});
+    return success();
+  }
+};
+
+/// mx.dequantize of storage parts.
+struct DequantizeFromParts : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Value> result =
+        emitDequantize(rewriter, op.getLoc(), adaptor.getInput(),
+                       op.getInput().getType(), op.getType(), op);
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -765,25 +1230,38 @@ struct LowerQuantizeDequantizePair : OpRewritePattern<DequantizeOp> {
 struct ConvertMXToVectorPass
     : mx::impl::ConvertMXToVectorBase<ConvertMXToVectorPass> {
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    populateMXToVectorPatterns(patterns);
-    walkAndApplyPatterns(getOperation(), std::move(patterns));
-    // What is left could not be lowered; each op says why.
-    WalkResult result = getOperation()->walk([&](Operation *op) {
-      if (!isa<MXDialect>(op->getDialect()))
-        return WalkResult::advance();
-      if (isa<QuantizeOp>(op) &&
-          llvm::all_of(op->getUsers(), [](Operation *user) {
-            return isa<DequantizeOp>(user);
-          }) && !op->use_empty())
-        return WalkResult::advance(); // Reported at its dequantize.
-      op->emitOpError()
-          << "could not be lowered: quantized tensors that cross op or "
-             "function boundaries need the packed-storage lowering, which "
-             "this pass does not provide yet";
-      return WalkResult::interrupt();
+    Operation *root = getOperation();
+    MLIRContext *ctx = &getContext();
+    // Fake quantization and quantize/dequantize pairs first: no storage.
+    {
+      RewritePatternSet patterns(ctx);
+      populateMXToVectorPatterns(patterns);
+      walkAndApplyPatterns(root, std::move(patterns));
+    }
+    bool failedOp = false;
+    root->walk([&](FakeQuantOp op) {
+      failedOp = true; // emitFakeQuant already said why.
     });
-    if (result.wasInterrupted())
+    if (failedOp)
+      return signalPassFailure();
+
+    // Everything else: quantized tensors become their storage parts, across
+    // function signatures, calls and structured control flow.
+    TypeConverter converter;
+    populateMXStorageTypeConversion(converter);
+    ConversionTarget target(*ctx);
+    target.addIllegalOp<QuantizeOp, DequantizeOp>();
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType()) &&
+             converter.isLegal(&op.getBody());
+    });
+    RewritePatternSet patterns(ctx);
+    populateMXStorageConversionPatterns(converter, patterns);
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    if (failed(applyPartialConversion(root, target, std::move(patterns))))
       signalPassFailure();
   }
 };
@@ -793,4 +1271,28 @@ struct ConvertMXToVectorPass
 void mx::populateMXToVectorPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerFakeQuant, LowerQuantizeDequantizePair>(
       patterns.getContext());
+}
+
+void mx::populateMXStorageTypeConversion(TypeConverter &converter) {
+  converter.addConversion([](Type t) { return t; });
+  converter.addConversion(
+      [](RankedTensorType t,
+         SmallVectorImpl<Type> &results) -> std::optional<LogicalResult> {
+        auto q = dyn_cast<QuantizedType>(t.getElementType());
+        if (!q)
+          return std::nullopt;
+        for (RankedTensorType part : q.getStorageTypes(t.getShape()))
+          results.push_back(part);
+        return success();
+      });
+}
+
+void mx::populateMXStorageConversionPatterns(TypeConverter &converter,
+                                             RewritePatternSet &patterns) {
+  patterns.add<QuantizeToParts, DequantizeFromParts>(converter,
+                                                     patterns.getContext());
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                 converter);
+  populateReturnOpTypeConversionPattern(patterns, converter);
+  populateCallOpTypeConversionPattern(patterns, converter);
 }

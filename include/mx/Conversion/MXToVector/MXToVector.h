@@ -12,6 +12,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace mx {
 
@@ -32,6 +33,28 @@ mlir::FailureOr<mlir::Value> emitFakeQuant(mlir::OpBuilder &b,
                                            const FormatSpec &spec,
                                            int64_t axis,
                                            mlir::Operation *diagOp);
+
+/// Emits the quantization of `input` to `quantType` and returns its storage
+/// parts (data, scales, [microexponents], [tensor scale], [zero points]).
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+emitQuantize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+             mlir::RankedTensorType quantType, mlir::Operation *diagOp);
+
+/// Emits the dequantization of the storage `parts` of a `quantType` tensor
+/// to `resultType`.
+mlir::FailureOr<mlir::Value>
+emitDequantize(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange parts,
+               mlir::RankedTensorType quantType,
+               mlir::RankedTensorType resultType, mlir::Operation *diagOp);
+
+/// Converts tensors of !mx.q elements to their storage parts (1:N).
+void populateMXStorageTypeConversion(mlir::TypeConverter &converter);
+
+/// Lowers mx.quantize / mx.dequantize to and from storage parts, and
+/// converts function signatures, calls and returns that carry quantized
+/// tensors (the ABI in docs/Formats.md).
+void populateMXStorageConversionPatterns(mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns);
 
 } // namespace mx
 

@@ -8,7 +8,9 @@
 #include "mx/Dialect/MX/IR/MXAttrs.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Dialect/MX/IR/MXTypes.h"
+#include "mx/Support/Quantize.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"
@@ -38,6 +40,14 @@ void MXDialect::initialize() {
 #define GET_OP_LIST
 #include "mx/Dialect/MX/IR/MXOps.cpp.inc"
       >();
+}
+
+Operation *MXDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                          Type type, Location loc) {
+  auto typed = dyn_cast<TypedAttr>(value);
+  if (!typed || typed.getType() != type)
+    return nullptr;
+  return arith::ConstantOp::create(builder, loc, type, typed);
 }
 
 //===----------------------------------------------------------------------===//
@@ -366,6 +376,27 @@ Type QuantizedType::parse(AsmParser &parser) {
     return {};
   return QuantizedType::getChecked(emitError, parser.getContext(), format,
                                    axis.value_or(-1));
+}
+
+SmallVector<RankedTensorType>
+QuantizedType::getStorageTypes(ArrayRef<int64_t> shape) const {
+  SmallVector<int64_t> dims;
+  for (int64_t d : shape)
+    dims.push_back(ShapedType::isDynamic(d) ? kDynamicDim : d);
+  StorageLayout layout =
+      getStorageLayout(dims, std::max<int64_t>(getAxis(), 0), getSpec());
+  SmallVector<RankedTensorType> types;
+  Builder b(getContext());
+  for (const StorageLayout::Part &part : layout.parts) {
+    SmallVector<int64_t> partShape;
+    for (int64_t d : part.shape)
+      partShape.push_back(d == kDynamicDim ? ShapedType::kDynamic : d);
+    Type elem = part.isF32   ? Type(b.getF32Type())
+                : part.isI32 ? Type(b.getI32Type())
+                             : Type(b.getI8Type());
+    types.push_back(RankedTensorType::get(partShape, elem));
+  }
+  return types;
 }
 
 void QuantizedType::print(AsmPrinter &printer) const {

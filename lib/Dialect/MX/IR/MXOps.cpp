@@ -5,8 +5,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Quantize.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -142,6 +146,46 @@ void FakeQuantOp::print(OpAsmPrinter &printer) {
   printer << " " << getInput();
   printer.printOptionalAttrDict((*this)->getAttrs());
   printer << " : " << getType();
+}
+
+/// The f32 values of a constant, from a dense or dense_resource attribute.
+static std::optional<ArrayRef<float>> constantF32Values(Attribute attr,
+                                                        std::vector<float> &buf) {
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    buf.assign(dense.value_begin<float>(), dense.value_end<float>());
+    return ArrayRef<float>(buf);
+  }
+  if (auto resource = dyn_cast_if_present<DenseF32ResourceElementsAttr>(attr))
+    if (std::optional<ArrayRef<float>> values = resource.tryGetAsArrayRef())
+      return values;
+  return std::nullopt;
+}
+
+OpFoldResult FakeQuantOp::fold(FoldAdaptor adaptor) {
+  RankedTensorType type = getType();
+  if (!type.hasStaticShape() || !type.getElementType().isF32())
+    return {};
+  std::vector<float> buf;
+  std::optional<ArrayRef<float>> values =
+      constantF32Values(adaptor.getInput(), buf);
+  if (!values || (int64_t)values->size() != type.getNumElements())
+    return {};
+  FormatSpec spec = getFormat().getSpec();
+  if (!spec.verify().empty())
+    return {};
+  int64_t axis = spec.granularity == Granularity::Tensor ? 0 : getBlockAxis();
+  std::vector<float> out(values->size());
+  SmallVector<int64_t> shape(type.getShape());
+  fakeQuantArray(values->data(), shape, axis, spec, out.data());
+  ArrayRef<char> raw(reinterpret_cast<const char *>(out.data()),
+                     out.size() * sizeof(float));
+  if (isa<DenseResourceElementsAttr>(adaptor.getInput()))
+    return DenseResourceElementsAttr::get(
+        type, "mx_fake_quant",
+          HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(out)));
+  return DenseElementsAttr::getFromRawBuffer(type, raw);
 }
 
 #define GET_OP_CLASSES

@@ -69,6 +69,10 @@ def MX_FakeQuantOp : MX_Op<"fake_quant", [Pure, SameOperandsAndResultType]> {
     `axis` is the block (or channel) axis and defaults to the last
     dimension. It is ignored by per-tensor formats.
 
+    An f32 constant input (`dense<...>` or `dense_resource<...>`) folds to
+    the fake-quantized constant, computed with the same numerics as the
+    compiled code.
+
     ```mlir
     %y = mx.fake_quant %x {format = "mxfp4_e2m1", axis = 1 : i64} : tensor<64x256xf32>
     %z = mx.fake_quant %x {format = #mx.format<mxfp8_e4m3, scale_rule = rceil>} : tensor<64x256xf32>
@@ -79,6 +83,7 @@ def MX_FakeQuantOp : MX_Op<"fake_quant", [Pure, SameOperandsAndResultType]> {
   let results = (outs MX_FloatTensor:$result);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
+  let hasFolder = 1;
   let extraClassDeclaration = [{
     /// The block (or channel) axis: `axis` if present, else the last dim.
     int64_t getBlockAxis();

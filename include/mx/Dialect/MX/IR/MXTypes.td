@@ -35,6 +35,11 @@ def MX_QuantizedType : TypeDef<MX_Dialect, "Quantized"> {
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     ::mx::FormatSpec getSpec() const { return getFormat().getSpec(); }
+    /// The builtin tensors a quantized tensor of `shape` is stored as, in
+    /// order: data, scales, [microexponents], [tensor scale], [zero points]
+    /// (see mx/Support/Quantize.h and docs/Formats.md, "Storage layout").
+    ::llvm::SmallVector<::mlir::RankedTensorType>
+    getStorageTypes(::llvm::ArrayRef<int64_t> shape) const;
     /// True when the format has no axis (per-tensor scale).
     bool isPerTensor() const {
       return getSpec().granularity == ::mx::Granularity::Tensor;

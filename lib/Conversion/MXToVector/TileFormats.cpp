@@ -1,0 +1,320 @@
+//===- TileFormats.cpp - Per-block numerics on vector tiles ---------------===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TileFormats.h"
+
+#include "mx/Support/Numerics.h"
+
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mx;
+using namespace mx::numerics;
+
+namespace {
+
+SmallVector<int64_t> blockShapeOf(VectorType tileType) {
+  return SmallVector<int64_t>(tileType.getShape().drop_front());
+}
+
+/// Reduces dim 0: vector<K> -> scalar (a shuffle tree), vector<KxV> ->
+/// vector<V> (elementwise across rows).
+Value reduceDim0(OpBuilder &b, Location loc, Value v,
+                 vector::CombiningKind kind, Value init) {
+  if (cast<VectorType>(v.getType()).getRank() == 1)
+    return vector::ReductionOp::create(b, loc, kind, v, init);
+  return vector::MultiDimReductionOp::create(b, loc, kind, v, init,
+                                             ArrayRef<int64_t>{0});
+}
+
+/// The block maximum of the bits of |x|: an unsigned max of the bits of
+/// non-negative floats orders them as floats, NaN and Inf on top.
+Value blockAmaxBits(OpBuilder &b, Location loc, Value tile) {
+  auto tileType = cast<VectorType>(tile.getType());
+  NumericsEmitter t(b, loc, tileType.getShape());
+  Value abs = t.band(t.fToBits(tile), t.c(0x7FFFFFFF));
+  NumericsEmitter blk(b, loc, blockShapeOf(tileType));
+  return reduceDim0(b, loc, abs, vector::CombiningKind::MAXUI, blk.c(0));
+}
+
+/// OCP float elements and MXINT8 under E8M0 block scales.
+class E8M0Tiles : public TileFormat {
+public:
+  explicit E8M0Tiles(const FormatSpec &spec) : spec(spec) {}
+
+  void fromData(OpBuilder &b, Location loc, Value tile) override {
+    NumericsEmitter blk(b, loc,
+                        blockShapeOf(cast<VectorType>(tile.getType())));
+    scale = e8m0ScaleFromAmax(blk, blockAmaxBits(b, loc, tile), spec);
+  }
+  void fromStorage(OpBuilder &b, Location loc, Value code, Value) override {
+    NumericsEmitter blk(b, loc, shapeOf(code));
+    scale = e8m0ScaleFromCode(blk, code, spec);
+  }
+  Value fakeQuant(NumericsEmitter &t, Value row,
+                  const RowContext &ctx) override {
+    return fakeQuantE8M0Element(t, row, spread(ctx), spec);
+  }
+  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
+    return encodeE8M0Element(t, row, spread(ctx), spec);
+  }
+  Value decode(NumericsEmitter &t, Value codes,
+               const RowContext &ctx) override {
+    return decodeE8M0Element(t, codes, spread(ctx), spec);
+  }
+  Value getStoredScale() override { return scale.code; }
+
+private:
+  static SmallVector<int64_t> shapeOf(Value v) {
+    if (auto vt = dyn_cast<VectorType>(v.getType()))
+      return SmallVector<int64_t>(vt.getShape());
+    return {};
+  }
+  E8M0Scale<NumericsEmitter> spread(const RowContext &ctx) {
+    return {ctx.spread(scale.code), ctx.spread(scale.down),
+            ctx.spread(scale.up), ctx.spread(scale.isNaN)};
+  }
+  FormatSpec spec;
+  E8M0Scale<NumericsEmitter> scale;
+};
+
+/// Shared microexponents (sm elements): a shared exponent per block, a
+/// microexponent per sub-block.
+class SMTiles : public TileFormat {
+public:
+  explicit SMTiles(const FormatSpec &spec) : spec(spec) {}
+
+  void fromData(OpBuilder &b, Location loc, Value tile) override {
+    auto tileType = cast<VectorType>(tile.getType());
+    SmallVector<int64_t> shape(tileType.getShape());
+    NumericsEmitter t(b, loc, shape);
+    NumericsEmitter blk(b, loc, blockShapeOf(tileType));
+    Value exps = t.lshr(t.band(t.fToBits(tile), t.c(0x7FFFFFFF)), t.c(23));
+    Value rawE =
+        reduceDim0(b, loc, exps, vector::CombiningKind::MAXUI, blk.c(0));
+    scale = smScaleFromMaxExponent(blk, rawE, spec);
+    storedScale = smScaleCode(blk, scale);
+    micro = {};
+    int64_t k = shape[0], k2 = spec.subBlockSize;
+    if (k2 == 0)
+      return;
+    // Sub-block maxima over [K/k2, k2(, V)], reduced along dim 1.
+    SmallVector<int64_t> split{k / k2, k2};
+    llvm::append_range(split, ArrayRef<int64_t>(shape).drop_front());
+    Value s = vector::ShapeCastOp::create(
+        b, loc, VectorType::get(split, b.getI32Type()), exps);
+    SmallVector<int64_t> reduced{k / k2};
+    llvm::append_range(reduced, ArrayRef<int64_t>(shape).drop_front());
+    NumericsEmitter sub(b, loc, reduced);
+    Value subE = vector::MultiDimReductionOp::create(
+        b, loc, vector::CombiningKind::MAXUI, s, sub.c(0),
+        ArrayRef<int64_t>{1});
+    Value rawESub = vector::BroadcastOp::create(
+        b, loc, VectorType::get(reduced, b.getI32Type()), rawE);
+    micro = smMicroexponent(sub, rawESub, subE, spec);
+  }
+  void fromStorage(OpBuilder &b, Location loc, Value code,
+                   Value storedMicro) override {
+    SmallVector<int64_t> shape;
+    if (auto vt = dyn_cast<VectorType>(code.getType()))
+      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    NumericsEmitter blk(b, loc, shape);
+    scale.rawE = code;
+    scale.bigE = code;
+    scale.isNaN = blk.eq(code, blk.c(0xFF));
+    storedScale = code;
+    micro = storedMicro;
+  }
+  Value fakeQuant(NumericsEmitter &t, Value row,
+                  const RowContext &ctx) override {
+    return fakeQuantSMElement(t, row, ctx.spread(scale.bigE), rowMicro(t, ctx),
+                              ctx.spread(scale.isNaN), spec);
+  }
+  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
+    return encodeSMElement(t, row, ctx.spread(scale.bigE), rowMicro(t, ctx),
+                           ctx.spread(scale.isNaN), spec);
+  }
+  Value decode(NumericsEmitter &t, Value codes,
+               const RowContext &ctx) override {
+    return decodeSMElement(t, codes, ctx.spread(scale.bigE),
+                           rowMicro(t, ctx), ctx.spread(scale.isNaN), spec);
+  }
+  /// E, or 0xFF for a NaN block.
+  Value getStoredScale() override { return storedScale; }
+  Value getStoredMicro() override { return micro; }
+
+private:
+  /// The microexponent of each element of a row.
+  Value rowMicro(NumericsEmitter &t, const RowContext &ctx) {
+    if (!micro)
+      return t.c(0);
+    int64_t k2 = spec.subBlockSize;
+    OpBuilder &b = builderOf(t);
+    Location loc = micro.getLoc();
+    if (ctx.index >= 0) // Row of a 2-D tile: micro is [K/k2, V].
+      return vector::ExtractOp::create(b, loc, micro, ctx.index / k2);
+    // 1-D tile: spread [K/k2] over [K]: [K/k2, 1] -> [K/k2, k2] -> [K].
+    int64_t n = cast<VectorType>(micro.getType()).getDimSize(0);
+    auto i32 = b.getI32Type();
+    Value m = vector::ShapeCastOp::create(b, loc, VectorType::get({n, 1}, i32),
+                                          micro);
+    m = vector::BroadcastOp::create(b, loc, VectorType::get({n, k2}, i32), m);
+    return vector::ShapeCastOp::create(b, loc, VectorType::get({n * k2}, i32),
+                                       m);
+  }
+  static OpBuilder &builderOf(NumericsEmitter &t) { return t.getBuilder(); }
+
+  FormatSpec spec;
+  SMScale<NumericsEmitter> scale;
+  Value micro, storedScale;
+};
+
+/// Float elements under E4M3 block scales over an optional f32 tensor scale.
+class E4M3Tiles : public TileFormat {
+public:
+  E4M3Tiles(const FormatSpec &spec, Value tensorScale)
+      : spec(spec), tensorScale(tensorScale) {}
+
+  void fromData(OpBuilder &b, Location loc, Value tile) override {
+    SmallVector<int64_t> shape =
+        blockShapeOf(cast<VectorType>(tile.getType()));
+    NumericsEmitter blk(b, loc, shape);
+    Value amax = blk.bitsToF(blockAmaxBits(b, loc, tile));
+    scale = e4m3ScaleFromAmax(blk, amax, spreadTensorScale(b, loc, blk, shape),
+                              spec);
+  }
+  void fromStorage(OpBuilder &b, Location loc, Value code, Value) override {
+    SmallVector<int64_t> shape;
+    if (auto vt = dyn_cast<VectorType>(code.getType()))
+      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    NumericsEmitter blk(b, loc, shape);
+    scale = e4m3ScaleFromCode(blk, code, spreadTensorScale(b, loc, blk, shape));
+  }
+  Value fakeQuant(NumericsEmitter &t, Value row,
+                  const RowContext &ctx) override {
+    return fakeQuantE4M3ScaledElement(t, row, spread(ctx), spec);
+  }
+  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
+    return encodeE4M3ScaledElement(t, row, spread(ctx), spec);
+  }
+  Value decode(NumericsEmitter &t, Value codes,
+               const RowContext &ctx) override {
+    return decodeE4M3ScaledElement(t, codes, spread(ctx), spec);
+  }
+  Value getStoredScale() override { return scale.code; }
+
+private:
+  Value spreadTensorScale(OpBuilder &b, Location loc, NumericsEmitter &blk,
+                          ArrayRef<int64_t> shape) {
+    if (!tensorScale)
+      return blk.cf(1.0f);
+    if (shape.empty())
+      return tensorScale;
+    return vector::BroadcastOp::create(
+        b, loc, VectorType::get(shape, b.getF32Type()), tensorScale);
+  }
+  E4M3Scale<NumericsEmitter> spread(const RowContext &ctx) {
+    return {ctx.spread(scale.code), ctx.spread(scale.denom),
+            ctx.spread(scale.isNaN)};
+  }
+  FormatSpec spec;
+  Value tensorScale;
+  E4M3Scale<NumericsEmitter> scale;
+};
+
+/// INT8 with one f32 scale per block (symmetric).
+class Int8Tiles : public TileFormat {
+public:
+  explicit Int8Tiles(const FormatSpec &spec) : spec(spec) {}
+
+  void fromData(OpBuilder &b, Location loc, Value tile) override {
+    NumericsEmitter blk(b, loc,
+                        blockShapeOf(cast<VectorType>(tile.getType())));
+    scale = int8ScaleFromAmax(blk, blk.bitsToF(blockAmaxBits(b, loc, tile)));
+  }
+  void fromStorage(OpBuilder &b, Location loc, Value s, Value) override {
+    SmallVector<int64_t> shape;
+    if (auto vt = dyn_cast<VectorType>(s.getType()))
+      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    NumericsEmitter blk(b, loc, shape);
+    scale.scale = s;
+    scale.zeroPoint = blk.cf(0.0f);
+    scale.isNaN = blk.fisNaNOrInf(s);
+  }
+  Value fakeQuant(NumericsEmitter &t, Value row,
+                  const RowContext &ctx) override {
+    return fakeQuantInt8Element(t, row, spread(ctx), spec);
+  }
+  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
+    return encodeInt8Element(t, row, spread(ctx), spec);
+  }
+  Value decode(NumericsEmitter &t, Value codes,
+               const RowContext &ctx) override {
+    return decodeInt8Element(t, codes, spread(ctx), spec);
+  }
+  Value getStoredScale() override { return scale.scale; }
+  bool scaleIsF32() const override { return true; }
+
+private:
+  Int8Scale<NumericsEmitter> spread(const RowContext &ctx) {
+    Int8Scale<NumericsEmitter> r;
+    r.scale = ctx.spread(scale.scale);
+    r.zeroPoint = ctx.spread(scale.zeroPoint);
+    r.isNaN = ctx.spread(scale.isNaN);
+    return r;
+  }
+  FormatSpec spec;
+  Int8Scale<NumericsEmitter> scale;
+};
+
+} // namespace
+
+std::unique_ptr<TileFormat> mx::createTileFormat(const FormatSpec &spec,
+                                                 Value tensorScale) {
+  if (spec.granularity != Granularity::Block)
+    return nullptr;
+  switch (spec.scale) {
+  case ScaleKind::E8M0:
+    if (spec.element == ElementKind::SM)
+      return std::make_unique<SMTiles>(spec);
+    return std::make_unique<E8M0Tiles>(spec);
+  case ScaleKind::E4M3:
+    return std::make_unique<E4M3Tiles>(spec, tensorScale);
+  case ScaleKind::F32:
+    return std::make_unique<Int8Tiles>(spec);
+  }
+  return nullptr;
+}
+
+Value mx::mapRows(
+    OpBuilder &b, Location loc, Value tile,
+    function_ref<Value(NumericsEmitter &, Value, const RowContext &)> fn) {
+  auto tileType = cast<VectorType>(tile.getType());
+  if (tileType.getRank() == 1) {
+    auto spread = [&](Value v) -> Value {
+      auto elemType = getElementTypeOrSelf(v.getType());
+      return vector::BroadcastOp::create(
+          b, loc, VectorType::get(tileType.getShape(), elemType), v);
+    };
+    NumericsEmitter t(b, loc, tileType.getShape());
+    return fn(t, tile, RowContext{-1, spread});
+  }
+  Value result;
+  auto identity = [](Value v) { return v; };
+  NumericsEmitter t(b, loc, tileType.getShape().drop_front());
+  for (int64_t k = 0, e = tileType.getDimSize(0); k < e; ++k) {
+    Value row = vector::ExtractOp::create(b, loc, tile, k);
+    Value out = fn(t, row, RowContext{k, identity});
+    if (!result) {
+      Type elem = cast<VectorType>(out.getType()).getElementType();
+      NumericsEmitter zeros(b, loc, tileType.getShape());
+      result = elem.isF32() ? zeros.cf(0.0f) : zeros.c(0);
+    }
+    result = vector::InsertOp::create(b, loc, out, result, k);
+  }
+  return result;
+}
