@@ -163,9 +163,7 @@ static const std::vector<OpKind> &opTable() {
                               k.f32Type(), k.quantizedType())
              .str();
        },
-       "",
-       "quantized tensors at function boundaries need the packed-storage "
-       "lowering"},
+       "", ""},
       {"dequantize",
        [](const KernelShape &k) {
          return llvm::formatv(R"(func.func @f(%q: {1}) -> {0} {{
@@ -176,9 +174,7 @@ static const std::vector<OpKind> &opTable() {
                               k.f32Type(), k.quantizedType())
              .str();
        },
-       "quantize",
-       "quantized tensors at function boundaries need the "
-       "packed-storage lowering"},
+       "quantize", ""},
   };
   return table;
 }
@@ -444,7 +440,9 @@ Result FormatRunner::run(const OpKind &op, const KernelShape &shape) {
     return error(llvm::formatv("@f takes {0} argument(s), {1} given",
                                (*program)->getInputs().size(), args.size()));
   for (auto [arg, sig] : llvm::zip(args, (*program)->getInputs()))
-    if (arg.getDType() != sig.dtype || arg.getShape() != ArrayRef(sig.shape))
+    if ((arg.getDType() != sig.dtype &&
+         !(sig.isBytes && arg.getDType() == mx::npy::DType::U8)) ||
+        arg.getShape() != ArrayRef(sig.shape))
       return error("argument does not match " + sig.typeString);
 
   auto outputs = (*program)->allocateOutputs();

@@ -42,6 +42,12 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
     outParams.modifyPublicFunctions = true;
     pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   }
+  if (options.stream) {
+    MXStreamMemoryOptions stream;
+    stream.prefetchDistance = options.prefetchDistance;
+    stream.argAlignment = options.argAlignment;
+    pm.addNestedPass<func::FuncOp>(mx::createMXStreamMemory(stream));
+  }
   bufferization::buildBufferDeallocationPipeline(pm);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

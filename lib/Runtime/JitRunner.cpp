@@ -218,6 +218,8 @@ JitProgram::compile(ModuleOp module, StringRef entry,
     func->setAttr(kSignatureAttrName, TypeAttr::get(signature));
     PassManager pm(ctx);
     MXLowerToLLVMOptions lowering;
+    // AlignedArray buffers start on 64-byte boundaries.
+    lowering.argAlignment = 64;
     buildMXLowerToLLVMPipeline(pm, lowering);
     if (failed(pm.run(module)))
       return makeError("lowering to LLVM failed:\n" + diagnostics);

@@ -25,6 +25,21 @@ struct MXLowerToLLVMOptions
       llvm::cl::desc("Return results through caller-allocated buffers "
                      "(buffer-results-to-out-params on public functions)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> stream{
+      *this, "stream",
+      llvm::cl::desc("Software prefetch and non-temporal stores in loops "
+                     "over large buffers (mx-stream-memory)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> prefetchDistance{
+      *this, "prefetch-distance",
+      llvm::cl::desc("Bytes to prefetch ahead of streaming reads"),
+      llvm::cl::init(4096)};
+  PassOptions::Option<int64_t> argAlignment{
+      *this, "arg-alignment",
+      llvm::cl::desc("Alignment in bytes that callers guarantee for buffer "
+                     "arguments (0: unknown); lets stores into them be "
+                     "non-temporal"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> x86Vector{
       *this, "x86-vector",
       llvm::cl::desc("Let vector-to-llvm use x86 vector intrinsics"),

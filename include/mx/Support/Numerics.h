@@ -175,11 +175,14 @@ typename Ops::F roundMagnitudeToElement(Ops &o, typename Ops::F v,
     break;
   }
   }
-  auto normal = o.bitsToF(rounded);
   auto fixed = o.roundInt(o.fmul(v, o.cf(pow2f(mb - info.emin))), mode);
-  auto subnormal = o.fmul(fixed, o.cf(pow2f(info.emin - mb)));
-  auto y = o.self(o.folt(v, o.cf(pow2f(info.emin))), subnormal, normal);
-  return o.fmin(y, o.cf(static_cast<float>(info.maxNormal)));
+  auto subnormal = o.fToBits(o.fmul(fixed, o.cf(pow2f(info.emin - mb))));
+  // v is not negative: its bits order like its values, so the range test
+  // and the saturation are integer compares.
+  auto minNormalBits = o.fToBits(o.cf(pow2f(info.emin)));
+  auto y = o.sel(o.slt(vb, minNormalBits), subnormal, rounded);
+  auto maxBits = o.fToBits(o.cf(static_cast<float>(info.maxNormal)));
+  return o.bitsToF(o.smin(y, maxBits));
 }
 
 /// Rounds a signed f32 to the element grid (no scale), keeping the sign:

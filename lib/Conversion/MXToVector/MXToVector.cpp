@@ -56,6 +56,8 @@ namespace {
 
 /// Lanes of the vectors that run along a non-block dimension.
 constexpr int64_t kLanes = 16;
+/// Blocks along a row handled per loop iteration, sharing their scale math.
+constexpr int64_t kBlockGroup = 4;
 
 //===----------------------------------------------------------------------===//
 // Small IR helpers
@@ -275,15 +277,22 @@ Value unpackRow(OpBuilder &b, Location loc, Value bytes, int64_t n,
 struct BlockGeometry {
   bool rows;
   int64_t k;
+  /// Rows: blocks per loop iteration (their scales are computed together,
+  /// one vector lane per block).
+  int64_t group = 1;
   bool blocksInBounds, lanesInBounds;
   SmallVector<ReassociationIndices> groups;
 
-  BlockGeometry(RankedTensorType type, int64_t axis, int64_t blockSize) {
+  BlockGeometry(RankedTensorType type, int64_t axis, int64_t blockSize,
+                bool groupBlocks) {
     int64_t r = type.getRank();
     rows = axis == r - 1;
     k = blockSize;
     int64_t axisSize = type.getDimSize(axis);
-    blocksInBounds = !ShapedType::isDynamic(axisSize) && axisSize % k == 0;
+    if (rows && groupBlocks && k <= 64)
+      group = kBlockGroup;
+    blocksInBounds =
+        !ShapedType::isDynamic(axisSize) && axisSize % (k * group) == 0;
     if (rows) {
       groups = {range(0, r), {r, r + 1}};
       lanesInBounds = true;
@@ -366,35 +375,98 @@ storageSizes(OpBuilder &b, Location loc, Value input, QuantizedType qtype) {
 SmallVector<Value> blockLoopBounds(OpBuilder &b, Location loc, Value view,
                                    const BlockGeometry &g) {
   SmallVector<Value> ubs{dimOf(b, loc, view, 0),
-                         ceilDiv(b, loc, dimOf(b, loc, view, 1), g.k)};
+                         ceilDiv(b, loc, dimOf(b, loc, view, 1), g.k * g.group)};
   if (!g.rows)
     ubs.push_back(ceilDiv(b, loc, dimOf(b, loc, view, 2), kLanes));
   return ubs;
 }
 
-Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
-                         TileFormat &fmt, int64_t blockSize) {
-  auto type = cast<RankedTensorType>(input.getType());
-  BlockGeometry g(type, axis, blockSize);
-  View view = makeView(b, loc, input, g.groups);
-  Value x = view.value;
-  Value init = emptyLike(b, loc, x, type.getElementType());
+/// The loop nest of a block driver: calls `body(b, loc, ivs, args)` with
+/// ivs = (outer, block group(, lane chunk)).
+scf::LoopNest
+blockLoops(OpBuilder &b, Location loc, Value x, const BlockGeometry &g,
+           ValueRange inits,
+           function_ref<scf::ValueVector(OpBuilder &, Location, ValueRange,
+                                         ValueRange)>
+               body) {
   SmallVector<Value> ubs = blockLoopBounds(b, loc, x, g);
   SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
   SmallVector<Value> steps(ubs.size(), indexConst(b, loc, 1));
-  SmallVector<bool> inBounds{g.blocksInBounds};
-  if (!g.rows)
-    inBounds.push_back(g.lanesInBounds);
-  scf::LoopNest nest = scf::buildLoopNest(
-      b, loc, lbs, ubs, steps, ValueRange{init},
+  return scf::buildLoopNest(b, loc, lbs, ubs, steps, inits, body);
+}
+
+Value mulIndex(OpBuilder &b, Location loc, Value v, int64_t c) {
+  return arith::MulIOp::create(b, loc, v, indexConst(b, loc, c));
+}
+Value addIndex(OpBuilder &b, Location loc, Value v, int64_t c) {
+  if (c == 0)
+    return v;
+  return arith::AddIOp::create(b, loc, v, indexConst(b, loc, c));
+}
+
+/// Rows: reads the blocks of one group and computes their scales (one lane
+/// per block when the group has several). Returns the f32 tiles.
+SmallVector<Value> readRowGroup(OpBuilder &b, Location loc, Value x,
+                                ValueRange ivs, const BlockGeometry &g,
+                                TileFormat &fmt) {
+  Value base = mulIndex(b, loc, ivs[1], g.k * g.group);
+  SmallVector<Value> tiles, amax;
+  for (int64_t r = 0; r < g.group; ++r) {
+    tiles.push_back(readF32(b, loc, x, {ivs[0], addIndex(b, loc, base, r * g.k)},
+                            {g.k}, {g.blocksInBounds}));
+    if (g.group > 1)
+      amax.push_back(blockAmaxBits1D(b, loc, tiles.back()));
+  }
+  if (g.group == 1)
+    fmt.fromData(b, loc, tiles[0]);
+  else
+    fmt.fromBlockMax(b, loc,
+                     vector::FromElementsOp::create(
+                         b, loc, VectorType::get({g.group}, b.getI32Type()),
+                         amax));
+  return tiles;
+}
+
+/// The row context of block `r` of a row group.
+RowContext groupRow(OpBuilder &b, Location loc, const BlockGeometry &g,
+                    int64_t r, SmallVectorImpl<std::function<Value(Value)>> &keep) {
+  keep.push_back([&b, loc, r, k = g.k, grouped = g.group > 1](Value v) {
+    if (!grouped)
+      return spreadLane(b, loc, v, 0, {k});
+    return spreadLane(b, loc, v, r, {k});
+  });
+  return RowContext{-1, keep.back()};
+}
+
+Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
+                         TileFormat &fmt, int64_t blockSize) {
+  auto type = cast<RankedTensorType>(input.getType());
+  BlockGeometry g(type, axis, blockSize, fmt.scalesFromMaxOnly());
+  View view = makeView(b, loc, input, g.groups);
+  Value x = view.value;
+  Value init = emptyLike(b, loc, x, type.getElementType());
+  scf::LoopNest nest = blockLoops(
+      b, loc, x, g, ValueRange{init},
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
-        SmallVector<Value> idx{
-            ivs[0], arith::MulIOp::create(b, loc, ivs[1],
-                                          indexConst(b, loc, g.k))};
-        if (!g.rows)
-          idx.push_back(arith::MulIOp::create(b, loc, ivs[2],
-                                              indexConst(b, loc, kLanes)));
+        if (g.rows) {
+          SmallVector<Value> tiles = readRowGroup(b, loc, x, ivs, g, fmt);
+          Value base = mulIndex(b, loc, ivs[1], g.k * g.group);
+          Value acc = args[0];
+          SmallVector<std::function<Value(Value)>> keep;
+          keep.reserve(g.group);
+          for (int64_t r = 0; r < g.group; ++r) {
+            NumericsEmitter t(b, loc, {g.k});
+            Value y = fmt.fakeQuant(t, tiles[r], groupRow(b, loc, g, r, keep));
+            acc = writeTile(b, loc, y, acc,
+                            {ivs[0], addIndex(b, loc, base, r * g.k)},
+                            {g.blocksInBounds});
+          }
+          return {acc};
+        }
+        SmallVector<Value> idx{ivs[0], mulIndex(b, loc, ivs[1], g.k),
+                               mulIndex(b, loc, ivs[2], kLanes)};
+        SmallVector<bool> inBounds{g.blocksInBounds, g.lanesInBounds};
         Value tile = readF32(b, loc, x, idx, g.tileShape(), inBounds);
         fmt.fromData(b, loc, tile);
         Value y = mapRows(b, loc, tile,
@@ -407,35 +479,49 @@ Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
   return view.undo(b, loc, nest.results[0]);
 }
 
-/// Writes per-block scales: a scalar at [o, b] (rows) or vector<V> at
-/// [o, b, j * V] (columns).
+/// Writes the block scales of one iteration: rows store one scalar per
+/// block (a vector<group> at [o, group * g]); columns a vector<V> at
+/// [o, b, j * V].
 Value writeScales(OpBuilder &b, Location loc, Value scale, Value dest,
                   ValueRange ivs, const BlockGeometry &g, bool isF32) {
   if (!isF32)
     scale = castInt(b, loc, scale, 8);
-  if (g.rows)
+  if (g.rows && g.group == 1)
     return tensor::InsertOp::create(b, loc, scale, dest,
                                     ValueRange{ivs[0], ivs[1]});
-  Value lane = arith::MulIOp::create(b, loc, ivs[2], indexConst(b, loc, kLanes));
-  return vector::TransferWriteOp::create(b, loc, scale, dest,
-                                         ValueRange{ivs[0], ivs[1], lane},
-                                         ArrayRef<bool>{g.lanesInBounds})
+  if (g.rows)
+    return vector::TransferWriteOp::create(
+               b, loc, scale, dest,
+               ValueRange{ivs[0], mulIndex(b, loc, ivs[1], g.group)},
+               ArrayRef<bool>{g.blocksInBounds})
+        .getResult();
+  return vector::TransferWriteOp::create(
+             b, loc, scale, dest,
+             ValueRange{ivs[0], ivs[1], mulIndex(b, loc, ivs[2], kLanes)},
+             ArrayRef<bool>{g.lanesInBounds})
       .getResult();
 }
 
 Value readScales(OpBuilder &b, Location loc, Value src, ValueRange ivs,
                  const BlockGeometry &g, bool isF32) {
   Value v;
-  if (g.rows) {
+  if (g.rows && g.group == 1) {
     v = tensor::ExtractOp::create(b, loc, src, ValueRange{ivs[0], ivs[1]});
   } else {
     Type elem = cast<RankedTensorType>(src.getType()).getElementType();
     Value pad = arith::ConstantOp::create(b, loc, elem, b.getZeroAttr(elem));
-    Value lane =
-        arith::MulIOp::create(b, loc, ivs[2], indexConst(b, loc, kLanes));
-    v = vector::TransferReadOp::create(
-        b, loc, VectorType::get({kLanes}, elem), src,
-        ValueRange{ivs[0], ivs[1], lane}, pad, ArrayRef<bool>{g.lanesInBounds});
+    SmallVector<Value> idx{ivs[0]};
+    int64_t lanes = g.rows ? g.group : kLanes;
+    bool inBounds = g.rows ? g.blocksInBounds : g.lanesInBounds;
+    if (g.rows) {
+      idx.push_back(mulIndex(b, loc, ivs[1], g.group));
+    } else {
+      idx.push_back(ivs[1]);
+      idx.push_back(mulIndex(b, loc, ivs[2], kLanes));
+    }
+    v = vector::TransferReadOp::create(b, loc, VectorType::get({lanes}, elem),
+                                       src, idx, pad,
+                                       ArrayRef<bool>{inBounds});
   }
   return isF32 ? v : castInt(b, loc, v, 32);
 }
@@ -445,44 +531,41 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
                                   ValueRange partViews, TileFormat &fmt,
                                   const BlockGeometry &g, unsigned bits,
                                   int64_t subBlock) {
-  SmallVector<Value> ubs = blockLoopBounds(b, loc, x, g);
-  SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
-  SmallVector<Value> steps(ubs.size(), indexConst(b, loc, 1));
-  SmallVector<bool> inBounds{g.blocksInBounds};
-  if (!g.rows)
-    inBounds.push_back(g.lanesInBounds);
-  scf::LoopNest nest = scf::buildLoopNest(
-      b, loc, lbs, ubs, steps, partViews,
+  scf::LoopNest nest = blockLoops(
+      b, loc, x, g, partViews,
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
-        Value off = arith::MulIOp::create(b, loc, ivs[1],
-                                          indexConst(b, loc, g.k));
-        SmallVector<Value> idx{ivs[0], off};
-        Value lane;
-        if (!g.rows) {
-          lane = arith::MulIOp::create(b, loc, ivs[2],
-                                       indexConst(b, loc, kLanes));
-          idx.push_back(lane);
-        }
-        Value tile = readF32(b, loc, x, idx, g.tileShape(), inBounds);
-        fmt.fromData(b, loc, tile);
-        Value codes = mapRows(b, loc, tile,
-                              [&](NumericsEmitter &t, Value row,
-                                  const RowContext &ctx) {
-                                return fmt.encode(t, row, ctx);
-                              });
         scf::ValueVector results;
-        // Element codes, packed along the innermost dimension.
         if (g.rows) {
-          Value packed = packRow(b, loc, codes, bits);
-          Value byteOff = arith::MulIOp::create(
-              b, loc, ivs[1], indexConst(b, loc, packedBytes(g.k, bits)));
-          results.push_back(vector::TransferWriteOp::create(
-                                b, loc, packed, args[0],
-                                ValueRange{ivs[0], byteOff},
-                                ArrayRef<bool>{g.blocksInBounds})
-                                .getResult());
+          SmallVector<Value> tiles = readRowGroup(b, loc, x, ivs, g, fmt);
+          Value byteBase =
+              mulIndex(b, loc, ivs[1], packedBytes(g.k, bits) * g.group);
+          Value data = args[0];
+          SmallVector<std::function<Value(Value)>> keep;
+          keep.reserve(g.group);
+          for (int64_t r = 0; r < g.group; ++r) {
+            NumericsEmitter t(b, loc, {g.k});
+            Value codes = fmt.encode(t, tiles[r], groupRow(b, loc, g, r, keep));
+            data = vector::TransferWriteOp::create(
+                       b, loc, packRow(b, loc, codes, bits), data,
+                       ValueRange{ivs[0],
+                                  addIndex(b, loc, byteBase,
+                                           r * packedBytes(g.k, bits))},
+                       ArrayRef<bool>{g.blocksInBounds})
+                       .getResult();
+          }
+          results.push_back(data);
         } else {
+          Value off = mulIndex(b, loc, ivs[1], g.k);
+          SmallVector<Value> idx{ivs[0], off, mulIndex(b, loc, ivs[2], kLanes)};
+          Value tile = readF32(b, loc, x, idx, g.tileShape(),
+                               {g.blocksInBounds, g.lanesInBounds});
+          fmt.fromData(b, loc, tile);
+          Value codes = mapRows(b, loc, tile,
+                                [&](NumericsEmitter &t, Value row,
+                                    const RowContext &ctx) {
+                                  return fmt.encode(t, row, ctx);
+                                });
           int64_t rowBytes = packedBytes(kLanes, bits);
           auto packedType = VectorType::get({g.k, rowBytes}, b.getI8Type());
           Value packed = arith::ConstantOp::create(
@@ -493,11 +576,10 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
             packed = vector::InsertOp::create(
                 b, loc, packRow(b, loc, row, bits), packed, r);
           }
-          Value byteLane = arith::MulIOp::create(
-              b, loc, ivs[2], indexConst(b, loc, rowBytes));
           results.push_back(vector::TransferWriteOp::create(
                                 b, loc, packed, args[0],
-                                ValueRange{ivs[0], off, byteLane},
+                                ValueRange{ivs[0], off,
+                                           mulIndex(b, loc, ivs[2], rowBytes)},
                                 ArrayRef<bool>{g.blocksInBounds,
                                                g.lanesInBounds})
                                 .getResult());
@@ -506,12 +588,11 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
                                       ivs, g, fmt.scaleIsF32()));
         if (args.size() > 2) {
           Value micro = castInt(b, loc, fmt.getStoredMicro(), 8);
-          Value subOff = arith::MulIOp::create(
-              b, loc, ivs[1], indexConst(b, loc, g.k / subBlock));
-          SmallVector<Value> mIdx{ivs[0], subOff};
+          SmallVector<Value> mIdx{ivs[0],
+                                  mulIndex(b, loc, ivs[1], g.k / subBlock)};
           SmallVector<bool> mBounds{g.blocksInBounds};
           if (!g.rows) {
-            mIdx.push_back(lane);
+            mIdx.push_back(mulIndex(b, loc, ivs[2], kLanes));
             mBounds.push_back(g.lanesInBounds);
           }
           results.push_back(vector::TransferWriteOp::create(
@@ -527,38 +608,22 @@ Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
                        ValueRange partViews, TileFormat &fmt,
                        const BlockGeometry &g, unsigned bits,
                        int64_t subBlock) {
-  SmallVector<Value> ubs = blockLoopBounds(b, loc, out, g);
-  SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
-  SmallVector<Value> steps(ubs.size(), indexConst(b, loc, 1));
-  SmallVector<bool> inBounds{g.blocksInBounds};
-  if (!g.rows)
-    inBounds.push_back(g.lanesInBounds);
   Value zeroByte =
       arith::ConstantOp::create(b, loc, b.getI8Type(), b.getI8IntegerAttr(0));
-  scf::LoopNest nest = scf::buildLoopNest(
-      b, loc, lbs, ubs, steps, ValueRange{out},
+  scf::LoopNest nest = blockLoops(
+      b, loc, out, g, ValueRange{out},
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
-        Value off = arith::MulIOp::create(b, loc, ivs[1],
-                                          indexConst(b, loc, g.k));
-        SmallVector<Value> idx{ivs[0], off};
-        Value lane;
-        if (!g.rows) {
-          lane = arith::MulIOp::create(b, loc, ivs[2],
-                                       indexConst(b, loc, kLanes));
-          idx.push_back(lane);
-        }
         Value scale = readScales(b, loc, partViews[1], ivs, g,
                                  fmt.scaleIsF32());
         Value micro;
         if (partViews.size() > 2) {
-          Value subOff = arith::MulIOp::create(
-              b, loc, ivs[1], indexConst(b, loc, g.k / subBlock));
-          SmallVector<Value> mIdx{ivs[0], subOff};
+          SmallVector<Value> mIdx{ivs[0],
+                                  mulIndex(b, loc, ivs[1], g.k / subBlock)};
           SmallVector<int64_t> mShape{g.k / subBlock};
           SmallVector<bool> mBounds{g.blocksInBounds};
           if (!g.rows) {
-            mIdx.push_back(lane);
+            mIdx.push_back(mulIndex(b, loc, ivs[2], kLanes));
             mShape.push_back(kLanes);
             mBounds.push_back(g.lanesInBounds);
           }
@@ -570,39 +635,52 @@ Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
               32);
         }
         fmt.fromStorage(b, loc, scale, micro);
-        Value codes;
         if (g.rows) {
-          Value byteOff = arith::MulIOp::create(
-              b, loc, ivs[1], indexConst(b, loc, packedBytes(g.k, bits)));
-          Value packed = vector::TransferReadOp::create(
-              b, loc, VectorType::get({packedBytes(g.k, bits)}, b.getI8Type()),
-              partViews[0], ValueRange{ivs[0], byteOff}, zeroByte,
-              ArrayRef<bool>{g.blocksInBounds});
-          codes = unpackRow(b, loc, packed, g.k, bits);
-        } else {
-          int64_t rowBytes = packedBytes(kLanes, bits);
-          Value byteLane = arith::MulIOp::create(
-              b, loc, ivs[2], indexConst(b, loc, rowBytes));
-          Value packed = vector::TransferReadOp::create(
-              b, loc, VectorType::get({g.k, rowBytes}, b.getI8Type()),
-              partViews[0], ValueRange{ivs[0], off, byteLane}, zeroByte,
-              ArrayRef<bool>{g.blocksInBounds, g.lanesInBounds});
-          auto codesType = VectorType::get({g.k, kLanes}, b.getI32Type());
-          codes = arith::ConstantOp::create(
-              b, loc, codesType,
-              DenseElementsAttr::get(codesType, b.getI32IntegerAttr(0)));
-          for (int64_t r = 0; r < g.k; ++r) {
-            Value row = vector::ExtractOp::create(b, loc, packed, r);
-            codes = vector::InsertOp::create(
-                b, loc, unpackRow(b, loc, row, kLanes, bits), codes, r);
+          int64_t blockBytes = packedBytes(g.k, bits);
+          Value byteBase = mulIndex(b, loc, ivs[1], blockBytes * g.group);
+          Value base = mulIndex(b, loc, ivs[1], g.k * g.group);
+          Value acc = args[0];
+          SmallVector<std::function<Value(Value)>> keep;
+          keep.reserve(g.group);
+          for (int64_t r = 0; r < g.group; ++r) {
+            Value packed = vector::TransferReadOp::create(
+                b, loc, VectorType::get({blockBytes}, b.getI8Type()),
+                partViews[0],
+                ValueRange{ivs[0], addIndex(b, loc, byteBase, r * blockBytes)},
+                zeroByte, ArrayRef<bool>{g.blocksInBounds});
+            Value codes = unpackRow(b, loc, packed, g.k, bits);
+            NumericsEmitter t(b, loc, {g.k});
+            Value y = fmt.decode(t, codes, groupRow(b, loc, g, r, keep));
+            acc = writeTile(b, loc, y, acc,
+                            {ivs[0], addIndex(b, loc, base, r * g.k)},
+                            {g.blocksInBounds});
           }
+          return {acc};
+        }
+        Value off = mulIndex(b, loc, ivs[1], g.k);
+        int64_t rowBytes = packedBytes(kLanes, bits);
+        Value packed = vector::TransferReadOp::create(
+            b, loc, VectorType::get({g.k, rowBytes}, b.getI8Type()),
+            partViews[0],
+            ValueRange{ivs[0], off, mulIndex(b, loc, ivs[2], rowBytes)},
+            zeroByte, ArrayRef<bool>{g.blocksInBounds, g.lanesInBounds});
+        auto codesType = VectorType::get({g.k, kLanes}, b.getI32Type());
+        Value codes = arith::ConstantOp::create(
+            b, loc, codesType,
+            DenseElementsAttr::get(codesType, b.getI32IntegerAttr(0)));
+        for (int64_t r = 0; r < g.k; ++r) {
+          Value row = vector::ExtractOp::create(b, loc, packed, r);
+          codes = vector::InsertOp::create(
+              b, loc, unpackRow(b, loc, row, kLanes, bits), codes, r);
         }
         Value y = mapRows(b, loc, codes,
                           [&](NumericsEmitter &t, Value row,
                               const RowContext &ctx) {
                             return fmt.decode(t, row, ctx);
                           });
-        return {writeTile(b, loc, y, args[0], idx, inBounds)};
+        SmallVector<Value> idx{ivs[0], off, mulIndex(b, loc, ivs[2], kLanes)};
+        return {writeTile(b, loc, y, args[0], idx,
+                          {g.blocksInBounds, g.lanesInBounds})};
       });
   return nest.results[0];
 }
@@ -981,7 +1059,7 @@ FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
 
   std::unique_ptr<TileFormat> fmt =
       createTileFormat(spec, emitTensorScale(b, loc, input, spec));
-  BlockGeometry g(type, axis, spec.blockSize);
+  BlockGeometry g(type, axis, spec.blockSize, fmt->scalesFromMaxOnly());
   View x = makeView(b, loc, input, g.groups);
   SmallVector<View> views;
   SmallVector<Value> viewValues;
@@ -1075,7 +1153,7 @@ FailureOr<Value> mx::emitDequantize(OpBuilder &b, Location loc,
   if (spec.tensorScale)
     tensorScale = tensor::ExtractOp::create(b, loc, parts.back(), ValueRange{});
   std::unique_ptr<TileFormat> fmt = createTileFormat(spec, tensorScale);
-  BlockGeometry g(resultType, axis, spec.blockSize);
+  BlockGeometry g(resultType, axis, spec.blockSize, fmt->scalesFromMaxOnly());
   View out = makeView(b, loc, empty, g.groups);
   bool hasMicro = spec.element == ElementKind::SM && spec.subBlockSize > 0;
   SmallVector<Value> partViews;

@@ -47,9 +47,11 @@ public:
   explicit E8M0Tiles(const FormatSpec &spec) : spec(spec) {}
 
   void fromData(OpBuilder &b, Location loc, Value tile) override {
-    NumericsEmitter blk(b, loc,
-                        blockShapeOf(cast<VectorType>(tile.getType())));
-    scale = e8m0ScaleFromAmax(blk, blockAmaxBits(b, loc, tile), spec);
+    fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
+  }
+  void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
+    NumericsEmitter blk(b, loc, shapeOf(amaxBits));
+    scale = e8m0ScaleFromAmax(blk, amaxBits, spec);
   }
   void fromStorage(OpBuilder &b, Location loc, Value code, Value) override {
     NumericsEmitter blk(b, loc, shapeOf(code));
@@ -87,6 +89,16 @@ private:
 class SMTiles : public TileFormat {
 public:
   explicit SMTiles(const FormatSpec &spec) : spec(spec) {}
+  bool scalesFromMaxOnly() const override { return spec.subBlockSize == 0; }
+  void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
+    SmallVector<int64_t> shape;
+    if (auto vt = dyn_cast<VectorType>(amaxBits.getType()))
+      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    NumericsEmitter blk(b, loc, shape);
+    scale = smScaleFromMaxExponent(blk, blk.lshr(amaxBits, blk.c(23)), spec);
+    storedScale = smScaleCode(blk, scale);
+    micro = {};
+  }
 
   void fromData(OpBuilder &b, Location loc, Value tile) override {
     auto tileType = cast<VectorType>(tile.getType());
@@ -180,12 +192,15 @@ public:
       : spec(spec), tensorScale(tensorScale) {}
 
   void fromData(OpBuilder &b, Location loc, Value tile) override {
-    SmallVector<int64_t> shape =
-        blockShapeOf(cast<VectorType>(tile.getType()));
+    fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
+  }
+  void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
+    SmallVector<int64_t> shape;
+    if (auto vt = dyn_cast<VectorType>(amaxBits.getType()))
+      shape.assign(vt.getShape().begin(), vt.getShape().end());
     NumericsEmitter blk(b, loc, shape);
-    Value amax = blk.bitsToF(blockAmaxBits(b, loc, tile));
-    scale = e4m3ScaleFromAmax(blk, amax, spreadTensorScale(b, loc, blk, shape),
-                              spec);
+    scale = e4m3ScaleFromAmax(blk, blk.bitsToF(amaxBits),
+                              spreadTensorScale(b, loc, blk, shape), spec);
   }
   void fromStorage(OpBuilder &b, Location loc, Value code, Value) override {
     SmallVector<int64_t> shape;
@@ -232,9 +247,14 @@ public:
   explicit Int8Tiles(const FormatSpec &spec) : spec(spec) {}
 
   void fromData(OpBuilder &b, Location loc, Value tile) override {
-    NumericsEmitter blk(b, loc,
-                        blockShapeOf(cast<VectorType>(tile.getType())));
-    scale = int8ScaleFromAmax(blk, blk.bitsToF(blockAmaxBits(b, loc, tile)));
+    fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
+  }
+  void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
+    SmallVector<int64_t> shape;
+    if (auto vt = dyn_cast<VectorType>(amaxBits.getType()))
+      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    NumericsEmitter blk(b, loc, shape);
+    scale = int8ScaleFromAmax(blk, blk.bitsToF(amaxBits));
   }
   void fromStorage(OpBuilder &b, Location loc, Value s, Value) override {
     SmallVector<int64_t> shape;
@@ -288,6 +308,20 @@ std::unique_ptr<TileFormat> mx::createTileFormat(const FormatSpec &spec,
     return std::make_unique<Int8Tiles>(spec);
   }
   return nullptr;
+}
+
+Value mx::blockAmaxBits1D(OpBuilder &b, Location loc, Value tile) {
+  return blockAmaxBits(b, loc, tile);
+}
+
+Value mx::spreadLane(OpBuilder &b, Location loc, Value v, int64_t lane,
+                     ArrayRef<int64_t> rowShape) {
+  Value scalar = v;
+  if (isa<VectorType>(v.getType()))
+    scalar = vector::ExtractOp::create(b, loc, v, lane);
+  return vector::BroadcastOp::create(
+      b, loc, VectorType::get(rowShape, getElementTypeOrSelf(v.getType())),
+      scalar);
 }
 
 Value mx::mapRows(

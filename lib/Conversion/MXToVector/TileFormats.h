@@ -33,6 +33,13 @@ public:
   /// Computes the block scales of an f32 tile.
   virtual void fromData(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value tile) = 0;
+  /// Whether the scales follow from each block's absolute maximum alone, so
+  /// several 1-D blocks can share one vector of scales (fromBlockMax).
+  virtual bool scalesFromMaxOnly() const { return true; }
+  /// Computes the scales of blocks from the bits of their absolute maxima
+  /// (a scalar, or a vector with one lane per block).
+  virtual void fromBlockMax(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value amaxBits) {}
   /// Takes the block scales from storage: `scale` has the block shape (i32
   /// codes, or f32 for INT8), `micro` the sub-block shape (sm formats).
   virtual void fromStorage(mlir::OpBuilder &b, mlir::Location loc,
@@ -59,6 +66,16 @@ public:
 /// formats without block tiles (per-tensor and per-channel INT8).
 std::unique_ptr<TileFormat> createTileFormat(const FormatSpec &spec,
                                              mlir::Value tensorScale);
+
+/// The bits of the absolute maximum of a 1-D tile (a shuffle-tree
+/// reduction); NaN and Inf order above every finite value.
+mlir::Value blockAmaxBits1D(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value tile);
+
+/// The RowContext of block `r` of a group whose per-block values have one
+/// lane per block: values are extracted and broadcast over `rowShape`.
+mlir::Value spreadLane(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                       int64_t lane, llvm::ArrayRef<int64_t> rowShape);
 
 /// Runs `fn` on the rows of `tile` and reassembles the results.
 mlir::Value

@@ -1,18 +1,19 @@
 // RUN: mx-opt %s --convert-mx-to-vector --canonicalize --cse | FileCheck %s
 // RUN: mx-opt %s --mx-lower-to-llvm | FileCheck %s --check-prefix=LLVM
 
-// Blocks along the last axis: one block per vector<32xf32> tile, the block
-// maximum by a horizontal vector.reduction, the element math on vectors.
+// Blocks along the last axis: one block per vector<32xf32> tile, four blocks
+// per iteration: their maxima (horizontal vector.reduction) go into one
+// vector<4xi32> and the scale math runs once for the four.
 // CHECK-LABEL: func @last_axis
 // CHECK-NOT: mx.
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: %[[X:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<64x256xf32>, vector<32xf32>
-// CHECK: %[[BITS:.*]] = arith.bitcast %[[X]] : vector<32xf32> to vector<32xi32>
-// CHECK: vector.reduction <maxui>, %{{.*}} : vector<32xi32> into i32
-// CHECK: math.ctlz %{{.*}} : i32
+// CHECK-COUNT-4: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<64x256xf32>, vector<32xf32>
+// CHECK: %[[M:.*]] = vector.from_elements %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : vector<4xi32>
+// CHECK: math.ctlz %{{.*}} : vector<4xi32>
+// CHECK: vector.extract %{{.*}}[0] : f32 from vector<4xf32>
 // CHECK: arith.mulf %{{.*}} : vector<32xf32>
-// CHECK: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<32xf32>, tensor<64x256xf32>
+// CHECK-COUNT-4: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<32xf32>, tensor<64x256xf32>
 // The LLVM code keeps the vectors: 32 lanes of f32 (two zmm registers).
 // LLVM-LABEL: llvm.func @last_axis
 // LLVM: llvm.load %{{.*}} : !llvm.ptr -> vector<32xf32>

@@ -11,6 +11,11 @@
 #include "mlir/Pass/Pass.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
 namespace mx {
 
 #define GEN_PASS_DECL
