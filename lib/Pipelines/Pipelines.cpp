@@ -41,6 +41,7 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
     outParams.hoistStaticAllocs = true;
     outParams.modifyPublicFunctions = true;
     pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+    pm.addNestedPass<func::FuncOp>(mx::createMXElideResultCopies());
   }
   if (options.stream) {
     MXStreamMemoryOptions stream;

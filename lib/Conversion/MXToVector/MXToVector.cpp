@@ -699,6 +699,8 @@ struct TensorStats {
 TensorStats reduceTensor(OpBuilder &b, Location loc, Value flat,
                          bool withMinMax) {
   Value n = dimOf(b, loc, flat, 0);
+  int64_t size = cast<RankedTensorType>(flat.getType()).getDimSize(0);
+  bool inBounds = !ShapedType::isDynamic(size) && size % kLanes == 0;
   Value lanes = indexConst(b, loc, kLanes);
   NumericsEmitter vec(b, loc, {kLanes});
   SmallVector<Value> inits{vec.c(0)};
@@ -711,7 +713,7 @@ TensorStats reduceTensor(OpBuilder &b, Location loc, Value flat,
       indexConst(b, loc, 1), inits,
       [&](OpBuilder &b, Location loc, Value iv, ValueRange acc) {
         Value off = arith::MulIOp::create(b, loc, iv, lanes);
-        Value x = readF32(b, loc, flat, off, {kLanes}, {false});
+        Value x = readF32(b, loc, flat, off, {kLanes}, {inBounds});
         NumericsEmitter v(b, loc, {kLanes});
         SmallVector<Value> next{arith::MaxUIOp::create(
             b, loc, acc[0], v.band(v.fToBits(x), v.c(0x7FFFFFFF)))};
@@ -771,6 +773,8 @@ Int8Scale<NumericsEmitter> spreadInt8(OpBuilder &b, Location loc,
 Value mapFlat(OpBuilder &b, Location loc, Value flat, Type elemType,
               function_ref<Value(OpBuilder &, Location, Value)> fn) {
   Value n = dimOf(b, loc, flat, 0);
+  int64_t size = cast<RankedTensorType>(flat.getType()).getDimSize(0);
+  bool inBounds = !ShapedType::isDynamic(size) && size % kLanes == 0;
   Value init = emptyLike(b, loc, flat, elemType);
   Value lanes = indexConst(b, loc, kLanes);
   Type inElem = cast<RankedTensorType>(flat.getType()).getElementType();
@@ -781,24 +785,24 @@ Value mapFlat(OpBuilder &b, Location loc, Value flat, Type elemType,
         Value off = arith::MulIOp::create(b, loc, iv, lanes);
         Value x;
         if (isa<FloatType>(inElem)) {
-          x = readF32(b, loc, flat, off, {kLanes}, {false});
+          x = readF32(b, loc, flat, off, {kLanes}, {inBounds});
         } else {
           Value pad =
               arith::ConstantOp::create(b, loc, inElem, b.getZeroAttr(inElem));
           x = castInt(b, loc,
                       vector::TransferReadOp::create(
                           b, loc, VectorType::get({kLanes}, inElem), flat, off,
-                          pad, ArrayRef<bool>{false}),
+                          pad, ArrayRef<bool>{inBounds}),
                       32);
         }
         Value y = fn(b, loc, x);
         Value written;
         if (isa<FloatType>(elemType))
-          written = writeTile(b, loc, y, acc[0], off, {false});
+          written = writeTile(b, loc, y, acc[0], off, {inBounds});
         else
           written = vector::TransferWriteOp::create(
                         b, loc, castInt(b, loc, y, 8), acc[0], off,
-                        ArrayRef<bool>{false})
+                        ArrayRef<bool>{inBounds})
                         .getResult();
         scf::YieldOp::create(b, loc, written);
       });

@@ -52,6 +52,34 @@ def MXExportEntryPoints : Pass<"mx-export-entry-points", "::mlir::ModuleOp"> {
   }];
 }
 
+def MXElideResultCopies : Pass<"mx-elide-result-copies", "::mlir::func::FuncOp"> {
+  let summary = "Compute results directly in the caller's buffer";
+  let description = [{
+    After `buffer-results-to-out-params`: a result computed into an
+    allocation and then viewed through reshapes (`memref.collapse_shape`,
+    `memref.expand_shape`) before being copied into the out-parameter costs
+    a full extra pass over memory. When the allocation and the
+    out-parameter are contiguous, statically shaped, of the same element
+    type and size, and the copy is the out-parameter's only use, the
+    allocation is replaced by a view of the out-parameter and the copy
+    disappears.
+
+    ```mlir
+    %a = memref.alloc() : memref<16777216xf32>
+    ... writes %a ...
+    %e = memref.expand_shape %a [[0, 1]] output_shape [4096, 4096] : ...
+    memref.copy %e, %out : memref<4096x4096xf32> to memref<4096x4096xf32>
+    // becomes
+    %a = memref.collapse_shape %out [[0, 1]] : memref<4096x4096xf32> into memref<16777216xf32>
+    ... writes %a ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numElided", "num-elided", "Result copies removed">
+  ];
+}
+
 def MXStreamMemory : Pass<"mx-stream-memory", "::mlir::func::FuncOp"> {
   let summary = "Software prefetch and non-temporal stores for streaming loops";
   let description = [{
