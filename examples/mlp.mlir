@@ -1,6 +1,20 @@
-// A two-layer MLP in linalg on tensors with fake quantization of every
-// matmul input. examples/demo.sh substitutes FORMAT with each preset.
-func.func @mlp(%x: tensor<8x64xf32>, %w1: tensor<64x128xf32>, %w2: tensor<128x10xf32>) -> tensor<8x10xf32> {
+// A two-layer MLP in linalg on tensors: @mlp_fp32, and @mlp_q with every
+// matmul input fake-quantized along its reduction axis (activations along
+// K = axis 1, weights along K = axis 0). examples/demo.sh substitutes FORMAT
+// with each preset name.
+func.func @mlp_fp32(%x: tensor<8x64xf32>, %w1: tensor<64x128xf32>, %w2: tensor<128x10xf32>) -> tensor<8x10xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<8x128xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<8x128xf32>) -> tensor<8x128xf32>
+  %h = linalg.matmul ins(%x, %w1 : tensor<8x64xf32>, tensor<64x128xf32>) outs(%f1 : tensor<8x128xf32>) -> tensor<8x128xf32>
+  %r = linalg.elementwise kind=#linalg.elementwise_kind<max_signed> ins(%h, %f1 : tensor<8x128xf32>, tensor<8x128xf32>) outs(%e1 : tensor<8x128xf32>) -> tensor<8x128xf32>
+  %e2 = tensor.empty() : tensor<8x10xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<8x10xf32>) -> tensor<8x10xf32>
+  %y = linalg.matmul ins(%r, %w2 : tensor<8x128xf32>, tensor<128x10xf32>) outs(%f2 : tensor<8x10xf32>) -> tensor<8x10xf32>
+  return %y : tensor<8x10xf32>
+}
+
+func.func @mlp_q(%x: tensor<8x64xf32>, %w1: tensor<64x128xf32>, %w2: tensor<128x10xf32>) -> tensor<8x10xf32> {
   %zero = arith.constant 0.0 : f32
   %xq = mx.fake_quant %x {format = "FORMAT", axis = 1 : i64} : tensor<8x64xf32>
   %w1q = mx.fake_quant %w1 {format = "FORMAT", axis = 0 : i64} : tensor<64x128xf32>

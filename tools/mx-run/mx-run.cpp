@@ -29,29 +29,42 @@
 #include "llvm/Support/WithColor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 
 using namespace mlir;
 
+static llvm::cl::OptionCategory mxRunCategory("mx-run options");
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                             llvm::cl::desc("<input.mlir>"),
-                                            llvm::cl::Required);
+                                            llvm::cl::Required,
+                                            llvm::cl::cat(mxRunCategory));
 static llvm::cl::opt<std::string>
     entry("entry", llvm::cl::desc("Function to run"), llvm::cl::Required,
-          llvm::cl::value_desc("name"));
+          llvm::cl::value_desc("name"), llvm::cl::cat(mxRunCategory));
 static llvm::cl::list<std::string>
-    inputs("input", llvm::cl::desc("An argument, as a .npy file (in order)"),
-           llvm::cl::value_desc("file.npy"));
+    inputs("input",
+           llvm::cl::desc("An argument, as a .npy file (in order; a quantized "
+                          "argument takes one file per storage part)"),
+           llvm::cl::value_desc("file.npy"), llvm::cl::cat(mxRunCategory));
 static llvm::cl::list<std::string>
     outputs("output", llvm::cl::desc("Where to write a result (in order)"),
-            llvm::cl::value_desc("file.npy"));
+            llvm::cl::value_desc("file.npy"), llvm::cl::cat(mxRunCategory));
 static llvm::cl::opt<unsigned>
     repeat("repeat",
-           llvm::cl::desc("Run N more times and print the median time"),
-           llvm::cl::init(0), llvm::cl::value_desc("N"));
+           llvm::cl::desc("Run N more times, reusing the result buffers, and "
+                          "print the median time on stderr"),
+           llvm::cl::init(0), llvm::cl::value_desc("N"),
+           llvm::cl::cat(mxRunCategory));
 static llvm::cl::opt<unsigned> optLevel("O",
                                         llvm::cl::desc("JIT optimization level"),
-                                        llvm::cl::init(3), llvm::cl::Prefix);
+                                        llvm::cl::init(3), llvm::cl::Prefix,
+                                        llvm::cl::cat(mxRunCategory));
+static llvm::cl::opt<std::string> reportAgainst(
+    "report-against",
+    llvm::cl::desc("Compare the first f32 result with this .npy (for example "
+                   "an FP32 run) and print SQNR and error figures"),
+    llvm::cl::value_desc("ref.npy"), llvm::cl::cat(mxRunCategory));
 
 static int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "mx-run") << msg << "\n";
@@ -61,6 +74,7 @@ static int fail(const llvm::Twine &msg) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mx::registerDebugOptions();
+  llvm::cl::HideUnrelatedOptions(mxRunCategory);
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "mx-run: run a function of an MLIR file on .npy arrays\n");
   if (optLevel > 3)
@@ -118,6 +132,40 @@ int main(int argc, char **argv) {
   for (auto [path, result] : llvm::zip(outputs, *out))
     if (auto err = mx::npy::writeFile(path, result.toNpy()))
       return fail(llvm::toString(std::move(err)));
+
+  if (!reportAgainst.empty()) {
+    if (out->empty() || out->front().getDType() != mx::npy::DType::F32)
+      return fail("--report-against needs a first result of type f32");
+    auto ref = mx::npy::readFile(reportAgainst);
+    if (!ref)
+      return fail(llvm::toString(ref.takeError()));
+    if (ref->dtype != mx::npy::DType::F32 ||
+        ref->shape != llvm::SmallVector<int64_t>(out->front().getShape()))
+      return fail(reportAgainst + ": expected float32 of the result's shape");
+    const float *got = static_cast<const float *>(out->front().data());
+    const float *want = reinterpret_cast<const float *>(ref->data.data());
+    size_t n = ref->data.size() / sizeof(float);
+    double signal = 0, noise = 0, maxErr = 0;
+    size_t argmaxAgree = 0, rows = 0;
+    for (size_t i = 0; i < n; ++i) {
+      double d = (double)got[i] - (double)want[i];
+      signal += (double)want[i] * want[i];
+      noise += d * d;
+      maxErr = std::max(maxErr, std::fabs(d));
+    }
+    // Top-1 agreement along the last axis (for logits).
+    int64_t last = ref->shape.empty() ? 1 : ref->shape.back();
+    if (last > 1)
+      for (size_t r = 0; r + last <= n; r += last, ++rows)
+        argmaxAgree += std::max_element(got + r, got + r + last) - got ==
+                       std::max_element(want + r, want + r + last) - want;
+    double sqnr = noise == 0 ? INFINITY : 10 * std::log10(signal / noise);
+    llvm::outs() << llvm::format("sqnr: %.2f dB\nmax-abs-err: %.6g\n", sqnr,
+                                 maxErr);
+    if (rows)
+      llvm::outs() << llvm::format("top1-agreement: %.4f\n",
+                                   (double)argmaxAgree / rows);
+  }
 
   if (repeat > 0) {
     std::vector<double> times;
