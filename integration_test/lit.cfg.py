@@ -39,6 +39,7 @@ tools = [
     "mx-opt",
     "mx-run",
     "mx-ref",
+    "mx-bench",
     "split-file",
     "not",
     "count",

@@ -25,6 +25,9 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   if (options.cInterface)
     pm.addPass(mx::createMXExportEntryPoints());
   pm.addNestedPass<func::FuncOp>(mx::createConvertMXToVector());
+  // Elementwise arith/math on whole tensors becomes linalg.generic so it
+  // bufferizes.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
