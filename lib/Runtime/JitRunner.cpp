@@ -201,7 +201,15 @@ JitProgram::compile(ModuleOp module, StringRef entry,
     llvm::raw_string_ostream os(diagnostics);
     if (!diagnostics.empty())
       os << "\n";
-    os << diag.getLocation() << ": " << diag;
+    Location loc = diag.getLocation();
+    if (auto file = dyn_cast<FileLineColLoc>(loc))
+      os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+         << file.getColumn();
+    else
+      os << loc;
+    os << ": "
+       << (diag.getSeverity() == DiagnosticSeverity::Error ? "error: " : "")
+       << diag;
     return success();
   });
 

@@ -959,16 +959,30 @@ static Value emitTensorScale(OpBuilder &b, Location loc, Value input,
   return nvfp4TensorScale(s, s.bitsToF(stats.amaxBits), spec);
 }
 
+/// A static per-tensor INT8 scale (no data pass): NaN inputs clamp to qmin.
+static Int8Scale<NumericsEmitter> staticInt8Scale(OpBuilder &b, Location loc,
+                                                  float scale) {
+  NumericsEmitter s(b, loc, {});
+  Int8Scale<NumericsEmitter> r;
+  r.scale = s.cf(scale);
+  r.zeroPoint = s.cf(0.0f);
+  r.isNaN = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+  return r;
+}
+
 FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
                                    const FormatSpec &spec, int64_t axis,
-                                   Operation *diagOp) {
+                                   Operation *diagOp,
+                                   std::optional<float> staticScale) {
   auto type = cast<RankedTensorType>(input.getType());
   if (failed(checkSupported(spec, type, axis, diagOp, /*packs=*/false)))
     return failure();
   switch (spec.granularity) {
   case Granularity::Tensor: {
     View view = flatView(b, loc, input);
-    Int8Scale<NumericsEmitter> scale = perTensorScale(b, loc, view.value, spec);
+    Int8Scale<NumericsEmitter> scale =
+        staticScale ? staticInt8Scale(b, loc, *staticScale)
+                    : perTensorScale(b, loc, view.value, spec);
     Value out = mapFlat(
         b, loc, view.value, type.getElementType(),
         [&](OpBuilder &b, Location loc, Value x) {
@@ -1000,7 +1014,8 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
 FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
                                                Value input,
                                                RankedTensorType quantType,
-                                               Operation *diagOp) {
+                                               Operation *diagOp,
+                                               std::optional<float> staticScale) {
   auto type = cast<RankedTensorType>(input.getType());
   auto qtype = cast<QuantizedType>(quantType.getElementType());
   FormatSpec spec = qtype.getSpec();
@@ -1021,7 +1036,9 @@ FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
   switch (spec.granularity) {
   case Granularity::Tensor: {
     View view = flatView(b, loc, input);
-    Int8Scale<NumericsEmitter> scale = perTensorScale(b, loc, view.value, spec);
+    Int8Scale<NumericsEmitter> scale =
+        staticScale ? staticInt8Scale(b, loc, *staticScale)
+                    : perTensorScale(b, loc, view.value, spec);
     Value data = mapFlat(b, loc, view.value, b.getI8Type(),
                          [&](OpBuilder &b, Location loc, Value x) {
                            NumericsEmitter t(b, loc, {kLanes});
@@ -1228,6 +1245,23 @@ foldQuantizeConstant(OpBuilder &b, Location loc, Value input,
 // Patterns
 //===----------------------------------------------------------------------===//
 
+/// Static quantizations need their calibrated scale before lowering.
+static LogicalResult checkResolved(QuantizeOp op) {
+  if (!op.isUnresolved())
+    return success();
+  return op.emitOpError()
+         << "tensor '" << *op.getCalibration()
+         << "' has no calibrated scale: run mx-calibrate on the model and "
+            "--mx-infer-scales with the table (or quantize its activations "
+            "dynamically: --mx-quantize=\"activations=dynamic\")";
+}
+
+static std::optional<float> staticScaleOf(QuantizeOp op) {
+  if (FloatAttr s = op.getStaticScaleAttr())
+    return static_cast<float>(s.getValueAsDouble());
+  return std::nullopt;
+}
+
 namespace {
 
 struct LowerFakeQuant : OpRewritePattern<FakeQuantOp> {
@@ -1260,10 +1294,12 @@ struct LowerQuantizeDequantizePair : OpRewritePattern<DequantizeOp> {
     std::vector<float> buf;
     if (constantValues(q.getInput(), buf))
       return rewriter.notifyMatchFailure(op, "input is a constant");
+    if (failed(checkResolved(q)))
+      return failure();
     QuantizedType qt = q.getQuantizedType();
     FailureOr<Value> result = emitFakeQuant(
         rewriter, op.getLoc(), q.getInput(), qt.getSpec(),
-        qt.isPerTensor() ? 0 : qt.getAxis(), op);
+        qt.isPerTensor() ? 0 : qt.getAxis(), op, staticScaleOf(q));
     if (failed(result))
       return failure();
     rewriter.replaceOp(op, *result);
@@ -1279,6 +1315,17 @@ struct QuantizeToParts : OpConversionPattern<QuantizeOp> {
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType quantType = op.getResult().getType();
+    if (failed(checkResolved(op)))
+      return failure();
+    if (op.getStaticScale()) {
+      FailureOr<SmallVector<Value>> parts =
+          emitQuantize(rewriter, op.getLoc(), adaptor.getInput(), quantType,
+                       op, staticScaleOf(op));
+      if (failed(parts))
+        return failure();
+      rewriter.replaceOpWithMultiple(op, {*parts});
+      return success();
+    }
     if (std::optional<SmallVector<Value>> folded = foldQuantizeConstant(
             rewriter, op.getLoc(), op.getInput(), quantType)) {
       rewriter.replaceOpWithMultiple(op, {*folded});
@@ -1314,6 +1361,14 @@ struct ConvertMXToVectorPass
   void runOnOperation() override {
     Operation *root = getOperation();
     MLIRContext *ctx = &getContext();
+    // Unresolved static quantizations cannot be lowered: say which.
+    bool unresolved = false;
+    root->walk([&](QuantizeOp op) {
+      if (failed(checkResolved(op)))
+        unresolved = true;
+    });
+    if (unresolved)
+      return signalPassFailure();
     // Fake quantization and quantize/dequantize pairs first: no storage.
     {
       RewritePatternSet patterns(ctx);

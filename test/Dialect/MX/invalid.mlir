@@ -349,3 +349,27 @@ func.func @fake_quant_unranked(%x: tensor<*xf32>) -> tensor<*xf32> {
   %y = mx.fake_quant %x {format = "mx6"} : tensor<*xf32>
   return %y : tensor<*xf32>
 }
+
+// -----
+
+func.func @static_scale_on_block_format(%x: tensor<8x64xf32>) {
+  // expected-error@+1 {{'mx.quantize' op static scales (calibration / static_scale) need a symmetric per-tensor format with an f32 scale, such as int8}}
+  %q = mx.quantize %x {calibration = "t"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+  return
+}
+
+// -----
+
+func.func @static_scale_without_name(%x: tensor<8x64xf32>) {
+  // expected-error@+1 {{'mx.quantize' op static_scale needs a calibration name}}
+  %q = mx.quantize %x {static_scale = 0.5 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+  return
+}
+
+// -----
+
+func.func @static_scale_negative(%x: tensor<8x64xf32>) {
+  // expected-error@+1 {{'mx.quantize' op static_scale must be positive and finite}}
+  %q = mx.quantize %x {calibration = "t", static_scale = -0.5 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+  return
+}

@@ -208,3 +208,13 @@ func.func @quantized_arg(%q: tensor<16x128x!mx.q<mx6, axis = 1>>) -> tensor<16x1
   %y = mx.dequantize %q : tensor<16x128x!mx.q<mx6, axis = 1>> -> tensor<16x128xf32>
   return %y : tensor<16x128xf32>
 }
+
+// Static (calibrated) per-tensor quantization: unresolved, then resolved.
+// CHECK-LABEL: func @static_scales
+// CHECK: mx.quantize %{{.*}} {calibration = "a"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+// CHECK: mx.quantize %{{.*}} {calibration = "a", static_scale = 5.000000e-01 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+func.func @static_scales(%x: tensor<8x64xf32>) -> (tensor<8x64x!mx.q<int8>>, tensor<8x64x!mx.q<int8>>) {
+  %a = mx.quantize %x {calibration = "a"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+  %b = mx.quantize %x {calibration = "a", static_scale = 0.5 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+  return %a, %b : tensor<8x64x!mx.q<int8>>, tensor<8x64x!mx.q<int8>>
+}

@@ -27,18 +27,18 @@ void populateMXToVectorPatterns(mlir::RewritePatternSet &patterns);
 /// or bf16) with `spec` along `axis`, returning a tensor of the same type.
 /// Emits a diagnostic on `diagOp` (when given) and fails for what the
 /// lowering does not support.
-mlir::FailureOr<mlir::Value> emitFakeQuant(mlir::OpBuilder &b,
-                                           mlir::Location loc,
-                                           mlir::Value input,
-                                           const FormatSpec &spec,
-                                           int64_t axis,
-                                           mlir::Operation *diagOp);
+/// `staticScale` replaces the data-dependent per-tensor scale of INT8.
+mlir::FailureOr<mlir::Value>
+emitFakeQuant(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+              const FormatSpec &spec, int64_t axis, mlir::Operation *diagOp,
+              std::optional<float> staticScale = std::nullopt);
 
 /// Emits the quantization of `input` to `quantType` and returns its storage
 /// parts (data, scales, [microexponents], [tensor scale], [zero points]).
 mlir::FailureOr<llvm::SmallVector<mlir::Value>>
 emitQuantize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
-             mlir::RankedTensorType quantType, mlir::Operation *diagOp);
+             mlir::RankedTensorType quantType, mlir::Operation *diagOp,
+             std::optional<float> staticScale = std::nullopt);
 
 /// Emits the dequantization of the storage `parts` of a `quantType` tensor
 /// to `resultType`.

@@ -62,7 +62,27 @@ static LogicalResult verifyConversion(Operation *op, RankedTensorType floatTy,
 //===----------------------------------------------------------------------===//
 
 LogicalResult QuantizeOp::verify() {
-  return verifyConversion(*this, getInput().getType(), getResult().getType());
+  if (failed(verifyConversion(*this, getInput().getType(),
+                              getResult().getType())))
+    return failure();
+  if (getCalibration() || getStaticScale()) {
+    FormatSpec spec = getQuantizedType().getSpec();
+    if (spec.granularity != Granularity::Tensor ||
+        spec.scale != ScaleKind::F32 || spec.zeroPoint)
+      return emitOpError()
+             << "static scales (calibration / static_scale) need a symmetric "
+                "per-tensor format with an f32 scale, such as int8";
+    if (!getCalibration())
+      return emitOpError("static_scale needs a calibration name");
+    if (std::optional<APFloat> scale = getStaticScaleAttr()
+                                           ? std::optional<APFloat>(
+                                                 getStaticScaleAttr().getValue())
+                                           : std::nullopt) {
+      if (!scale->isFiniteNonZero() || scale->isNegative())
+        return emitOpError("static_scale must be positive and finite");
+    }
+  }
+  return success();
 }
 
 LogicalResult DequantizeOp::verify() {

@@ -22,11 +22,22 @@ def MX_QuantizeOp : MX_Op<"quantize", [Pure]> {
     result must agree. Folders and canonicalizations never remove a
     quantize/dequantize round trip: it is lossy.
 
+    Static per-tensor scales (INT8 activations calibrated offline): a
+    quantization with `calibration = "NAME"` takes its scale from
+    `static_scale` instead of the data. `NAME` is the tensor's stable name in
+    calibration tables. Until `static_scale` is set (by `--mx-infer-scales`)
+    the op is *unresolved*, and lowering it fails with an error that names
+    the tensor.
+
     ```mlir
     %q = mx.quantize %x : tensor<64x256xf32> -> tensor<64x256x!mx.q<mxfp8_e4m3, axis = 1>>
+    %a = mx.quantize %y {calibration = "mlp:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+    %b = mx.quantize %y {calibration = "mlp:in0", static_scale = 0.0213 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
     ```
   }];
-  let arguments = (ins MX_FloatTensor:$input);
+  let arguments = (ins MX_FloatTensor:$input,
+                       OptionalAttr<StrAttr>:$calibration,
+                       OptionalAttr<F32Attr>:$static_scale);
   let results = (outs MX_QuantizedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
@@ -34,6 +45,8 @@ def MX_QuantizeOp : MX_Op<"quantize", [Pure]> {
     ::mx::QuantizedType getQuantizedType() {
       return ::mlir::cast<::mx::QuantizedType>(getResult().getType().getElementType());
     }
+    /// True for a static quantization whose scale is not known yet.
+    bool isUnresolved() { return getCalibration() && !getStaticScale(); }
   }];
 }
 

@@ -33,6 +33,76 @@ def MXExpandFakeQuant : Pass<"mx-expand-fake-quant"> {
   ];
 }
 
+def MXQuantize : Pass<"mx-quantize"> {
+  let summary = "Insert quantization on the inputs of weighted ops";
+  let description = [{
+    Inserts `mx.quantize` / `mx.dequantize` pairs on every input of the
+    weighted ops, as TensorRT's explicit quantization places Q/DQ: the
+    activations and the weights of `linalg.matmul` (with any indexing
+    maps), `linalg.batch_matmul`, the linalg convolutions
+    (`conv_2d_nhwc_hwcf`, `conv_2d_nchw_fchw`, depthwise, ...), other
+    `linalg.generic` contractions, and `tosa.matmul`, `tosa.conv2d`,
+    `tosa.depthwise_conv2d`. Outputs stay in float. Later passes move the
+    pairs (`--mx-propagate`) and fuse them into quantized ops (`--mx-fuse`);
+    lowering computes the same values as the fake quantization.
+
+    Block axis: the reduction axis of each operand (K for matmul, the input
+    channels for convolutions), found from the indexing maps: the operand
+    dimension that is a reduction dimension shared with the other input.
+    Where there is none (depthwise convolutions) the last dimension.
+    Per-channel formats (INT8 weights): the weight dimension of the output
+    channels.
+
+    * `format`: a preset for activations; `weight-format`: a preset for
+      weights (default: `format`, except that INT8 weights are quantized
+      per output channel). `block-size`, `rounding`, `scale-rule` override
+      the presets.
+    * `activations=static|dynamic` (INT8 only): dynamic computes the
+      per-tensor scale at run time from the tensor's absolute maximum;
+      static marks the quantization with a calibration name and leaves it
+      unresolved until `--mx-infer-scales` sets the scale.
+    * `ops`: op names to quantize (default: all of the above); `exclude`: op
+      names or location names (`loc("name")`) to leave in float.
+    * `remarks`: a remark for every weighted op left alone, and why.
+
+    Quantizing constant weights folds at compile time when lowered.
+
+    ```mlir
+    %y = linalg.matmul ins(%x, %w : tensor<8x64xf32>, tensor<64x128xf32>) outs(%acc : tensor<8x128xf32>) -> tensor<8x128xf32>
+    // --mx-quantize="format=mxfp8_e4m3" gives
+    %qx = mx.quantize %x : tensor<8x64xf32> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+    %dx = mx.dequantize %qx : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<8x64xf32>
+    %qw = mx.quantize %w : tensor<64x128xf32> -> tensor<64x128x!mx.q<mxfp8_e4m3, axis = 0>>
+    %dw = mx.dequantize %qw : tensor<64x128x!mx.q<mxfp8_e4m3, axis = 0>> -> tensor<64x128xf32>
+    %y = linalg.matmul ins(%dx, %dw : tensor<8x64xf32>, tensor<64x128xf32>) outs(%acc : tensor<8x128xf32>) -> tensor<8x128xf32>
+    ```
+  }];
+  let dependentDialects = ["::mx::MXDialect"];
+  let options = [
+    Option<"format", "format", "std::string", "\"mxfp8_e4m3\"",
+           "Format preset for activations">,
+    Option<"weightFormat", "weight-format", "std::string", "\"\"",
+           "Format preset for weights (default: as format; INT8 per channel)">,
+    Option<"blockSize", "block-size", "int64_t", "0",
+           "Override the block size (0: the preset's)">,
+    Option<"rounding", "rounding", "std::string", "\"\"",
+           "Override the rounding: nearest_even, nearest_away, toward_zero">,
+    Option<"scaleRule", "scale-rule", "std::string", "\"\"",
+           "Override the scale rule: floor, ceil, rceil">,
+    Option<"activations", "activations", "std::string", "\"dynamic\"",
+           "INT8 activation scales: dynamic or static (calibrated)">,
+    ListOption<"ops", "ops", "std::string",
+               "Op names to quantize (default: every weighted op)">,
+    ListOption<"exclude", "exclude", "std::string",
+               "Op names or location names to leave in float">,
+    Option<"remarks", "remarks", "bool", "false",
+           "Emit a remark for every weighted op that is not quantized">
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "num-quantized", "Weighted ops quantized">
+  ];
+}
+
 def MXExportEntryPoints : Pass<"mx-export-entry-points", "::mlir::ModuleOp"> {
   let summary = "Mark public functions as entry points callable from C";
   let description = [{
