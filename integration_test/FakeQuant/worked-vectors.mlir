@@ -8,6 +8,8 @@
 // RUN: mx-run %s --entry e2m1_small --output %t.g.npy && mx-ref print %t.g.npy | FileCheck %s --check-prefix=E2M1-SMALL
 // RUN: mx-run %s --entry mxint8 --output %t.h.npy && mx-ref print %t.h.npy | FileCheck %s --check-prefix=MXINT8
 // RUN: mx-run %s --entry below_pow2 --output %t.i.npy && mx-ref print %t.i.npy | FileCheck %s --check-prefix=BELOW-POW2
+// RUN: mx-run %s --entry asymmetric --output %t.k.npy && mx-ref print %t.k.npy | FileCheck %s --check-prefix=ZP
+// RUN: mx-opt %s --canonicalize | FileCheck %s --check-prefix=ZP-FOLDED
 // RUN: mx-run %s --entry special_blocks --output %t.j.npy && mx-ref print %t.j.npy | FileCheck %s --check-prefix=SPECIAL
 
 // E4M3, block max 957: shared_exp = 9 - 8 = 1; 957/2 = 478.5 saturates to 448.
@@ -119,4 +121,22 @@ func.func @special_blocks() -> tensor<3x32xf32> {
   %d = tensor.insert %inf into %c[%c2, %c0] : tensor<3x32xf32>
   %y = mx.fake_quant %d {format = "mxfp8_e4m3"} : tensor<3x32xf32>
   return %y : tensor<3x32xf32>
+}
+
+// Asymmetric per-channel INT8 (ONNX style). Row 0: range [-1, 3], s = 4/255,
+// zp = -128 - round(-1 / s) = -64; row 1: range [0, 8], zp = -128.
+// ZP: -1.00392163
+// ZP-NEXT: 0
+// ZP-NEXT: 0.501960814
+// ZP-NEXT: 2.99607849
+// ZP-NEXT: 2.00784326
+// ZP-NEXT: 3.98431396
+// ZP-NEXT: 5.99215698
+// ZP-NEXT: 8
+// The constant folds (C++) to the same values the compiled code computes.
+// ZP-FOLDED: arith.constant dense<{{\[\[}}-1.00392163, 0.000000e+00, 0.501960814, 2.99607849], [2.00784326, 3.98431396, 5.99215698, 8.000000e+00]]>
+func.func @asymmetric() -> tensor<2x4xf32> {
+  %x = arith.constant dense<[[-1.0, 0.0, 0.5, 3.0], [2.0, 4.0, 6.0, 8.0]]> : tensor<2x4xf32>
+  %y = mx.fake_quant %x {format = #mx.format<int8, granularity = channel, zero_point = true>, axis = 0 : i64} : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
 }

@@ -809,41 +809,96 @@ Value mapFlat(OpBuilder &b, Location loc, Value flat, Type elemType,
   return loop.getResult(0);
 }
 
-/// Per-channel scales: amax (as bits) of each index of the middle dim of a
-/// [outer, C, inner] view.
-Value perChannelAmaxBits(OpBuilder &b, Location loc, Value v3) {
+/// Per-channel statistics of a [outer, C, inner] view: the bits of each
+/// channel's absolute maximum (i32 [C]) and, when asked, its minimum and
+/// maximum (f32 [C]).
+struct ChannelStats {
+  Value amaxBits, min, max;
+};
+
+ChannelStats perChannelStats(OpBuilder &b, Location loc, Value v3,
+                             bool withMinMax) {
   Value outer = dimOf(b, loc, v3, 0), channels = dimOf(b, loc, v3, 1),
         inner = dimOf(b, loc, v3, 2);
   Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
   Value lanes = indexConst(b, loc, kLanes);
-  Value acc0 = tensor::SplatOp::create(
-      b, loc, NumericsEmitter(b, loc, {}).c(0),
-      RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()),
-      ValueRange{channels});
+  NumericsEmitter s(b, loc, {});
+  auto splat = [&](Value v) -> Value {
+    return tensor::SplatOp::create(
+        b, loc, v, RankedTensorType::get({ShapedType::kDynamic}, v.getType()),
+        ValueRange{channels});
+  };
+  SmallVector<Value> inits{splat(s.c(0))};
+  if (withMinMax) {
+    inits.push_back(splat(s.cf(0.0f)));
+    inits.push_back(splat(s.cf(0.0f)));
+  }
   scf::LoopNest nest = scf::buildLoopNest(
       b, loc, {zero, zero, zero},
       {outer, channels, ceilDiv(b, loc, inner, kLanes)}, {one, one, one},
-      ValueRange{acc0},
+      inits,
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
         Value off = arith::MulIOp::create(b, loc, ivs[2], lanes);
         Value x = readF32(b, loc, v3, {ivs[0], ivs[1], off}, {kLanes},
                           {false});
         NumericsEmitter v(b, loc, {kLanes});
+        NumericsEmitter sc(b, loc, {});
         Value m = vector::ReductionOp::create(
             b, loc, vector::CombiningKind::MAXUI,
             v.band(v.fToBits(x), v.c(0x7FFFFFFF)));
-        Value old = tensor::ExtractOp::create(b, loc, args[0], ivs[1]);
-        return {tensor::InsertOp::create(
-            b, loc, arith::MaxUIOp::create(b, loc, old, m), args[0], ivs[1])};
+        auto update = [&](Value acc, Value value, auto combine) -> Value {
+          Value old = tensor::ExtractOp::create(b, loc, acc, ivs[1]);
+          return tensor::InsertOp::create(b, loc, combine(old, value), acc,
+                                          ivs[1]);
+        };
+        scf::ValueVector next{update(args[0], m, [&](Value a, Value c) {
+          return arith::MaxUIOp::create(b, loc, a, c).getResult();
+        })};
+        if (withMinMax) {
+          // Out-of-bounds lanes read 0, which min(., 0) / max(., 0) ignore.
+          Value lo = vector::ReductionOp::create(
+              b, loc, vector::CombiningKind::MINNUMF, x);
+          Value hi = vector::ReductionOp::create(
+              b, loc, vector::CombiningKind::MAXNUMF, x);
+          next.push_back(update(args[1], lo, [&](Value a, Value c) {
+            return sc.fmin(a, c);
+          }));
+          next.push_back(update(args[2], hi, [&](Value a, Value c) {
+            return sc.fmax(a, c);
+          }));
+        }
+        return next;
       });
-  return nest.results[0];
+  ChannelStats stats{nest.results[0], {}, {}};
+  if (withMinMax) {
+    stats.min = nest.results[1];
+    stats.max = nest.results[2];
+  }
+  return stats;
 }
 
+/// The INT8 scale of channel `c` from its statistics.
+Int8Scale<NumericsEmitter> channelScale(OpBuilder &b, Location loc,
+                                        const ChannelStats &stats, Value c,
+                                        const FormatSpec &spec) {
+  NumericsEmitter s(b, loc, {});
+  Value amax =
+      s.bitsToF(tensor::ExtractOp::create(b, loc, stats.amaxBits, c));
+  if (!spec.zeroPoint)
+    return int8ScaleFromAmax(s, amax);
+  return int8ScaleFromMinMax(s, tensor::ExtractOp::create(b, loc, stats.min, c),
+                             tensor::ExtractOp::create(b, loc, stats.max, c),
+                             s.fisNaNOrInf(amax), spec);
+}
+
+using ChannelScaleFn =
+    function_ref<Int8Scale<NumericsEmitter>(OpBuilder &, Location, Value)>;
+
 /// Applies `fn(x, scale)` to every 16-lane chunk of a [outer, C, inner] view
-/// with the channel's scale; the result has `elemType`.
-Value mapChannels(OpBuilder &b, Location loc, Value v3, Value scales,
-                  Type elemType, bool scalesAreBits,
+/// with the channel's scale (`scaleOf(channel)`); the result has `elemType`.
+Value mapChannels(OpBuilder &b, Location loc, Value v3, Type elemType,
+                  ChannelScaleFn scaleOf,
                   function_ref<Value(NumericsEmitter &, Value,
                                      const Int8Scale<NumericsEmitter> &)>
                       fn) {
@@ -873,16 +928,7 @@ Value mapChannels(OpBuilder &b, Location loc, Value v3, Value scales,
                           pad, ArrayRef<bool>{false}),
                       32);
         }
-        NumericsEmitter s(b, loc, {});
-        Value stored = tensor::ExtractOp::create(b, loc, scales, ivs[1]);
-        Int8Scale<NumericsEmitter> scale;
-        if (scalesAreBits) {
-          scale = int8ScaleFromAmax(s, s.bitsToF(stored));
-        } else {
-          scale.scale = stored;
-          scale.zeroPoint = s.cf(0.0f);
-          scale.isNaN = s.fisNaNOrInf(stored);
-        }
+        Int8Scale<NumericsEmitter> scale = scaleOf(b, loc, ivs[1]);
         NumericsEmitter t(b, loc, {kLanes});
         Value y = fn(t, x, spreadInt8(b, loc, scale, {kLanes}));
         Value written;
@@ -923,9 +969,6 @@ static LogicalResult checkSupported(const FormatSpec &spec,
   };
   if (std::string err = spec.verify(); !err.empty())
     return fail("invalid format: " + err);
-  if (spec.granularity == Granularity::Channel && spec.zeroPoint)
-    return fail("per-channel INT8 with a zero point is not supported by the "
-                "CPU lowering yet; use a symmetric per-channel format");
   if (spec.granularity == Granularity::Block) {
     if (spec.blockSize > 4096)
       return fail("block size " + Twine(spec.blockSize) +
@@ -995,9 +1038,12 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
   }
   case Granularity::Channel: {
     View view = channelView(b, loc, input, axis);
-    Value amax = perChannelAmaxBits(b, loc, view.value);
+    ChannelStats stats = perChannelStats(b, loc, view.value, spec.zeroPoint);
     Value out = mapChannels(
-        b, loc, view.value, amax, type.getElementType(), /*scalesAreBits=*/true,
+        b, loc, view.value, type.getElementType(),
+        [&](OpBuilder &b, Location loc, Value c) {
+          return channelScale(b, loc, stats, c, spec);
+        },
         [&](NumericsEmitter &t, Value x, const Int8Scale<NumericsEmitter> &s) {
           return fakeQuantInt8Element(t, x, s, spec);
         });
@@ -1058,20 +1104,42 @@ FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
   }
   case Granularity::Channel: {
     View view = channelView(b, loc, input, axis);
-    Value amax = perChannelAmaxBits(b, loc, view.value);
+    ChannelStats stats = perChannelStats(b, loc, view.value, spec.zeroPoint);
     Value data = mapChannels(
-        b, loc, view.value, amax, b.getI8Type(), /*scalesAreBits=*/true,
+        b, loc, view.value, b.getI8Type(),
+        [&](OpBuilder &b, Location loc, Value c) {
+          return channelScale(b, loc, stats, c, spec);
+        },
         [&](NumericsEmitter &t, Value x, const Int8Scale<NumericsEmitter> &s) {
           return encodeInt8Element(t, x, s, spec);
         });
     parts.push_back(view.undo(b, loc, data));
-    // The scales: one per channel, from the amax bits.
-    Value scales = mapFlat(b, loc, amax, b.getF32Type(),
-                           [&](OpBuilder &b, Location loc, Value bits) {
-                             NumericsEmitter t(b, loc, {kLanes});
-                             return int8ScaleFromAmax(t, t.bitsToF(bits)).scale;
-                           });
-    parts.push_back(tensor::CastOp::create(b, loc, partTypes[1], scales));
+    // The scales (and zero points): one per channel.
+    Value channels = dimOf(b, loc, view.value, 1);
+    SmallVector<Value> inits{
+        tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{channels},
+                                b.getF32Type())};
+    if (spec.zeroPoint)
+      inits.push_back(tensor::EmptyOp::create(
+          b, loc, ArrayRef<OpFoldResult>{channels}, b.getI32Type()));
+    auto loop = scf::ForOp::create(
+        b, loc, indexConst(b, loc, 0), channels, indexConst(b, loc, 1), inits,
+        [&](OpBuilder &b, Location loc, Value c, ValueRange acc) {
+          Int8Scale<NumericsEmitter> s = channelScale(b, loc, stats, c, spec);
+          SmallVector<Value> next{
+              tensor::InsertOp::create(b, loc, s.scale, acc[0], c)};
+          if (spec.zeroPoint) {
+            NumericsEmitter e(b, loc, {});
+            next.push_back(tensor::InsertOp::create(
+                b, loc, e.fToSI(s.zeroPoint), acc[1], c));
+          }
+          scf::YieldOp::create(b, loc, next);
+        });
+    parts.push_back(
+        tensor::CastOp::create(b, loc, partTypes[1], loop.getResult(0)));
+    if (spec.zeroPoint)
+      parts.push_back(
+          tensor::CastOp::create(b, loc, partTypes[2], loop.getResult(1)));
     return parts;
   }
   case Granularity::Block:
@@ -1157,8 +1225,20 @@ FailureOr<Value> mx::emitDequantize(OpBuilder &b, Location loc,
   case Granularity::Channel: {
     View data = channelView(b, loc, parts[0], axis);
     Value out = mapChannels(
-        b, loc, data.value, parts[1], resultType.getElementType(),
-        /*scalesAreBits=*/false,
+        b, loc, data.value, resultType.getElementType(),
+        [&](OpBuilder &b, Location loc, Value c) {
+          NumericsEmitter s(b, loc, {});
+          Int8Scale<NumericsEmitter> scale;
+          scale.scale = tensor::ExtractOp::create(b, loc, parts[1], c);
+          scale.zeroPoint = s.cf(0.0f);
+          if (spec.zeroPoint) {
+            scale.zeroPoint =
+                s.siToF(tensor::ExtractOp::create(b, loc, parts[2], c));
+            scale.hasZeroPoint = true;
+          }
+          scale.isNaN = s.fisNaNOrInf(scale.scale);
+          return scale;
+        },
         [&](NumericsEmitter &t, Value codes,
             const Int8Scale<NumericsEmitter> &s) {
           return decodeInt8Element(t, codes, s, spec);
