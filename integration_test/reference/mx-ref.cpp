@@ -133,7 +133,9 @@ bool isPowerOfTwo(uint32_t Mag) {
   return biasedExp(Mag) != 0 ? fraction(Mag) == 0
                              : llvm::has_single_bit(fraction(Mag));
 }
-int ceilLog2(uint32_t Mag) { return floorLog2(Mag) + (isPowerOfTwo(Mag) ? 0 : 1); }
+int ceilLog2(uint32_t Mag) {
+  return floorLog2(Mag) + (isPowerOfTwo(Mag) ? 0 : 1);
+}
 
 //===----------------------------------------------------------------------===//
 // Element formats (numerics.md section 1)
@@ -178,7 +180,8 @@ APFloat maxNormal(const ElemFormat &F) {
 // MXINT8 codes are two's complement i8 scaled by 2^-6 (0x80 -> -2.0).
 APFloat elementValue(const ElemFormat &F, uint32_t Code) {
   if (!F.Sem)
-    return pow2Scale(fromInt(static_cast<int8_t>(static_cast<uint8_t>(Code))), -6);
+    return pow2Scale(fromInt(static_cast<int8_t>(static_cast<uint8_t>(Code))),
+                     -6);
   APFloat X(*F.Sem, APInt(F.Bits, Code));
   bool Lost;
   X.convert(f64Sem(), kRNE, &Lost);
@@ -322,14 +325,14 @@ void quantizeBDRBlock(const Config &C, const uint32_t *In, size_t N,
       if (Ei != 0) {
         int64_t Sig = fraction(In[I]) | (1u << 23);
         int Shift = static_cast<int>(E) - D - Ei + 23 - M + 1; // >= 0
-        APFloat Q = pow2Scale(fromInt(Sig), -Shift);            // exact
+        APFloat Q = pow2Scale(fromInt(Sig), -Shift);           // exact
         Q.roundToIntegral(C.Mode); // magnitude: sign-magnitude rounding
         Mi = std::min(toInt(Q), MaxM);
       }
-      Out[I] = Mi == 0 ? Sign
-                       : Sign | toF32(pow2Scale(fromInt(Mi),
-                                                static_cast<int>(E) - 127 - D +
-                                                    1 - M));
+      Out[I] = Mi == 0
+                   ? Sign
+                   : Sign | toF32(pow2Scale(fromInt(Mi), static_cast<int>(E) -
+                                                             127 - D + 1 - M));
     }
   }
 }
@@ -452,7 +455,8 @@ std::vector<uint32_t> fakeQuant(const Config &C, const F32Array &A) {
 
 // MX only: element codes (same shape) and E8M0 scale codes.
 void quantizeMX(const Config &C, const F32Array &A, std::vector<uint8_t> &Codes,
-                std::vector<uint8_t> &Scales, std::vector<uint64_t> &ScaleShape) {
+                std::vector<uint8_t> &Scales,
+                std::vector<uint64_t> &ScaleShape) {
   ScaleShape = A.Shape;
   ScaleShape.back() = (A.Shape.back() + C.Block - 1) / C.Block;
   size_t NumScales = 1;
@@ -724,7 +728,7 @@ void genTies(SplitMix64 &R, uint32_t *Out, size_t N, const ElemFormat &F) {
     const APFloat V =
         Pick == 0   ? G[Idx + 1] // exact grid point
         : Pick == 1 ? midpoint(G.back(), pow2Scale(fromInt(2), F.Emax)) // sat.
-                    : midpoint(G[Idx], G[Idx + 1]);                    // tie
+                    : midpoint(G[Idx], G[Idx + 1]);                     // tie
     Out[I] = R.sign() | toF32(pow2Scale(V, X));
   }
   APFloat Max = pow2Scale(R.range(0, 1) ? fromInt(3) : fromInt(2), F.Emax - 1);
@@ -754,7 +758,8 @@ void genSaturation(SplitMix64 &R, uint32_t *Out, size_t N, const ElemFormat &F,
 }
 
 void genRow(uint64_t Seed, uint64_t Row, bool Finite, uint32_t *Out, size_t C) {
-  SplitMix64 R{Seed * 0x9E3779B97F4A7C15ull ^ (Row + 1) * 0xD1B54A32D192ED03ull};
+  SplitMix64 R{Seed * 0x9E3779B97F4A7C15ull ^
+               (Row + 1) * 0xD1B54A32D192ED03ull};
   unsigned Type = static_cast<unsigned>(Row % kRowKinds);
   if (Finite && Type == 11)
     Type = 1;
@@ -785,9 +790,16 @@ void genRow(uint64_t Seed, uint64_t Row, bool Finite, uint32_t *Out, size_t C) {
       for (size_t I = 0; I < N; ++I) {
         uint32_t Frac = static_cast<uint32_t>(R.next()) & 0x7FFFFFu;
         switch (B % 4) {
-        case 0: P[I] = R.sign() | Frac; break;
-        case 1: P[I] = R.range(0, 1) ? R.sign() | Frac : randomWithExp(R, R.range(-126, -118)); break;
-        case 2: P[I] = I == 0 ? 1u : (I == N / 2 ? 0x007FFFFFu : 0u); break;
+        case 0:
+          P[I] = R.sign() | Frac;
+          break;
+        case 1:
+          P[I] = R.range(0, 1) ? R.sign() | Frac
+                               : randomWithExp(R, R.range(-126, -118));
+          break;
+        case 2:
+          P[I] = I == 0 ? 1u : (I == N / 2 ? 0x007FFFFFu : 0u);
+          break;
         default: {
           uint32_t Pow = 1u << R.range(1, 22);
           P[I] = R.sign() | (R.range(0, 1) ? Pow : Pow - 1);
@@ -821,10 +833,11 @@ void genRow(uint64_t Seed, uint64_t Row, bool Finite, uint32_t *Out, size_t C) {
     case 8: // signed zeros and negatives that round to zero
       for (size_t I = 0; I < N; ++I) {
         int Pick = R.range(0, 3);
-        P[I] = Pick == 0   ? kSign
-               : Pick == 1 ? 0
-                           : kSign | magnitude(randomWithExp(
-                                         R, Center - R.range(4, 40)));
+        P[I] =
+            Pick == 0 ? kSign
+            : Pick == 1
+                ? 0
+                : kSign | magnitude(randomWithExp(R, Center - R.range(4, 40)));
       }
       P[R.below(N)] = randomWithExp(R, Center);
       break;
@@ -886,7 +899,8 @@ struct SelfTest {
     if (Got == Want)
       return;
     ++Failures;
-    std::fprintf(stderr, "FAIL %s: got %ld want %ld\n", Name.c_str(), Got, Want);
+    std::fprintf(stderr, "FAIL %s: got %ld want %ld\n", Name.c_str(), Got,
+                 Want);
   }
 };
 
@@ -960,8 +974,10 @@ int runSelfTest() {
   T.expect("e4m3 floor 957", FQ(E4, {957}), {896});
   T.expectInt("e4m3 floor 957 scale", Scale(E4, {957}), 128);
   T.expectInt("e4m3 floor 957 code", Codes(E4, {957})[0], 0x7E);
-  T.expect("e4m3 rceil 957", FQ(mxConfig("e4m3", ScaleRule::RCeil), {957}), {960});
-  T.expectInt("e4m3 rceil 957 scale", Scale(mxConfig("e4m3", ScaleRule::RCeil), {957}), 129);
+  T.expect("e4m3 rceil 957", FQ(mxConfig("e4m3", ScaleRule::RCeil), {957}),
+           {960});
+  T.expectInt("e4m3 rceil 957 scale",
+              Scale(mxConfig("e4m3", ScaleRule::RCeil), {957}), 129);
   T.expect("e5m2 127.9999", FQ(E5, {127.9999f}), {112});
   T.expectInt("e5m2 127.9999 scale", Scale(E5, {127.9999f}), 118);
   T.expect("e2m1 floor 7", FQ(E2, {7}), {6});
@@ -969,24 +985,34 @@ int runSelfTest() {
   T.expect("e2m1 ceil 7", FQ(mxConfig("e2m1", ScaleRule::Ceil), {7}), {8});
   T.expect("e2m1 ties even", FQ(E2, {1.25f, 2.5f, 5, -1.25f, -2.5f, -5}),
            {1, 2, 4, -1, -2, -4});
-  T.expect("e2m1 ties away", FQ(mxConfig("e2m1", ScaleRule::Floor, Away), {1.25f, 2.5f, 5, -5}),
+  T.expect("e2m1 ties away",
+           FQ(mxConfig("e2m1", ScaleRule::Floor, Away), {1.25f, 2.5f, 5, -5}),
            {1.5f, 3, 6, -6});
-  T.expect("e2m1 toward zero", FQ(mxConfig("e2m1", ScaleRule::Floor, Zero), {1.25f, 2.9f, 5.9f, -5.9f}),
-           {1, 2, 4, -4});
-  T.expect("e2m1 [0.125,0.25,0.5,8]", FQ(E2, {0.125f, 0.25f, 0.5f, 8}), {0, 0, 0, 8});
-  T.expectInt("e2m1 [0.125,0.25,0.5,8] scale", Scale(E2, {0.125f, 0.25f, 0.5f, 8}), 128);
+  T.expect(
+      "e2m1 toward zero",
+      FQ(mxConfig("e2m1", ScaleRule::Floor, Zero), {1.25f, 2.9f, 5.9f, -5.9f}),
+      {1, 2, 4, -4});
+  T.expect("e2m1 [0.125,0.25,0.5,8]", FQ(E2, {0.125f, 0.25f, 0.5f, 8}),
+           {0, 0, 0, 8});
+  T.expectInt("e2m1 [0.125,0.25,0.5,8] scale",
+              Scale(E2, {0.125f, 0.25f, 0.5f, 8}), 128);
   T.expect("e2m1 negative -> -0", FQ(E2, {-0.125f, 8}), {-0.0f, 8});
   T.expectInt("e2m1 -0 code", Codes(E2, {-0.125f, 8})[0], 0x8);
   T.expectInt("e2m1 4 code", Codes(E2, {-0.125f, 8})[1], 0x6);
-  T.expect("mxint8 basic", FQ(mxConfig("mxint8"), {1, -0.001f, 0.0078125f, 1.999f, -1.999f}),
+  T.expect("mxint8 basic",
+           FQ(mxConfig("mxint8"), {1, -0.001f, 0.0078125f, 1.999f, -1.999f}),
            {1, 0, 0, 1.984375f, -1.984375f});
-  T.expect("mxint8 away", FQ(mxConfig("mxint8", ScaleRule::Floor, Away), {1, 0.0078125f}),
+  T.expect("mxint8 away",
+           FQ(mxConfig("mxint8", ScaleRule::Floor, Away), {1, 0.0078125f}),
            {1, 0.015625f});
   T.expectInt("mxint8 -1 code", Codes(mxConfig("mxint8"), {-1})[0], 0xC0);
   // amax just below 2^-19: floor is -20, never -19.
-  T.expectInt("floor below 2^-19 scale", Scale(E4, {1.9073485e-06f}), -28 + 127);
-  T.expect("floor below 2^-19", FQ(E4, {1.9073485e-06f}), {1.6689300537109375e-06f});
-  T.expectInt("ceil at 2^-19 scale", Scale(mxConfig("e4m3", ScaleRule::Ceil), {0x1p-19f}), -27 + 127);
+  T.expectInt("floor below 2^-19 scale", Scale(E4, {1.9073485e-06f}),
+              -28 + 127);
+  T.expect("floor below 2^-19", FQ(E4, {1.9073485e-06f}),
+           {1.6689300537109375e-06f});
+  T.expectInt("ceil at 2^-19 scale",
+              Scale(mxConfig("e4m3", ScaleRule::Ceil), {0x1p-19f}), -27 + 127);
   // Zero, NaN, Inf blocks; clamping; f32 subnormals.
   T.expect("zero block", FQ(E4, {0.0f, -0.0f}), {0.0f, -0.0f});
   T.expectInt("zero block scale", Scale(E4, {0.0f, -0.0f}), 0);
@@ -994,14 +1020,17 @@ int runSelfTest() {
   T.expectInt("NaN block scale", Scale(E4, {1, NaN}), 0xFF);
   T.expect("Inf block", FQ(E5, {1, -Inf}), {NaN, NaN});
   T.expect("clamp -127 flushes", FQ(E4, {0x1p-149f}), {0});
-  T.expect("clamp -127 subnormal exact", FQ(E5, {0x1p-130f, 0x1.8p-140f}), {0x1p-130f, 0x1.8p-140f});
-  T.expect("mxint8 ceil > 127 is NaN", FQ(mxConfig("mxint8", ScaleRule::Ceil), {3e38f}), {NaN});
-  T.expect("mxint8 floor 127 ok", FQ(mxConfig("mxint8"), {0x1p127f}), {0x1p127f});
+  T.expect("clamp -127 subnormal exact", FQ(E5, {0x1p-130f, 0x1.8p-140f}),
+           {0x1p-130f, 0x1.8p-140f});
+  T.expect("mxint8 ceil > 127 is NaN",
+           FQ(mxConfig("mxint8", ScaleRule::Ceil), {3e38f}), {NaN});
+  T.expect("mxint8 floor 127 ok", FQ(mxConfig("mxint8"), {0x1p127f}),
+           {0x1p127f});
   T.expect("subnormal amax", FQ(E4, {0x1.8p-130f}), {0x1.8p-130f});
   // Partial last block gets its own scale.
   {
     std::vector<float> V(33, 1.0f);
-    V[0] = 1000;  // se 1: 500 saturates to 448
+    V[0] = 1000;   // se 1: 500 saturates to 448
     V[32] = 0.01f; // own block: se -15, 327.68 -> 320
     std::vector<float> Want(33, 1.0f);
     Want[0] = 896;
@@ -1012,49 +1041,64 @@ int runSelfTest() {
   std::vector<uint32_t> Tab;
   for (uint32_t C = 0; C < 16; ++C)
     Tab.push_back(toF32(elementValue(kElemFormats[4], C)));
-  T.expect("e2m1 table", Tab, {0, 0.5f, 1, 1.5f, 2, 3, 4, 6, -0.0f, -0.5f, -1,
-                               -1.5f, -2, -3, -4, -6});
-  T.expect("e4m3 codes", {toF32(elementValue(kElemFormats[0], 0x7E)),
-                          toF32(elementValue(kElemFormats[0], 0x7F)),
-                          toF32(elementValue(kElemFormats[0], 0x01))},
+  T.expect(
+      "e2m1 table", Tab,
+      {0, 0.5f, 1, 1.5f, 2, 3, 4, 6, -0.0f, -0.5f, -1, -1.5f, -2, -3, -4, -6});
+  T.expect("e4m3 codes",
+           {toF32(elementValue(kElemFormats[0], 0x7E)),
+            toF32(elementValue(kElemFormats[0], 0x7F)),
+            toF32(elementValue(kElemFormats[0], 0x01))},
            {448, NaN, 0x1p-9f});
-  T.expect("e5m2 codes", {toF32(elementValue(kElemFormats[1], 0x7B)),
-                          toF32(elementValue(kElemFormats[1], 0x7C)),
-                          toF32(elementValue(kElemFormats[1], 0x01))},
+  T.expect("e5m2 codes",
+           {toF32(elementValue(kElemFormats[1], 0x7B)),
+            toF32(elementValue(kElemFormats[1], 0x7C)),
+            toF32(elementValue(kElemFormats[1], 0x01))},
            {57344, Inf, 0x1p-16f});
 
   // Two-level microexponents (hand computed from numerics.md 3a).
   T.expect("mx9 ties even", FQ(bdrConfig(7), {1, 1 + 0x1p-7f}), {1, 1});
-  T.expect("mx9 ties away", FQ(bdrConfig(7, Away), {1, 1 + 0x1p-7f}), {1, 1.015625f});
+  T.expect("mx9 ties away", FQ(bdrConfig(7, Away), {1, 1 + 0x1p-7f}),
+           {1, 1.015625f});
   T.expect("mx9 microexponent", FQ(bdrConfig(7), {1, 0.5f, 0.25f, 0.21f}),
            {1, 0.5f, 0.25f, 0.2109375f});
   T.expect("mx9 d2=0", FQ(bdrConfig(7, kRNE, 0), {1, 0.5f, 0.25f, 0.21f}),
            {1, 0.5f, 0.25f, 0.203125f});
   T.expect("mx4", FQ(bdrConfig(2), {1, 0.75f, 0.3f, -0.2f, 1.9f}),
            {1, 1, 0.25f, -0.25f, 1.5f});
-  T.expect("mx9 large shift", FQ(bdrConfig(7), {0x1p100f, -0x1p-100f, 0x1p-140f}),
+  T.expect("mx9 large shift",
+           FQ(bdrConfig(7), {0x1p100f, -0x1p-100f, 0x1p-140f}),
            {0x1p100f, -0.0f, 0});
   T.expect("mx6 NaN block", FQ(bdrConfig(4), {1, Inf}), {NaN, NaN});
 
   // NVFP4: amax 2688 -> s_t = 1; block scales 448 and 0.5.
   {
     std::vector<float> V(32, 0.0f), W(32, 0.0f);
-    V[0] = 2688; W[0] = 2688;
-    V[1] = 560;  W[1] = 448; // 1.25 -> 1
-    V[2] = -1;   W[2] = -0.0f;
-    V[16] = 3;   W[16] = 3;
-    V[17] = 1.25f; W[17] = 1; // 2.5 -> 2
+    V[0] = 2688;
+    W[0] = 2688;
+    V[1] = 560;
+    W[1] = 448; // 1.25 -> 1
+    V[2] = -1;
+    W[2] = -0.0f;
+    V[16] = 3;
+    W[16] = 3;
+    V[17] = 1.25f;
+    W[17] = 1; // 2.5 -> 2
     T.expect("nvfp4", FQ(kindConfig(Kind::NVFP4), V), W);
-    W[1] = 672; W[17] = 1.5f;
+    W[1] = 672;
+    W[17] = 1.5f;
     T.expect("nvfp4 away", FQ(kindConfig(Kind::NVFP4, Away), V), W);
-    T.expect("nvfp4 zero tensor", FQ(kindConfig(Kind::NVFP4), {0, -0.0f}), {0, -0.0f});
+    T.expect("nvfp4 zero tensor", FQ(kindConfig(Kind::NVFP4), {0, -0.0f}),
+             {0, -0.0f});
   }
   // INT8 per-tensor.
   const std::vector<float> I8 = {127, 0.5f, -0.4f, 1.5f, -2.5f};
   T.expect("int8 even", FQ(kindConfig(Kind::INT8), I8), {127, 0, 0, 2, -2});
-  T.expect("int8 away", FQ(kindConfig(Kind::INT8, Away), I8), {127, 1, 0, 2, -3});
-  T.expect("int8 zero", FQ(kindConfig(Kind::INT8, Zero), I8), {127, 0, 0, 1, -2});
-  T.expect("int8 scale 2", FQ(kindConfig(Kind::INT8), {254, 1, 3}), {254, 0, 4});
+  T.expect("int8 away", FQ(kindConfig(Kind::INT8, Away), I8),
+           {127, 1, 0, 2, -3});
+  T.expect("int8 zero", FQ(kindConfig(Kind::INT8, Zero), I8),
+           {127, 0, 0, 1, -2});
+  T.expect("int8 scale 2", FQ(kindConfig(Kind::INT8), {254, 1, 3}),
+           {254, 0, 4});
   T.expect("int8 NaN", FQ(kindConfig(Kind::INT8), {1, NaN}), {NaN, NaN});
 
   std::printf("self-test: %d checks, %d failures\n", T.Checks, T.Failures);
@@ -1068,7 +1112,8 @@ int runSelfTest() {
 const char *kUsage =
     "usage:\n"
     "  mx-ref fake-quant --format NAME [opts] IN.npy OUT.npy\n"
-    "  mx-ref quantize   --format NAME [opts] [--packed] IN.npy CODES.npy SCALES.npy\n"
+    "  mx-ref quantize   --format NAME [opts] [--packed] IN.npy CODES.npy "
+    "SCALES.npy\n"
     "  mx-ref gen-vectors OUT.npy --rows R --cols C [--seed S] [--finite]\n"
     "  mx-ref exhaustive FORMAT OUT.npy   (e4m3 e5m2 e3m2 e2m3 e2m1 mxint8)\n"
     "  mx-ref self-test\n"
@@ -1096,7 +1141,8 @@ struct Options {
   }
 };
 
-Options parseOptions(int Argc, char **Argv, const std::vector<std::string> &Allowed) {
+Options parseOptions(int Argc, char **Argv,
+                     const std::vector<std::string> &Allowed) {
   Options O;
   for (int I = 2; I < Argc; ++I) {
     std::string A = Argv[I];
@@ -1111,7 +1157,8 @@ Options parseOptions(int Argc, char **Argv, const std::vector<std::string> &Allo
       Name.resize(Eq);
     }
     if (std::find(Allowed.begin(), Allowed.end(), Name) == Allowed.end())
-      fatal("unknown or inapplicable option '--" + Name + "' for '" + Argv[1] + "'");
+      fatal("unknown or inapplicable option '--" + Name + "' for '" + Argv[1] +
+            "'");
     if (Name == "finite") {
       O.Finite = true;
       continue;
@@ -1135,7 +1182,8 @@ uint64_t parseUInt(const std::string &Opt, const std::string &S, uint64_t Lo,
   char *End = nullptr;
   errno = 0;
   unsigned long long V = std::strtoull(S.c_str(), &End, 0);
-  if (S.empty() || S[0] == '-' || *End != '\0' || errno != 0 || V < Lo || V > Hi)
+  if (S.empty() || S[0] == '-' || *End != '\0' || errno != 0 || V < Lo ||
+      V > Hi)
     fatal("invalid value '" + S + "' for --" + Opt + " (expected " +
           std::to_string(Lo) + ".." + std::to_string(Hi) + ")");
   return V;
@@ -1174,7 +1222,8 @@ Config buildConfig(const Options &O) {
   }
   auto Reject = [&](const char *Opt, bool Bad) {
     if (Bad && O.get(Opt))
-      fatal("option --" + std::string(Opt) + " does not apply to format '" + N + "'");
+      fatal("option --" + std::string(Opt) + " does not apply to format '" + N +
+            "'");
   };
   Reject("scale-rule", C.K != Kind::MX);
   Reject("block", C.K == Kind::INT8);
@@ -1207,8 +1256,9 @@ void expectPositional(const Options &O, size_t N, const char *What) {
 }
 
 int cmdFakeQuant(int Argc, char **Argv) {
-  Options O = parseOptions(Argc, Argv, {"format", "rounding", "scale-rule", "block",
-                                        "sub-block", "sub-bits", "mantissa"});
+  Options O = parseOptions(Argc, Argv,
+                           {"format", "rounding", "scale-rule", "block",
+                            "sub-block", "sub-bits", "mantissa"});
   expectPositional(O, 2, "IN.npy OUT.npy");
   Config C = buildConfig(O);
   F32Array A = readNpyF32(O.Positional[0]);
@@ -1245,8 +1295,8 @@ std::vector<uint8_t> packCodes(const std::vector<uint8_t> &Codes,
 }
 
 int cmdQuantize(int Argc, char **Argv) {
-  Options O = parseOptions(Argc, Argv,
-                           {"format", "rounding", "scale-rule", "block", "packed"});
+  Options O = parseOptions(
+      Argc, Argv, {"format", "rounding", "scale-rule", "block", "packed"});
   expectPositional(O, 3, "IN.npy CODES.npy SCALES.npy");
   Config C = buildConfig(O);
   if (C.K != Kind::MX)
@@ -1302,8 +1352,9 @@ int cmdEmitResource(int Argc, char **Argv) {
   Options O = parseOptions(Argc, Argv, {});
   expectPositional(O, 2, "FILE.npy NAME");
   F32Array A = readNpyF32(O.Positional[0]);
-  std::printf("{-#\n  dialect_resources: {\n    builtin: {\n      %s: \"0x04000000",
-              O.Positional[1].c_str());
+  std::printf(
+      "{-#\n  dialect_resources: {\n    builtin: {\n      %s: \"0x04000000",
+      O.Positional[1].c_str());
   for (uint32_t Bits : A.Data)
     for (int Byte = 0; Byte < 4; ++Byte)
       std::printf("%02X", (Bits >> (8 * Byte)) & 0xFFu);
@@ -1353,9 +1404,9 @@ int cmdCompare(int Argc, char **Argv) {
     uint32_t G = Got.Data[I], W = Want.Data[I];
     bool GN = (G & 0x7FFFFFFFu) > 0x7F800000u,
          WN = (W & 0x7FFFFFFFu) > (InfAsNaN ? 0x7F7FFFFFu : 0x7F800000u);
-    bool Ok = (GN && WN) ||
-              (!GN && !WN &&
-               (G == W || std::llabs(Ordered(G) - Ordered(W)) <= Ulps));
+    bool Ok =
+        (GN && WN) ||
+        (!GN && !WN && (G == W || std::llabs(Ordered(G) - Ordered(W)) <= Ulps));
     if (!Ok && Bad++ == 0)
       First = I;
   }

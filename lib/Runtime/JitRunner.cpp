@@ -8,8 +8,8 @@
 #include "mx/Dialect/MX/IR/MXTypes.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Pipelines/Pipelines.h"
-#include "mx/Support/Quantize.h"
 #include "mx/Support/Debug.h"
+#include "mx/Support/Quantize.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -244,11 +244,9 @@ JitProgram::compile(ModuleOp module, StringRef entry,
                        "--mx-lower-to-llvm (which records it)");
     signature = cast<FunctionType>(attr.getValue());
   }
-  if (!module.lookupSymbol<LLVM::LLVMFuncOp>(
-          ("_mlir_ciface_" + entry).str()))
-    return makeError("@" + entry +
-                     " has no C interface (_mlir_ciface_" + entry +
-                     "); lower it with --mx-lower-to-llvm");
+  if (!module.lookupSymbol<LLVM::LLVMFuncOp>(("_mlir_ciface_" + entry).str()))
+    return makeError("@" + entry + " has no C interface (_mlir_ciface_" +
+                     entry + "); lower it with --mx-lower-to-llvm");
 
   for (Type t : signature.getInputs())
     if (auto err = appendSignatures(t, program->inputs))
@@ -275,9 +273,8 @@ JitProgram::compile(ModuleOp module, StringRef entry,
   if (!tm)
     return tm.takeError();
   MX_DEBUG(llvm::dbgs() << "JIT target: " << (*tm)->getTargetTriple().str()
-                        << " cpu=" << (*tm)->getTargetCPU()
-                        << " features=" << (*tm)->getTargetFeatureString()
-                        << "\n");
+                        << " cpu=" << (*tm)->getTargetCPU() << " features="
+                        << (*tm)->getTargetFeatureString() << "\n");
   // ExecutionEngineOptions holds a function_ref: keep the callable alive.
   std::function<llvm::Error(llvm::Module *)> transformer =
       makeOptimizingTransformer(options.optLevel, 0, tm->get());
@@ -288,9 +285,9 @@ JitProgram::compile(ModuleOp module, StringRef entry,
   engineOptions.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(module, engineOptions, std::move(*tm));
   if (!engine)
-    return makeError("JIT compilation failed: " +
-                     llvm::toString(engine.takeError()) +
-                     (diagnostics.empty() ? "" : "\n" + diagnostics));
+    return makeError(
+        "JIT compilation failed: " + llvm::toString(engine.takeError()) +
+        (diagnostics.empty() ? "" : "\n" + diagnostics));
   program->engine = std::move(*engine);
   return program;
 }
@@ -307,14 +304,14 @@ llvm::Error JitProgram::checkInputs(ArrayRef<npy::Array> arrays,
     bool bytesOk = sig.isBytes && (array.dtype == npy::DType::I8 ||
                                    array.dtype == npy::DType::U8);
     if (array.dtype != sig.dtype && !bytesOk)
-      return makeError(llvm::formatv(
-          "input {0} ({1}): expected dtype {2} for {3}, got {4}", i, name,
-          npy::dtypeName(sig.dtype), sig.typeString,
-          npy::dtypeName(array.dtype)));
+      return makeError(
+          llvm::formatv("input {0} ({1}): expected dtype {2} for {3}, got {4}",
+                        i, name, npy::dtypeName(sig.dtype), sig.typeString,
+                        npy::dtypeName(array.dtype)));
     bool shapeOk = array.shape.size() == sig.shape.size();
     for (size_t d = 0; shapeOk && d < sig.shape.size(); ++d)
-      shapeOk = ShapedType::isDynamic(sig.shape[d]) ||
-                sig.shape[d] == array.shape[d];
+      shapeOk =
+          ShapedType::isDynamic(sig.shape[d]) || sig.shape[d] == array.shape[d];
     if (!shapeOk)
       return makeError(llvm::formatv(
           "input {0} ({1}): expected shape {2} for {3}, got {4}", i, name,

@@ -36,8 +36,7 @@ std::vector<std::string> &debugTypeStorage() {
 } // namespace
 
 void mx::registerDebugOptions() {
-  auto options =
-      llvm::cl::getRegisteredOptions();
+  auto options = llvm::cl::getRegisteredOptions();
   if (options.count("debug") || options.count("debug-only"))
     return;
   static llvm::cl::opt<bool, true> debug(

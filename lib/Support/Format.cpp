@@ -19,16 +19,16 @@ using llvm::StringRef;
 
 // bits, mantissa, exponent bits, bias, emin, emax, max normal, max code,
 // Inf, NaN. Values from OCP MX v1.0 (numerics.md section 1).
-static const FloatElementInfo kF8E4M3FN = {8, 3, 4, 7, -6, 8, 448.0, 0x7E,
-                                           false, true};
-static const FloatElementInfo kF8E5M2 = {8, 2, 5, 15, -14, 15, 57344.0, 0x7B,
-                                         true, true};
-static const FloatElementInfo kF6E3M2FN = {6, 2, 3, 3, -2, 4, 28.0, 0x1F,
-                                           false, false};
-static const FloatElementInfo kF6E2M3FN = {6, 3, 2, 1, 0, 2, 7.5, 0x1F,
-                                           false, false};
-static const FloatElementInfo kF4E2M1FN = {4, 1, 2, 1, 0, 2, 6.0, 0x7,
-                                           false, false};
+static const FloatElementInfo kF8E4M3FN = {8, 3,     4,    7,     -6,
+                                           8, 448.0, 0x7E, false, true};
+static const FloatElementInfo kF8E5M2 = {8,  2,       5,    15,   -14,
+                                         15, 57344.0, 0x7B, true, true};
+static const FloatElementInfo kF6E3M2FN = {6, 2,    3,    3,     -2,
+                                           4, 28.0, 0x1F, false, false};
+static const FloatElementInfo kF6E2M3FN = {6, 3,   2,    1,     0,
+                                           2, 7.5, 0x1F, false, false};
+static const FloatElementInfo kF4E2M1FN = {4, 1,   2,   1,     0,
+                                           2, 6.0, 0x7, false, false};
 
 const FloatElementInfo *mx::getFloatElementInfo(ElementKind kind) {
   switch (kind) {
@@ -271,8 +271,8 @@ bool FormatSpec::operator==(const FormatSpec &o) const {
 llvm::hash_code mx::hash_value(const FormatSpec &s) {
   return llvm::hash_combine(s.element, s.mantissaBits, s.granularity,
                             s.blockSize, s.scale, s.scaleRule, s.rounding,
-                            s.expBits, s.subBlockSize, s.subBits,
-                            s.tensorScale, s.zeroPoint);
+                            s.expBits, s.subBlockSize, s.subBits, s.tensorScale,
+                            s.zeroPoint);
 }
 
 bool FormatSpec::hasFloatElement() const {
@@ -321,8 +321,8 @@ std::string FormatSpec::verify() const {
     if (blockSize <= 0)
       return llvm::formatv("block size must be positive, got {0}", blockSize);
   } else if (blockSize != 0) {
-    return llvm::formatv("block size {0} given for a per-{1} format",
-                         blockSize, stringifyGranularity(granularity));
+    return llvm::formatv("block size {0} given for a per-{1} format", blockSize,
+                         stringifyGranularity(granularity));
   }
   if (granularity != Granularity::Block && scale != ScaleKind::F32)
     return llvm::formatv("per-{0} scales must be f32, got {1}",

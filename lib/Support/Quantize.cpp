@@ -172,7 +172,7 @@ struct BlockScale {
 
 /// Which axis the scales run along and how elements map to blocks.
 struct Blocking {
-  int64_t k;   ///< Elements per block along A (A itself for channel/tensor).
+  int64_t k; ///< Elements per block along A (A itself for channel/tensor).
   bool perChannel = false, perTensor = false;
 };
 
@@ -236,64 +236,65 @@ public:
             channels[i].add(x[view.index(oi, i, j)]);
     }
 
-    forEachBlock(view, blocking, [&](int64_t oi, int64_t b, int64_t j,
-                                     int64_t begin, int64_t end) {
-      BlockScale scale;
-      Stats stats;
-      if (blocking.perTensor)
-        stats = all;
-      else if (blocking.perChannel)
-        stats = channels[b];
-      else
-        for (int64_t i = begin; i < end; ++i)
-          stats.add(x[view.index(oi, i, j)]);
-      float amax = o.bitsToF((int32_t)stats.amaxBits);
-      switch (spec.scale) {
-      case ScaleKind::E8M0:
-        if (spec.element == ElementKind::SM) {
-          int32_t rawE = (int32_t)(stats.amaxBits >> 23);
-          scale.sm = smScaleFromMaxExponent(o, rawE, spec);
-        } else {
-          scale.e8m0 = e8m0ScaleFromAmax(o, (int32_t)stats.amaxBits, spec);
-        }
-        break;
-      case ScaleKind::E4M3:
-        scale.e4m3 = e4m3ScaleFromAmax(o, amax, tensorScale, spec);
-        break;
-      case ScaleKind::F32:
-        if (spec.zeroPoint)
-          scale.int8 = int8ScaleFromMinMax(o, stats.min, stats.max,
-                                           o.fisNaNOrInf(amax), spec);
-        else
-          scale.int8 = int8ScaleFromAmax(o, amax);
-        break;
-      }
-      onScale(oi, b, j, scale);
-      if (blocking.perTensor) {
-        for (int64_t i = 0; i < total; ++i)
-          onElement(i, scale, 0);
-        return;
-      }
-      if (blocking.perChannel) {
-        for (int64_t o2 = 0; o2 < view.outer; ++o2)
-          for (int64_t j2 = 0; j2 < view.inner; ++j2)
-            onElement(view.index(o2, b, j2), scale, 0);
-        return;
-      }
-      for (int64_t i = begin; i < end; ++i) {
-        int32_t d = 0;
-        if (spec.element == ElementKind::SM && spec.subBlockSize > 0) {
-          int64_t subBegin = i - (i - begin) % spec.subBlockSize;
-          int64_t subEnd = std::min(end, subBegin + spec.subBlockSize);
-          int32_t subE = 0;
-          for (int64_t t = subBegin; t < subEnd; ++t)
-            subE = std::max<int32_t>(
-                subE, (bitsOf(x[view.index(oi, t, j)]) >> 23) & 0xFF);
-          d = smMicroexponent(o, scale.sm.rawE, subE, spec);
-        }
-        onElement(view.index(oi, i, j), scale, d);
-      }
-    });
+    forEachBlock(
+        view, blocking,
+        [&](int64_t oi, int64_t b, int64_t j, int64_t begin, int64_t end) {
+          BlockScale scale;
+          Stats stats;
+          if (blocking.perTensor)
+            stats = all;
+          else if (blocking.perChannel)
+            stats = channels[b];
+          else
+            for (int64_t i = begin; i < end; ++i)
+              stats.add(x[view.index(oi, i, j)]);
+          float amax = o.bitsToF((int32_t)stats.amaxBits);
+          switch (spec.scale) {
+          case ScaleKind::E8M0:
+            if (spec.element == ElementKind::SM) {
+              int32_t rawE = (int32_t)(stats.amaxBits >> 23);
+              scale.sm = smScaleFromMaxExponent(o, rawE, spec);
+            } else {
+              scale.e8m0 = e8m0ScaleFromAmax(o, (int32_t)stats.amaxBits, spec);
+            }
+            break;
+          case ScaleKind::E4M3:
+            scale.e4m3 = e4m3ScaleFromAmax(o, amax, tensorScale, spec);
+            break;
+          case ScaleKind::F32:
+            if (spec.zeroPoint)
+              scale.int8 = int8ScaleFromMinMax(o, stats.min, stats.max,
+                                               o.fisNaNOrInf(amax), spec);
+            else
+              scale.int8 = int8ScaleFromAmax(o, amax);
+            break;
+          }
+          onScale(oi, b, j, scale);
+          if (blocking.perTensor) {
+            for (int64_t i = 0; i < total; ++i)
+              onElement(i, scale, 0);
+            return;
+          }
+          if (blocking.perChannel) {
+            for (int64_t o2 = 0; o2 < view.outer; ++o2)
+              for (int64_t j2 = 0; j2 < view.inner; ++j2)
+                onElement(view.index(o2, b, j2), scale, 0);
+            return;
+          }
+          for (int64_t i = begin; i < end; ++i) {
+            int32_t d = 0;
+            if (spec.element == ElementKind::SM && spec.subBlockSize > 0) {
+              int64_t subBegin = i - (i - begin) % spec.subBlockSize;
+              int64_t subEnd = std::min(end, subBegin + spec.subBlockSize);
+              int32_t subE = 0;
+              for (int64_t t = subBegin; t < subEnd; ++t)
+                subE = std::max<int32_t>(
+                    subE, (bitsOf(x[view.index(oi, t, j)]) >> 23) & 0xFF);
+              d = smMicroexponent(o, scale.sm.rawE, subE, spec);
+            }
+            onElement(view.index(oi, i, j), scale, d);
+          }
+        });
   }
 
   const float *x;
@@ -309,7 +310,8 @@ public:
 std::vector<uint8_t> pack(const std::vector<uint8_t> &codes,
                           llvm::ArrayRef<int64_t> shape, unsigned bits) {
   int64_t last = shape.empty() ? 1 : shape.back();
-  int64_t rows = shape.empty() ? 1 : numElements(shape) / std::max<int64_t>(last, 1);
+  int64_t rows =
+      shape.empty() ? 1 : numElements(shape) / std::max<int64_t>(last, 1);
   if (last == 0)
     rows = 0;
   int64_t rowBytes = packedSize(last, bits);
@@ -355,8 +357,8 @@ std::vector<uint8_t> unpack(const std::vector<uint8_t> &data,
         break;
       case 6: {
         int64_t g = i / 4, j = i % 4;
-        uint32_t word = src[g * 3] | (src[g * 3 + 1] << 8) |
-                        (src[g * 3 + 2] << 16);
+        uint32_t word =
+            src[g * 3] | (src[g * 3 + 1] << 8) | (src[g * 3 + 2] << 16);
         c = (word >> (6 * j)) & 0x3F;
         break;
       }
@@ -387,8 +389,8 @@ int32_t getI32(const std::vector<uint8_t> &bytes, int64_t index) {
 }
 
 /// Index of a block's scale in the scales part.
-int64_t scaleIndex(const View3 &v, const FormatSpec &spec, int64_t o,
-                   int64_t b, int64_t j) {
+int64_t scaleIndex(const View3 &v, const FormatSpec &spec, int64_t o, int64_t b,
+                   int64_t j) {
   if (spec.granularity != Granularity::Block)
     return spec.granularity == Granularity::Channel ? b : 0;
   int64_t nb = (v.a + spec.blockSize - 1) / spec.blockSize;
@@ -402,8 +404,7 @@ QuantizedArray mx::quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
   StorageLayout layout = getStorageLayout(shape, axis, spec);
   QuantizedArray q;
   for (const StorageLayout::Part &p : layout.parts)
-    q.parts.emplace_back(numElements(p.shape) *
-                         (p.isF32 || p.isI32 ? 4 : 1));
+    q.parts.emplace_back(numElements(p.shape) * (p.isF32 || p.isI32 ? 4 : 1));
   int64_t total = numElements(shape);
   std::vector<uint8_t> codes(total);
   size_t microIndex = 1, tensorIndex = 1, zpIndex = 1;
@@ -426,9 +427,9 @@ QuantizedArray mx::quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
         int64_t idx = scaleIndex(view, spec, oi, b, j);
         switch (spec.scale) {
         case ScaleKind::E8M0:
-          q.parts[1][idx] = (uint8_t)(spec.element == ElementKind::SM
-                                          ? smScaleCode(o, s.sm)
-                                          : s.e8m0.code);
+          q.parts[1][idx] =
+              (uint8_t)(spec.element == ElementKind::SM ? smScaleCode(o, s.sm)
+                                                        : s.e8m0.code);
           break;
         case ScaleKind::E4M3:
           q.parts[1][idx] = (uint8_t)s.e4m3.code;
@@ -451,9 +452,9 @@ QuantizedArray mx::quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
               int64_t j = i % view.inner;
               int64_t t = (i / view.inner) % view.a;
               int64_t oi = i / (view.inner * view.a);
-              q.parts[microIndex][(oi * nsub + t / spec.subBlockSize) *
-                                      view.inner +
-                                  j] = (uint8_t)d;
+              q.parts[microIndex]
+                     [(oi * nsub + t / spec.subBlockSize) * view.inner + j] =
+                  (uint8_t)d;
             }
           } else {
             code = encodeE8M0Element(o, x[i], s.e8m0, spec);
@@ -474,9 +475,8 @@ QuantizedArray mx::quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
   return q;
 }
 
-void mx::dequantizeArray(const QuantizedArray &q,
-                         llvm::ArrayRef<int64_t> shape, int64_t axis,
-                         const FormatSpec &spec, float *out) {
+void mx::dequantizeArray(const QuantizedArray &q, llvm::ArrayRef<int64_t> shape,
+                         int64_t axis, const FormatSpec &spec, float *out) {
   StorageLayout layout = getStorageLayout(shape, axis, spec);
   std::vector<uint8_t> codes = unpack(q.parts[0], shape, layout.elementBits);
   ScalarOps o;
@@ -499,9 +499,8 @@ void mx::dequantizeArray(const QuantizedArray &q,
     for (int64_t t = 0; t < view.a; ++t)
       for (int64_t j = 0; j < view.inner; ++j) {
         int64_t i = view.index(oi, t, j);
-        int64_t b = spec.granularity == Granularity::Block
-                        ? t / spec.blockSize
-                        : t;
+        int64_t b =
+            spec.granularity == Granularity::Block ? t / spec.blockSize : t;
         int64_t si = scaleIndex(view, spec, oi, b, j);
         int32_t code = codes[i];
         float v = 0.0f;
@@ -509,22 +508,21 @@ void mx::dequantizeArray(const QuantizedArray &q,
         case ScaleKind::E8M0:
           if (spec.element == ElementKind::SM) {
             int32_t e = q.parts[1][si];
-            int32_t d = spec.subBlockSize > 0
-                            ? q.parts[micro][(oi * nsub + t / spec.subBlockSize) *
-                                                 view.inner +
-                                             j]
-                            : 0;
+            int32_t d =
+                spec.subBlockSize > 0
+                    ? q.parts[micro]
+                             [(oi * nsub + t / spec.subBlockSize) * view.inner +
+                              j]
+                    : 0;
             v = decodeSMElement(o, code, e, d, e == 0xFF, spec);
           } else {
-            v = decodeE8M0Element(o, code,
-                                  e8m0ScaleFromCode(o, q.parts[1][si], spec),
-                                  spec);
+            v = decodeE8M0Element(
+                o, code, e8m0ScaleFromCode(o, q.parts[1][si], spec), spec);
           }
           break;
         case ScaleKind::E4M3:
           v = decodeE4M3ScaledElement(
-              o, code, e4m3ScaleFromCode(o, q.parts[1][si], tensorScale),
-              spec);
+              o, code, e4m3ScaleFromCode(o, q.parts[1][si], tensorScale), spec);
           break;
         case ScaleKind::F32: {
           Int8Scale<ScalarOps> s;

@@ -29,8 +29,8 @@
 #include "llvm/Support/WithColor.h"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 
 using namespace mlir;
 
@@ -56,10 +56,9 @@ static llvm::cl::opt<unsigned>
                           "print the median time on stderr"),
            llvm::cl::init(0), llvm::cl::value_desc("N"),
            llvm::cl::cat(mxRunCategory));
-static llvm::cl::opt<unsigned> optLevel("O",
-                                        llvm::cl::desc("JIT optimization level"),
-                                        llvm::cl::init(3), llvm::cl::Prefix,
-                                        llvm::cl::cat(mxRunCategory));
+static llvm::cl::opt<unsigned>
+    optLevel("O", llvm::cl::desc("JIT optimization level"), llvm::cl::init(3),
+             llvm::cl::Prefix, llvm::cl::cat(mxRunCategory));
 static llvm::cl::opt<std::string> reportAgainst(
     "report-against",
     llvm::cl::desc("Compare the first f32 result with this .npy (for example "

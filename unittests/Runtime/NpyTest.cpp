@@ -27,7 +27,8 @@ constexpr DType kAllDTypes[] = {DType::F32, DType::F64, DType::F16, DType::BF16,
 
 /// Returns the message of \p result's error (and consumes it), or "" if
 /// \p result holds a value.
-template <typename T> std::string errorMessage(llvm::Expected<T> result) {
+template <typename T>
+std::string errorMessage(llvm::Expected<T> result) {
   if (result)
     return "";
   return llvm::toString(result.takeError());
@@ -280,7 +281,8 @@ const char *kVoid2 =
     "202020202020202020202020202020202020202020202020202020202020202020202020"
     "202020202020202020202020202020202020200a00000000";
 
-template <typename T> std::vector<T> values(const Array &array) {
+template <typename T>
+std::vector<T> values(const Array &array) {
   std::vector<T> result(array.data.size() / sizeof(T));
   std::memcpy(result.data(), array.data.data(), array.data.size());
   return result;

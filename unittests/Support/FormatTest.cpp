@@ -65,10 +65,10 @@ TEST(FormatTest, VerifierMessages) {
 }
 
 TEST(FormatTest, NamesRoundTrip) {
-  for (auto kind : {ElementKind::F8E4M3FN, ElementKind::F8E5M2,
-                    ElementKind::F6E3M2FN, ElementKind::F6E2M3FN,
-                    ElementKind::F4E2M1FN, ElementKind::I8, ElementKind::UI8,
-                    ElementKind::SM})
+  for (auto kind :
+       {ElementKind::F8E4M3FN, ElementKind::F8E5M2, ElementKind::F6E3M2FN,
+        ElementKind::F6E2M3FN, ElementKind::F4E2M1FN, ElementKind::I8,
+        ElementKind::UI8, ElementKind::SM})
     EXPECT_EQ(symbolizeElementKind(stringifyElementKind(kind)), kind);
   for (auto rule : {ScaleRule::Floor, ScaleRule::Ceil, ScaleRule::RCeil})
     EXPECT_EQ(symbolizeScaleRule(stringifyScaleRule(rule)), rule);

@@ -80,7 +80,9 @@ public:
   B uge(I x, I y) { return cmp(mlir::arith::CmpIPredicate::uge, x, y); }
   B bandB(B x, B y) { return mlir::arith::AndIOp::create(b, loc, x, y); }
   B borB(B x, B y) { return mlir::arith::OrIOp::create(b, loc, x, y); }
-  I sel(B c, I x, I y) { return mlir::arith::SelectOp::create(b, loc, c, x, y); }
+  I sel(B c, I x, I y) {
+    return mlir::arith::SelectOp::create(b, loc, c, x, y);
+  }
   F self(B c, F x, F y) {
     return mlir::arith::SelectOp::create(b, loc, c, x, y);
   }

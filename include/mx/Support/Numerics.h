@@ -1,4 +1,5 @@
-//===- Numerics.h - The one definition of the quantization numerics -*- C++ -*-//
+//===- Numerics.h - The one definition of the quantization numerics -*- C++
+//-*-//
 //
 // Part of mx-opt. Every rounding and scale rule of numerics.md, written once
 // as templates over an "ops" policy. The same template code is instantiated
@@ -223,7 +224,8 @@ void decodeFloatMagnitude(Ops &o, typename Ops::I code,
 }
 
 /// 2^k as an f32 for k in [-149, 127] (subnormal powers included).
-template <typename Ops> typename Ops::F pow2(Ops &o, typename Ops::I k) {
+template <typename Ops>
+typename Ops::F pow2(Ops &o, typename Ops::I k) {
   auto normalBits = o.shl(o.smax(o.add(k, o.c(127)), o.c(0)), o.c(23));
   auto subnormalBits =
       o.shl(o.c(1), o.smin(o.smax(o.add(k, o.c(149)), o.c(0)), o.c(31)));
@@ -247,12 +249,10 @@ inline constexpr int32_t kQuietNaNBits = 0x7FC00000;
 /// the element grid either way; y * 2^se is exact (or overflows to Inf for
 /// the largest blocks under the ceil/rceil rules, as the definition does).
 template <typename Ops>
-typename Ops::F fakeQuantFloatElement(Ops &o, typename Ops::F x,
-                                      typename Ops::F scaleDown,
-                                      typename Ops::F scaleUp,
-                                      typename Ops::B blockNaN,
-                                      const FloatElementInfo &info,
-                                      Rounding mode) {
+typename Ops::F
+fakeQuantFloatElement(Ops &o, typename Ops::F x, typename Ops::F scaleDown,
+                      typename Ops::F scaleUp, typename Ops::B blockNaN,
+                      const FloatElementInfo &info, Rounding mode) {
   auto bits = o.fToBits(x);
   auto sign = o.band(bits, o.c((int32_t)0x80000000));
   auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
@@ -277,8 +277,7 @@ template <typename Ops>
 typename Ops::F fakeQuantFixedElement(Ops &o, typename Ops::F x,
                                       typename Ops::F scaleDown,
                                       typename Ops::F scaleUp64,
-                                      typename Ops::B blockNaN,
-                                      Rounding mode) {
+                                      typename Ops::B blockNaN, Rounding mode) {
   auto v = o.fmul(fixedElement(o, x, scaleDown, mode), scaleUp64);
   return o.self(blockNaN, o.bitsToF(o.c(kQuietNaNBits)), v);
 }
@@ -327,7 +326,8 @@ typename Ops::I clampSharedExponentBits(Ops &o, typename Ops::I bigE,
 //===----------------------------------------------------------------------===//
 
 /// An E8M0 block scale (OCP float elements and MXINT8).
-template <typename Ops> struct E8M0Scale {
+template <typename Ops>
+struct E8M0Scale {
   typename Ops::I code;  ///< E8M0 code; 0xFF for a NaN block.
   typename Ops::F down;  ///< 2^-se.
   typename Ops::F up;    ///< 2^se (2^(se - 6) for MXINT8).
@@ -405,8 +405,8 @@ typename Ops::F decodeE8M0Element(Ops &o, typename Ops::I code,
   auto value = o.fmul(o.fmul(o.siToF(s), pow2(o, k)), scale.up);
   auto isNaN = scale.isNaN;
   if (info.hasInf) { // E5M2: exponent field all ones.
-    auto top = o.c((int32_t)(((1u << info.exponentBits) - 1)
-                             << info.mantissaBits));
+    auto top =
+        o.c((int32_t)(((1u << info.exponentBits) - 1) << info.mantissaBits));
     auto special = o.uge(mag, top);
     value = o.self(special, o.bitsToF(o.c(0x7F800000)), value);
     isNaN = o.borB(isNaN, o.ugt(mag, top));
@@ -432,9 +432,10 @@ typename Ops::F fakeQuantE8M0Element(Ops &o, typename Ops::F x,
 
 /// Shared-microexponent block: the biased shared exponent (clamped to d1
 /// bits) and NaN-ness. Stored as the E8M0-style code E (0xFF for NaN).
-template <typename Ops> struct SMScale {
-  typename Ops::I rawE;  ///< Largest biased f32 exponent of the block.
-  typename Ops::I bigE;  ///< Shared exponent after clamping to d1 bits.
+template <typename Ops>
+struct SMScale {
+  typename Ops::I rawE; ///< Largest biased f32 exponent of the block.
+  typename Ops::I bigE; ///< Shared exponent after clamping to d1 bits.
   typename Ops::B isNaN;
 };
 
@@ -468,8 +469,8 @@ typename Ops::I encodeSMElement(Ops &o, typename Ops::F x, typename Ops::I bigE,
                                 typename Ops::I d, typename Ops::B isNaN,
                                 const FormatSpec &spec) {
   auto bits = o.fToBits(x);
-  auto m = encodeSMMagnitude(o, bits, bigE, d, spec.mantissaBits,
-                             spec.rounding);
+  auto m =
+      encodeSMMagnitude(o, bits, bigE, d, spec.mantissaBits, spec.rounding);
   auto code = o.bor(m, o.shl(o.lshr(bits, o.c(31)), o.c(spec.mantissaBits)));
   return o.sel(isNaN, o.c(0), code);
 }
@@ -491,15 +492,16 @@ typename Ops::F fakeQuantSMElement(Ops &o, typename Ops::F x,
                                    typename Ops::B isNaN,
                                    const FormatSpec &spec) {
   auto bits = o.fToBits(x);
-  auto m = encodeSMMagnitude(o, bits, bigE, d, spec.mantissaBits,
-                             spec.rounding);
+  auto m =
+      encodeSMMagnitude(o, bits, bigE, d, spec.mantissaBits, spec.rounding);
   auto sign = o.band(bits, o.c((int32_t)0x80000000));
   return o.self(isNaN, o.bitsToF(o.c(kQuietNaNBits)),
                 decodeSM(o, m, sign, bigE, d, spec.mantissaBits));
 }
 
 /// An E4M3 block scale over an optional f32 tensor scale (NVFP4).
-template <typename Ops> struct E4M3Scale {
+template <typename Ops>
+struct E4M3Scale {
   typename Ops::I code;  ///< E4M3 code of the block scale (positive).
   typename Ops::F denom; ///< f32(s_b * s_t); 0 makes the block signed zeros.
   typename Ops::B isNaN;
@@ -554,8 +556,8 @@ template <typename Ops>
 typename Ops::F e4m3ScaledElement(Ops &o, typename Ops::F x,
                                   const E4M3Scale<Ops> &scale,
                                   const FormatSpec &spec) {
-  auto y = roundToElement(o, o.fdiv(x, scale.denom),
-                          spec.getFloatElementInfo(), spec.rounding);
+  auto y = roundToElement(o, o.fdiv(x, scale.denom), spec.getFloatElementInfo(),
+                          spec.rounding);
   auto signedZero = o.bitsToF(o.band(o.fToBits(x), o.c((int32_t)0x80000000)));
   return o.self(o.foeq(scale.denom, o.cf(0.0f)), signedZero, y);
 }
@@ -569,8 +571,7 @@ typename Ops::I encodeE4M3ScaledElement(Ops &o, typename Ops::F x,
   auto bits = o.fToBits(y);
   auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
   auto signBit = o.shl(o.lshr(bits, o.c(31)), o.c(info.bits - 1));
-  return o.sel(scale.isNaN, o.c(0),
-               o.bor(elementCode(o, mag, info), signBit));
+  return o.sel(scale.isNaN, o.c(0), o.bor(elementCode(o, mag, info), signBit));
 }
 
 template <typename Ops>
@@ -582,8 +583,7 @@ typename Ops::F decodeE4M3ScaledElement(Ops &o, typename Ops::I code,
   auto signBit = o.shl(o.lshr(code, o.c(info.bits - 1)), o.c(31));
   typename Ops::I s, k;
   decodeFloatMagnitude(o, mag, info, s, k);
-  auto y = o.bitsToF(
-      o.bor(o.fToBits(o.fmul(o.siToF(s), pow2(o, k))), signBit));
+  auto y = o.bitsToF(o.bor(o.fToBits(o.fmul(o.siToF(s), pow2(o, k))), signBit));
   return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)),
                 o.fmul(y, scale.denom));
 }
@@ -598,7 +598,8 @@ typename Ops::F fakeQuantE4M3ScaledElement(Ops &o, typename Ops::F x,
 
 /// An INT8 scale (per tensor, channel or block), with an optional zero point
 /// (as an integer-valued f32).
-template <typename Ops> struct Int8Scale {
+template <typename Ops>
+struct Int8Scale {
   typename Ops::F scale;
   typename Ops::F zeroPoint; ///< Only meaningful with hasZeroPoint.
   typename Ops::B isNaN;
@@ -626,8 +627,7 @@ Int8Scale<Ops> int8ScaleFromAmax(Ops &o, typename Ops::F amax) {
 /// Asymmetric: the range [min(min, 0), max(max, 0)] onto [qmin, qmax].
 template <typename Ops>
 Int8Scale<Ops> int8ScaleFromMinMax(Ops &o, typename Ops::F min,
-                                   typename Ops::F max,
-                                   typename Ops::B isNaN,
+                                   typename Ops::F max, typename Ops::B isNaN,
                                    const FormatSpec &spec) {
   Int8Scale<Ops> r;
   float qmin = int8QMin(spec), qmax = int8QMax(spec);
@@ -646,8 +646,7 @@ Int8Scale<Ops> int8ScaleFromMinMax(Ops &o, typename Ops::F min,
 /// q = clamp(round(x / s) + zp, qmin, qmax), as an integer-valued f32.
 template <typename Ops>
 typename Ops::F int8Level(Ops &o, typename Ops::F x,
-                          const Int8Scale<Ops> &scale,
-                          const FormatSpec &spec) {
+                          const Int8Scale<Ops> &scale, const FormatSpec &spec) {
   auto q = o.roundInt(o.fdiv(x, scale.scale), spec.rounding);
   if (scale.hasZeroPoint)
     q = o.fadd(q, scale.zeroPoint);

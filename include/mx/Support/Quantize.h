@@ -1,4 +1,5 @@
-//===- Quantize.h - Quantize arrays in C++ (storage layout, folding) -*- C++ -*-//
+//===- Quantize.h - Quantize arrays in C++ (storage layout, folding) -*- C++
+//-*-//
 //
 // Part of mx-opt. The storage layout of a quantized tensor (the ABI of the
 // packed parts) and a plain C++ implementation of quantize / dequantize /
@@ -81,8 +82,8 @@ QuantizedArray quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
 void dequantizeArray(const QuantizedArray &q, llvm::ArrayRef<int64_t> shape,
                      int64_t axis, const FormatSpec &spec, float *out);
 /// Quantizes then dequantizes (the values mx.fake_quant computes).
-void fakeQuantArray(const float *x, llvm::ArrayRef<int64_t> shape,
-                    int64_t axis, const FormatSpec &spec, float *out);
+void fakeQuantArray(const float *x, llvm::ArrayRef<int64_t> shape, int64_t axis,
+                    const FormatSpec &spec, float *out);
 
 } // namespace mx
 

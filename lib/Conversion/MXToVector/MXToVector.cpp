@@ -16,28 +16,28 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Conversion/MXToVector/MXToVector.h"
+#include "TileFormats.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Support/Debug.h"
 #include "mx/Support/Numerics.h"
 #include "mx/Support/Quantize.h"
-#include "TileFormats.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/PatternMatch.h"
-#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/IR/Matchers.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
@@ -107,8 +107,7 @@ Value padWithUnitDims(OpBuilder &b, Location loc, Value t,
   llvm::append_range(sizes, tensor::getMixedSizes(b, loc, t));
   sizes.push_back(b.getIndexAttr(1));
   auto expandedType = RankedTensorType::get(shape, type.getElementType());
-  return tensor::ExpandShapeOp::create(b, loc, expandedType, t, reassoc,
-                                       sizes);
+  return tensor::ExpandShapeOp::create(b, loc, expandedType, t, reassoc, sizes);
 }
 
 /// Views `t` as groups of its dims (after padding with unit dims at both
@@ -124,9 +123,9 @@ View makeView(OpBuilder &b, Location loc, Value t,
   result.value = view;
   result.undo = [=](OpBuilder &b, Location loc, Value v) -> Value {
     auto vType = cast<RankedTensorType>(v.getType());
-    auto paddedType =
-        RankedTensorType::get(cast<RankedTensorType>(padded.getType()).getShape(),
-                              vType.getElementType());
+    auto paddedType = RankedTensorType::get(
+        cast<RankedTensorType>(padded.getType()).getShape(),
+        vType.getElementType());
     Value expanded = tensor::ExpandShapeOp::create(b, loc, paddedType, v,
                                                    groups, paddedSizes);
     auto outType =
@@ -221,9 +220,9 @@ Value packRow(OpBuilder &b, Location loc, Value codes, unsigned bits) {
   auto c02 = vector::DeinterleaveOp::create(b, loc, evenOdd.getRes1());
   auto c13 = vector::DeinterleaveOp::create(b, loc, evenOdd.getRes2());
   NumericsEmitter q(b, loc, {n / 4});
-  Value word = q.bor(q.bor(c02.getRes1(), q.shl(c13.getRes1(), q.c(6))),
-                     q.bor(q.shl(c02.getRes2(), q.c(12)),
-                           q.shl(c13.getRes2(), q.c(18))));
+  Value word = q.bor(
+      q.bor(c02.getRes1(), q.shl(c13.getRes1(), q.c(6))),
+      q.bor(q.shl(c02.getRes2(), q.c(12)), q.shl(c13.getRes2(), q.c(18))));
   Value bytes = vector::BitCastOp::create(
       b, loc, VectorType::get({n}, b.getI8Type()), word);
   SmallVector<int64_t> mask;
@@ -337,9 +336,8 @@ storageSizes(OpBuilder &b, Location loc, Value input, QuantizedType qtype) {
         continue;
       }
       // Only dims derived from a dynamic input dim are dynamic.
-      OpFoldResult in = spec.granularity == Granularity::Channel
-                            ? dims[axis]
-                            : dims[d];
+      OpFoldResult in =
+          spec.granularity == Granularity::Channel ? dims[axis] : dims[d];
       if (i == 0 && d == partType.getRank() - 1) {
         unsigned bits = getStorageElementBits(spec);
         Value n = getValueOrCreateConstantIndexOp(b, loc, in);
@@ -347,17 +345,16 @@ storageSizes(OpBuilder &b, Location loc, Value input, QuantizedType qtype) {
           s.push_back(ceilDiv(b, loc, n, 2));
         } else if (bits == 6) {
           Value groups = ceilDiv(b, loc, n, 4);
-          s.push_back(arith::MulIOp::create(b, loc, groups,
-                                            indexConst(b, loc, 3))
-                          .getResult());
+          s.push_back(
+              arith::MulIOp::create(b, loc, groups, indexConst(b, loc, 3))
+                  .getResult());
         } else {
           s.push_back(in);
         }
       } else if (d == axis && spec.granularity == Granularity::Block) {
-        bool micro = i == 2 && spec.element == ElementKind::SM &&
-                     spec.subBlockSize > 0;
-        s.push_back(
-            ceilDivOfr(in, micro ? spec.subBlockSize : spec.blockSize));
+        bool micro =
+            i == 2 && spec.element == ElementKind::SM && spec.subBlockSize > 0;
+        s.push_back(ceilDivOfr(in, micro ? spec.subBlockSize : spec.blockSize));
       } else {
         s.push_back(in);
       }
@@ -374,8 +371,9 @@ storageSizes(OpBuilder &b, Location loc, Value input, QuantizedType qtype) {
 /// Loop bounds [outer, blocks(, lane chunks)] of a view of the f32 tensor.
 SmallVector<Value> blockLoopBounds(OpBuilder &b, Location loc, Value view,
                                    const BlockGeometry &g) {
-  SmallVector<Value> ubs{dimOf(b, loc, view, 0),
-                         ceilDiv(b, loc, dimOf(b, loc, view, 1), g.k * g.group)};
+  SmallVector<Value> ubs{
+      dimOf(b, loc, view, 0),
+      ceilDiv(b, loc, dimOf(b, loc, view, 1), g.k * g.group)};
   if (!g.rows)
     ubs.push_back(ceilDiv(b, loc, dimOf(b, loc, view, 2), kLanes));
   return ubs;
@@ -383,12 +381,11 @@ SmallVector<Value> blockLoopBounds(OpBuilder &b, Location loc, Value view,
 
 /// The loop nest of a block driver: calls `body(b, loc, ivs, args)` with
 /// ivs = (outer, block group(, lane chunk)).
-scf::LoopNest
-blockLoops(OpBuilder &b, Location loc, Value x, const BlockGeometry &g,
-           ValueRange inits,
-           function_ref<scf::ValueVector(OpBuilder &, Location, ValueRange,
-                                         ValueRange)>
-               body) {
+scf::LoopNest blockLoops(OpBuilder &b, Location loc, Value x,
+                         const BlockGeometry &g, ValueRange inits,
+                         function_ref<scf::ValueVector(OpBuilder &, Location,
+                                                       ValueRange, ValueRange)>
+                             body) {
   SmallVector<Value> ubs = blockLoopBounds(b, loc, x, g);
   SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
   SmallVector<Value> steps(ubs.size(), indexConst(b, loc, 1));
@@ -412,24 +409,26 @@ SmallVector<Value> readRowGroup(OpBuilder &b, Location loc, Value x,
   Value base = mulIndex(b, loc, ivs[1], g.k * g.group);
   SmallVector<Value> tiles, amax;
   for (int64_t r = 0; r < g.group; ++r) {
-    tiles.push_back(readF32(b, loc, x, {ivs[0], addIndex(b, loc, base, r * g.k)},
-                            {g.k}, {g.blocksInBounds}));
+    tiles.push_back(readF32(b, loc, x,
+                            {ivs[0], addIndex(b, loc, base, r * g.k)}, {g.k},
+                            {g.blocksInBounds}));
     if (g.group > 1)
       amax.push_back(blockAmaxBits1D(b, loc, tiles.back()));
   }
   if (g.group == 1)
     fmt.fromData(b, loc, tiles[0]);
   else
-    fmt.fromBlockMax(b, loc,
-                     vector::FromElementsOp::create(
-                         b, loc, VectorType::get({g.group}, b.getI32Type()),
-                         amax));
+    fmt.fromBlockMax(
+        b, loc,
+        vector::FromElementsOp::create(
+            b, loc, VectorType::get({g.group}, b.getI32Type()), amax));
   return tiles;
 }
 
 /// The row context of block `r` of a row group.
 RowContext groupRow(OpBuilder &b, Location loc, const BlockGeometry &g,
-                    int64_t r, SmallVectorImpl<std::function<Value(Value)>> &keep) {
+                    int64_t r,
+                    SmallVectorImpl<std::function<Value(Value)>> &keep) {
   keep.push_back([&b, loc, r, k = g.k, grouped = g.group > 1](Value v) {
     if (!grouped)
       return spreadLane(b, loc, v, 0, {k});
@@ -469,11 +468,11 @@ Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
         SmallVector<bool> inBounds{g.blocksInBounds, g.lanesInBounds};
         Value tile = readF32(b, loc, x, idx, g.tileShape(), inBounds);
         fmt.fromData(b, loc, tile);
-        Value y = mapRows(b, loc, tile,
-                          [&](NumericsEmitter &t, Value row,
-                              const RowContext &ctx) {
-                            return fmt.fakeQuant(t, row, ctx);
-                          });
+        Value y =
+            mapRows(b, loc, tile,
+                    [&](NumericsEmitter &t, Value row, const RowContext &ctx) {
+                      return fmt.fakeQuant(t, row, ctx);
+                    });
         return {writeTile(b, loc, y, args[0], idx, inBounds)};
       });
   return view.undo(b, loc, nest.results[0]);
@@ -520,8 +519,7 @@ Value readScales(OpBuilder &b, Location loc, Value src, ValueRange ivs,
       idx.push_back(mulIndex(b, loc, ivs[2], kLanes));
     }
     v = vector::TransferReadOp::create(b, loc, VectorType::get({lanes}, elem),
-                                       src, idx, pad,
-                                       ArrayRef<bool>{inBounds});
+                                       src, idx, pad, ArrayRef<bool>{inBounds});
   }
   return isF32 ? v : castInt(b, loc, v, 32);
 }
@@ -548,9 +546,8 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
             Value codes = fmt.encode(t, tiles[r], groupRow(b, loc, g, r, keep));
             data = vector::TransferWriteOp::create(
                        b, loc, packRow(b, loc, codes, bits), data,
-                       ValueRange{ivs[0],
-                                  addIndex(b, loc, byteBase,
-                                           r * packedBytes(g.k, bits))},
+                       ValueRange{ivs[0], addIndex(b, loc, byteBase,
+                                                   r * packedBytes(g.k, bits))},
                        ArrayRef<bool>{g.blocksInBounds})
                        .getResult();
           }
@@ -561,11 +558,11 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
           Value tile = readF32(b, loc, x, idx, g.tileShape(),
                                {g.blocksInBounds, g.lanesInBounds});
           fmt.fromData(b, loc, tile);
-          Value codes = mapRows(b, loc, tile,
-                                [&](NumericsEmitter &t, Value row,
-                                    const RowContext &ctx) {
-                                  return fmt.encode(t, row, ctx);
-                                });
+          Value codes = mapRows(
+              b, loc, tile,
+              [&](NumericsEmitter &t, Value row, const RowContext &ctx) {
+                return fmt.encode(t, row, ctx);
+              });
           int64_t rowBytes = packedBytes(kLanes, bits);
           auto packedType = VectorType::get({g.k, rowBytes}, b.getI8Type());
           Value packed = arith::ConstantOp::create(
@@ -576,13 +573,12 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
             packed = vector::InsertOp::create(
                 b, loc, packRow(b, loc, row, bits), packed, r);
           }
-          results.push_back(vector::TransferWriteOp::create(
-                                b, loc, packed, args[0],
-                                ValueRange{ivs[0], off,
-                                           mulIndex(b, loc, ivs[2], rowBytes)},
-                                ArrayRef<bool>{g.blocksInBounds,
-                                               g.lanesInBounds})
-                                .getResult());
+          results.push_back(
+              vector::TransferWriteOp::create(
+                  b, loc, packed, args[0],
+                  ValueRange{ivs[0], off, mulIndex(b, loc, ivs[2], rowBytes)},
+                  ArrayRef<bool>{g.blocksInBounds, g.lanesInBounds})
+                  .getResult());
         }
         results.push_back(writeScales(b, loc, fmt.getStoredScale(), args[1],
                                       ivs, g, fmt.scaleIsF32()));
@@ -614,8 +610,8 @@ Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
       b, loc, out, g, ValueRange{out},
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
-        Value scale = readScales(b, loc, partViews[1], ivs, g,
-                                 fmt.scaleIsF32());
+        Value scale =
+            readScales(b, loc, partViews[1], ivs, g, fmt.scaleIsF32());
         Value micro;
         if (partViews.size() > 2) {
           SmallVector<Value> mIdx{ivs[0],
@@ -627,12 +623,11 @@ Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
             mShape.push_back(kLanes);
             mBounds.push_back(g.lanesInBounds);
           }
-          micro = castInt(
-              b, loc,
-              vector::TransferReadOp::create(
-                  b, loc, VectorType::get(mShape, b.getI8Type()),
-                  partViews[2], mIdx, zeroByte, mBounds),
-              32);
+          micro = castInt(b, loc,
+                          vector::TransferReadOp::create(
+                              b, loc, VectorType::get(mShape, b.getI8Type()),
+                              partViews[2], mIdx, zeroByte, mBounds),
+                          32);
         }
         fmt.fromStorage(b, loc, scale, micro);
         if (g.rows) {
@@ -673,11 +668,11 @@ Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
           codes = vector::InsertOp::create(
               b, loc, unpackRow(b, loc, row, kLanes, bits), codes, r);
         }
-        Value y = mapRows(b, loc, codes,
-                          [&](NumericsEmitter &t, Value row,
-                              const RowContext &ctx) {
-                            return fmt.decode(t, row, ctx);
-                          });
+        Value y =
+            mapRows(b, loc, codes,
+                    [&](NumericsEmitter &t, Value row, const RowContext &ctx) {
+                      return fmt.decode(t, row, ctx);
+                    });
         SmallVector<Value> idx{ivs[0], off, mulIndex(b, loc, ivs[2], kLanes)};
         return {writeTile(b, loc, y, args[0], idx,
                           {g.blocksInBounds, g.lanesInBounds})};
@@ -835,18 +830,16 @@ ChannelStats perChannelStats(OpBuilder &b, Location loc, Value v3,
   }
   scf::LoopNest nest = scf::buildLoopNest(
       b, loc, {zero, zero, zero},
-      {outer, channels, ceilDiv(b, loc, inner, kLanes)}, {one, one, one},
-      inits,
+      {outer, channels, ceilDiv(b, loc, inner, kLanes)}, {one, one, one}, inits,
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
         Value off = arith::MulIOp::create(b, loc, ivs[2], lanes);
-        Value x = readF32(b, loc, v3, {ivs[0], ivs[1], off}, {kLanes},
-                          {false});
+        Value x = readF32(b, loc, v3, {ivs[0], ivs[1], off}, {kLanes}, {false});
         NumericsEmitter v(b, loc, {kLanes});
         NumericsEmitter sc(b, loc, {});
-        Value m = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::MAXUI,
-            v.band(v.fToBits(x), v.c(0x7FFFFFFF)));
+        Value m =
+            vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI,
+                                        v.band(v.fToBits(x), v.c(0x7FFFFFFF)));
         auto update = [&](Value acc, Value value, auto combine) -> Value {
           Value old = tensor::ExtractOp::create(b, loc, acc, ivs[1]);
           return tensor::InsertOp::create(b, loc, combine(old, value), acc,
@@ -861,12 +854,10 @@ ChannelStats perChannelStats(OpBuilder &b, Location loc, Value v3,
               b, loc, vector::CombiningKind::MINNUMF, x);
           Value hi = vector::ReductionOp::create(
               b, loc, vector::CombiningKind::MAXNUMF, x);
-          next.push_back(update(args[1], lo, [&](Value a, Value c) {
-            return sc.fmin(a, c);
-          }));
-          next.push_back(update(args[2], hi, [&](Value a, Value c) {
-            return sc.fmax(a, c);
-          }));
+          next.push_back(update(
+              args[1], lo, [&](Value a, Value c) { return sc.fmin(a, c); }));
+          next.push_back(update(
+              args[2], hi, [&](Value a, Value c) { return sc.fmax(a, c); }));
         }
         return next;
       });
@@ -883,8 +874,7 @@ Int8Scale<NumericsEmitter> channelScale(OpBuilder &b, Location loc,
                                         const ChannelStats &stats, Value c,
                                         const FormatSpec &spec) {
   NumericsEmitter s(b, loc, {});
-  Value amax =
-      s.bitsToF(tensor::ExtractOp::create(b, loc, stats.amaxBits, c));
+  Value amax = s.bitsToF(tensor::ExtractOp::create(b, loc, stats.amaxBits, c));
   if (!spec.zeroPoint)
     return int8ScaleFromAmax(s, amax);
   return int8ScaleFromMinMax(s, tensor::ExtractOp::create(b, loc, stats.min, c),
@@ -950,7 +940,6 @@ View channelView(OpBuilder &b, Location loc, Value t, int64_t axis) {
   return makeView(b, loc, t,
                   {range(0, axis + 1), {axis + 1}, range(axis + 2, r + 2)});
 }
-
 
 } // namespace
 
@@ -1026,14 +1015,12 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
     Int8Scale<NumericsEmitter> scale =
         staticScale ? staticInt8Scale(b, loc, *staticScale)
                     : perTensorScale(b, loc, view.value, spec);
-    Value out = mapFlat(
-        b, loc, view.value, type.getElementType(),
-        [&](OpBuilder &b, Location loc, Value x) {
-          NumericsEmitter t(b, loc, {kLanes});
-          return fakeQuantInt8Element(t, x,
-                                      spreadInt8(b, loc, scale, {kLanes}),
-                                      spec);
-        });
+    Value out = mapFlat(b, loc, view.value, type.getElementType(),
+                        [&](OpBuilder &b, Location loc, Value x) {
+                          NumericsEmitter t(b, loc, {kLanes});
+                          return fakeQuantInt8Element(
+                              t, x, spreadInt8(b, loc, scale, {kLanes}), spec);
+                        });
     return view.undo(b, loc, out);
   }
   case Granularity::Channel: {
@@ -1057,11 +1044,10 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
   return lowerBlockwiseFake(b, loc, input, axis, *fmt, spec.blockSize);
 }
 
-FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
-                                               Value input,
-                                               RankedTensorType quantType,
-                                               Operation *diagOp,
-                                               std::optional<float> staticScale) {
+FailureOr<SmallVector<Value>>
+mx::emitQuantize(OpBuilder &b, Location loc, Value input,
+                 RankedTensorType quantType, Operation *diagOp,
+                 std::optional<float> staticScale) {
   auto type = cast<RankedTensorType>(input.getType());
   auto qtype = cast<QuantizedType>(quantType.getElementType());
   FormatSpec spec = qtype.getSpec();
@@ -1074,8 +1060,8 @@ FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
       storageSizes(b, loc, input, qtype);
   SmallVector<Value> empties;
   for (auto [partType, partSizes] : llvm::zip(partTypes, sizes))
-    empties.push_back(tensor::EmptyOp::create(b, loc, partSizes,
-                                              partType.getElementType()));
+    empties.push_back(
+        tensor::EmptyOp::create(b, loc, partSizes, partType.getElementType()));
   SmallVector<Value> parts;
   unsigned bits = getStorageElementBits(spec);
 
@@ -1089,12 +1075,11 @@ FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
                          [&](OpBuilder &b, Location loc, Value x) {
                            NumericsEmitter t(b, loc, {kLanes});
                            return encodeInt8Element(
-                               t, x, spreadInt8(b, loc, scale, {kLanes}),
-                               spec);
+                               t, x, spreadInt8(b, loc, scale, {kLanes}), spec);
                          });
     parts.push_back(view.undo(b, loc, data));
-    parts.push_back(tensor::FromElementsOp::create(
-        b, loc, partTypes[1], ValueRange{scale.scale}));
+    parts.push_back(tensor::FromElementsOp::create(b, loc, partTypes[1],
+                                                   ValueRange{scale.scale}));
     if (spec.zeroPoint) {
       NumericsEmitter s(b, loc, {});
       parts.push_back(tensor::FromElementsOp::create(
@@ -1116,9 +1101,8 @@ FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
     parts.push_back(view.undo(b, loc, data));
     // The scales (and zero points): one per channel.
     Value channels = dimOf(b, loc, view.value, 1);
-    SmallVector<Value> inits{
-        tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{channels},
-                                b.getF32Type())};
+    SmallVector<Value> inits{tensor::EmptyOp::create(
+        b, loc, ArrayRef<OpFoldResult>{channels}, b.getF32Type())};
     if (spec.zeroPoint)
       inits.push_back(tensor::EmptyOp::create(
           b, loc, ArrayRef<OpFoldResult>{channels}, b.getI32Type()));
@@ -1157,8 +1141,8 @@ FailureOr<SmallVector<Value>> mx::emitQuantize(OpBuilder &b, Location loc,
     views.push_back(makeView(b, loc, empties[i], g.groups));
     viewValues.push_back(views.back().value);
   }
-  SmallVector<Value> results = quantizeBlocks(
-      b, loc, x.value, viewValues, *fmt, g, bits, spec.subBlockSize);
+  SmallVector<Value> results = quantizeBlocks(b, loc, x.value, viewValues, *fmt,
+                                              g, bits, spec.subBlockSize);
   for (auto [view, result] : llvm::zip(views, results))
     parts.push_back(view.undo(b, loc, result));
   if (spec.tensorScale) {
@@ -1206,20 +1190,19 @@ FailureOr<Value> mx::emitDequantize(OpBuilder &b, Location loc,
     scale.scale = tensor::ExtractOp::create(b, loc, parts[1], ValueRange{});
     scale.zeroPoint = s.cf(0.0f);
     if (spec.zeroPoint) {
-      scale.zeroPoint = s.siToF(
-          tensor::ExtractOp::create(b, loc, parts[2], ValueRange{}));
+      scale.zeroPoint =
+          s.siToF(tensor::ExtractOp::create(b, loc, parts[2], ValueRange{}));
       scale.hasZeroPoint = true;
     }
     scale.isNaN = s.fisNaNOrInf(scale.scale);
-    Value out = mapFlat(b, loc, data.value, resultType.getElementType(),
-                        [&](OpBuilder &b, Location loc, Value codes) {
-                          NumericsEmitter t(b, loc, {kLanes});
-                          return decodeInt8Element(
-                              t, codes, spreadInt8(b, loc, scale, {kLanes}),
-                              spec);
-                        });
-    return tensor::CastOp::create(b, loc, resultType,
-                                  data.undo(b, loc, out))
+    Value out =
+        mapFlat(b, loc, data.value, resultType.getElementType(),
+                [&](OpBuilder &b, Location loc, Value codes) {
+                  NumericsEmitter t(b, loc, {kLanes});
+                  return decodeInt8Element(
+                      t, codes, spreadInt8(b, loc, scale, {kLanes}), spec);
+                });
+    return tensor::CastOp::create(b, loc, resultType, data.undo(b, loc, out))
         .getResult();
   }
   case Granularity::Channel: {
@@ -1366,7 +1349,8 @@ struct LowerQuantizeDequantizePair : OpRewritePattern<DequantizeOp> {
                                 PatternRewriter &rewriter) const override {
     auto q = op.getInput().getDefiningOp<QuantizeOp>();
     if (!q || !q->hasOneUse())
-      return rewriter.notifyMatchFailure(op, "input is not a quantize of one use");
+      return rewriter.notifyMatchFailure(op,
+                                         "input is not a quantize of one use");
     if (q.getInput().getType().getElementType() !=
         op.getType().getElementType())
       return rewriter.notifyMatchFailure(op, "float element types differ");
@@ -1399,8 +1383,8 @@ struct QuantizeToParts : OpConversionPattern<QuantizeOp> {
       return failure();
     if (op.getStaticScale()) {
       FailureOr<SmallVector<Value>> parts =
-          emitQuantize(rewriter, op.getLoc(), adaptor.getInput(), quantType,
-                       op, staticScaleOf(op));
+          emitQuantize(rewriter, op.getLoc(), adaptor.getInput(), quantType, op,
+                       staticScaleOf(op));
       if (failed(parts))
         return failure();
       rewriter.replaceOpWithMultiple(op, {*parts});

@@ -152,8 +152,8 @@ public:
   }
   Value decode(NumericsEmitter &t, Value codes,
                const RowContext &ctx) override {
-    return decodeSMElement(t, codes, ctx.spread(scale.bigE),
-                           rowMicro(t, ctx), ctx.spread(scale.isNaN), spec);
+    return decodeSMElement(t, codes, ctx.spread(scale.bigE), rowMicro(t, ctx),
+                           ctx.spread(scale.isNaN), spec);
   }
   /// E, or 0xFF for a NaN block.
   Value getStoredScale() override { return storedScale; }

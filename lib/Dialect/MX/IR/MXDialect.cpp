@@ -114,9 +114,9 @@ FailureOr<FormatSpec> FormatAttr::parseBody(AsmParser &parser,
       // A bare word: only a preset name, and only as the first entry.
       std::optional<FormatSpec> preset = FormatSpec::getPreset(key);
       if (!preset)
-        return parser.emitError(loc) << "unknown format '" << key
-                                     << "'; expected a preset ("
-                                     << presetList() << ") or 'key = value'";
+        return parser.emitError(loc)
+               << "unknown format '" << key << "'; expected a preset ("
+               << presetList() << ") or 'key = value'";
       if (!first)
         return parser.emitError(loc)
                << "the preset name '" << key << "' must come first";
@@ -154,9 +154,8 @@ FailureOr<FormatSpec> FormatAttr::parseBody(AsmParser &parser,
         return failure();
       auto value = symbolize(word);
       if (!value)
-        return parser.emitError(valueLoc)
-               << "unknown " << key << " '" << word << "'; expected one of "
-               << choices;
+        return parser.emitError(valueLoc) << "unknown " << key << " '" << word
+                                          << "'; expected one of " << choices;
       out = *value;
       return success();
     };
@@ -327,8 +326,8 @@ Attribute FormatAttr::parse(AsmParser &parser, Type) {
   FailureOr<FormatSpec> spec = parseBody(parser, /*axis=*/nullptr);
   if (failed(spec) || parser.parseGreater())
     return {};
-  return FormatAttr::getChecked(
-      [&] { return parser.emitError(loc); }, parser.getContext(), *spec);
+  return FormatAttr::getChecked([&] { return parser.emitError(loc); },
+                                parser.getContext(), *spec);
 }
 
 void FormatAttr::print(AsmPrinter &printer) const {

@@ -7,10 +7,10 @@
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Support/Quantize.h"
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/AsmState.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -39,9 +39,9 @@ static LogicalResult verifyAxis(Operation *op, QuantizedType qtype,
   if (qtype.isPerTensor())
     return success();
   if (qtype.getAxis() >= rank)
-    return op->emitOpError() << "axis " << qtype.getAxis()
-                             << " is out of range for a tensor of rank "
-                             << rank;
+    return op->emitOpError()
+           << "axis " << qtype.getAxis()
+           << " is out of range for a tensor of rank " << rank;
   return success();
 }
 
@@ -62,8 +62,8 @@ static LogicalResult verifyConversion(Operation *op, RankedTensorType floatTy,
 //===----------------------------------------------------------------------===//
 
 LogicalResult QuantizeOp::verify() {
-  if (failed(verifyConversion(*this, getInput().getType(),
-                              getResult().getType())))
+  if (failed(
+          verifyConversion(*this, getInput().getType(), getResult().getType())))
     return failure();
   if (getCalibration() || getStaticScale()) {
     FormatSpec spec = getQuantizedType().getSpec();
@@ -74,10 +74,10 @@ LogicalResult QuantizeOp::verify() {
                 "per-tensor format with an f32 scale, such as int8";
     if (!getCalibration())
       return emitOpError("static_scale needs a calibration name");
-    if (std::optional<APFloat> scale = getStaticScaleAttr()
-                                           ? std::optional<APFloat>(
-                                                 getStaticScaleAttr().getValue())
-                                           : std::nullopt) {
+    if (std::optional<APFloat> scale =
+            getStaticScaleAttr()
+                ? std::optional<APFloat>(getStaticScaleAttr().getValue())
+                : std::nullopt) {
       if (!scale->isFiniteNonZero() || scale->isNegative())
         return emitOpError("static_scale must be positive and finite");
     }
@@ -101,9 +101,8 @@ int64_t FakeQuantOp::getBlockAxis() {
 
 QuantizedType FakeQuantOp::getQuantizedType() {
   FormatAttr format = getFormat();
-  int64_t axis = format.getSpec().granularity == Granularity::Tensor
-                     ? -1
-                     : getBlockAxis();
+  int64_t axis =
+      format.getSpec().granularity == Granularity::Tensor ? -1 : getBlockAxis();
   return QuantizedType::get(getContext(), format, axis);
 }
 
@@ -169,8 +168,8 @@ void FakeQuantOp::print(OpAsmPrinter &printer) {
 }
 
 /// The f32 values of a constant, from a dense or dense_resource attribute.
-static std::optional<ArrayRef<float>> constantF32Values(Attribute attr,
-                                                        std::vector<float> &buf) {
+static std::optional<ArrayRef<float>>
+constantF32Values(Attribute attr, std::vector<float> &buf) {
   if (auto dense = dyn_cast_if_present<DenseElementsAttr>(attr)) {
     if (!dense.getElementType().isF32())
       return std::nullopt;
@@ -204,7 +203,7 @@ OpFoldResult FakeQuantOp::fold(FoldAdaptor adaptor) {
   if (isa<DenseResourceElementsAttr>(adaptor.getInput()))
     return DenseResourceElementsAttr::get(
         type, "mx_fake_quant",
-          HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(out)));
+        HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(out)));
   return DenseElementsAttr::getFromRawBuffer(type, raw);
 }
 

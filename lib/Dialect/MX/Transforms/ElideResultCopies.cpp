@@ -51,8 +51,7 @@ struct MXElideResultCopiesPass
     func.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
     for (memref::CopyOp copy : copies) {
       auto dst = dyn_cast<BlockArgument>(copy.getTarget());
-      if (!dst || dst.getOwner() != &func.getBody().front() ||
-          !dst.hasOneUse())
+      if (!dst || dst.getOwner() != &func.getBody().front() || !dst.hasOneUse())
         continue;
       auto dstType = cast<MemRefType>(dst.getType());
       auto srcType = cast<MemRefType>(copy.getSource().getType());
@@ -71,10 +70,10 @@ struct MXElideResultCopiesPass
       // (row-major) element order.
       OpBuilder b(alloc);
       auto view = memref::ReinterpretCastOp::create(
-          b, alloc.getLoc(), allocType, dst, /*offset=*/0,
-          allocType.getShape(), computeStrides(allocType.getShape()));
-      MX_DEBUG(llvm::dbgs() << "writing " << alloc << " into " << dst
-                            << " directly\n");
+          b, alloc.getLoc(), allocType, dst, /*offset=*/0, allocType.getShape(),
+          computeStrides(allocType.getShape()));
+      MX_DEBUG(llvm::dbgs()
+               << "writing " << alloc << " into " << dst << " directly\n");
       alloc.replaceAllUsesWith(view.getResult());
       alloc.erase();
       copy.erase();

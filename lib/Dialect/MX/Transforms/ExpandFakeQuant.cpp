@@ -27,10 +27,10 @@ struct ExpandFakeQuant : OpRewritePattern<FakeQuantOp> {
   LogicalResult matchAndRewrite(FakeQuantOp op,
                                 PatternRewriter &rewriter) const override {
     RankedTensorType floatType = op.getType();
-    auto quantType = RankedTensorType::get(floatType.getShape(),
-                                           op.getQuantizedType());
-    Value q = QuantizeOp::create(rewriter, op.getLoc(), quantType,
-                                 op.getInput());
+    auto quantType =
+        RankedTensorType::get(floatType.getShape(), op.getQuantizedType());
+    Value q =
+        QuantizeOp::create(rewriter, op.getLoc(), quantType, op.getInput());
     rewriter.replaceOpWithNewOp<DequantizeOp>(op, floatType, q);
     return success();
   }

@@ -89,8 +89,7 @@ FailureOr<SmallVector<OperandPlan>> planLinalg(linalg::LinalgOp op,
 }
 
 /// TOSA: input/weight layouts are fixed by the op.
-FailureOr<SmallVector<OperandPlan>> planTosa(Operation *op,
-                                             std::string &why) {
+FailureOr<SmallVector<OperandPlan>> planTosa(Operation *op, std::string &why) {
   if (isa<tosa::MatMulOp>(op)) // A [N, H, C] x B [N, C, W]
     return SmallVector<OperandPlan>{{0, false, 2, 2}, {1, true, 1, 2}};
   if (isa<tosa::Conv2DOp>(op)) // NHWC x [OC, KH, KW, IC]
@@ -247,8 +246,9 @@ struct MXQuantizePass : mx::impl::MXQuantizeBase<MXQuantizePass> {
       auto func = op->getParentOfType<FunctionOpInterface>();
       unsigned ordinal = ordinals[func.getOperation()]++;
       std::string opTag =
-          locName ? *locName
-                  : (func.getName() + ":" + opName + "#" + Twine(ordinal)).str();
+          locName
+              ? *locName
+              : (func.getName() + ":" + opName + "#" + Twine(ordinal)).str();
       OpBuilder b(op);
       bool changed = false;
       for (const OperandPlan &p : *plans) {
@@ -262,14 +262,12 @@ struct MXQuantizePass : mx::impl::MXQuantizeBase<MXQuantizePass> {
         else if (spec.granularity == Granularity::Channel)
           axis = p.channelAxis;
         auto floatType = cast<RankedTensorType>(v.getType());
-        auto qtype = QuantizedType::get(&getContext(),
-                                        FormatAttr::get(&getContext(), spec),
-                                        axis);
+        auto qtype = QuantizedType::get(
+            &getContext(), FormatAttr::get(&getContext(), spec), axis);
         auto quantType = RankedTensorType::get(floatType.getShape(), qtype);
         auto q = QuantizeOp::create(b, op->getLoc(), quantType, v);
         if (staticActs && !p.isWeight)
-          q.setCalibrationAttr(
-              b.getStringAttr(opTag + ":in" + Twine(p.index)));
+          q.setCalibrationAttr(b.getStringAttr(opTag + ":in" + Twine(p.index)));
         auto dq = DequantizeOp::create(b, op->getLoc(), floatType, q);
         op->setOperand(p.index, dq);
         changed = true;

@@ -31,8 +31,8 @@ namespace {
 std::optional<int64_t> staticBytes(MemRefType type) {
   if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat())
     return std::nullopt;
-  return type.getNumElements() *
-         ((int64_t)type.getElementTypeBitWidth() + 7) / 8;
+  return type.getNumElements() * ((int64_t)type.getElementTypeBitWidth() + 7) /
+         8;
 }
 
 bool isLarge(MemRefType type, int64_t minBytes) {
@@ -102,8 +102,7 @@ bool isSimple1D(VectorTransferOpInterface op) {
          isa<MemRefType>(op.getShapedType());
 }
 
-struct MXStreamMemoryPass
-    : mx::impl::MXStreamMemoryBase<MXStreamMemoryPass> {
+struct MXStreamMemoryPass : mx::impl::MXStreamMemoryBase<MXStreamMemoryPass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -162,11 +161,11 @@ struct MXStreamMemoryPass
     SmallVector<ReassociationIndices> all(1);
     for (int64_t d = 0; d < type.getRank(); ++d)
       all[0].push_back(d);
-    Value flat = type.getRank() == 1
-                     ? read.getBase()
-                     : memref::CollapseShapeOp::create(b, loc, read.getBase(),
-                                                       all)
-                           .getResult();
+    Value flat =
+        type.getRank() == 1
+            ? read.getBase()
+            : memref::CollapseShapeOp::create(b, loc, read.getBase(), all)
+                  .getResult();
     memref::PrefetchOp::create(b, loc, flat, ValueRange{index},
                                /*isWrite=*/false, /*localityHint=*/3,
                                /*isDataCache=*/true);
@@ -179,21 +178,19 @@ struct MXStreamMemoryPass
     auto type = cast<MemRefType>(write.getBase().getType());
     if (!isLarge(type, minBytes))
       return;
-    int64_t vecBytes = write.getVectorType().getNumElements() *
-                       ((int64_t)write.getVectorType()
-                            .getElementTypeBitWidth()) /
-                       8;
+    int64_t vecBytes =
+        write.getVectorType().getNumElements() *
+        ((int64_t)write.getVectorType().getElementTypeBitWidth()) / 8;
     // Only whole cache lines: partial-line non-temporal stores leave
     // write-combining buffers half full and run slower than cached stores.
     int64_t want = 64;
     if (vecBytes % want != 0)
       return;
-    int64_t align =
-        accessAlignment(type, write.getIndices(),
-                        baseAlignment(write.getBase(), argAlignment));
+    int64_t align = accessAlignment(
+        type, write.getIndices(), baseAlignment(write.getBase(), argAlignment));
     if (align < want) {
-      MX_DEBUG(llvm::dbgs() << "not streaming (alignment " << align
-                            << " < " << want << "): " << write << "\n");
+      MX_DEBUG(llvm::dbgs() << "not streaming (alignment " << align << " < "
+                            << want << "): " << write << "\n");
       return;
     }
     OpBuilder b(write);
