@@ -148,7 +148,6 @@ ReassociationIndices range(int64_t from, int64_t to) {
 
 /// An empty tensor shaped like `like` (dynamic dims from tensor.dim).
 Value emptyLike(OpBuilder &b, Location loc, Value like, Type elementType) {
-  auto type = cast<RankedTensorType>(like.getType());
   return tensor::EmptyOp::create(b, loc, tensor::getMixedSizes(b, loc, like),
                                  elementType);
 }
@@ -763,6 +762,33 @@ Int8Scale<NumericsEmitter> spreadInt8(OpBuilder &b, Location loc,
   return r;
 }
 
+/// Reads 16 lanes at `idx`: f32 for float tensors (extended), i32 for
+/// integer (byte) tensors (zero-extended). Out-of-bounds lanes read 0.
+Value readLanes(OpBuilder &b, Location loc, Value t, ValueRange idx,
+                bool inBounds) {
+  Type elem = cast<RankedTensorType>(t.getType()).getElementType();
+  if (isa<FloatType>(elem))
+    return readF32(b, loc, t, idx, {kLanes}, {inBounds});
+  Value pad = arith::ConstantOp::create(b, loc, elem, b.getZeroAttr(elem));
+  return castInt(
+      b, loc,
+      vector::TransferReadOp::create(b, loc, VectorType::get({kLanes}, elem), t,
+                                     idx, pad, ArrayRef<bool>{inBounds}),
+      32);
+}
+
+/// Writes 16 lanes at `idx`: f32 values into float tensors (truncated to
+/// their type), i32 codes into byte tensors.
+Value writeLanes(OpBuilder &b, Location loc, Value v, Value dest,
+                 ValueRange idx, bool inBounds) {
+  Type elem = cast<RankedTensorType>(dest.getType()).getElementType();
+  if (isa<FloatType>(elem))
+    return writeTile(b, loc, v, dest, idx, {inBounds});
+  return vector::TransferWriteOp::create(b, loc, castInt(b, loc, v, 8), dest,
+                                         idx, ArrayRef<bool>{inBounds})
+      .getResult();
+}
+
 /// Maps every 16-lane chunk of the 1-D view `flat` to a new tensor of
 /// `elemType` with `fn`.
 Value mapFlat(OpBuilder &b, Location loc, Value flat, Type elemType,
@@ -772,33 +798,14 @@ Value mapFlat(OpBuilder &b, Location loc, Value flat, Type elemType,
   bool inBounds = !ShapedType::isDynamic(size) && size % kLanes == 0;
   Value init = emptyLike(b, loc, flat, elemType);
   Value lanes = indexConst(b, loc, kLanes);
-  Type inElem = cast<RankedTensorType>(flat.getType()).getElementType();
   auto loop = scf::ForOp::create(
       b, loc, indexConst(b, loc, 0), ceilDiv(b, loc, n, kLanes),
       indexConst(b, loc, 1), ValueRange{init},
       [&](OpBuilder &b, Location loc, Value iv, ValueRange acc) {
         Value off = arith::MulIOp::create(b, loc, iv, lanes);
-        Value x;
-        if (isa<FloatType>(inElem)) {
-          x = readF32(b, loc, flat, off, {kLanes}, {inBounds});
-        } else {
-          Value pad =
-              arith::ConstantOp::create(b, loc, inElem, b.getZeroAttr(inElem));
-          x = castInt(b, loc,
-                      vector::TransferReadOp::create(
-                          b, loc, VectorType::get({kLanes}, inElem), flat, off,
-                          pad, ArrayRef<bool>{inBounds}),
-                      32);
-        }
+        Value x = readLanes(b, loc, flat, off, inBounds);
         Value y = fn(b, loc, x);
-        Value written;
-        if (isa<FloatType>(elemType))
-          written = writeTile(b, loc, y, acc[0], off, {inBounds});
-        else
-          written = vector::TransferWriteOp::create(
-                        b, loc, castInt(b, loc, y, 8), acc[0], off,
-                        ArrayRef<bool>{inBounds})
-                        .getResult();
+        Value written = writeLanes(b, loc, y, acc[0], off, inBounds);
         scf::YieldOp::create(b, loc, written);
       });
   return loop.getResult(0);
@@ -897,7 +904,6 @@ Value mapChannels(OpBuilder &b, Location loc, Value v3, Type elemType,
   Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
   Value lanes = indexConst(b, loc, kLanes);
   Value init = emptyLike(b, loc, v3, elemType);
-  Type inElem = cast<RankedTensorType>(v3.getType()).getElementType();
   scf::LoopNest nest = scf::buildLoopNest(
       b, loc, {zero, zero, zero},
       {outer, channels, ceilDiv(b, loc, inner, kLanes)}, {one, one, one},
@@ -906,30 +912,11 @@ Value mapChannels(OpBuilder &b, Location loc, Value v3, Type elemType,
           ValueRange args) -> scf::ValueVector {
         Value off = arith::MulIOp::create(b, loc, ivs[2], lanes);
         SmallVector<Value> idx{ivs[0], ivs[1], off};
-        Value x;
-        if (isa<FloatType>(inElem)) {
-          x = readF32(b, loc, v3, idx, {kLanes}, {false});
-        } else {
-          Value pad =
-              arith::ConstantOp::create(b, loc, inElem, b.getZeroAttr(inElem));
-          x = castInt(b, loc,
-                      vector::TransferReadOp::create(
-                          b, loc, VectorType::get({kLanes}, inElem), v3, idx,
-                          pad, ArrayRef<bool>{false}),
-                      32);
-        }
+        Value x = readLanes(b, loc, v3, idx, false);
         Int8Scale<NumericsEmitter> scale = scaleOf(b, loc, ivs[1]);
         NumericsEmitter t(b, loc, {kLanes});
         Value y = fn(t, x, spreadInt8(b, loc, scale, {kLanes}));
-        Value written;
-        if (isa<FloatType>(elemType))
-          written = writeTile(b, loc, y, args[0], idx, {false});
-        else
-          written = vector::TransferWriteOp::create(
-                        b, loc, castInt(b, loc, y, 8), args[0], idx,
-                        ArrayRef<bool>{false})
-                        .getResult();
-        return {written};
+        return {writeLanes(b, loc, y, args[0], idx, false)};
       });
   return nest.results[0];
 }

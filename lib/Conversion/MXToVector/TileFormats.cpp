@@ -17,6 +17,13 @@ using namespace mx::numerics;
 
 namespace {
 
+/// The vector shape of `v` ([] for a scalar).
+SmallVector<int64_t> shapeOf(Value v) {
+  if (auto vt = dyn_cast<VectorType>(v.getType()))
+    return SmallVector<int64_t>(vt.getShape());
+  return {};
+}
+
 SmallVector<int64_t> blockShapeOf(VectorType tileType) {
   return SmallVector<int64_t>(tileType.getShape().drop_front());
 }
@@ -71,11 +78,6 @@ public:
   Value getStoredScale() override { return scale.code; }
 
 private:
-  static SmallVector<int64_t> shapeOf(Value v) {
-    if (auto vt = dyn_cast<VectorType>(v.getType()))
-      return SmallVector<int64_t>(vt.getShape());
-    return {};
-  }
   E8M0Scale<NumericsEmitter> spread(const RowContext &ctx) {
     return {ctx.spread(scale.code), ctx.spread(scale.down),
             ctx.spread(scale.up), ctx.spread(scale.isNaN)};
@@ -91,9 +93,7 @@ public:
   explicit SMTiles(const FormatSpec &spec) : spec(spec) {}
   bool scalesFromMaxOnly() const override { return spec.subBlockSize == 0; }
   void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
-    SmallVector<int64_t> shape;
-    if (auto vt = dyn_cast<VectorType>(amaxBits.getType()))
-      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    SmallVector<int64_t> shape = shapeOf(amaxBits);
     NumericsEmitter blk(b, loc, shape);
     scale = smScaleFromMaxExponent(blk, blk.lshr(amaxBits, blk.c(23)), spec);
     storedScale = smScaleCode(blk, scale);
@@ -131,9 +131,7 @@ public:
   }
   void fromStorage(OpBuilder &b, Location loc, Value code,
                    Value storedMicro) override {
-    SmallVector<int64_t> shape;
-    if (auto vt = dyn_cast<VectorType>(code.getType()))
-      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    SmallVector<int64_t> shape = shapeOf(code);
     NumericsEmitter blk(b, loc, shape);
     scale.rawE = code;
     scale.bigE = code;
@@ -195,17 +193,13 @@ public:
     fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
   }
   void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
-    SmallVector<int64_t> shape;
-    if (auto vt = dyn_cast<VectorType>(amaxBits.getType()))
-      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    SmallVector<int64_t> shape = shapeOf(amaxBits);
     NumericsEmitter blk(b, loc, shape);
     scale = e4m3ScaleFromAmax(blk, blk.bitsToF(amaxBits),
                               spreadTensorScale(b, loc, blk, shape), spec);
   }
   void fromStorage(OpBuilder &b, Location loc, Value code, Value) override {
-    SmallVector<int64_t> shape;
-    if (auto vt = dyn_cast<VectorType>(code.getType()))
-      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    SmallVector<int64_t> shape = shapeOf(code);
     NumericsEmitter blk(b, loc, shape);
     scale = e4m3ScaleFromCode(blk, code, spreadTensorScale(b, loc, blk, shape));
   }
@@ -250,16 +244,12 @@ public:
     fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
   }
   void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
-    SmallVector<int64_t> shape;
-    if (auto vt = dyn_cast<VectorType>(amaxBits.getType()))
-      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    SmallVector<int64_t> shape = shapeOf(amaxBits);
     NumericsEmitter blk(b, loc, shape);
     scale = int8ScaleFromAmax(blk, blk.bitsToF(amaxBits));
   }
   void fromStorage(OpBuilder &b, Location loc, Value s, Value) override {
-    SmallVector<int64_t> shape;
-    if (auto vt = dyn_cast<VectorType>(s.getType()))
-      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    SmallVector<int64_t> shape = shapeOf(s);
     NumericsEmitter blk(b, loc, shape);
     scale.scale = s;
     scale.zeroPoint = blk.cf(0.0f);
