@@ -162,10 +162,10 @@ typename Ops::F roundMagnitudeToElement(Ops &o, typename Ops::F v,
   int drop = 23 - mb;
   auto vb = o.fToBits(v);
   auto mask = o.c(~((1 << drop) - 1));
-  typename Ops::I rounded;
+  // Toward zero unless a nearest mode adds its rounding increment below.
+  typename Ops::I rounded = o.band(vb, mask);
   switch (mode) {
   case Rounding::TowardZero:
-    rounded = o.band(vb, mask);
     break;
   case Rounding::NearestAway:
     rounded = o.band(o.add(vb, o.c(1 << (drop - 1))), mask);
