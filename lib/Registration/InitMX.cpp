@@ -7,6 +7,7 @@
 #include "mx/InitMX.h"
 #include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
+#include "mx/Dialect/MX/IR/MXInterfaces.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Pipelines/Pipelines.h"
 
@@ -14,6 +15,7 @@
 
 void mx::registerMXDialect(mlir::DialectRegistry &registry) {
   registry.insert<mx::MXDialect>();
+  mx::registerQuantCommutingExternalModels(registry);
 }
 
 void mx::registerMXPasses() {

@@ -1407,6 +1407,47 @@ struct DequantizeFromParts : OpConversionPattern<DequantizeOp> {
   }
 };
 
+/// tensor.collapse_shape / expand_shape of a quantized tensor: the same
+/// reshape of every storage part that has the tensor's rank (the
+/// quantization axis and the packed last dimension are groups of their own,
+/// which QuantCommutingOpInterface ensured); other parts pass through.
+template <typename ReshapeOp>
+struct ReshapeQuantized : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern<ReshapeOp>::OpConversionPattern;
+  using OneToNOpAdaptor =
+      typename OpConversionPattern<ReshapeOp>::OneToNOpAdaptor;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType = op.getResultType();
+    auto qtype = dyn_cast<QuantizedType>(resultType.getElementType());
+    if (!qtype)
+      return failure();
+    if (!resultType.hasStaticShape())
+      return op.emitOpError("reshapes of quantized tensors need static "
+                            "shapes in the CPU lowering");
+    SmallVector<RankedTensorType> outTypes =
+        qtype.getStorageTypes(resultType.getShape());
+    ValueRange parts = adaptor.getSrc();
+    int64_t srcRank = op.getSrcType().getRank();
+    SmallVector<Value> results;
+    for (auto [part, outType] : llvm::zip(parts, outTypes)) {
+      auto partType = cast<RankedTensorType>(part.getType());
+      if (partType.getRank() != srcRank || partType == outType) {
+        if (partType != outType)
+          return op.emitOpError("cannot reshape the storage part ")
+                 << partType << " to " << outType;
+        results.push_back(part);
+        continue;
+      }
+      results.push_back(ReshapeOp::create(rewriter, op.getLoc(), outType, part,
+                                          op.getReassociationIndices()));
+    }
+    rewriter.replaceOpWithMultiple(op, {results});
+    return success();
+  }
+};
+
 struct ConvertMXToVectorPass
     : mx::impl::ConvertMXToVectorBase<ConvertMXToVectorPass> {
   void runOnOperation() override {
@@ -1477,8 +1518,10 @@ void mx::populateMXStorageTypeConversion(TypeConverter &converter) {
 
 void mx::populateMXStorageConversionPatterns(TypeConverter &converter,
                                              RewritePatternSet &patterns) {
-  patterns.add<QuantizeToParts, DequantizeFromParts>(converter,
-                                                     patterns.getContext());
+  patterns.add<QuantizeToParts, DequantizeFromParts,
+               ReshapeQuantized<tensor::CollapseShapeOp>,
+               ReshapeQuantized<tensor::ExpandShapeOp>>(converter,
+                                                        patterns.getContext());
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateReturnOpTypeConversionPattern(patterns, converter);

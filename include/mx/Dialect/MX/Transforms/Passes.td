@@ -103,6 +103,47 @@ def MXQuantize : Pass<"mx-quantize"> {
   ];
 }
 
+def MXPropagate : Pass<"mx-propagate"> {
+  let summary = "Move dequantizations later through ops that commute with them";
+  let description = [{
+    Moves every `mx.dequantize` forward (later) through the ops that commute
+    with its quantization (`QuantCommutingOpInterface`), so those ops run on
+    quantized data, then cancels `mx.quantize(mx.dequantize(q))` where the
+    re-quantization reproduces `q` exactly. Propagation is exact: the program
+    computes the same bits before and after.
+
+    Ops with models in this version: `tensor.collapse_shape` and
+    `tensor.expand_shape` (per-tensor quantization always; block and
+    per-channel quantization when the quantization axis stays a dimension of
+    its own, and for 4/6-bit elements the last dimension too).
+
+    Cancelling: formats with E8M0 scales under the `floor` rule re-quantize
+    their own dequantized values to the same codes and scales (the block
+    maximum keeps its exponent); static INT8 with the same static scale
+    does too. Only codes that come from an `mx.quantize` (through data
+    movement) are cancelled: external codes may hold NaN or Inf elements in
+    finite blocks, which re-quantization would turn into NaN blocks. Other
+    pairs stay, with a remark.
+
+    ```mlir
+    %d = mx.dequantize %q : tensor<8x64x!mx.q<int8>> -> tensor<8x64xf32>
+    %r = tensor.collapse_shape %d [[0, 1]] : tensor<8x64xf32> into tensor<512xf32>
+    // becomes
+    %r = tensor.collapse_shape %q [[0, 1]] : tensor<8x64x!mx.q<int8>> into tensor<512x!mx.q<int8>>
+    %d = mx.dequantize %r : tensor<512x!mx.q<int8>> -> tensor<512xf32>
+    ```
+  }];
+  let dependentDialects = ["::mx::MXDialect"];
+  let options = [
+    Option<"remarks", "remarks", "bool", "false",
+           "A remark for every dequantization that stops, and why">
+  ];
+  let statistics = [
+    Statistic<"numMoved", "num-moved", "Dequantizations moved past an op">,
+    Statistic<"numCancelled", "num-cancelled", "Q(DQ(q)) pairs removed">
+  ];
+}
+
 def MXExportEntryPoints : Pass<"mx-export-entry-points", "::mlir::ModuleOp"> {
   let summary = "Mark public functions as entry points callable from C";
   let description = [{

@@ -1,0 +1,24 @@
+//===- MXInterfaces.h - mx interfaces ---------------------------*- C++ -*-===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_DIALECT_MX_IR_MXINTERFACES_H
+#define MX_DIALECT_MX_IR_MXINTERFACES_H
+
+#include "mx/Dialect/MX/IR/MXTypes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/OpDefinition.h"
+
+#include <string>
+
+#include "mx/Dialect/MX/IR/MXInterfaces.h.inc"
+
+namespace mx {
+/// Attaches QuantCommutingOpInterface to upstream ops (tensor reshapes).
+void registerQuantCommutingExternalModels(mlir::DialectRegistry &registry);
+} // namespace mx
+
+#endif // MX_DIALECT_MX_IR_MXINTERFACES_H

@@ -1,0 +1,108 @@
+//===- MXInterfaces.cpp - mx interfaces and external models ---------------===//
+//
+// Part of mx-opt. QuantCommutingOpInterface and its models for upstream ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/IR/MXInterfaces.h"
+#include "mx/Support/Quantize.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mx;
+
+#include "mx/Dialect/MX/IR/MXInterfaces.cpp.inc"
+
+namespace {
+
+/// Reshapes commute with a quantization when every block (or channel) stays
+/// whole: the quantization axis is a reassociation group of its own, and
+/// for sub-byte elements (packed along the last dimension) so is the last
+/// dimension. `collapsedRank` is the rank of the collapsed side.
+FailureOr<QuantizedType>
+commuteReshape(QuantizedType type, ArrayRef<ReassociationIndices> groups,
+               bool collapsing, std::string &reason) {
+  if (type.isPerTensor())
+    return type;
+  int64_t axis = type.getAxis();
+  // The group holding the axis on the expanded side.
+  auto singleton = [&](int64_t dim) -> std::optional<int64_t> {
+    for (auto [g, group] : llvm::enumerate(groups)) {
+      if (!llvm::is_contained(group, dim))
+        continue;
+      if (group.size() != 1)
+        return std::nullopt;
+      return g;
+    }
+    return std::nullopt;
+  };
+  auto expandedDim = [&](int64_t collapsedDim) -> std::optional<int64_t> {
+    const ReassociationIndices &group = groups[collapsedDim];
+    if (group.size() != 1)
+      return std::nullopt;
+    return group[0];
+  };
+  std::optional<int64_t> newAxis =
+      collapsing ? singleton(axis)
+                 : (axis < (int64_t)groups.size() ? expandedDim(axis)
+                                                  : std::nullopt);
+  if (!newAxis) {
+    reason = "the reshape merges or splits the quantization axis " +
+             std::to_string(axis);
+    return failure();
+  }
+  // Tensor reshapes keep their element type, and the axis is part of it.
+  if (*newAxis != axis) {
+    reason = "the reshape would move the quantization axis from " +
+             std::to_string(axis) + " to " + std::to_string(*newAxis) +
+             " (a tensor reshape keeps its element type)";
+    return failure();
+  }
+  if (getStorageElementBits(type.getSpec()) != 8) {
+    int64_t lastGroup = groups.size() - 1;
+    if (groups[lastGroup].size() != 1) {
+      reason = "the reshape changes the last dimension, along which the "
+               "sub-byte elements are packed";
+      return failure();
+    }
+  }
+  return QuantizedType::get(type.getContext(), type.getFormat(), *newAxis);
+}
+
+struct CollapseShapeModel
+    : QuantCommutingOpInterface::ExternalModel<CollapseShapeModel,
+                                               tensor::CollapseShapeOp> {
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    auto collapse = cast<tensor::CollapseShapeOp>(op);
+    return commuteReshape(type, collapse.getReassociationIndices(),
+                          /*collapsing=*/true, reason);
+  }
+};
+
+struct ExpandShapeModel
+    : QuantCommutingOpInterface::ExternalModel<ExpandShapeModel,
+                                               tensor::ExpandShapeOp> {
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    auto expand = cast<tensor::ExpandShapeOp>(op);
+    if (operand != 0) {
+      reason = "only the reshaped tensor can be quantized";
+      return failure();
+    }
+    return commuteReshape(type, expand.getReassociationIndices(),
+                          /*collapsing=*/false, reason);
+  }
+};
+
+} // namespace
+
+void mx::registerQuantCommutingExternalModels(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, tensor::TensorDialect *) {
+    tensor::CollapseShapeOp::attachInterface<CollapseShapeModel>(*ctx);
+    tensor::ExpandShapeOp::attachInterface<ExpandShapeModel>(*ctx);
+  });
+}
