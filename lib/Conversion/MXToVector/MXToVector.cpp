@@ -1448,6 +1448,67 @@ struct ReshapeQuantized : OpConversionPattern<ReshapeOp> {
   }
 };
 
+/// tensor.extract_slice of a quantized tensor: the matching slice of every
+/// storage part (offsets and sizes divided by the block size along the
+/// axis, by the packing along the last dimension of the data).
+struct SliceQuantized : OpConversionPattern<tensor::ExtractSliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tensor::ExtractSliceOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType = op.getResultType();
+    auto qtype = dyn_cast<QuantizedType>(resultType.getElementType());
+    if (!qtype)
+      return failure();
+    if (!resultType.hasStaticShape() ||
+        resultType.getRank() != op.getSourceType().getRank())
+      return op.emitOpError("slices of quantized tensors need static shapes "
+                            "and the same rank in the CPU lowering");
+    FormatSpec spec = qtype.getSpec();
+    SmallVector<int64_t> srcShape(op.getSourceType().getShape());
+    SmallVector<RankedTensorType> outTypes =
+        qtype.getStorageTypes(resultType.getShape());
+    StorageLayout layout =
+        getStorageLayout(srcShape, std::max<int64_t>(qtype.getAxis(), 0), spec);
+    ArrayRef<int64_t> offsets = op.getStaticOffsets();
+    int64_t rank = srcShape.size();
+    SmallVector<Value> results;
+    for (auto [part, outType, desc] :
+         llvm::zip(adaptor.getSource(), outTypes, layout.parts)) {
+      auto partType = cast<RankedTensorType>(part.getType());
+      if (partType == outType && partType.getRank() == 0) {
+        results.push_back(part);
+        continue;
+      }
+      // The unit one element of the part stands for along each dimension.
+      SmallVector<int64_t> partOffsets;
+      for (int64_t d = 0; d < partType.getRank(); ++d) {
+        int64_t srcDim = desc.name == "data" || partType.getRank() == rank
+                             ? d
+                             : qtype.getAxis(); // per-channel scales: [C]
+        int64_t off = offsets[srcDim];
+        if (desc.name == "data" && d == rank - 1) {
+          unsigned bits = layout.elementBits;
+          off = bits == 4 ? off / 2 : bits == 6 ? off / 4 * 3 : off;
+        } else if (desc.name != "data" &&
+                   spec.granularity == Granularity::Block &&
+                   srcDim == qtype.getAxis()) {
+          int64_t unit = desc.name == "microexponents" ? spec.subBlockSize
+                                                       : spec.blockSize;
+          off /= unit;
+        }
+        partOffsets.push_back(off);
+      }
+      SmallVector<int64_t> strides(partType.getRank(), 1);
+      results.push_back(tensor::ExtractSliceOp::create(
+          rewriter, op.getLoc(), outType, part, ValueRange{}, ValueRange{},
+          ValueRange{}, partOffsets, outType.getShape(), strides));
+    }
+    rewriter.replaceOpWithMultiple(op, {results});
+    return success();
+  }
+};
+
 struct ConvertMXToVectorPass
     : mx::impl::ConvertMXToVectorBase<ConvertMXToVectorPass> {
   void runOnOperation() override {
@@ -1520,8 +1581,8 @@ void mx::populateMXStorageConversionPatterns(TypeConverter &converter,
                                              RewritePatternSet &patterns) {
   patterns.add<QuantizeToParts, DequantizeFromParts,
                ReshapeQuantized<tensor::CollapseShapeOp>,
-               ReshapeQuantized<tensor::ExpandShapeOp>>(converter,
-                                                        patterns.getContext());
+               ReshapeQuantized<tensor::ExpandShapeOp>, SliceQuantized>(
+      converter, patterns.getContext());
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateReturnOpTypeConversionPattern(patterns, converter);

@@ -20,9 +20,9 @@ namespace {
 /// whole: the quantization axis is a reassociation group of its own, and
 /// for sub-byte elements (packed along the last dimension) so is the last
 /// dimension. `collapsedRank` is the rank of the collapsed side.
-FailureOr<QuantizedType>
-commuteReshape(QuantizedType type, ArrayRef<ReassociationIndices> groups,
-               bool collapsing, std::string &reason) {
+FailureOr<QuantizedType> commuteReshape(QuantizedType type,
+                                        ArrayRef<ReassociationIndices> groups,
+                                        bool collapsing, std::string &reason) {
   if (type.isPerTensor())
     return type;
   int64_t axis = type.getAxis();
@@ -44,9 +44,9 @@ commuteReshape(QuantizedType type, ArrayRef<ReassociationIndices> groups,
     return group[0];
   };
   std::optional<int64_t> newAxis =
-      collapsing ? singleton(axis)
-                 : (axis < (int64_t)groups.size() ? expandedDim(axis)
-                                                  : std::nullopt);
+      collapsing
+          ? singleton(axis)
+          : (axis < (int64_t)groups.size() ? expandedDim(axis) : std::nullopt);
   if (!newAxis) {
     reason = "the reshape merges or splits the quantization axis " +
              std::to_string(axis);
@@ -98,11 +98,62 @@ struct ExpandShapeModel
   }
 };
 
+/// A slice commutes with a dequantization when it keeps every block it
+/// touches whole (or cuts only the end of the tensor), and for sub-byte
+/// elements whole packing groups along the last dimension. Per-tensor and
+/// per-channel scales are those of the elements kept.
+struct ExtractSliceModel
+    : QuantCommutingOpInterface::ExternalModel<ExtractSliceModel,
+                                               tensor::ExtractSliceOp> {
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    auto slice = cast<tensor::ExtractSliceOp>(op);
+    if (operand != 0) {
+      reason = "only the sliced tensor can be quantized";
+      return failure();
+    }
+    RankedTensorType src = slice.getSourceType();
+    if (slice.getResultType().getRank() != src.getRank()) {
+      reason = "rank-reducing slices are not supported";
+      return failure();
+    }
+    if (!src.hasStaticShape() || !slice.hasUnitStride() ||
+        llvm::any_of(slice.getStaticOffsets(), ShapedType::isDynamic) ||
+        llvm::any_of(slice.getStaticSizes(), ShapedType::isDynamic)) {
+      reason = "the slice needs static offsets, sizes and shapes and unit "
+               "strides";
+      return failure();
+    }
+    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
+    ArrayRef<int64_t> sizes = slice.getStaticSizes();
+    auto aligned = [&](int64_t dim, int64_t unit) {
+      return offsets[dim] % unit == 0 &&
+             (sizes[dim] % unit == 0 ||
+              offsets[dim] + sizes[dim] == src.getDimSize(dim));
+    };
+    FormatSpec spec = type.getSpec();
+    if (spec.granularity == Granularity::Block &&
+        !aligned(type.getAxis(), spec.blockSize)) {
+      reason = "the slice cuts blocks of " + std::to_string(spec.blockSize) +
+               " along axis " + std::to_string(type.getAxis());
+      return failure();
+    }
+    unsigned bits = getStorageElementBits(spec);
+    if (bits != 8 && !aligned(src.getRank() - 1, bits == 4 ? 2 : 4)) {
+      reason = "the slice cuts packing groups of the last dimension";
+      return failure();
+    }
+    return type;
+  }
+};
+
 } // namespace
 
 void mx::registerQuantCommutingExternalModels(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, tensor::TensorDialect *) {
     tensor::CollapseShapeOp::attachInterface<CollapseShapeModel>(*ctx);
     tensor::ExpandShapeOp::attachInterface<ExpandShapeModel>(*ctx);
+    tensor::ExtractSliceOp::attachInterface<ExtractSliceModel>(*ctx);
   });
 }

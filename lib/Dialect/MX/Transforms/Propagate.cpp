@@ -80,8 +80,7 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
     FailureOr<QuantizedType> qtype = commuting.commuteDequantize(
         use.getOperandNumber(), dq.getQuantizedType(), reason);
     if (failed(qtype))
-      return remark(dq, "stopped at '" +
-                            user->getName().getStringRef().str() +
+      return remark(dq, "stopped at '" + user->getName().getStringRef().str() +
                             "': " + reason);
     OpBuilder b(user);
     IRMapping map;

@@ -95,3 +95,22 @@ func.func @keep(%x: tensor<8x64xf32>, %ext: tensor<8x64x!mx.q<mxfp4_e2m1, axis =
   %e2 = mx.quantize %de : tensor<8x64xf32> -> tensor<8x64x!mx.q<mxfp4_e2m1, axis = 1>>
   return %q2, %i2, %e2 : tensor<8x64x!mx.q<mxfp8_e4m3, scale_rule = rceil, axis = 1>>, tensor<8x64x!mx.q<int8>>, tensor<8x64x!mx.q<mxfp4_e2m1, axis = 1>>
 }
+
+// -----
+
+// Slices: block-aligned ones move; one that cuts blocks stops.
+// CHECK-LABEL: func @slices
+// CHECK: tensor.extract_slice %{{.*}}[0, 32] [8, 32] [1, 1] : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> to tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+// CHECK: mx.dequantize
+// CHECK: tensor.extract_slice %{{.*}}[0, 16] [8, 32] [1, 1] : tensor<8x64xf32> to tensor<8x32xf32>
+func.func @slices(%x: tensor<8x64xf32>) -> (tensor<8x32xf32>, tensor<8x32xf32>) {
+  %q = mx.quantize %x : tensor<8x64xf32> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+  %d = mx.dequantize %q : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<8x64xf32>
+  %a = tensor.extract_slice %d[0, 32] [8, 32] [1, 1] : tensor<8x64xf32> to tensor<8x32xf32>
+  // expected-remark@-1 {{dequantization stays: 'func.return' does not commute}}
+  %q2 = mx.quantize %x : tensor<8x64xf32> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+  // expected-remark@+1 {{stopped at 'tensor.extract_slice': the slice cuts blocks of 32 along axis 1}}
+  %d2 = mx.dequantize %q2 : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<8x64xf32>
+  %b = tensor.extract_slice %d2[0, 16] [8, 32] [1, 1] : tensor<8x64xf32> to tensor<8x32xf32>
+  return %a, %b : tensor<8x32xf32>, tensor<8x32xf32>
+}

@@ -115,7 +115,11 @@ def MXPropagate : Pass<"mx-propagate"> {
     Ops with models in this version: `tensor.collapse_shape` and
     `tensor.expand_shape` (per-tensor quantization always; block and
     per-channel quantization when the quantization axis stays a dimension of
-    its own, and for 4/6-bit elements the last dimension too).
+    its own at the same index, and for 4/6-bit elements the last dimension
+    too); `tensor.extract_slice` with static offsets and sizes, unit strides
+    and no rank reduction that keeps whole blocks (cutting only the end of
+    the tensor) and whole packing groups of the last dimension. The lowering
+    applies the same reshape or slice to every storage part.
 
     Cancelling: formats with E8M0 scales under the `floor` rule re-quantize
     their own dequantized values to the same codes and scales (the block
