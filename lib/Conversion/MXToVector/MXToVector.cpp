@@ -811,6 +811,19 @@ Value mapFlat(OpBuilder &b, Location loc, Value flat, Type elemType,
   return loop.getResult(0);
 }
 
+/// mapFlat with one per-tensor INT8 scale spread over every chunk.
+Value mapWithScale(OpBuilder &b, Location loc, Value flat, Type elemType,
+                   const Int8Scale<NumericsEmitter> &scale,
+                   function_ref<Value(NumericsEmitter &, Value,
+                                      const Int8Scale<NumericsEmitter> &)>
+                       fn) {
+  return mapFlat(b, loc, flat, elemType,
+                 [&](OpBuilder &b, Location loc, Value x) {
+                   NumericsEmitter t(b, loc, {kLanes});
+                   return fn(t, x, spreadInt8(b, loc, scale, {kLanes}));
+                 });
+}
+
 /// Per-channel statistics of a [outer, C, inner] view: the bits of each
 /// channel's absolute maximum (i32 [C]) and, when asked, its minimum and
 /// maximum (f32 [C]).
@@ -1002,12 +1015,11 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
     Int8Scale<NumericsEmitter> scale =
         staticScale ? staticInt8Scale(b, loc, *staticScale)
                     : perTensorScale(b, loc, view.value, spec);
-    Value out = mapFlat(b, loc, view.value, type.getElementType(),
-                        [&](OpBuilder &b, Location loc, Value x) {
-                          NumericsEmitter t(b, loc, {kLanes});
-                          return fakeQuantInt8Element(
-                              t, x, spreadInt8(b, loc, scale, {kLanes}), spec);
-                        });
+    Value out = mapWithScale(
+        b, loc, view.value, type.getElementType(), scale,
+        [&](NumericsEmitter &t, Value x, const Int8Scale<NumericsEmitter> &s) {
+          return fakeQuantInt8Element(t, x, s, spec);
+        });
     return view.undo(b, loc, out);
   }
   case Granularity::Channel: {
@@ -1058,12 +1070,11 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
     Int8Scale<NumericsEmitter> scale =
         staticScale ? staticInt8Scale(b, loc, *staticScale)
                     : perTensorScale(b, loc, view.value, spec);
-    Value data = mapFlat(b, loc, view.value, b.getI8Type(),
-                         [&](OpBuilder &b, Location loc, Value x) {
-                           NumericsEmitter t(b, loc, {kLanes});
-                           return encodeInt8Element(
-                               t, x, spreadInt8(b, loc, scale, {kLanes}), spec);
-                         });
+    Value data = mapWithScale(
+        b, loc, view.value, b.getI8Type(), scale,
+        [&](NumericsEmitter &t, Value x, const Int8Scale<NumericsEmitter> &s) {
+          return encodeInt8Element(t, x, s, spec);
+        });
     parts.push_back(view.undo(b, loc, data));
     parts.push_back(tensor::FromElementsOp::create(b, loc, partTypes[1],
                                                    ValueRange{scale.scale}));
@@ -1183,12 +1194,11 @@ FailureOr<Value> mx::emitDequantize(OpBuilder &b, Location loc,
     }
     scale.isNaN = s.fisNaNOrInf(scale.scale);
     Value out =
-        mapFlat(b, loc, data.value, resultType.getElementType(),
-                [&](OpBuilder &b, Location loc, Value codes) {
-                  NumericsEmitter t(b, loc, {kLanes});
-                  return decodeInt8Element(
-                      t, codes, spreadInt8(b, loc, scale, {kLanes}), spec);
-                });
+        mapWithScale(b, loc, data.value, resultType.getElementType(), scale,
+                     [&](NumericsEmitter &t, Value codes,
+                         const Int8Scale<NumericsEmitter> &s) {
+                       return decodeInt8Element(t, codes, s, spec);
+                     });
     return tensor::CastOp::create(b, loc, resultType, data.undo(b, loc, out))
         .getResult();
   }
