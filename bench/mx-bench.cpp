@@ -472,6 +472,7 @@ Result FormatRunner::run(const OpKind &op, const KernelShape &shape) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mx::registerDebugOptions();
+  llvm::cl::HideUnrelatedOptions(benchCategory);
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "mx-bench: single-thread throughput of the mx kernels, as a ratio to a "
