@@ -13,9 +13,12 @@
 // CHECK: 8192 elements match
 // PT: 1024 elements match
 
+// The quantization moves before the expansion, the dequantization after the
+// collapse, and the re-quantization cancels: both reshapes run quantized.
 // IR-LABEL: func @blocks
-// IR: %[[Q:.*]] = mx.quantize %{{.*}} -> tensor<32x4x64x!mx.q<mxfp8_e4m3, axis = 0>>
-// IR: %[[R:.*]] = tensor.collapse_shape %[[Q]] {{\[\[}}0], [1, 2]] : tensor<32x4x64x!mx.q<mxfp8_e4m3, axis = 0>> into tensor<32x256x!mx.q<mxfp8_e4m3, axis = 0>>
+// IR: %[[Q:.*]] = mx.quantize %arg0 : tensor<32x256xf32> -> tensor<32x256x!mx.q<mxfp8_e4m3, axis = 0>>
+// IR: %[[E:.*]] = tensor.expand_shape %[[Q]] {{\[\[}}0], [1, 2]] output_shape [32, 4, 64] : tensor<32x256x!mx.q<mxfp8_e4m3, axis = 0>> into tensor<32x4x64x!mx.q<mxfp8_e4m3, axis = 0>>
+// IR: %[[R:.*]] = tensor.collapse_shape %[[E]] {{\[\[}}0], [1, 2]] : tensor<32x4x64x!mx.q<mxfp8_e4m3, axis = 0>> into tensor<32x256x!mx.q<mxfp8_e4m3, axis = 0>>
 // IR-NOT: mx.quantize
 // IR: mx.dequantize %[[R]]
 func.func @blocks(%x: tensor<32x256xf32>) -> tensor<32x256xf32> {
@@ -29,8 +32,9 @@ func.func @blocks(%x: tensor<32x256xf32>) -> tensor<32x256xf32> {
 }
 
 // IR-LABEL: func @per_tensor
-// IR: %[[Q:.*]] = mx.quantize %{{.*}} -> tensor<32x4x64x!mx.q<int8>>
-// IR: tensor.collapse_shape %[[Q]] {{\[\[}}0], [1, 2]] : tensor<32x4x64x!mx.q<int8>> into tensor<32x256x!mx.q<int8>>
+// IR: %[[Q:.*]] = mx.quantize %arg0 : tensor<32x256xf32> -> tensor<32x256x!mx.q<int8>>
+// IR: tensor.expand_shape %[[Q]]
+// IR: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2]] : tensor<32x4x64x!mx.q<int8>> into tensor<32x256x!mx.q<int8>>
 // IR: mx.dequantize
 // IR: linalg.matmul
 func.func @per_tensor(%x: tensor<32x256xf32>, %w: tensor<256x32xf32>) -> tensor<32x32xf32> {

@@ -77,7 +77,28 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
+void mx::buildMXQuantizePipeline(OpPassManager &pm,
+                                 const MXQuantizePipelineOptions &options) {
+  MXQuantizeOptions quantize;
+  quantize.format = options.format;
+  quantize.weightFormat = options.weightFormat;
+  quantize.blockSize = options.blockSize;
+  quantize.rounding = options.rounding;
+  quantize.scaleRule = options.scaleRule;
+  quantize.activations = options.activations;
+  pm.addPass(mx::createMXQuantize(quantize));
+  if (options.propagate)
+    pm.addPass(mx::createMXPropagate());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 void mx::registerMXPipelines() {
+  PassPipelineRegistration<MXQuantizePipelineOptions>(
+      "mx-quantize-pipeline",
+      "Quantize the weighted ops of a model (mx-quantize), move the "
+      "dequantizations (mx-propagate) and clean up",
+      buildMXQuantizePipeline);
   PassPipelineRegistration<MXLowerToLLVMOptions>(
       "mx-lower-to-llvm",
       "Lower tensor-level IR with mx ops to the LLVM dialect (mx Q/DQ to "

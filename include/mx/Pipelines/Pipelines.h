@@ -51,6 +51,41 @@ struct MXLowerToLLVMOptions
       llvm::cl::init(false)};
 };
 
+/// Options of --mx-quantize-pipeline (the options of mx-quantize plus the
+/// steps after it).
+struct MXQuantizePipelineOptions
+    : public mlir::PassPipelineOptions<MXQuantizePipelineOptions> {
+  PassOptions::Option<std::string> format{
+      *this, "format", llvm::cl::desc("Format preset for activations"),
+      llvm::cl::init("mxfp8_e4m3")};
+  PassOptions::Option<std::string> weightFormat{
+      *this, "weight-format",
+      llvm::cl::desc("Format preset for weights (default: as format)"),
+      llvm::cl::init("")};
+  PassOptions::Option<int64_t> blockSize{
+      *this, "block-size", llvm::cl::desc("Override the block size"),
+      llvm::cl::init(0)};
+  PassOptions::Option<std::string> rounding{
+      *this, "rounding", llvm::cl::desc("Override the rounding"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> scaleRule{
+      *this, "scale-rule", llvm::cl::desc("Override the scale rule"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> activations{
+      *this, "activations",
+      llvm::cl::desc("INT8 activation scales: dynamic or static"),
+      llvm::cl::init("dynamic")};
+  PassOptions::Option<bool> propagate{
+      *this, "propagate",
+      llvm::cl::desc("Run mx-propagate after inserting the quantizations"),
+      llvm::cl::init(true)};
+};
+
+/// Appends mx-quantize (then mx-propagate and a cleanup): the quantization
+/// steps of the flow, before lowering.
+void buildMXQuantizePipeline(mlir::OpPassManager &pm,
+                             const MXQuantizePipelineOptions &options);
+
 /// Appends the passes that take tensor-level IR with mx, func, linalg,
 /// tensor, arith and math ops to the LLVM dialect.
 void buildMXLowerToLLVMPipeline(mlir::OpPassManager &pm,

@@ -80,6 +80,14 @@ struct CollapseShapeModel
     return commuteReshape(type, collapse.getReassociationIndices(),
                           /*collapsing=*/true, reason);
   }
+  // Backward, the result's type maps to the operand like an expansion.
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    auto collapse = cast<tensor::CollapseShapeOp>(op);
+    return commuteReshape(type, collapse.getReassociationIndices(),
+                          /*collapsing=*/false, reason);
+  }
 };
 
 struct ExpandShapeModel
@@ -95,6 +103,17 @@ struct ExpandShapeModel
     }
     return commuteReshape(type, expand.getReassociationIndices(),
                           /*collapsing=*/false, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    auto expand = cast<tensor::ExpandShapeOp>(op);
+    if (operand != 0) {
+      reason = "only the reshaped tensor can be quantized";
+      return failure();
+    }
+    return commuteReshape(type, expand.getReassociationIndices(),
+                          /*collapsing=*/true, reason);
   }
 };
 
@@ -145,6 +164,19 @@ struct ExtractSliceModel
       return failure();
     }
     return type;
+  }
+  // Quantizing before a slice sees elements the slice drops: only blocks
+  // that stay whole keep their scales.
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    FormatSpec spec = type.getSpec();
+    if (spec.granularity != Granularity::Block || spec.tensorScale) {
+      reason = "a slice changes the maximum of per-tensor and per-channel "
+               "scales";
+      return failure();
+    }
+    return commuteDequantize(op, operand, type, reason);
   }
 };
 

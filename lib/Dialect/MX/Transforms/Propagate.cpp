@@ -98,6 +98,49 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
     return newDq;
   }
 
+  /// Moves `q` before its producer when the producer commutes with it.
+  /// Returns the new quantization, or null.
+  QuantizeOp moveBackward(QuantizeOp q) {
+    Operation *def = q.getInput().getDefiningOp();
+    auto commuting = dyn_cast_if_present<QuantCommutingOpInterface>(def);
+    if (!commuting || def->getNumResults() != 1 || def->getNumOperands() == 0)
+      return {};
+    if (!def->getResult(0).hasOneUse()) {
+      if (remarks)
+        q.emitRemark() << "quantization stays: the value it quantizes has "
+                          "other uses";
+      return {};
+    }
+    auto operandType = dyn_cast<RankedTensorType>(def->getOperand(0).getType());
+    if (!operandType)
+      return {};
+    std::string reason;
+    FailureOr<QuantizedType> qtype =
+        commuting.commuteQuantize(0, q.getQuantizedType(), reason);
+    if (failed(qtype)) {
+      if (remarks)
+        q.emitRemark() << "quantization stays: stopped at '"
+                       << def->getName().getStringRef() << "': " << reason;
+      return {};
+    }
+    OpBuilder b(def);
+    auto newQ = QuantizeOp::create(
+        b, q.getLoc(), RankedTensorType::get(operandType.getShape(), *qtype),
+        def->getOperand(0));
+    newQ->setDiscardableAttrs(q->getDiscardableAttrDictionary());
+    newQ.setCalibrationAttr(q.getCalibrationAttr());
+    newQ.setStaticScaleAttr(q.getStaticScaleAttr());
+    IRMapping map;
+    map.map(def->getOperand(0), newQ.getResult());
+    Operation *moved = b.clone(*def, map);
+    moved->getResult(0).setType(q.getResult().getType());
+    q.getResult().replaceAllUsesWith(moved->getResult(0));
+    q.erase();
+    def->erase();
+    ++numMoved;
+    return newQ;
+  }
+
   DequantizeOp remark(DequantizeOp dq, const Twine &why) {
     if (remarks)
       dq.emitRemark() << "dequantization stays: " << why;
@@ -112,6 +155,14 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
       DequantizeOp dq = worklist.pop_back_val();
       if (DequantizeOp next = moveForward(dq))
         worklist.push_back(next);
+    }
+    // Quantizations move backward (earlier) the same way.
+    SmallVector<QuantizeOp> qWorklist;
+    getOperation()->walk([&](QuantizeOp q) { qWorklist.push_back(q); });
+    while (!qWorklist.empty()) {
+      QuantizeOp q = qWorklist.pop_back_val();
+      if (QuantizeOp next = moveBackward(q))
+        qWorklist.push_back(next);
     }
     // Cancel quantize(dequantize(q)) that reproduce q.
     SmallVector<QuantizeOp> quantizes;

@@ -114,3 +114,26 @@ func.func @slices(%x: tensor<8x64xf32>) -> (tensor<8x32xf32>, tensor<8x32xf32>) 
   %b = tensor.extract_slice %d2[0, 16] [8, 32] [1, 1] : tensor<8x64xf32> to tensor<8x32xf32>
   return %a, %b : tensor<8x32xf32>, tensor<8x32xf32>
 }
+
+// -----
+
+// Quantizations move backward: before reshapes (any format that keeps its
+// blocks), before block-aligned slices for block formats; a per-tensor
+// scale must not move before a slice (its maximum would change).
+// CHECK-LABEL: func @backward
+// CHECK: %[[Q:.*]] = mx.quantize %arg0 : tensor<8x4x16xf32> -> tensor<8x4x16x!mx.q<int8>>
+// CHECK: tensor.collapse_shape %[[Q]]
+// CHECK: %[[QB:.*]] = mx.quantize %arg1 : tensor<8x64xf32> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+// CHECK: tensor.extract_slice %[[QB]][0, 32] [8, 32] [1, 1]
+// CHECK: %[[S:.*]] = tensor.extract_slice %arg1[0, 32] [8, 32] [1, 1] : tensor<8x64xf32> to tensor<8x32xf32>
+// CHECK: mx.quantize %[[S]] : tensor<8x32xf32> -> tensor<8x32x!mx.q<int8>>
+func.func @backward(%x: tensor<8x4x16xf32>, %y: tensor<8x64xf32>) -> (tensor<8x64x!mx.q<int8>>, tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>, tensor<8x32x!mx.q<int8>>) {
+  %r = tensor.collapse_shape %x [[0], [1, 2]] : tensor<8x4x16xf32> into tensor<8x64xf32>
+  %q = mx.quantize %r : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+  %s = tensor.extract_slice %y[0, 32] [8, 32] [1, 1] : tensor<8x64xf32> to tensor<8x32xf32>
+  %qb = mx.quantize %s : tensor<8x32xf32> -> tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+  %s2 = tensor.extract_slice %y[0, 32] [8, 32] [1, 1] : tensor<8x64xf32> to tensor<8x32xf32>
+  // expected-remark@+1 {{quantization stays: stopped at 'tensor.extract_slice': a slice changes the maximum of per-tensor and per-channel scales}}
+  %qt = mx.quantize %s2 : tensor<8x32xf32> -> tensor<8x32x!mx.q<int8>>
+  return %q, %qb, %qt : tensor<8x64x!mx.q<int8>>, tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>, tensor<8x32x!mx.q<int8>>
+}

@@ -32,6 +32,16 @@ def MX_QuantCommutingOpInterface : OpInterface<"QuantCommutingOpInterface"> {
       }],
       "::llvm::FailureOr<::mx::QuantizedType>", "commuteDequantize",
       (ins "unsigned":$operand, "::mx::QuantizedType":$type,
+           "std::string &":$reason)>,
+    InterfaceMethod<[{
+        The element type for operand `operand` when the result is quantized
+        as `type` and the quantization moves before the op: quantizing the
+        operand then applying the op gives the same codes and scales. Fails
+        with `reason` set otherwise (for example a slice under a per-tensor
+        scale, whose maximum depends on the elements kept).
+      }],
+      "::llvm::FailureOr<::mx::QuantizedType>", "commuteQuantize",
+      (ins "unsigned":$operand, "::mx::QuantizedType":$type,
            "std::string &":$reason)>
   ];
 }

@@ -106,9 +106,10 @@ def MXQuantize : Pass<"mx-quantize"> {
 def MXPropagate : Pass<"mx-propagate"> {
   let summary = "Move dequantizations later through ops that commute with them";
   let description = [{
-    Moves every `mx.dequantize` forward (later) through the ops that commute
-    with its quantization (`QuantCommutingOpInterface`), so those ops run on
-    quantized data, then cancels `mx.quantize(mx.dequantize(q))` where the
+    Moves every `mx.dequantize` forward (later) and every `mx.quantize`
+    backward (earlier) through the ops that commute with the quantization
+    (`QuantCommutingOpInterface`), so those ops run on quantized data, then
+    cancels `mx.quantize(mx.dequantize(q))` where the
     re-quantization reproduces `q` exactly. Propagation is exact: the program
     computes the same bits before and after.
 
