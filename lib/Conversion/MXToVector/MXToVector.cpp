@@ -58,6 +58,8 @@ namespace {
 constexpr int64_t kLanes = 16;
 /// Blocks along a row handled per loop iteration, sharing their scale math.
 constexpr int64_t kBlockGroup = 4;
+/// Longest block along a non-last axis whose rows are unrolled in a tile.
+constexpr int64_t kMaxUnrolledRows = 64;
 
 //===----------------------------------------------------------------------===//
 // Small IR helpers
@@ -436,6 +438,47 @@ RowContext groupRow(OpBuilder &b, Location loc, const BlockGeometry &g,
   return RowContext{-1, keep.back()};
 }
 
+/// Columns of blocks longer than kMaxUnrolledRows: instead of unrolling the
+/// rows of a vector<K x V> tile (compile time grows with K), two loops over
+/// the block's rows: the maxima, then the elements.
+Value fakeQuantLongColumns(OpBuilder &b, Location loc, Value x, Value dest,
+                           ValueRange ivs, const BlockGeometry &g,
+                           TileFormat &fmt) {
+  Value base = mulIndex(b, loc, ivs[1], g.k);
+  Value lane = mulIndex(b, loc, ivs[2], kLanes);
+  // Rows of this block that exist (the last block may be partial).
+  Value rows = arith::MinSIOp::create(
+      b, loc, indexConst(b, loc, g.k),
+      arith::SubIOp::create(b, loc, dimOf(b, loc, x, 1), base));
+  Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
+  NumericsEmitter lanes(b, loc, {kLanes});
+  auto maxLoop = scf::ForOp::create(
+      b, loc, zero, rows, one, ValueRange{lanes.c(0)},
+      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
+        Value row = readF32(
+            b, loc, x, {ivs[0], arith::AddIOp::create(b, loc, base, r), lane},
+            {kLanes}, {g.lanesInBounds});
+        NumericsEmitter t(b, loc, {kLanes});
+        Value bits = t.band(t.fToBits(row), t.c(0x7FFFFFFF));
+        scf::YieldOp::create(
+            b, loc, ValueRange{arith::MaxUIOp::create(b, loc, acc[0], bits)});
+      });
+  fmt.fromBlockMax(b, loc, maxLoop.getResult(0));
+  auto elemLoop = scf::ForOp::create(
+      b, loc, zero, rows, one, ValueRange{dest},
+      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
+        SmallVector<Value> idx{ivs[0], arith::AddIOp::create(b, loc, base, r),
+                               lane};
+        Value row = readF32(b, loc, x, idx, {kLanes}, {g.lanesInBounds});
+        NumericsEmitter t(b, loc, {kLanes});
+        auto identity = [](Value v) { return v; };
+        Value y = fmt.fakeQuant(t, row, RowContext{-1, identity});
+        scf::YieldOp::create(
+            b, loc, writeTile(b, loc, y, acc[0], idx, {g.lanesInBounds}));
+      });
+  return elemLoop.getResult(0);
+}
+
 Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
                          TileFormat &fmt, int64_t blockSize) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -462,6 +505,8 @@ Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
           }
           return {acc};
         }
+        if (g.k > kMaxUnrolledRows && fmt.scalesFromMaxOnly())
+          return {fakeQuantLongColumns(b, loc, x, args[0], ivs, g, fmt)};
         SmallVector<Value> idx{ivs[0], mulIndex(b, loc, ivs[1], g.k),
                                mulIndex(b, loc, ivs[2], kLanes)};
         SmallVector<bool> inBounds{g.blocksInBounds, g.lanesInBounds};
