@@ -1,4 +1,5 @@
-//===- Calibration.h - Post-training INT8 calibration statistics -*- C++ -*-===//
+//===- Calibration.h - Post-training INT8 calibration statistics -*- C++
+//-*-===//
 //
 // Part of mx-opt. Running per-tensor statistics collected over calibration
 // batches (min/max/absmax and a histogram of |x|), and the classic ways of
@@ -100,9 +101,12 @@ std::optional<CalibrationMethod> symbolizeCalibrationMethod(llvm::StringRef s);
 ///   `_get_optimal_threshold` / ONNX Runtime's `get_entropy_threshold` for a
 ///   one-sided |x| histogram. For every candidate i in [128, numBins]:
 ///   P = bins[0..i) with the outlier mass bins[i..) added to P[i-1];
-///   Q = P merged into 128 levels of m = i / 128 bins each (the last level
-///   also takes the i - 128 m remainder bins), each level's mass then spread
-///   uniformly over its bins where P != 0 (Q = 0 where P = 0). Both are
+///   Q = bins[0..i) (without the outliers, as in TensorRT's published
+///   algorithm and MXNet/ONNX Runtime; merging P itself would make Q == P
+///   and KL == 0 at i = 128) merged into 128 levels of m = i / 128 bins
+///   each (the last level also takes the i - 128 m remainder bins), each
+///   level's mass then spread uniformly over its bins where P != 0 (Q = 0
+///   where P = 0). Both are
 ///   smoothed as in ONNX Runtime's `smooth_distribution` (eps = 1e-4 added
 ///   to the zero entries of the unnormalized counts, eps * #zeros / #nonzeros
 ///   subtracted from the non-zero entries; a candidate whose smoothing would
@@ -115,7 +119,8 @@ std::optional<CalibrationMethod> symbolizeCalibrationMethod(llvm::StringRef s);
 ///   squared error with each bin's mass placed at its center c:
 ///   sum over c <= T of mass * step^2 / 12 (uniform rounding error, step =
 ///   T / 127) plus sum over c > T of mass * (c - T)^2 (clipping error). The
-///   smallest minimizing T wins.
+///   smallest minimizing T wins. Being a mean over all values, a single far
+///   outlier at X among N values pulls T to about X / (1 + N / (12 * 127^2)).
 ///
 /// All methods fail on empty statistics (count == 0) or inconsistent ones,
 /// and return 0 when every value seen was zero.

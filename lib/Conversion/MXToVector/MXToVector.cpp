@@ -438,45 +438,77 @@ RowContext groupRow(OpBuilder &b, Location loc, const BlockGeometry &g,
   return RowContext{-1, keep.back()};
 }
 
-/// Columns of blocks longer than kMaxUnrolledRows: instead of unrolling the
-/// rows of a vector<K x V> tile (compile time grows with K), two loops over
-/// the block's rows: the maxima, then the elements.
+/// Columns of blocks longer than kMaxUnrolledRows are not unrolled into a
+/// vector<K x V> tile (compile time grows with K): loops run over the
+/// block's rows instead. The rows of the block that exist (the last block
+/// may be partial), and the row index of row `r`.
+Value columnRows(OpBuilder &b, Location loc, Value x, ValueRange ivs,
+                 const BlockGeometry &g) {
+  Value base = mulIndex(b, loc, ivs[1], g.k);
+  return arith::MinSIOp::create(
+      b, loc, indexConst(b, loc, g.k),
+      arith::SubIOp::create(b, loc, dimOf(b, loc, x, 1), base));
+}
+Value columnRowIndex(OpBuilder &b, Location loc, ValueRange ivs,
+                     const BlockGeometry &g, Value r) {
+  return arith::AddIOp::create(b, loc, mulIndex(b, loc, ivs[1], g.k), r);
+}
+
+/// Loops over the rows of one column block; `body(r, rowIndex, acc)` yields
+/// the next values of `inits`.
+scf::ForOp columnLoop(
+    OpBuilder &b, Location loc, Value x, ValueRange ivs, const BlockGeometry &g,
+    ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+        body) {
+  return scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), columnRows(b, loc, x, ivs, g),
+      indexConst(b, loc, 1), inits,
+      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
+        scf::YieldOp::create(
+            b, loc, body(b, loc, columnRowIndex(b, loc, ivs, g, r), acc));
+      });
+}
+
+/// The scales of one long column block, from a loop over its rows.
+void columnScales(OpBuilder &b, Location loc, Value x, ValueRange ivs,
+                  const BlockGeometry &g, TileFormat &fmt) {
+  Value lane = mulIndex(b, loc, ivs[2], kLanes);
+  NumericsEmitter lanes(b, loc, {kLanes});
+  scf::ForOp maxLoop =
+      columnLoop(b, loc, x, ivs, g, ValueRange{lanes.c(0)},
+                 [&](OpBuilder &b, Location loc, Value row,
+                     ValueRange acc) -> SmallVector<Value> {
+                   Value v = readF32(b, loc, x, {ivs[0], row, lane}, {kLanes},
+                                     {g.lanesInBounds});
+                   NumericsEmitter t(b, loc, {kLanes});
+                   Value bits = t.band(t.fToBits(v), t.c(0x7FFFFFFF));
+                   return {arith::MaxUIOp::create(b, loc, acc[0], bits)};
+                 });
+  fmt.fromBlockMax(b, loc, maxLoop.getResult(0));
+}
+
+RowContext columnRowContext() {
+  static auto identity = [](Value v) { return v; };
+  return RowContext{-1, identity};
+}
+
 Value fakeQuantLongColumns(OpBuilder &b, Location loc, Value x, Value dest,
                            ValueRange ivs, const BlockGeometry &g,
                            TileFormat &fmt) {
-  Value base = mulIndex(b, loc, ivs[1], g.k);
+  columnScales(b, loc, x, ivs, g, fmt);
   Value lane = mulIndex(b, loc, ivs[2], kLanes);
-  // Rows of this block that exist (the last block may be partial).
-  Value rows = arith::MinSIOp::create(
-      b, loc, indexConst(b, loc, g.k),
-      arith::SubIOp::create(b, loc, dimOf(b, loc, x, 1), base));
-  Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
-  NumericsEmitter lanes(b, loc, {kLanes});
-  auto maxLoop = scf::ForOp::create(
-      b, loc, zero, rows, one, ValueRange{lanes.c(0)},
-      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
-        Value row = readF32(
-            b, loc, x, {ivs[0], arith::AddIOp::create(b, loc, base, r), lane},
-            {kLanes}, {g.lanesInBounds});
-        NumericsEmitter t(b, loc, {kLanes});
-        Value bits = t.band(t.fToBits(row), t.c(0x7FFFFFFF));
-        scf::YieldOp::create(
-            b, loc, ValueRange{arith::MaxUIOp::create(b, loc, acc[0], bits)});
-      });
-  fmt.fromBlockMax(b, loc, maxLoop.getResult(0));
-  auto elemLoop = scf::ForOp::create(
-      b, loc, zero, rows, one, ValueRange{dest},
-      [&](OpBuilder &b, Location loc, Value r, ValueRange acc) {
-        SmallVector<Value> idx{ivs[0], arith::AddIOp::create(b, loc, base, r),
-                               lane};
-        Value row = readF32(b, loc, x, idx, {kLanes}, {g.lanesInBounds});
-        NumericsEmitter t(b, loc, {kLanes});
-        auto identity = [](Value v) { return v; };
-        Value y = fmt.fakeQuant(t, row, RowContext{-1, identity});
-        scf::YieldOp::create(
-            b, loc, writeTile(b, loc, y, acc[0], idx, {g.lanesInBounds}));
-      });
-  return elemLoop.getResult(0);
+  return columnLoop(
+             b, loc, x, ivs, g, ValueRange{dest},
+             [&](OpBuilder &b, Location loc, Value row,
+                 ValueRange acc) -> SmallVector<Value> {
+               SmallVector<Value> idx{ivs[0], row, lane};
+               Value v = readF32(b, loc, x, idx, {kLanes}, {g.lanesInBounds});
+               NumericsEmitter t(b, loc, {kLanes});
+               Value y = fmt.fakeQuant(t, v, columnRowContext());
+               return {writeTile(b, loc, y, acc[0], idx, {g.lanesInBounds})};
+             })
+      .getResult(0);
 }
 
 Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
@@ -596,6 +628,27 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
                        .getResult();
           }
           results.push_back(data);
+        } else if (g.k > kMaxUnrolledRows && fmt.scalesFromMaxOnly()) {
+          columnScales(b, loc, x, ivs, g, fmt);
+          Value lane = mulIndex(b, loc, ivs[2], kLanes);
+          int64_t rowBytes = packedBytes(kLanes, bits);
+          Value byteLane = mulIndex(b, loc, ivs[2], rowBytes);
+          results.push_back(
+              columnLoop(b, loc, x, ivs, g, ValueRange{args[0]},
+                         [&](OpBuilder &b, Location loc, Value row,
+                             ValueRange acc) -> SmallVector<Value> {
+                           Value v = readF32(b, loc, x, {ivs[0], row, lane},
+                                             {kLanes}, {g.lanesInBounds});
+                           NumericsEmitter t(b, loc, {kLanes});
+                           Value codes = fmt.encode(t, v, columnRowContext());
+                           return {vector::TransferWriteOp::create(
+                                       b, loc, packRow(b, loc, codes, bits),
+                                       acc[0],
+                                       ValueRange{ivs[0], row, byteLane},
+                                       ArrayRef<bool>{g.lanesInBounds})
+                                       .getResult()};
+                         })
+                  .getResult(0));
         } else {
           Value off = mulIndex(b, loc, ivs[1], g.k);
           SmallVector<Value> idx{ivs[0], off, mulIndex(b, loc, ivs[2], kLanes)};
@@ -695,6 +748,28 @@ Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
                             {g.blocksInBounds});
           }
           return {acc};
+        }
+        if (g.k > kMaxUnrolledRows && fmt.scalesFromMaxOnly()) {
+          Value lane = mulIndex(b, loc, ivs[2], kLanes);
+          int64_t rowBytes = packedBytes(kLanes, bits);
+          Value byteLane = mulIndex(b, loc, ivs[2], rowBytes);
+          return {
+              columnLoop(
+                  b, loc, args[0], ivs, g, ValueRange{args[0]},
+                  [&](OpBuilder &b, Location loc, Value row,
+                      ValueRange acc) -> SmallVector<Value> {
+                    Value packed = vector::TransferReadOp::create(
+                        b, loc, VectorType::get({rowBytes}, b.getI8Type()),
+                        partViews[0], ValueRange{ivs[0], row, byteLane},
+                        zeroByte, ArrayRef<bool>{g.lanesInBounds});
+                    NumericsEmitter t(b, loc, {kLanes});
+                    Value y =
+                        fmt.decode(t, unpackRow(b, loc, packed, kLanes, bits),
+                                   columnRowContext());
+                    return {writeTile(b, loc, y, acc[0], {ivs[0], row, lane},
+                                      {g.lanesInBounds})};
+                  })
+                  .getResult(0)};
         }
         Value off = mulIndex(b, loc, ivs[1], g.k);
         int64_t rowBytes = packedBytes(kLanes, bits);
