@@ -307,3 +307,54 @@ TEST(CalibrationTest, MethodNames) {
 }
 
 } // namespace
+
+#include "mx/Support/CalibrationTable.h"
+
+TEST(CalibrationTableTest, RoundTrip) {
+  mx::CalibrationTable table;
+  mx::TensorStatistics a;
+  std::vector<float> values;
+  for (int i = 0; i < 1000; ++i)
+    values.push_back(std::sin(0.37f * i) * (1 + i % 7));
+  a.add(values);
+  table["net:linalg.matmul#0:in0"] = a;
+  mx::TensorStatistics b;
+  b.add(std::vector<float>{0.5f, -2.0f});
+  table["x"] = b;
+  std::string text = mx::printCalibrationTable(table);
+  llvm::Expected<mx::CalibrationTable> back =
+      mx::parseCalibrationTable(text, "table.json");
+  ASSERT_TRUE(!!back) << llvm::toString(back.takeError());
+  ASSERT_EQ(back->size(), 2u);
+  const mx::TensorStatistics &r = back->lookup("net:linalg.matmul#0:in0");
+  EXPECT_EQ(r.count, a.count);
+  EXPECT_EQ(r.absMax, a.absMax);
+  EXPECT_EQ(r.min, a.min);
+  EXPECT_EQ(r.max, a.max);
+  EXPECT_EQ(r.histMax, a.histMax);
+  EXPECT_EQ(r.bins, a.bins);
+  // The thresholds are the same from the table as from the statistics.
+  for (auto m : {mx::CalibrationMethod::Max, mx::CalibrationMethod::Entropy,
+                 mx::CalibrationMethod::MSE})
+    EXPECT_EQ(*mx::chooseThreshold(r, m), *mx::chooseThreshold(a, m));
+}
+
+TEST(CalibrationTableTest, Errors) {
+  auto message = [](llvm::StringRef text) {
+    llvm::Expected<mx::CalibrationTable> t =
+        mx::parseCalibrationTable(text, "t.json");
+    return t ? std::string() : llvm::toString(t.takeError());
+  };
+  EXPECT_NE(message("{").find("t.json: not valid JSON"), std::string::npos);
+  EXPECT_NE(message("[]").find("expected a JSON object"), std::string::npos);
+  EXPECT_NE(message("{\"format\": \"other\"}").find("not an mx calibration"),
+            std::string::npos);
+  EXPECT_NE(message("{\"format\": \"mx-calibration-table\", \"version\": 7, "
+                    "\"tensors\": {}}")
+                .find("version 7 is not supported"),
+            std::string::npos);
+  EXPECT_NE(message("{\"format\": \"mx-calibration-table\", \"version\": 1, "
+                    "\"tensors\": {\"a\": {\"count\": 1}}}")
+                .find("tensor 'a': missing or non-numeric \"min\""),
+            std::string::npos);
+}

@@ -149,6 +149,43 @@ def MXPropagate : Pass<"mx-propagate"> {
   ];
 }
 
+def MXInferScales : Pass<"mx-infer-scales"> {
+  let summary = "Set static scales from a calibration table";
+  let description = [{
+    Resolves every static quantization (`mx.quantize` with a `calibration`
+    name, as `--mx-quantize="activations=static"` leaves them): looks the
+    name up in a calibration table (docs/Calibration.md), picks a clipping
+    threshold with `method` and sets `static_scale = threshold / 127`.
+
+    * `method=max`: the absolute maximum;
+    * `method=percentile [percentile=99.99]`: the given percentile of |x|;
+    * `method=entropy`: TensorRT's KL-divergence threshold over the histogram;
+    * `method=mse`: the threshold minimizing the expected squared error.
+
+    A missing table, a corrupt table, a table of another version or a tensor
+    missing from the table is an error that names the file, line or tensor;
+    nothing is guessed.
+
+    ```mlir
+    %q = mx.quantize %x {calibration = "mlp:linalg.matmul#0:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+    // --mx-infer-scales="table=calib.json method=entropy" gives
+    %q = mx.quantize %x {calibration = "mlp:linalg.matmul#0:in0", static_scale = 0.0213 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+    ```
+  }];
+  let dependentDialects = ["::mx::MXDialect"];
+  let options = [
+    Option<"table", "table", "std::string", "\"\"",
+           "The calibration table (JSON)">,
+    Option<"method", "method", "std::string", "\"entropy\"",
+           "max, percentile, entropy or mse">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "The percentile for method=percentile, in (0, 100]">
+  ];
+  let statistics = [
+    Statistic<"numResolved", "num-resolved", "Static scales set">
+  ];
+}
+
 def MXExportEntryPoints : Pass<"mx-export-entry-points", "::mlir::ModuleOp"> {
   let summary = "Mark public functions as entry points callable from C";
   let description = [{

@@ -1,0 +1,77 @@
+//===- InferScales.cpp - Static scales from a calibration table -----------===//
+//
+// Part of mx-opt. See the description of mx-infer-scales in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Support/CalibrationTable.h"
+#include "mx/Support/Debug.h"
+
+#define DEBUG_TYPE "mx-infer-scales"
+
+namespace mx {
+#define GEN_PASS_DEF_MXINFERSCALES
+#include "mx/Dialect/MX/Transforms/Passes.h.inc"
+} // namespace mx
+
+using namespace mlir;
+using namespace mx;
+
+namespace {
+struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    Operation *root = getOperation();
+    std::optional<CalibrationMethod> m = symbolizeCalibrationMethod(method);
+    if (!m) {
+      root->emitError() << "mx-infer-scales: unknown method '" << method
+                        << "'; expected max, percentile, entropy or mse";
+      return signalPassFailure();
+    }
+    if (table.empty()) {
+      root->emitError("mx-infer-scales: give the calibration table: "
+                      "--mx-infer-scales=\"table=FILE\"");
+      return signalPassFailure();
+    }
+    llvm::Expected<CalibrationTable> stats = readCalibrationTable(table);
+    if (!stats) {
+      root->emitError() << "mx-infer-scales: "
+                        << llvm::toString(stats.takeError());
+      return signalPassFailure();
+    }
+    bool failedAny = false;
+    root->walk([&](QuantizeOp q) {
+      std::optional<StringRef> name = q.getCalibration();
+      if (!name)
+        return;
+      auto it = stats->find(*name);
+      if (it == stats->end()) {
+        q.emitOpError() << "tensor '" << *name << "' is not in the "
+                        << "calibration table " << table
+                        << " (calibrate this model, or check the names)";
+        failedAny = true;
+        return;
+      }
+      llvm::Expected<double> threshold =
+          chooseThreshold(it->second, *m, percentile);
+      if (!threshold) {
+        q.emitOpError() << "tensor '" << *name << "': "
+                        << llvm::toString(threshold.takeError());
+        failedAny = true;
+        return;
+      }
+      float scale = scaleForThreshold(*threshold);
+      MX_DEBUG(llvm::dbgs() << *name << ": threshold " << *threshold
+                            << " scale " << scale << "\n");
+      q.setStaticScaleAttr(FloatAttr::get(Float32Type::get(&getContext()),
+                                          static_cast<double>(scale)));
+      ++numResolved;
+    });
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+} // namespace
