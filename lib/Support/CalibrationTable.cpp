@@ -23,7 +23,8 @@ llvm::Expected<CalibrationTable>
 mx::parseCalibrationTable(llvm::StringRef text, llvm::StringRef name) {
   llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
   if (!json)
-    return error(name + ": not valid JSON: " + llvm::toString(json.takeError()));
+    return error(name +
+                 ": not valid JSON: " + llvm::toString(json.takeError()));
   const llvm::json::Object *root = json->getAsObject();
   if (!root)
     return error(name + ": expected a JSON object at the top level");
@@ -93,8 +94,8 @@ mx::parseCalibrationTable(llvm::StringRef text, llvm::StringRef name) {
       s.bins.push_back(static_cast<uint64_t>(*v));
     }
     if (auto e = s.verify())
-      return error(where + ": inconsistent statistics: " +
-                   llvm::toString(std::move(e)));
+      return error(
+          where + ": inconsistent statistics: " + llvm::toString(std::move(e)));
     table[key] = std::move(s);
   }
   return table;
@@ -119,15 +120,15 @@ std::string mx::printCalibrationTable(const CalibrationTable &table) {
     llvm::json::Array bins;
     for (uint64_t b : s.bins)
       bins.push_back(static_cast<int64_t>(b));
-    tensors[n] = llvm::json::Object{
-        {"count", static_cast<int64_t>(s.count)},
-        {"min", s.min},
-        {"max", s.max},
-        {"absmax", s.absMax},
-        {"non_finite", static_cast<int64_t>(s.nonFinite)},
-        {"num_bins", static_cast<int64_t>(s.numBins)},
-        {"hist_max", s.histMax},
-        {"bins", std::move(bins)}};
+    tensors[n] =
+        llvm::json::Object{{"count", static_cast<int64_t>(s.count)},
+                           {"min", s.min},
+                           {"max", s.max},
+                           {"absmax", s.absMax},
+                           {"non_finite", static_cast<int64_t>(s.nonFinite)},
+                           {"num_bins", static_cast<int64_t>(s.numBins)},
+                           {"hist_max", s.histMax},
+                           {"bins", std::move(bins)}};
   }
   llvm::json::Object root{{"format", "mx-calibration-table"},
                           {"version", kCalibrationTableVersion},

@@ -70,50 +70,31 @@ FailureOr<QuantizedType> commuteReshape(QuantizedType type,
   return QuantizedType::get(type.getContext(), type.getFormat(), *newAxis);
 }
 
-struct CollapseShapeModel
-    : QuantCommutingOpInterface::ExternalModel<CollapseShapeModel,
-                                               tensor::CollapseShapeOp> {
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    auto collapse = cast<tensor::CollapseShapeOp>(op);
-    return commuteReshape(type, collapse.getReassociationIndices(),
-                          /*collapsing=*/true, reason);
-  }
-  // Backward, the result's type maps to the operand like an expansion.
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    auto collapse = cast<tensor::CollapseShapeOp>(op);
-    return commuteReshape(type, collapse.getReassociationIndices(),
-                          /*collapsing=*/false, reason);
-  }
-};
-
-struct ExpandShapeModel
-    : QuantCommutingOpInterface::ExternalModel<ExpandShapeModel,
-                                               tensor::ExpandShapeOp> {
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    auto expand = cast<tensor::ExpandShapeOp>(op);
+/// tensor.collapse_shape (`Collapses` = true) and tensor.expand_shape: a
+/// dequantization moving forward sees the reshape's own direction, a
+/// quantization moving backward the opposite one.
+template <typename ReshapeOp, bool Collapses>
+struct ReshapeModel : QuantCommutingOpInterface::ExternalModel<
+                          ReshapeModel<ReshapeOp, Collapses>, ReshapeOp> {
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool collapsing,
+                                          std::string &reason) {
     if (operand != 0) {
       reason = "only the reshaped tensor can be quantized";
       return failure();
     }
-    return commuteReshape(type, expand.getReassociationIndices(),
-                          /*collapsing=*/false, reason);
+    return commuteReshape(type, cast<ReshapeOp>(op).getReassociationIndices(),
+                          collapsing, reason);
+  }
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return commute(op, operand, type, Collapses, reason);
   }
   FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
                                            QuantizedType type,
                                            std::string &reason) const {
-    auto expand = cast<tensor::ExpandShapeOp>(op);
-    if (operand != 0) {
-      reason = "only the reshaped tensor can be quantized";
-      return failure();
-    }
-    return commuteReshape(type, expand.getReassociationIndices(),
-                          /*collapsing=*/true, reason);
+    return commute(op, operand, type, !Collapses, reason);
   }
 };
 
@@ -184,8 +165,10 @@ struct ExtractSliceModel
 
 void mx::registerQuantCommutingExternalModels(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, tensor::TensorDialect *) {
-    tensor::CollapseShapeOp::attachInterface<CollapseShapeModel>(*ctx);
-    tensor::ExpandShapeOp::attachInterface<ExpandShapeModel>(*ctx);
+    tensor::CollapseShapeOp::attachInterface<
+        ReshapeModel<tensor::CollapseShapeOp, /*Collapses=*/true>>(*ctx);
+    tensor::ExpandShapeOp::attachInterface<
+        ReshapeModel<tensor::ExpandShapeOp, /*Collapses=*/false>>(*ctx);
     tensor::ExtractSliceOp::attachInterface<ExtractSliceModel>(*ctx);
   });
 }

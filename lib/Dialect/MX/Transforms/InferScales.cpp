@@ -58,8 +58,8 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
       llvm::Expected<double> threshold =
           chooseThreshold(it->second, *m, percentile);
       if (!threshold) {
-        q.emitOpError() << "tensor '" << *name << "': "
-                        << llvm::toString(threshold.takeError());
+        q.emitOpError() << "tensor '" << *name
+                        << "': " << llvm::toString(threshold.takeError());
         failedAny = true;
         return;
       }
