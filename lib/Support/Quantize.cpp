@@ -371,20 +371,15 @@ std::vector<uint8_t> unpack(const std::vector<uint8_t> &data,
   return codes;
 }
 
-void putF32(std::vector<uint8_t> &bytes, int64_t index, float v) {
-  std::memcpy(bytes.data() + 4 * index, &v, 4);
+/// Little-endian 4-byte values (f32 scales, i32 zero points) in a part.
+template <typename T>
+void put(std::vector<uint8_t> &bytes, int64_t i, T v) {
+  std::memcpy(bytes.data() + sizeof(T) * i, &v, sizeof(T));
 }
-float getF32(const std::vector<uint8_t> &bytes, int64_t index) {
-  float v;
-  std::memcpy(&v, bytes.data() + 4 * index, 4);
-  return v;
-}
-void putI32(std::vector<uint8_t> &bytes, int64_t index, int32_t v) {
-  std::memcpy(bytes.data() + 4 * index, &v, 4);
-}
-int32_t getI32(const std::vector<uint8_t> &bytes, int64_t index) {
-  int32_t v;
-  std::memcpy(&v, bytes.data() + 4 * index, 4);
+template <typename T>
+T get(const std::vector<uint8_t> &bytes, int64_t i) {
+  T v;
+  std::memcpy(&v, bytes.data() + sizeof(T) * i, sizeof(T));
   return v;
 }
 
@@ -435,9 +430,9 @@ QuantizedArray mx::quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
           q.parts[1][idx] = (uint8_t)s.e4m3.code;
           break;
         case ScaleKind::F32:
-          putF32(q.parts[1], idx, s.int8.scale);
+          put<float>(q.parts[1], idx, s.int8.scale);
           if (spec.zeroPoint)
-            putI32(q.parts[zpIndex], idx, (int32_t)s.int8.zeroPoint);
+            put<int32_t>(q.parts[zpIndex], idx, (int32_t)s.int8.zeroPoint);
           break;
         }
       },
@@ -470,7 +465,7 @@ QuantizedArray mx::quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
         codes[i] = (uint8_t)code;
       });
   if (spec.tensorScale)
-    putF32(q.parts[tensorIndex], 0, driver.tensorScale);
+    put<float>(q.parts[tensorIndex], 0, driver.tensorScale);
   q.parts[0] = pack(codes, shape, layout.elementBits);
   return q;
 }
@@ -486,7 +481,7 @@ void mx::dequantizeArray(const QuantizedArray &q, llvm::ArrayRef<int64_t> shape,
   size_t micro = 0, zp = 0;
   for (size_t i = 0; i < layout.parts.size(); ++i) {
     if (layout.parts[i].name == "tensor_scale")
-      tensorScale = getF32(q.parts[i], 0);
+      tensorScale = get<float>(q.parts[i], 0);
     if (layout.parts[i].name == "microexponents")
       micro = i;
     if (layout.parts[i].name == "zero_points")
@@ -526,12 +521,12 @@ void mx::dequantizeArray(const QuantizedArray &q, llvm::ArrayRef<int64_t> shape,
           break;
         case ScaleKind::F32: {
           Int8Scale<ScalarOps> s;
-          s.scale = getF32(q.parts[1], si);
+          s.scale = get<float>(q.parts[1], si);
           s.isNaN = o.fisNaNOrInf(s.scale);
           s.zeroPoint = 0.0f;
           if (spec.zeroPoint) {
             s.hasZeroPoint = true;
-            s.zeroPoint = (float)getI32(q.parts[zp], si);
+            s.zeroPoint = (float)get<int32_t>(q.parts[zp], si);
           }
           v = decodeInt8Element(o, code, s, spec);
           break;

@@ -243,6 +243,22 @@ typename Ops::F scaleToF32(Ops &o, typename Ops::I s, typename Ops::I k,
 
 inline constexpr int32_t kQuietNaNBits = 0x7FC00000;
 
+/// `v`, or a quiet NaN where `isNaN` holds.
+template <typename Ops>
+typename Ops::F orNaN(Ops &o, typename Ops::B isNaN, typename Ops::F v) {
+  return o.self(isNaN, o.bitsToF(o.c(kQuietNaNBits)), v);
+}
+
+/// The (non-negative) value of a mini-float element's magnitude code, as
+/// an exact f32.
+template <typename Ops>
+typename Ops::F floatMagnitudeValue(Ops &o, typename Ops::I code,
+                                    const FloatElementInfo &info) {
+  typename Ops::I s, k;
+  decodeFloatMagnitude(o, code, info, s, k);
+  return o.fmul(o.siToF(s), pow2(o, k));
+}
+
 /// Fake-quantizes one f32 under an E8M0 block scale for mini-float elements.
 /// `scaleDown` = 2^-se and `scaleUp` = 2^se (se in [-127, 127], both exact
 /// f32 values). |x| * 2^-se is exact, or so small that it rounds to zero on
@@ -258,7 +274,7 @@ fakeQuantFloatElement(Ops &o, typename Ops::F x, typename Ops::F scaleDown,
   auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
   auto y = roundMagnitudeToElement(o, o.fmul(mag, scaleDown), info, mode);
   auto v = o.bitsToF(o.bor(o.fToBits(o.fmul(y, scaleUp)), sign));
-  return o.self(blockNaN, o.bitsToF(o.c(kQuietNaNBits)), v);
+  return orNaN(o, blockNaN, v);
 }
 
 /// MXINT8: the element as an integer-valued f32 in [-127, 127] (the value is
@@ -279,7 +295,7 @@ typename Ops::F fakeQuantFixedElement(Ops &o, typename Ops::F x,
                                       typename Ops::F scaleUp64,
                                       typename Ops::B blockNaN, Rounding mode) {
   auto v = o.fmul(fixedElement(o, x, scaleDown, mode), scaleUp64);
-  return o.self(blockNaN, o.bitsToF(o.c(kQuietNaNBits)), v);
+  return orNaN(o, blockNaN, v);
 }
 
 /// Shared-microexponent (sign-magnitude) element: returns the magnitude M in
@@ -392,17 +408,14 @@ template <typename Ops>
 typename Ops::F decodeE8M0Element(Ops &o, typename Ops::I code,
                                   const E8M0Scale<Ops> &scale,
                                   const FormatSpec &spec) {
-  auto nan = o.bitsToF(o.c(kQuietNaNBits));
   if (!spec.hasFloatElement()) {
     auto q = o.sel(o.uge(code, o.c(128)), o.sub(code, o.c(256)), code);
-    return o.self(scale.isNaN, nan, o.fmul(o.siToF(q), scale.up));
+    return orNaN(o, scale.isNaN, o.fmul(o.siToF(q), scale.up));
   }
   const FloatElementInfo &info = spec.getFloatElementInfo();
   auto mag = o.band(code, o.c((1 << (info.bits - 1)) - 1));
   auto signBit = o.shl(o.lshr(code, o.c(info.bits - 1)), o.c(31));
-  typename Ops::I s, k;
-  decodeFloatMagnitude(o, mag, info, s, k);
-  auto value = o.fmul(o.fmul(o.siToF(s), pow2(o, k)), scale.up);
+  auto value = o.fmul(floatMagnitudeValue(o, mag, info), scale.up);
   auto isNaN = scale.isNaN;
   if (info.hasInf) { // E5M2: exponent field all ones.
     auto top =
@@ -413,8 +426,7 @@ typename Ops::F decodeE8M0Element(Ops &o, typename Ops::I code,
   } else if (info.hasNaN) { // E4M3: S.1111.111.
     isNaN = o.borB(isNaN, o.eq(mag, o.c((1 << (info.bits - 1)) - 1)));
   }
-  value = o.bitsToF(o.bor(o.fToBits(value), signBit));
-  return o.self(isNaN, nan, value);
+  return orNaN(o, isNaN, o.bitsToF(o.bor(o.fToBits(value), signBit)));
 }
 
 /// quantize-then-dequantize in one step (the same values as
@@ -482,8 +494,7 @@ typename Ops::F decodeSMElement(Ops &o, typename Ops::I code,
   int m = spec.mantissaBits;
   auto mag = o.band(code, o.c((1 << m) - 1));
   auto signBit = o.shl(o.band(o.lshr(code, o.c(m)), o.c(1)), o.c(31));
-  return o.self(isNaN, o.bitsToF(o.c(kQuietNaNBits)),
-                decodeSM(o, mag, signBit, bigE, d, m));
+  return orNaN(o, isNaN, decodeSM(o, mag, signBit, bigE, d, m));
 }
 
 template <typename Ops>
@@ -495,8 +506,7 @@ typename Ops::F fakeQuantSMElement(Ops &o, typename Ops::F x,
   auto m =
       encodeSMMagnitude(o, bits, bigE, d, spec.mantissaBits, spec.rounding);
   auto sign = o.band(bits, o.c((int32_t)0x80000000));
-  return o.self(isNaN, o.bitsToF(o.c(kQuietNaNBits)),
-                decodeSM(o, m, sign, bigE, d, spec.mantissaBits));
+  return orNaN(o, isNaN, decodeSM(o, m, sign, bigE, d, spec.mantissaBits));
 }
 
 /// An E4M3 block scale over an optional f32 tensor scale (NVFP4).
@@ -544,9 +554,7 @@ E4M3Scale<Ops> e4m3ScaleFromCode(Ops &o, typename Ops::I code,
                                  typename Ops::F st) {
   const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
   auto mag = o.band(code, o.c(0x7F));
-  typename Ops::I s, k;
-  decodeFloatMagnitude(o, mag, e4m3, s, k);
-  auto sb = o.fmul(o.siToF(s), pow2(o, k));
+  auto sb = floatMagnitudeValue(o, mag, e4m3);
   return e4m3ScaleFromBlockScale(o, sb, st, o.eq(mag, o.c(0x7F)));
 }
 
@@ -581,11 +589,9 @@ typename Ops::F decodeE4M3ScaledElement(Ops &o, typename Ops::I code,
   const FloatElementInfo &info = spec.getFloatElementInfo();
   auto mag = o.band(code, o.c((1 << (info.bits - 1)) - 1));
   auto signBit = o.shl(o.lshr(code, o.c(info.bits - 1)), o.c(31));
-  typename Ops::I s, k;
-  decodeFloatMagnitude(o, mag, info, s, k);
-  auto y = o.bitsToF(o.bor(o.fToBits(o.fmul(o.siToF(s), pow2(o, k))), signBit));
-  return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)),
-                o.fmul(y, scale.denom));
+  auto y =
+      o.bitsToF(o.bor(o.fToBits(floatMagnitudeValue(o, mag, info)), signBit));
+  return orNaN(o, scale.isNaN, o.fmul(y, scale.denom));
 }
 
 template <typename Ops>
@@ -593,7 +599,7 @@ typename Ops::F fakeQuantE4M3ScaledElement(Ops &o, typename Ops::F x,
                                            const E4M3Scale<Ops> &scale,
                                            const FormatSpec &spec) {
   auto out = o.fmul(e4m3ScaledElement(o, x, scale, spec), scale.denom);
-  return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)), out);
+  return orNaN(o, scale.isNaN, out);
 }
 
 /// An INT8 scale (per tensor, channel or block), with an optional zero point
@@ -673,8 +679,7 @@ typename Ops::F decodeInt8Element(Ops &o, typename Ops::I code,
     qf = o.fsub(qf, scale.zeroPoint);
   // Through an integer so that zero is +0.
   qf = o.siToF(o.fToSI(qf));
-  return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)),
-                o.fmul(qf, scale.scale));
+  return orNaN(o, scale.isNaN, o.fmul(qf, scale.scale));
 }
 
 template <typename Ops>
@@ -685,8 +690,7 @@ typename Ops::F fakeQuantInt8Element(Ops &o, typename Ops::F x,
   if (scale.hasZeroPoint)
     q = o.fsub(q, scale.zeroPoint);
   q = o.siToF(o.fToSI(q));
-  return o.self(scale.isNaN, o.bitsToF(o.c(kQuietNaNBits)),
-                o.fmul(q, scale.scale));
+  return orNaN(o, scale.isNaN, o.fmul(q, scale.scale));
 }
 
 //===----------------------------------------------------------------------===//
