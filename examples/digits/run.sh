@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the digits CNN (examples/digits/digits.mlir): compile and
 # run it in FP32, then quantize it with every preset (mx-opt --mx-quantize),
-# propagate (--mx-propagate), fuse (hook below), lower and run the 500 test
+# propagate (--mx-propagate), fuse (--mx-fuse), lower and run the 500 test
 # images with mx-run, and print top-1 accuracy, the SQNR of the logits
 # against FP32 and the bits per element of each format.
 #
@@ -29,10 +29,9 @@ test_set=(--batches 5)
 for i in 0 1 2 3 4; do test_set+=(--input "$data/test_$i.npy"); done
 test_set+=(--labels "$data/test_labels.npy")
 
-# ---- Hook: fusion. When --mx-fuse exists in mx-opt it runs after
-# ---- --mx-propagate; nothing else here needs to change.
-fuse=()
-if "$mxopt" --help 2>/dev/null | grep -q -- '--mx-fuse\b'; then fuse=(--mx-fuse); fi
+# Fusion: the convolutions and the matmul (with bias and relu) become
+# mx.contract ops on quantized operands.
+fuse=(--mx-fuse)
 
 rows=()  # "name|top1|sqnr|bits"
 field() { sed -n "s/^$1: \([^ ]*\).*/\1/p"; }
@@ -98,7 +97,6 @@ for row in "${rows[@]}"; do
 done
 echo "FP32 compiled vs NumPy's float32 logits: SQNR $fp32_vs_numpy dB"
 echo "$static_note"
-[ ${#fuse[@]} -eq 0 ] && echo "Fusion (--mx-fuse) is not in this mx-opt yet: quantized ops run dequantized."
 
 if [ -n "$markdown" ]; then
   {
@@ -132,7 +130,6 @@ if [ -n "$markdown" ]; then
     echo "The compiled FP32 model against NumPy's float32 logits: SQNR $fp32_vs_numpy dB."
     echo
     echo "$static_note"
-    [ ${#fuse[@]} -eq 0 ] && echo "Fusion (\`--mx-fuse\`) is not in mx-opt yet: the convolutions and the matmul run in f32 on dequantized values."
     true
   } >"$markdown"
   echo "wrote $markdown"

@@ -301,8 +301,12 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
       o->erase();
     }
     if (op->use_empty()) {
+      Value init = op.getDpsInits()[0];
       erased.insert(op);
       op->erase();
+      if (auto fill = init.getDefiningOp<linalg::FillOp>();
+          fill && fill->use_empty())
+        fill->erase();
     }
     for (DequantizeOp dq : {lhs, rhs})
       if (dq && dq->use_empty())
