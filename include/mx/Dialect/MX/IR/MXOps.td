@@ -105,4 +105,7 @@ def MX_FakeQuantOp : MX_Op<"fake_quant", [Pure, SameOperandsAndResultType]> {
   }];
 }
 
+// Calibration observers (mx-calibrate) live in their own file.
+include "mx/Dialect/MX/IR/MXCalibrationOps.td"
+
 #endif // MX_DIALECT_MX_IR_MXOPS_TD
