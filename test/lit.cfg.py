@@ -35,6 +35,7 @@ tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = [
     "mx-opt",
     "mx-calibrate",
+    "mx-format",
     "split-file",
     "not",
     "count",
