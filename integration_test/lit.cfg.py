@@ -40,6 +40,7 @@ tools = [
     "mx-run",
     "mx-ref",
     "mx-bench",
+    "mx-calibrate",
     "split-file",
     "not",
     "count",

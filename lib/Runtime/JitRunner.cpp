@@ -8,6 +8,7 @@
 #include "mx/Dialect/MX/IR/MXTypes.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Pipelines/Pipelines.h"
+#include "mx/Runtime/CalibrationRuntime.h"
 #include "mx/Support/Debug.h"
 #include "mx/Support/Quantize.h"
 
@@ -20,7 +21,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -289,6 +292,19 @@ JitProgram::compile(ModuleOp module, StringRef entry,
         "JIT compilation failed: " + llvm::toString(engine.takeError()) +
         (diagnostics.empty() ? "" : "\n" + diagnostics));
   program->engine = std::move(*engine);
+  // Calibration observers (convert-mx-observe-to-runtime) call into the
+  // calibration runtime; without an active collector the call does nothing.
+  llvm::StringMap<void *> symbols = options.symbols;
+  symbols.try_emplace("mx_calibration_observe_f32",
+                      CalibrationCollector::getObserveFunctionAddress());
+  program->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap map;
+    for (const auto &entry : symbols)
+      map[interner(entry.getKey())] = {
+          llvm::orc::ExecutorAddr::fromPtr(entry.getValue()),
+          llvm::JITSymbolFlags::Exported};
+    return map;
+  });
   return program;
 }
 

@@ -101,7 +101,42 @@ void TensorStatistics::add(llvm::ArrayRef<float> values) {
   }
 }
 
+llvm::Error TensorStatistics::addChannels(llvm::ArrayRef<float> values,
+                                          int64_t axis, int64_t channels,
+                                          int64_t inner) {
+  if (axis < 0 || channels <= 0 || inner <= 0)
+    return makeError(llvm::formatv("invalid per-channel layout: axis {0}, {1} "
+                                   "channels, inner size {2}",
+                                   axis, channels, inner));
+  if (channelAbsMax.empty() && channelAxis < 0) {
+    channelAxis = axis;
+    channelAbsMax.assign(channels, 0.0);
+  }
+  if (axis != channelAxis ||
+      static_cast<size_t>(channels) != channelAbsMax.size())
+    return makeError(llvm::formatv(
+        "per-channel statistics along axis {0} with {1} channels do not "
+        "match earlier batches (axis {2}, {3} channels)",
+        axis, channels, channelAxis, channelAbsMax.size()));
+  for (size_t e = 0, n = values.size(); e < n; ++e) {
+    float v = values[e];
+    if (!std::isfinite(v))
+      continue;
+    size_t c = (e / static_cast<size_t>(inner)) % static_cast<size_t>(channels);
+    channelAbsMax[c] =
+        std::max(channelAbsMax[c], std::fabs(static_cast<double>(v)));
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error TensorStatistics::verify() const {
+  if (channelAbsMax.empty() != (channelAxis < 0))
+    return makeError("per-channel statistics need both an axis and the "
+                     "maxima");
+  for (double m : channelAbsMax)
+    if (!(m >= 0) || !std::isfinite(m) || m > absMax)
+      return makeError(llvm::formatv(
+          "per-channel maximum {0} is not in [0, absmax = {1}]", m, absMax));
   if (!bins.empty() && bins.size() != numBins)
     return makeError(llvm::formatv("calibration statistics have {0} bins but "
                                    "numBins is {1}",
@@ -135,6 +170,29 @@ llvm::Error TensorStatistics::merge(const TensorStatistics &other) {
     return err;
   if (llvm::Error err = other.verify())
     return err;
+
+  // Per-channel maxima: both shards with values must have them, alike.
+  bool mine = !channelAbsMax.empty(), hasTheirs = !other.channelAbsMax.empty();
+  if (mine && hasTheirs) {
+    if (channelAxis != other.channelAxis ||
+        channelAbsMax.size() != other.channelAbsMax.size())
+      return makeError(llvm::formatv(
+          "cannot merge per-channel statistics along axis {0} ({1} channels) "
+          "and axis {2} ({3} channels)",
+          channelAxis, channelAbsMax.size(), other.channelAxis,
+          other.channelAbsMax.size()));
+  } else if (mine != hasTheirs && (mine ? other.count : count) > 0) {
+    return makeError("cannot merge statistics with and without per-channel "
+                     "maxima");
+  }
+  if (hasTheirs) {
+    if (!mine) {
+      channelAxis = other.channelAxis;
+      channelAbsMax.assign(other.channelAbsMax.size(), 0.0);
+    }
+    for (size_t c = 0, e = channelAbsMax.size(); c < e; ++c)
+      channelAbsMax[c] = std::max(channelAbsMax[c], other.channelAbsMax[c]);
+  }
 
   nonFinite += other.nonFinite;
   if (other.count == 0 && other.bins.empty())

@@ -93,6 +93,24 @@ mx::parseCalibrationTable(llvm::StringRef text, llvm::StringRef name) {
         return error(where + ": \"bins\" must hold non-negative integers");
       s.bins.push_back(static_cast<uint64_t>(*v));
     }
+    // Optional per-channel maxima (both fields or neither).
+    if (t->get("channel_axis") || t->get("channel_absmax")) {
+      std::optional<int64_t> axis = t->getInteger("channel_axis");
+      if (!axis || *axis < 0)
+        return error(where + ": \"channel_axis\" must be a non-negative "
+                             "integer when \"channel_absmax\" is given");
+      const llvm::json::Array *ch = t->getArray("channel_absmax");
+      if (!ch || ch->empty())
+        return error(where + ": \"channel_absmax\" must be a non-empty "
+                             "array of numbers when \"channel_axis\" is given");
+      s.channelAxis = *axis;
+      for (const llvm::json::Value &v : *ch) {
+        std::optional<double> d = v.getAsNumber();
+        if (!d)
+          return error(where + ": \"channel_absmax\" must hold numbers");
+        s.channelAbsMax.push_back(*d);
+      }
+    }
     if (auto e = s.verify())
       return error(
           where + ": inconsistent statistics: " + llvm::toString(std::move(e)));
@@ -129,6 +147,11 @@ std::string mx::printCalibrationTable(const CalibrationTable &table) {
                            {"num_bins", static_cast<int64_t>(s.numBins)},
                            {"hist_max", s.histMax},
                            {"bins", std::move(bins)}};
+    if (!s.channelAbsMax.empty()) {
+      llvm::json::Object &o = *tensors.getObject(n);
+      o["channel_axis"] = s.channelAxis;
+      o["channel_absmax"] = llvm::json::Array(s.channelAbsMax);
+    }
   }
   llvm::json::Object root{{"format", "mx-calibration-table"},
                           {"version", kCalibrationTableVersion},

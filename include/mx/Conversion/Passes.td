@@ -64,4 +64,40 @@ def ConvertMXToVector : Pass<"convert-mx-to-vector"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Calibration observers (mx-calibrate)
+//===----------------------------------------------------------------------===//
+
+def ConvertMXObserveToRuntime
+    : Pass<"convert-mx-observe-to-runtime", "::mlir::ModuleOp"> {
+  let summary = "Lower mx.observe to calls of the calibration runtime";
+  let description = [{
+    Replaces every `mx.observe` by a call of the C function
+    `mx_calibration_observe_f32(id, axis, channels, inner, memref<?xf32>)`
+    implemented in the mx runtime (`include/mx/Runtime/CalibrationRuntime.h`):
+    the tensor is flattened (`tensor.collapse_shape`, C order); `id` numbers
+    the observed names in order of first appearance, and the module gets
+    `mx.calibration_tensors = [names]` so that id `i` is the `i`-th name.
+    With a `channel_axis`, `axis` is it, `channels` that dimension and
+    `inner` the product of the dimensions after it (element `e` of the flat
+    tensor is in channel `(e / inner) % channels`); otherwise `axis` is -1
+    and the others 0. The runtime
+    function is declared with `bufferization.access = "read"`: it only
+    reads the tensor, so bufferization neither copies nor reorders it.
+
+    ```mlir
+    mx.observe %x {name = "a"} : tensor<8x64xf32>
+    // becomes
+    %f = tensor.collapse_shape %x [[0, 1]] : tensor<8x64xf32> into tensor<512xf32>
+    %c = tensor.cast %f : tensor<512xf32> to tensor<?xf32>
+    func.call @mx_calibration_observe_f32(%c0_i64, %cm1_i64, %c0_i64, %c0_i64, %c) : (i64, i64, i64, i64, tensor<?xf32>) -> ()
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // MX_CONVERSION_PASSES_TD

@@ -14,6 +14,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 
 #include <memory>
@@ -63,6 +64,9 @@ private:
 struct JitOptions {
   /// LLVM optimization level for the JIT (0-3).
   unsigned optLevel = 3;
+  /// Extra symbols the compiled code may call (name -> address). The
+  /// calibration runtime's mx_calibration_observe_f32 is always available.
+  llvm::StringMap<void *> symbols;
 };
 
 /// A compiled entry point.

@@ -62,14 +62,30 @@ struct TensorStatistics {
   /// zeros are always in bin 0.
   std::vector<uint64_t> bins;
 
+  /// Per-channel absolute maximum (optional; mx-calibrate --channel-axis):
+  /// the axis of the observed tensor, or -1 when not recorded.
+  int64_t channelAxis = -1;
+  /// channelAbsMax[c] is the largest finite |x| with index c along
+  /// channelAxis (0 when none); empty when not recorded.
+  std::vector<double> channelAbsMax;
+
   /// Adds one batch of values. NaN and Inf values are counted in `nonFinite`
   /// and otherwise skipped.
   void add(llvm::ArrayRef<float> values);
 
+  /// Updates the per-channel absolute maxima with a batch in C order, where
+  /// value e belongs to channel (e / inner) % channels of axis `axis`. Fails
+  /// if the axis or the number of channels differ from earlier batches.
+  /// (Call `add` for the rest of the statistics.)
+  llvm::Error addChannels(llvm::ArrayRef<float> values, int64_t axis,
+                          int64_t channels, int64_t inner);
+
   /// Merges another shard into this one exactly: both histograms are
   /// coarsened to the larger (power-of-two) range and added, so the result is
-  /// identical to having added both shards' values into one object. Fails if
-  /// `numBins` differ or either object is inconsistent.
+  /// identical to having added both shards' values into one object; the
+  /// per-channel maxima are combined by maximum. Fails if `numBins` differ,
+  /// the per-channel data disagree (axis, channel count, or only one shard
+  /// with values has them), or either object is inconsistent.
   llvm::Error merge(const TensorStatistics &other);
 
   /// Width of one bin (0 while histMax is 0).

@@ -6,8 +6,11 @@
 
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Support/CalibrationCache.h"
 #include "mx/Support/CalibrationTable.h"
+
 #include "mx/Support/Debug.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #define DEBUG_TYPE "mx-infer-scales"
 
@@ -36,6 +39,17 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
                       "--mx-infer-scales=\"table=FILE\"");
       return signalPassFailure();
     }
+    // TensorRT caches and tpu-mlir tables give the scales directly (the
+    // method does not apply to them).
+    auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(table);
+    if (!buffer) {
+      root->emitError() << "mx-infer-scales: " << table
+                        << ": cannot read: " << buffer.getError().message();
+      return signalPassFailure();
+    }
+    if (detectCalibrationFileKind((*buffer)->getBuffer()) !=
+        CalibrationFileKind::Json)
+      return runWithScaleTable();
     llvm::Expected<CalibrationTable> stats = readCalibrationTable(table);
     if (!stats) {
       root->emitError() << "mx-infer-scales: "
@@ -68,6 +82,37 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
                             << " scale " << scale << "\n");
       q.setStaticScaleAttr(FloatAttr::get(Float32Type::get(&getContext()),
                                           static_cast<double>(scale)));
+      ++numResolved;
+    });
+    if (failedAny)
+      signalPassFailure();
+  }
+
+  /// Resolves the quantizations from a TensorRT cache or tpu-mlir table.
+  void runWithScaleTable() {
+    Operation *root = getOperation();
+    llvm::Expected<ScaleTable> scales = readScaleTable(table);
+    if (!scales) {
+      root->emitError() << "mx-infer-scales: "
+                        << llvm::toString(scales.takeError());
+      return signalPassFailure();
+    }
+    bool failedAny = false;
+    root->walk([&](QuantizeOp q) {
+      std::optional<StringRef> name = q.getCalibration();
+      if (!name)
+        return;
+      const ScaleEntry *entry = scales->lookup(*name);
+      if (!entry) {
+        q.emitOpError() << "tensor '" << *name << "' is not in the "
+                        << "calibration table " << table
+                        << " (calibrate this model, or check the names)";
+        failedAny = true;
+        return;
+      }
+      MX_DEBUG(llvm::dbgs() << *name << ": scale " << entry->scale << "\n");
+      q.setStaticScaleAttr(FloatAttr::get(Float32Type::get(&getContext()),
+                                          static_cast<double>(entry->scale)));
       ++numResolved;
     });
     if (failedAny)

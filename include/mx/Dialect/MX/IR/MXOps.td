@@ -192,4 +192,7 @@ def MX_ContractOp : MX_Op<"contract", [Pure, AttrSizedOperandSegments]> {
   }];
 }
 
+// Calibration observers (mx-calibrate) live in their own file.
+include "mx/Dialect/MX/IR/MXCalibrationOps.td"
+
 #endif // MX_DIALECT_MX_IR_MXOPS_TD

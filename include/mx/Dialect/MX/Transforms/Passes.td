@@ -211,6 +211,12 @@ def MXInferScales : Pass<"mx-infer-scales"> {
     missing from the table is an error that names the file, line or tensor;
     nothing is guessed.
 
+    `table` may also be a TensorRT calibration cache (first line
+    `TRT-<version>-<calibrator>`, then `name: <f32 scale in 8 hex digits>`)
+    or a tpu-mlir threshold table (`name threshold min max` lines): their
+    scales (threshold / 127 for tpu-mlir) are used as they are, and
+    `method` and `percentile` are ignored.
+
     ```mlir
     %q = mx.quantize %x {calibration = "mlp:linalg.matmul#0:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
     // --mx-infer-scales="table=calib.json method=entropy" gives
@@ -220,7 +226,7 @@ def MXInferScales : Pass<"mx-infer-scales"> {
   let dependentDialects = ["::mx::MXDialect"];
   let options = [
     Option<"table", "table", "std::string", "\"\"",
-           "The calibration table (JSON)">,
+           "The calibration table (JSON), TensorRT cache or tpu-mlir table">,
     Option<"method", "method", "std::string", "\"entropy\"",
            "max, percentile, entropy or mse">,
     Option<"percentile", "percentile", "double", "99.99",
@@ -325,6 +331,64 @@ def MXStreamMemory : Pass<"mx-stream-memory", "::mlir::func::FuncOp"> {
     Statistic<"numPrefetches", "num-prefetches", "Prefetches inserted">,
     Statistic<"numStreamingStores", "num-streaming-stores",
               "Non-temporal stores">
+  ];
+}
+
+//===----------------------------------------------------------------------===//
+// Calibration (mx-calibrate)
+//===----------------------------------------------------------------------===//
+
+def MXInstrumentCalibration
+    : Pass<"mx-instrument-calibration", "::mlir::ModuleOp"> {
+  let summary = "Insert calibration observers on the tensors to calibrate";
+  let description = [{
+    Inserts an `mx.observe` on every tensor whose statistics calibration
+    needs, named as the calibration table names it (docs/Calibration.md):
+
+    * the input of every `mx.quantize` with a `calibration` name, under
+      that name (the names `--mx-quantize="activations=static"` assigns);
+    * with `all=true`, also every other f32 activation: function arguments
+      (`<function>:arg<k>`) and results of ops in function bodies
+      (`<loc name>:out<k>` when the op has a `loc("name")`, else
+      `<function>:<op name>#<n>:out<k>` with `n` counting the ops of that
+      name in the function in order). Constants, `tensor.empty` and
+      `linalg.fill` results are not activations and are left out.
+
+    Unresolved static quantizations (a `calibration` name but no
+    `static_scale`) cannot be computed; with `bypass-unresolved` (default)
+    each `mx.dequantize(mx.quantize(x))` of such a quantization is replaced
+    by `x`, so the instrumented program computes the float model there, as
+    TensorRT calibrates the FP32 network. A quantization whose result is
+    used otherwise (moved by `--mx-propagate`) is an error: calibrate
+    before propagating. Everything else computes exactly what it computed
+    before: observers only read their input.
+
+    `channel-axis=A` (A >= 0) also records the absolute maximum of every
+    index of axis A of each observed tensor with more than A dimensions.
+
+    ```mlir
+    %q = mx.quantize %x {calibration = "mlp:linalg.matmul#0:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+    %d = mx.dequantize %q : tensor<8x64x!mx.q<int8>> -> tensor<8x64xf32>
+    %y = linalg.matmul ins(%d, %w : ...)
+    // becomes
+    mx.observe %x {name = "mlp:linalg.matmul#0:in0"} : tensor<8x64xf32>
+    %y = linalg.matmul ins(%x, %w : ...)
+    ```
+  }];
+  let dependentDialects = ["::mx::MXDialect"];
+  let options = [
+    Option<"all", "all", "bool", "false",
+           "Observe every f32 activation, not only the quantized ones">,
+    Option<"channelAxis", "channel-axis", "int64_t", "-1",
+           "Also record the per-channel absolute maximum along this axis "
+           "(-1: none)">,
+    Option<"bypassUnresolved", "bypass-unresolved", "bool", "true",
+           "Replace DQ(Q(x)) of unresolved static quantizations by x">
+  ];
+  let statistics = [
+    Statistic<"numObservers", "num-observers", "Observers inserted">,
+    Statistic<"numBypassed", "num-bypassed",
+              "Unresolved quantizations bypassed">
   ];
 }
 

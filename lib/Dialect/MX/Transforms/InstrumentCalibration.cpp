@@ -1,0 +1,163 @@
+//===- InstrumentCalibration.cpp - Calibration observers ------------------===//
+//
+// Part of mx-opt. See the description of mx-instrument-calibration in
+// Passes.td and the tensor names in docs/Calibration.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Support/Debug.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+#define DEBUG_TYPE "mx-instrument-calibration"
+
+namespace mx {
+#define GEN_PASS_DEF_MXINSTRUMENTCALIBRATION
+#include "mx/Dialect/MX/Transforms/Passes.h.inc"
+} // namespace mx
+
+using namespace mlir;
+using namespace mx;
+
+namespace {
+
+/// The first name of a (possibly fused) location.
+std::optional<std::string> locationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      if (auto n = locationName(l))
+        return n;
+  return std::nullopt;
+}
+
+bool isObservable(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.getElementType().isF32();
+}
+
+/// Ops whose results are not activations: constants (weights) and
+/// initializations of outputs.
+bool isNotActivation(Operation *op) {
+  return op->hasTrait<OpTrait::ConstantLike>() ||
+         isa<tensor::EmptyOp, linalg::FillOp, ObserveOp>(op);
+}
+
+struct MXInstrumentCalibrationPass
+    : mx::impl::MXInstrumentCalibrationBase<MXInstrumentCalibrationPass> {
+  using Base::Base;
+
+  void observe(OpBuilder &b, Location loc, Value v, StringRef name) {
+    auto op =
+        ObserveOp::create(b, loc, v, b.getStringAttr(name), IntegerAttr());
+    int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+    if (channelAxis >= 0 && channelAxis < rank)
+      op.setChannelAxisAttr(b.getI64IntegerAttr(channelAxis));
+    MX_DEBUG(llvm::dbgs() << "observe " << name << "\n");
+    ++numObservers;
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (channelAxis < -1) {
+      module.emitError() << "mx-instrument-calibration: channel-axis must be "
+                            ">= 0 (or -1 for none), got "
+                         << static_cast<int64_t>(channelAxis);
+      return signalPassFailure();
+    }
+
+    // The activations to observe with --all, collected before any change so
+    // that the ordinals describe the input program.
+    struct Activation {
+      Value value;
+      std::string name;
+    };
+    SmallVector<Activation> activations;
+    if (all) {
+      for (auto func : module.getOps<FunctionOpInterface>()) {
+        if (func.isExternal())
+          continue;
+        StringRef fn = func.getName();
+        for (BlockArgument arg : func.getArguments())
+          if (isObservable(arg))
+            activations.push_back(
+                {arg, (fn + ":arg" + Twine(arg.getArgNumber())).str()});
+        llvm::StringMap<unsigned> ordinals;
+        func->walk<WalkOrder::PreOrder>([&](Operation *op) {
+          if (op == func.getOperation() || isNotActivation(op) ||
+              isa<QuantizeOp, DequantizeOp>(op))
+            return;
+          bool any = llvm::any_of(op->getResults(), isObservable);
+          if (!any)
+            return;
+          StringRef opName = op->getName().getStringRef();
+          unsigned n = ordinals[opName]++;
+          std::optional<std::string> loc = locationName(op->getLoc());
+          std::string tag =
+              loc ? *loc : (fn + ":" + opName + "#" + Twine(n)).str();
+          for (OpResult r : op->getResults())
+            if (isObservable(r))
+              activations.push_back(
+                  {r, tag + ":out" + std::to_string(r.getResultNumber())});
+        });
+      }
+    }
+
+    // Quantized tensors: observe the input of every named quantization.
+    bool failedAny = false;
+    SmallVector<QuantizeOp> named;
+    module.walk([&](QuantizeOp q) {
+      if (q.getCalibration())
+        named.push_back(q);
+    });
+    for (QuantizeOp q : named) {
+      StringRef name = *q.getCalibration();
+      OpBuilder b(q);
+      if (!isObservable(q.getInput())) {
+        q.emitWarning() << "tensor '" << name
+                        << "' is not an f32 tensor; it is not observed";
+        continue;
+      }
+      observe(b, q.getLoc(), q.getInput(), name);
+      if (!bypassUnresolved || !q.isUnresolved())
+        continue;
+      // Bypass DQ(Q(x)) -> x: the quantization has no scale yet.
+      for (Operation *user : llvm::to_vector(q->getUsers())) {
+        auto dq = dyn_cast<DequantizeOp>(user);
+        if (!dq || dq.getType() != q.getInput().getType()) {
+          user->emitError()
+              << "cannot calibrate: the unresolved static quantization '"
+              << name << "' is used by '" << user->getName()
+              << "', not by a dequantization to " << q.getInput().getType()
+              << "; calibrate the model before --mx-propagate";
+          failedAny = true;
+          continue;
+        }
+        dq.replaceAllUsesWith(q.getInput());
+        dq.erase();
+      }
+      if (q->use_empty()) {
+        q.erase();
+        ++numBypassed;
+      }
+    }
+    if (failedAny)
+      return signalPassFailure();
+
+    for (Activation &a : activations) {
+      OpBuilder b(module.getContext());
+      if (auto arg = dyn_cast<BlockArgument>(a.value))
+        b.setInsertionPointToStart(arg.getOwner());
+      else
+        b.setInsertionPointAfter(a.value.getDefiningOp());
+      observe(b, a.value.getLoc(), a.value, a.name);
+    }
+  }
+};
+
+} // namespace
