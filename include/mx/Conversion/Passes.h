@@ -8,6 +8,7 @@
 #define MX_CONVERSION_PASSES_H
 
 #include "mx/Conversion/MXToVector/MXToVector.h"
+#include "mx/Conversion/QuantToMX/QuantToMX.h"
 
 namespace mx {
 #define GEN_PASS_REGISTRATION

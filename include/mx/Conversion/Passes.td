@@ -47,10 +47,89 @@ def ConvertMXToVector : Pass<"convert-mx-to-vector"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
+  ];
+}
+
+//===----------------------------------------------------------------------===//
+// Interop with upstream quant and TOSA (issue 4)
+//===----------------------------------------------------------------------===//
+
+def MXImportQuant : Pass<"mx-import-quant"> {
+  let summary = "Upstream quant.qcast / dcast / scast to mx Q/DQ";
+  let description = [{
+    Rewrites the explicit quantize/dequantize IR of upstream `quant` (what
+    ONNX QDQ and TensorRT-style front ends produce) into mx ops with the
+    standard numerics: `q = clamp(round_half_even(x / s) + zp, qmin, qmax)`
+    (upstream's own `lower-quant-ops` truncates instead).
+
+    | upstream | mx |
+    |----------|----|
+    | `!quant.uniform<i8:f32, s>` | `!mx.q<int8>`, `static_scales = dense<s> : tensor<f32>` |
+    | `!quant.uniform<i8:f32, s:zp>` | `!mx.q<#mx.format<int8, zero_point = true>>` + `static_zero_points` |
+    | `!quant.uniform<u8:f32, s:zp>` | `elem = ui8` (codes 0..255, the same bytes) |
+    | `!quant.uniform<i8:f32:a, {s0, s1, ...}>` | `granularity = channel`, `axis = a`, scales `[C]` |
+    | `!quant.uniform<i8:f32:{a:k, ...}, {...}>` | `block = k` along the dimension with the largest block; the constant scales expanded to one per block and row (exact: static scales are elementwise) |
+    | `quant.qcast` / `quant.dcast` | `mx.quantize` (static scales) / `mx.dequantize` |
+    | `quant.scast` int -> quantized / back | `mx.assemble` (constant scales) / `mx.disassemble` |
+
+    A quantized value is imported when it comes from `quant.qcast` or
+    `quant.scast` and every use is `quant.dcast` or `quant.scast`. What
+    cannot be represented is left alone with a remark that says why:
+    storage other than 8 bits, a narrowed storage range such as
+    `i8<-127:127>`, an expressed type other than f32/f16/bf16, dynamic sizes
+    along a quantized axis, quantized values crossing function boundaries or
+    reaching other ops.
+
+    Before:
+    ```mlir
+    %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5>>
+    %y = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.5>> to tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    %q = mx.quantize %x {static_scales = dense<5.000000e-01> : tensor<f32>} : tensor<4xf32> -> tensor<4x!mx.q<int8>>
+    %y = mx.dequantize %q : tensor<4x!mx.q<int8>> -> tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mx::MXDialect"
+  ];
+  let statistics = [
+    Statistic<"numImported", "imported", "Quantized values imported">,
+    Statistic<"numLeft", "left", "Upstream quant ops left alone">
+  ];
+}
+
+def MXExportQuant : Pass<"mx-export-quant"> {
+  let summary = "mx Q/DQ with static INT8 scales to upstream quant";
+  let description = [{
+    The inverse of `--mx-import-quant` where upstream can represent it: an
+    `mx.quantize` with static scales (`static_scale` or `static_scales`) of
+    an INT8 format with the default rounding becomes `quant.qcast` to the
+    matching `!quant.uniform` type (per tensor, per axis, or sub-channel
+    with block size 1 on the other dimensions); its `mx.dequantize` users
+    become `quant.dcast`; `mx.assemble` with constant scales and
+    `mx.disassemble` become `quant.scast`. Everything else stays, with a
+    remark that says why: scales computed from the data at run time
+    (MX block formats, dynamic INT8), unresolved calibration, rounding modes
+    upstream cannot express, uses by other ops.
+
+    Upstream's `quant` ops mean the same values, but its lowering
+    (`lower-quant-ops`) truncates where mx rounds half to even: lower the
+    exported IR with mx (`--mx-import-quant` again) to keep the numbers.
+  }];
+  let dependentDialects = [
+    "::mlir::quant::QuantDialect"
+  ];
+  let statistics = [
+    Statistic<"numExported", "exported", "Quantized values exported">,
+    Statistic<"numLeft", "left", "mx quantizations left alone">
   ];
 }
 
