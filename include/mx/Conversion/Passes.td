@@ -133,4 +133,51 @@ def MXExportQuant : Pass<"mx-export-quant"> {
   ];
 }
 
+def MXImportTosa : Pass<"mx-import-tosa"> {
+  let summary = "TOSA 1.1 block-scaled casts and matmul to mx";
+  let description = [{
+    TOSA 1.1's `tosa.cast_to_block_scaled`, `tosa.cast_from_block_scaled`
+    and `tosa.matmul_t_block_scaled` verify upstream but have no lowering.
+    This pass imports them so they compile and run through mx:
+
+    * `tosa.cast_to_block_scaled %x` becomes `mx.quantize %x` to the MX
+      format of its data type (`f8E4M3FN` -> `mxfp8_e4m3`, `f8E5M2` ->
+      `mxfp8_e5m2`, `f6E3M2FN` -> `mxfp6_e3m2`, `f6E2M3FN` -> `mxfp6_e2m3`,
+      `f4E2M1FN` -> `mxfp4_e2m1`) with TOSA's block size along the last
+      axis and E8M0 scales: the OCP MX numerics of the preset (floor scale
+      rule, round half to even, saturation);
+    * `tosa.cast_from_block_scaled` of its data and scale becomes
+      `mx.dequantize`;
+    * `tosa.matmul_t_block_scaled` of two such pairs becomes a float
+      `linalg.batch_matmul` with B transposed
+      (`indexing_maps` `(n, h, c)`, `(n, w, c)`, `(n, h, w)`) of the two
+      `mx.dequantize` results, the form Q/DQ fusion consumes.
+
+    A cast is imported only when its data and scale are used together, as
+    one operand pair of those ops (TOSA's separate data and scale tensors
+    have no mx form of their own); everything else stays, with a remark
+    that says why.
+
+    Before:
+    ```mlir
+    %d, %s = tosa.cast_to_block_scaled %x {block_size = BLOCK_SIZE_32} : (tensor<2x64xf32>) -> (tensor<2x64xf8E4M3FN>, tensor<2x2xf8E8M0FNU>)
+    %y = tosa.cast_from_block_scaled %d, %s {block_size = BLOCK_SIZE_32} : (tensor<2x64xf8E4M3FN>, tensor<2x2xf8E8M0FNU>) -> tensor<2x64xf32>
+    ```
+    After:
+    ```mlir
+    %q = mx.quantize %x : tensor<2x64xf32> -> tensor<2x64x!mx.q<mxfp8_e4m3, axis = 1>>
+    %y = mx.dequantize %q : tensor<2x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<2x64xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mx::MXDialect"
+  ];
+  let statistics = [
+    Statistic<"numImported", "imported", "Block-scaled casts imported">
+  ];
+}
+
 #endif // MX_CONVERSION_PASSES_TD
