@@ -5,6 +5,15 @@
 // RUN: mx-opt %s --mx-import-quant | FileCheck %s --check-prefix=IR
 // RUN: mx-opt %s --mx-import-quant --mx-propagate | mx-run - --entry main --output %t.y.npy
 // RUN: mx-ref print %t.y.npy | FileCheck %s
+// Fused into mx.contract (INT8 path, the output's static scale as its
+// output_scale): the same numbers.
+// RUN: mx-opt %s --mx-import-quant --mx-propagate --mx-fuse | FileCheck %s --check-prefix=FUSED
+// RUN: mx-opt %s --mx-import-quant --mx-propagate --mx-fuse | mx-run - --entry main --output %t.f.npy
+// RUN: mx-ref print %t.f.npy | FileCheck %s
+// FUSED-LABEL: func.func @mm
+// FUSED: mx.contract
+// FUSED-SAME: output_scale = 5.000000e-01 : f32
+// FUSED-NOT: linalg.matmul
 //
 // x / 0.5 + 128 (u8):  0.25 -> 0.5 -> 0 | 0.75 -> 1.5 -> 2 (truncation: 1)
 //                      -0.25 -> -0.5 -> -0 | 1.25 -> 2.5 -> 2

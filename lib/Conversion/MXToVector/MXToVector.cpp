@@ -1916,7 +1916,8 @@ struct ConvertMXToVectorPass
     TypeConverter converter;
     populateMXStorageTypeConversion(converter);
     ConversionTarget target(*ctx);
-    target.addIllegalOp<QuantizeOp, DequantizeOp, AssembleOp, DisassembleOp>();
+    target.addIllegalOp<QuantizeOp, DequantizeOp, ContractOp, AssembleOp,
+                        DisassembleOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
@@ -1959,6 +1960,7 @@ void mx::populateMXStorageConversionPatterns(TypeConverter &converter,
                DisassembleFromParts, ReshapeQuantized<tensor::CollapseShapeOp>,
                ReshapeQuantized<tensor::ExpandShapeOp>, SliceQuantized>(
       converter, patterns.getContext());
+  populateMXContractLoweringPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateReturnOpTypeConversionPattern(patterns, converter);
