@@ -9,6 +9,8 @@
 
 #include "mx/Conversion/MXObserveToRuntime/MXObserveToRuntime.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
+#include "mx/Conversion/QuantToMX/QuantToMX.h"
+#include "mx/Conversion/TosaToMX/TosaToMX.h"
 
 namespace mx {
 #define GEN_PASS_REGISTRATION

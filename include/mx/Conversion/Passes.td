@@ -100,4 +100,129 @@ def ConvertMXObserveToRuntime
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Interop with upstream quant and TOSA (issue 4)
+//===----------------------------------------------------------------------===//
+
+def MXImportQuant : Pass<"mx-import-quant"> {
+  let summary = "Upstream quant.qcast / dcast / scast to mx Q/DQ";
+  let description = [{
+    Rewrites the explicit quantize/dequantize IR of upstream `quant` (what
+    ONNX QDQ and TensorRT-style front ends produce) into mx ops with the
+    standard numerics: `q = clamp(round_half_even(x / s) + zp, qmin, qmax)`
+    (upstream's own `lower-quant-ops` truncates instead).
+
+    | upstream | mx |
+    |----------|----|
+    | `!quant.uniform<i8:f32, s>` | `!mx.q<int8>`, `static_scales = dense<s> : tensor<f32>` |
+    | `!quant.uniform<i8:f32, s:zp>` | `!mx.q<#mx.format<int8, zero_point = true>>` + `static_zero_points` |
+    | `!quant.uniform<u8:f32, s:zp>` | `elem = ui8` (codes 0..255, the same bytes) |
+    | `!quant.uniform<i8:f32:a, {s0, s1, ...}>` | `granularity = channel`, `axis = a`, scales `[C]` |
+    | `!quant.uniform<i8:f32:{a:k, ...}, {...}>` | `block = k` along the dimension with the largest block; the constant scales expanded to one per block and row (exact: static scales are elementwise) |
+    | `quant.qcast` / `quant.dcast` | `mx.quantize` (static scales) / `mx.dequantize` |
+    | `quant.scast` int -> quantized / back | `mx.assemble` (constant scales) / `mx.disassemble` |
+
+    A quantized value is imported when it comes from `quant.qcast` or
+    `quant.scast` and every use is `quant.dcast` or `quant.scast`. What
+    cannot be represented is left alone with a remark that says why:
+    storage other than 8 bits, a narrowed storage range such as
+    `i8<-127:127>`, an expressed type other than f32/f16/bf16, dynamic sizes
+    along a quantized axis, quantized values crossing function boundaries or
+    reaching other ops.
+
+    Before:
+    ```mlir
+    %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5>>
+    %y = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.5>> to tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    %q = mx.quantize %x {static_scales = dense<5.000000e-01> : tensor<f32>} : tensor<4xf32> -> tensor<4x!mx.q<int8>>
+    %y = mx.dequantize %q : tensor<4x!mx.q<int8>> -> tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mx::MXDialect"
+  ];
+  let statistics = [
+    Statistic<"numImported", "imported", "Quantized values imported">,
+    Statistic<"numLeft", "left", "Upstream quant ops left alone">
+  ];
+}
+
+def MXExportQuant : Pass<"mx-export-quant"> {
+  let summary = "mx Q/DQ with static INT8 scales to upstream quant";
+  let description = [{
+    The inverse of `--mx-import-quant` where upstream can represent it: an
+    `mx.quantize` with static scales (`static_scale` or `static_scales`) of
+    an INT8 format with the default rounding becomes `quant.qcast` to the
+    matching `!quant.uniform` type (per tensor, per axis, or sub-channel
+    with block size 1 on the other dimensions); its `mx.dequantize` users
+    become `quant.dcast`; `mx.assemble` with constant scales and
+    `mx.disassemble` become `quant.scast`. Everything else stays, with a
+    remark that says why: scales computed from the data at run time
+    (MX block formats, dynamic INT8), unresolved calibration, rounding modes
+    upstream cannot express, uses by other ops.
+
+    Upstream's `quant` ops mean the same values, but its lowering
+    (`lower-quant-ops`) truncates where mx rounds half to even: lower the
+    exported IR with mx (`--mx-import-quant` again) to keep the numbers.
+  }];
+  let dependentDialects = [
+    "::mlir::quant::QuantDialect"
+  ];
+  let statistics = [
+    Statistic<"numExported", "exported", "Quantized values exported">,
+    Statistic<"numLeft", "left", "mx quantizations left alone">
+  ];
+}
+
+def MXImportTosa : Pass<"mx-import-tosa"> {
+  let summary = "TOSA 1.1 block-scaled casts and matmul to mx";
+  let description = [{
+    TOSA 1.1's `tosa.cast_to_block_scaled`, `tosa.cast_from_block_scaled`
+    and `tosa.matmul_t_block_scaled` verify upstream but have no lowering.
+    This pass imports them so they compile and run through mx:
+
+    * `tosa.cast_to_block_scaled %x` becomes `mx.quantize %x` to the MX
+      format of its data type (`f8E4M3FN` -> `mxfp8_e4m3`, `f8E5M2` ->
+      `mxfp8_e5m2`, `f6E3M2FN` -> `mxfp6_e3m2`, `f6E2M3FN` -> `mxfp6_e2m3`,
+      `f4E2M1FN` -> `mxfp4_e2m1`) with TOSA's block size along the last
+      axis and E8M0 scales: the OCP MX numerics of the preset (floor scale
+      rule, round half to even, saturation);
+    * `tosa.cast_from_block_scaled` of its data and scale becomes
+      `mx.dequantize`;
+    * `tosa.matmul_t_block_scaled` of two such pairs becomes a float
+      `linalg.batch_matmul` with B transposed
+      (`indexing_maps` `(n, h, c)`, `(n, w, c)`, `(n, h, w)`) of the two
+      `mx.dequantize` results, the form Q/DQ fusion consumes.
+
+    A cast is imported only when its data and scale are used together, as
+    one operand pair of those ops (TOSA's separate data and scale tensors
+    have no mx form of their own); everything else stays, with a remark
+    that says why.
+
+    Before:
+    ```mlir
+    %d, %s = tosa.cast_to_block_scaled %x {block_size = BLOCK_SIZE_32} : (tensor<2x64xf32>) -> (tensor<2x64xf8E4M3FN>, tensor<2x2xf8E8M0FNU>)
+    %y = tosa.cast_from_block_scaled %d, %s {block_size = BLOCK_SIZE_32} : (tensor<2x64xf8E4M3FN>, tensor<2x2xf8E8M0FNU>) -> tensor<2x64xf32>
+    ```
+    After:
+    ```mlir
+    %q = mx.quantize %x : tensor<2x64xf32> -> tensor<2x64x!mx.q<mxfp8_e4m3, axis = 1>>
+    %y = mx.dequantize %q : tensor<2x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<2x64xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mx::MXDialect"
+  ];
+  let statistics = [
+    Statistic<"numImported", "imported", "Block-scaled casts imported">
+  ];
+}
+
 #endif // MX_CONVERSION_PASSES_TD

@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
@@ -1067,6 +1068,11 @@ View channelView(OpBuilder &b, Location loc, Value t, int64_t axis) {
 // Entry points
 //===----------------------------------------------------------------------===//
 
+static Value emitInt8DequantizeByLookup(OpBuilder &b, Location loc,
+                                        ValueRange parts, int64_t axis,
+                                        const FormatSpec &spec,
+                                        RankedTensorType resultType);
+
 /// Checks what the lowering supports; emits a diagnostic on `diagOp`.
 static LogicalResult checkSupported(const FormatSpec &spec,
                                     RankedTensorType type, int64_t axis,
@@ -1279,6 +1285,9 @@ FailureOr<Value> mx::emitDequantize(OpBuilder &b, Location loc,
   auto qtype = cast<QuantizedType>(quantType.getElementType());
   FormatSpec spec = qtype.getSpec();
   int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
+  if (spec.granularity == Granularity::Block && spec.scale == ScaleKind::F32 &&
+      spec.zeroPoint && spec.verify().empty())
+    return emitInt8DequantizeByLookup(b, loc, parts, axis, spec, resultType);
   if (failed(checkSupported(spec, quantType, axis, diagOp, /*packs=*/true)))
     return failure();
   // The result's sizes are the data's, except a packed last dimension.
@@ -1366,6 +1375,169 @@ FailureOr<Value> mx::emitDequantize(OpBuilder &b, Location loc,
 }
 
 //===----------------------------------------------------------------------===//
+// INT8 with per-element scale lookup (static scales of any granularity)
+//===----------------------------------------------------------------------===//
+
+/// The map from a data index to its scale (and zero point) index: () per
+/// tensor, (d_axis) per channel, the data index with d_axis floordiv the
+/// block size per block.
+static AffineMap int8ScaleMap(MLIRContext *ctx, int64_t rank, int64_t axis,
+                              const FormatSpec &spec) {
+  SmallVector<AffineExpr> exprs;
+  switch (spec.granularity) {
+  case Granularity::Tensor:
+    break;
+  case Granularity::Channel:
+    exprs.push_back(getAffineDimExpr(axis, ctx));
+    break;
+  case Granularity::Block:
+    for (int64_t d = 0; d < rank; ++d) {
+      AffineExpr e = getAffineDimExpr(d, ctx);
+      exprs.push_back(d == axis ? e.floorDiv(spec.blockSize) : e);
+    }
+    break;
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// Elementwise INT8 over `inputs` = (values, scales, [zero points]) with the
+/// scale of each element looked up through int8ScaleMap; `body` maps the
+/// element and its scale to the result element.
+static Value
+mapInt8WithScaleParts(OpBuilder &b, Location loc, ValueRange inputs,
+                      int64_t axis, const FormatSpec &spec, Type resultElem,
+                      function_ref<Value(NumericsEmitter &, Value,
+                                         const Int8Scale<NumericsEmitter> &)>
+                          body) {
+  auto type = cast<RankedTensorType>(inputs[0].getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, inputs[0]);
+  Value init = tensor::EmptyOp::create(b, loc, sizes, resultElem);
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap scaleMap = int8ScaleMap(ctx, rank, axis, spec);
+  SmallVector<AffineMap> maps{id, scaleMap};
+  if (inputs.size() > 2)
+    maps.push_back(scaleMap);
+  maps.push_back(id);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
+        NumericsEmitter e(nb, nl, {});
+        Int8Scale<NumericsEmitter> scale;
+        scale.scale = args[1];
+        scale.zeroPoint = e.cf(0.0f);
+        if (inputs.size() > 2) {
+          scale.zeroPoint = e.siToF(args[2]);
+          scale.hasZeroPoint = true;
+        }
+        scale.isNaN = e.fisNaNOrInf(scale.scale);
+        Value r = body(e, args[0], scale);
+        linalg::YieldOp::create(nb, nl, r);
+      });
+  return generic.getResult(0);
+}
+
+/// mx.quantize with `static_scales` (and `static_zero_points`): the codes
+/// from the constant scales, the scales and zero points as constants.
+static FailureOr<SmallVector<Value>>
+emitStaticQuantize(OpBuilder &b, Location loc, Value input, QuantizeOp op) {
+  RankedTensorType quantType = op.getResult().getType();
+  auto qtype = cast<QuantizedType>(quantType.getElementType());
+  FormatSpec spec = qtype.getSpec();
+  int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
+  if (std::string err = spec.verify(); !err.empty())
+    return op.emitOpError("invalid format: " + err);
+  SmallVector<Value> parts;
+  SmallVector<Value> inputs{input};
+  DenseFPElementsAttr scales = *op.getStaticScales();
+  inputs.push_back(arith::ConstantOp::create(b, loc, scales));
+  if (std::optional<DenseIntElementsAttr> zps = op.getStaticZeroPoints())
+    inputs.push_back(arith::ConstantOp::create(b, loc, *zps));
+  Value data = mapInt8WithScaleParts(
+      b, loc, inputs, axis, spec, b.getI8Type(),
+      [&](NumericsEmitter &e, Value x, const Int8Scale<NumericsEmitter> &s) {
+        OpBuilder &eb = e.getBuilder();
+        if (!x.getType().isF32())
+          x = arith::ExtFOp::create(eb, loc, eb.getF32Type(), x);
+        // Static scales are finite: NaN inputs clamp like static_scale's.
+        Int8Scale<NumericsEmitter> fixed = s;
+        fixed.isNaN = arith::ConstantOp::create(eb, loc, eb.getBoolAttr(false));
+        Value code = encodeInt8Element(e, x, fixed, spec);
+        return arith::TruncIOp::create(eb, loc, eb.getI8Type(), code)
+            .getResult();
+      });
+  parts.push_back(data);
+  parts.append(inputs.begin() + 1, inputs.end());
+  return parts;
+}
+
+/// Dequantization of INT8 parts through a per-element scale lookup (used
+/// for block-wise INT8 with zero points, which the tiled path lacks).
+static Value emitInt8DequantizeByLookup(OpBuilder &b, Location loc,
+                                        ValueRange parts, int64_t axis,
+                                        const FormatSpec &spec,
+                                        RankedTensorType resultType) {
+  Value out = mapInt8WithScaleParts(
+      b, loc, parts, axis, spec, resultType.getElementType(),
+      [&](NumericsEmitter &e, Value code, const Int8Scale<NumericsEmitter> &s) {
+        OpBuilder &eb = e.getBuilder();
+        Value c = arith::ExtUIOp::create(eb, loc, eb.getI32Type(), code);
+        Value f = decodeInt8Element(e, c, s, spec);
+        if (!resultType.getElementType().isF32())
+          f = arith::TruncFOp::create(eb, loc, resultType.getElementType(), f);
+        return f;
+      });
+  return tensor::CastOp::create(b, loc, resultType, out).getResult();
+}
+
+/// The C++ twin of emitStaticQuantize for constant inputs: the same
+/// numerics (Numerics.h through ScalarOps), evaluated at compile time.
+static SmallVector<int8_t>
+quantizeWithStaticScales(ArrayRef<float> values, ArrayRef<int64_t> shape,
+                         int64_t axis, const FormatSpec &spec,
+                         ArrayRef<float> scales, ArrayRef<int32_t> zps) {
+  int64_t rank = shape.size();
+  // Strides of the data and of the scales part.
+  SmallVector<int64_t> scaleShape;
+  if (spec.granularity == Granularity::Channel)
+    scaleShape.push_back(shape[axis]);
+  else if (spec.granularity == Granularity::Block)
+    for (int64_t d = 0; d < rank; ++d)
+      scaleShape.push_back(
+          d == axis ? llvm::divideCeil(shape[d], spec.blockSize) : shape[d]);
+  SmallVector<int64_t> scaleStrides(scaleShape.size(), 1);
+  for (int64_t d = (int64_t)scaleShape.size() - 2; d >= 0; --d)
+    scaleStrides[d] = scaleStrides[d + 1] * scaleShape[d + 1];
+  SmallVector<int8_t> codes(values.size());
+  SmallVector<int64_t> index(rank, 0);
+  ScalarOps o;
+  for (size_t i = 0; i < values.size(); ++i) {
+    int64_t si = 0;
+    if (spec.granularity == Granularity::Channel)
+      si = index[axis];
+    else if (spec.granularity == Granularity::Block)
+      for (int64_t d = 0; d < rank; ++d)
+        si += (d == axis ? index[d] / spec.blockSize : index[d]) *
+              scaleStrides[d];
+    Int8Scale<ScalarOps> s;
+    s.scale = scales[si];
+    s.zeroPoint = zps.empty() ? 0.0f : static_cast<float>(zps[si]);
+    s.hasZeroPoint = !zps.empty();
+    s.isNaN = false;
+    codes[i] = static_cast<int8_t>(encodeInt8Element(o, values[i], s, spec));
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return codes;
+}
+
+//===----------------------------------------------------------------------===//
 // Compile-time quantization of constants
 //===----------------------------------------------------------------------===//
 
@@ -1418,6 +1590,37 @@ foldQuantizeConstant(OpBuilder &b, Location loc, Value input,
       attr = DenseElementsAttr::getFromRawBuffer(partType, raw);
     parts.push_back(arith::ConstantOp::create(b, loc, partType, attr));
   }
+  return parts;
+}
+
+/// Quantizes a constant with static scales at compile time; returns the
+/// parts as constants.
+static std::optional<SmallVector<Value>>
+foldStaticQuantizeConstant(OpBuilder &b, Location loc, QuantizeOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  if (!type.hasStaticShape() || !type.getElementType().isF32())
+    return std::nullopt;
+  std::vector<float> buf;
+  std::optional<ArrayRef<float>> values = constantValues(op.getInput(), buf);
+  if (!values || (int64_t)values->size() != type.getNumElements())
+    return std::nullopt;
+  QuantizedType qtype = op.getQuantizedType();
+  FormatSpec spec = qtype.getSpec();
+  SmallVector<float> scales(op.getStaticScales()->getValues<float>());
+  SmallVector<int32_t> zps;
+  if (std::optional<DenseIntElementsAttr> z = op.getStaticZeroPoints())
+    zps.assign(z->getValues<int32_t>().begin(), z->getValues<int32_t>().end());
+  SmallVector<int8_t> codes = quantizeWithStaticScales(
+      *values, type.getShape(), std::max<int64_t>(qtype.getAxis(), 0), spec,
+      scales, zps);
+  RankedTensorType dataType = qtype.getStorageTypes(type.getShape())[0];
+  SmallVector<Value> parts;
+  parts.push_back(arith::ConstantOp::create(
+      b, loc, dataType,
+      DenseElementsAttr::get(dataType, ArrayRef<int8_t>(codes))));
+  parts.push_back(arith::ConstantOp::create(b, loc, *op.getStaticScales()));
+  if (std::optional<DenseIntElementsAttr> z = op.getStaticZeroPoints())
+    parts.push_back(arith::ConstantOp::create(b, loc, *z));
   return parts;
 }
 
@@ -1477,6 +1680,9 @@ struct LowerQuantizeDequantizePair : OpRewritePattern<DequantizeOp> {
       return rewriter.notifyMatchFailure(op, "input is a constant");
     if (failed(checkResolved(q)))
       return failure();
+    if (q.getStaticScales())
+      return rewriter.notifyMatchFailure(
+          op, "static scales lower through the storage parts");
     QuantizedType qt = q.getQuantizedType();
     FailureOr<Value> result = emitFakeQuant(
         rewriter, op.getLoc(), q.getInput(), qt.getSpec(),
@@ -1498,6 +1704,18 @@ struct QuantizeToParts : OpConversionPattern<QuantizeOp> {
     RankedTensorType quantType = op.getResult().getType();
     if (failed(checkResolved(op)))
       return failure();
+    if (op.getStaticScales()) {
+      std::optional<SmallVector<Value>> folded =
+          foldStaticQuantizeConstant(rewriter, op.getLoc(), op);
+      FailureOr<SmallVector<Value>> parts =
+          folded ? FailureOr<SmallVector<Value>>(*folded)
+                 : emitStaticQuantize(rewriter, op.getLoc(), adaptor.getInput(),
+                                      op);
+      if (failed(parts))
+        return failure();
+      rewriter.replaceOpWithMultiple(op, {*parts});
+      return success();
+    }
     if (op.getStaticScale()) {
       FailureOr<SmallVector<Value>> parts =
           emitQuantize(rewriter, op.getLoc(), adaptor.getInput(), quantType, op,
@@ -1639,6 +1857,34 @@ struct SliceQuantized : OpConversionPattern<tensor::ExtractSliceOp> {
   }
 };
 
+/// mx.assemble: the parts are the storage already.
+struct AssembleToParts : OpConversionPattern<AssembleOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AssembleOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Value> parts;
+    for (ValueRange p : adaptor.getParts())
+      parts.append(p.begin(), p.end());
+    rewriter.replaceOpWithMultiple(op, {parts});
+    return success();
+  }
+};
+
+/// mx.disassemble: the storage parts of the input.
+struct DisassembleFromParts : OpConversionPattern<DisassembleOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DisassembleOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    ValueRange parts = adaptor.getInput();
+    if (parts.size() != op.getNumResults())
+      return op.emitOpError("storage parts do not match the results");
+    rewriter.replaceOp(op, parts);
+    return success();
+  }
+};
+
 struct ConvertMXToVectorPass
     : mx::impl::ConvertMXToVectorBase<ConvertMXToVectorPass> {
   void runOnOperation() override {
@@ -1670,7 +1916,8 @@ struct ConvertMXToVectorPass
     TypeConverter converter;
     populateMXStorageTypeConversion(converter);
     ConversionTarget target(*ctx);
-    target.addIllegalOp<QuantizeOp, DequantizeOp, ContractOp>();
+    target.addIllegalOp<QuantizeOp, DequantizeOp, ContractOp, AssembleOp,
+                        DisassembleOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
@@ -1709,8 +1956,8 @@ void mx::populateMXStorageTypeConversion(TypeConverter &converter) {
 
 void mx::populateMXStorageConversionPatterns(TypeConverter &converter,
                                              RewritePatternSet &patterns) {
-  patterns.add<QuantizeToParts, DequantizeFromParts,
-               ReshapeQuantized<tensor::CollapseShapeOp>,
+  patterns.add<QuantizeToParts, DequantizeFromParts, AssembleToParts,
+               DisassembleFromParts, ReshapeQuantized<tensor::CollapseShapeOp>,
                ReshapeQuantized<tensor::ExpandShapeOp>, SliceQuantized>(
       converter, patterns.getContext());
   populateMXContractLoweringPatterns(converter, patterns);

@@ -61,10 +61,70 @@ static LogicalResult verifyConversion(Operation *op, RankedTensorType floatTy,
 // QuantizeOp / DequantizeOp
 //===----------------------------------------------------------------------===//
 
+/// Checks `static_scales` / `static_zero_points` against the storage parts
+/// of the result (docs/Formats.md, "Storage layout").
+static LogicalResult verifyStaticScales(QuantizeOp op) {
+  QuantizedType qtype = op.getQuantizedType();
+  FormatSpec spec = qtype.getSpec();
+  bool isInt =
+      spec.element == ElementKind::I8 || spec.element == ElementKind::UI8;
+  if (op.getStaticScale())
+    return op.emitOpError("static_scale and static_scales exclude each other");
+  if (!isInt || spec.scale != ScaleKind::F32 || spec.tensorScale)
+    return op.emitOpError()
+           << "static_scales need an INT8 format with f32 scales; "
+           << "the scales of this format are computed from the data";
+  RankedTensorType resultType = op.getResult().getType();
+  SmallVector<RankedTensorType> parts =
+      qtype.getStorageTypes(resultType.getShape());
+  RankedTensorType scalesType = parts[1];
+  if (!scalesType.hasStaticShape())
+    return op.emitOpError()
+           << "static_scales need static sizes along the quantization axis "
+              "(the scales part is "
+           << scalesType << ")";
+  DenseFPElementsAttr scales = *op.getStaticScales();
+  if (scales.getType().getShape() != scalesType.getShape())
+    return op.emitOpError()
+           << "static_scales have shape "
+           << shapeString(scales.getType().getShape())
+           << ", but the scales part of " << resultType << " has shape "
+           << shapeString(scalesType.getShape());
+  for (APFloat s : scales.getValues<APFloat>())
+    if (!s.isFiniteNonZero() || s.isNegative())
+      return op.emitOpError("static_scales must be positive and finite");
+  std::optional<DenseIntElementsAttr> zps = op.getStaticZeroPoints();
+  if (spec.zeroPoint != zps.has_value())
+    return op.emitOpError()
+           << (spec.zeroPoint ? "the format has a zero point: give "
+                                "static_zero_points with static_scales"
+                              : "static_zero_points need a format with "
+                                "zero_point = true");
+  if (zps) {
+    if (zps->getType().getShape() != scalesType.getShape())
+      return op.emitOpError() << "static_zero_points have shape "
+                              << shapeString(zps->getType().getShape())
+                              << ", but static_scales have shape "
+                              << shapeString(scalesType.getShape());
+    int64_t lo = spec.element == ElementKind::UI8 ? 0 : -128;
+    int64_t hi = spec.element == ElementKind::UI8 ? 255 : 127;
+    for (APInt z : zps->getValues<APInt>())
+      if (z.getSExtValue() < lo || z.getSExtValue() > hi)
+        return op.emitOpError()
+               << "static zero point " << z.getSExtValue()
+               << " is outside the element range [" << lo << ", " << hi << "]";
+  }
+  return success();
+}
+
 LogicalResult QuantizeOp::verify() {
   if (failed(
           verifyConversion(*this, getInput().getType(), getResult().getType())))
     return failure();
+  if (getStaticZeroPoints() && !getStaticScales())
+    return emitOpError("static_zero_points need static_scales");
+  if (getStaticScales())
+    return verifyStaticScales(*this);
   if (getCalibration() || getStaticScale()) {
     FormatSpec spec = getQuantizedType().getSpec();
     if (spec.granularity != Granularity::Tensor ||
@@ -332,4 +392,35 @@ LogicalResult ContractOp::verify() {
     return emitOpError() << "output_scale needs a quantized result";
   }
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AssembleOp / DisassembleOp
+//===----------------------------------------------------------------------===//
+
+/// Checks that `partTypes` are the storage parts of `quantType`.
+static LogicalResult verifyParts(Operation *op, RankedTensorType quantType,
+                                 TypeRange partTypes) {
+  if (failed(verifyAxis(op, cast<QuantizedType>(quantType.getElementType()),
+                        quantType.getRank())))
+    return failure();
+  SmallVector<RankedTensorType> expected =
+      cast<QuantizedType>(quantType.getElementType())
+          .getStorageTypes(quantType.getShape());
+  if (expected.size() != partTypes.size())
+    return op->emitOpError() << quantType << " has " << expected.size()
+                             << " storage parts, not " << partTypes.size();
+  for (auto [i, want, got] : llvm::enumerate(expected, partTypes))
+    if (want != got)
+      return op->emitOpError() << "storage part " << i << " of " << quantType
+                               << " has type " << want << ", not " << got;
+  return success();
+}
+
+LogicalResult AssembleOp::verify() {
+  return verifyParts(*this, getResult().getType(), getParts().getTypes());
+}
+
+LogicalResult DisassembleOp::verify() {
+  return verifyParts(*this, getInput().getType(), getParts().getTypes());
 }

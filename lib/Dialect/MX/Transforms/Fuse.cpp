@@ -255,6 +255,22 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
                 "yet (run mx-infer-scales before mx-fuse)");
       q = {};
     }
+    // Static scales of an imported quantization (mx-import-quant): one
+    // per-tensor scale without a zero point is mx.contract's output_scale;
+    // others stay a separate mx.quantize rather than lose their scales.
+    FloatAttr staticScalar;
+    if (q && q.getStaticScalesAttr()) {
+      DenseFPElementsAttr scales = q.getStaticScalesAttr();
+      if (scales.getType().getRank() == 0 && !q.getStaticZeroPointsAttr()) {
+        staticScalar = FloatAttr::get(Float32Type::get(q.getContext()),
+                                      scales.getSplatValue<APFloat>());
+      } else {
+        remark(q, "quantization not fused: mx.contract takes one static "
+                  "per-tensor scale; per-channel, block-wise or zero-point "
+                  "static scales stay a separate mx.quantize");
+        q = {};
+      }
+    }
 
     OpBuilder b(last);
     Type newType = q ? Type(q.getResult().getType()) : cur.getType();
@@ -279,6 +295,8 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
       clampMax = b.getF32FloatAttr(*clamp->max);
     if (q && q.getStaticScale())
       outputScale = q.getStaticScaleAttr();
+    if (q && staticScalar)
+      outputScale = staticScalar;
     auto contract = ContractOp::create(
         b, op->getLoc(), newType, lhs.getInput(), rhs.getInput(), biasValue,
         residualValue, b.getAffineMapArrayAttr(maps), b.getArrayAttr(iterators),

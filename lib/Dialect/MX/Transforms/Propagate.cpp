@@ -49,6 +49,9 @@ bool requantizesExactly(DequantizeOp dq, QuantizeOp q) {
       spec.element != ElementKind::SM && !spec.tensorScale)
     return true;
   // Static INT8: the same fixed scale on both sides.
+  if (q.getStaticScalesAttr())
+    return producer.getStaticScalesAttr() == q.getStaticScalesAttr() &&
+           producer.getStaticZeroPointsAttr() == q.getStaticZeroPointsAttr();
   return q.getStaticScaleAttr() &&
          producer.getStaticScaleAttr() == q.getStaticScaleAttr();
 }
@@ -123,6 +126,18 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
                        << def->getName().getStringRef() << "': " << reason;
       return {};
     }
+    // Static scales are stored in the shape of the scales part, which
+    // must not change.
+    if (q.getStaticScalesAttr() &&
+        qtype->getStorageTypes(operandType.getShape())[1] !=
+            q.getQuantizedType().getStorageTypes(
+                q.getResult().getType().getShape())[1]) {
+      if (remarks)
+        q.emitRemark() << "quantization stays: stopped at '"
+                       << def->getName().getStringRef()
+                       << "': its static scales would change shape";
+      return {};
+    }
     OpBuilder b(def);
     auto newQ = QuantizeOp::create(
         b, q.getLoc(), RankedTensorType::get(operandType.getShape(), *qtype),
@@ -130,6 +145,8 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
     newQ->setDiscardableAttrs(q->getDiscardableAttrDictionary());
     newQ.setCalibrationAttr(q.getCalibrationAttr());
     newQ.setStaticScaleAttr(q.getStaticScaleAttr());
+    newQ.setStaticScalesAttr(q.getStaticScalesAttr());
+    newQ.setStaticZeroPointsAttr(q.getStaticZeroPointsAttr());
     IRMapping map;
     map.map(def->getOperand(0), newQ.getResult());
     Operation *moved = b.clone(*def, map);

@@ -12,6 +12,12 @@ include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
+/// Static scales: dense f32 values in the shape of the scales part.
+def MX_F32ElementsAttr : FloatElementsAttr<32> {
+  let storageType = [{ ::mlir::DenseFPElementsAttr }];
+  let returnType = [{ ::mlir::DenseFPElementsAttr }];
+}
+
 def MX_QuantizeOp : MX_Op<"quantize", [Pure]> {
   let summary = "Quantize a float tensor";
   let description = [{
@@ -29,15 +35,32 @@ def MX_QuantizeOp : MX_Op<"quantize", [Pure]> {
     the op is *unresolved*, and lowering it fails with an error that names
     the tensor.
 
+    Static scales of any INT8 granularity (per tensor, per channel, per
+    block; imported from upstream `!quant.uniform` by `--mx-import-quant`):
+    `static_scales` holds the scales part of the result exactly as it is
+    stored (the storage layout of docs/Formats.md: rank 0 per tensor, `[C]`
+    per channel, the data shape with the axis divided by the block size per
+    block), and `static_zero_points` the zero-point part (i32, the same
+    shape), present exactly when the format has `zero_point = true`. The
+    codes are then `clamp(round(x / s) + zp, qmin, qmax)` with the format's
+    rounding (round half to even by default). `static_scale = S` is the
+    per-tensor shorthand written by `--mx-infer-scales`; the two forms
+    exclude each other.
+
     ```mlir
     %q = mx.quantize %x : tensor<64x256xf32> -> tensor<64x256x!mx.q<mxfp8_e4m3, axis = 1>>
     %a = mx.quantize %y {calibration = "mlp:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
     %b = mx.quantize %y {calibration = "mlp:in0", static_scale = 0.0213 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+    %c = mx.quantize %w {static_scales = dense<[0.5, 0.25]> : tensor<2xf32>,
+                         static_zero_points = dense<[0, 3]> : tensor<2xi32>}
+        : tensor<2x4xf32> -> tensor<2x4x!mx.q<#mx.format<int8, granularity = channel, zero_point = true>, axis = 0>>
     ```
   }];
   let arguments = (ins MX_FloatTensor:$input,
                        OptionalAttr<StrAttr>:$calibration,
-                       OptionalAttr<F32Attr>:$static_scale);
+                       OptionalAttr<F32Attr>:$static_scale,
+                       OptionalAttr<MX_F32ElementsAttr>:$static_scales,
+                       OptionalAttr<I32ElementsAttr>:$static_zero_points);
   let results = (outs MX_QuantizedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
@@ -46,7 +69,11 @@ def MX_QuantizeOp : MX_Op<"quantize", [Pure]> {
       return ::mlir::cast<::mx::QuantizedType>(getResult().getType().getElementType());
     }
     /// True for a static quantization whose scale is not known yet.
-    bool isUnresolved() { return getCalibration() && !getStaticScale(); }
+    bool isUnresolved() {
+      return getCalibration() && !getStaticScale() && !getStaticScales();
+    }
+    /// True when the scales are compile-time constants (either form).
+    bool hasStaticScales() { return getStaticScale() || getStaticScales(); }
   }];
 }
 
@@ -190,6 +217,57 @@ def MX_ContractOp : MX_Op<"contract", [Pure, AttrSizedOperandSegments]> {
       return ::mlir::cast<::mlir::StringAttr>(getIteratorTypes()[d]).getValue() == "reduction";
     }
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Interop: a quantized tensor from and to its storage parts (issue 4).
+// Used by --mx-import-quant (quant.scast), --mx-import-tosa and
+// --mx-export-quant. Kept apart from the compute and data-movement ops.
+//===----------------------------------------------------------------------===//
+
+def MX_AssembleOp : MX_Op<"assemble", [Pure]> {
+  let summary = "Build a quantized tensor from its storage parts";
+  let description = [{
+    The inverse of `mx.disassemble`: `parts` are the storage parts of the
+    result in the order and with the types of the storage layout
+    (docs/Formats.md): packed data, scales, then microexponents, tensor
+    scale and zero points when the format has them. No value changes; the
+    lowering forwards the parts (the 1:N storage conversion).
+    `quant.scast` of an integer tensor imports to it, with the type's
+    constant scales as `arith.constant` parts.
+
+    ```mlir
+    %q = mx.assemble %codes, %scales : tensor<2x4xi8>, tensor<2xf32>
+        -> tensor<2x4x!mx.q<#mx.format<int8, granularity = channel>, axis = 0>>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$parts);
+  let results = (outs MX_QuantizedTensor:$result);
+  let assemblyFormat =
+      "$parts attr-dict `:` type($parts) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def MX_DisassembleOp : MX_Op<"disassemble", [Pure]> {
+  let summary = "The storage parts of a quantized tensor";
+  let description = [{
+    Returns the storage parts of `input` (data, scales, then
+    microexponents, tensor scale and zero points when the format has them),
+    with the types of the storage layout (docs/Formats.md). No value
+    changes. `quant.scast` to an integer tensor imports to its first
+    result.
+
+    ```mlir
+    %codes, %scales = mx.disassemble %q
+        : tensor<2x4x!mx.q<#mx.format<int8, granularity = channel>, axis = 0>>
+        -> tensor<2x4xi8>, tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins MX_QuantizedTensor:$input);
+  let results = (outs Variadic<AnyRankedTensor>:$parts);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($parts)";
+  let hasVerifier = 1;
 }
 
 // Calibration observers (mx-calibrate) live in their own file.
