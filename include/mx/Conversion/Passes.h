@@ -7,6 +7,7 @@
 #ifndef MX_CONVERSION_PASSES_H
 #define MX_CONVERSION_PASSES_H
 
+#include "mx/Conversion/MXToGPU/MXToGPU.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
 
 namespace mx {
