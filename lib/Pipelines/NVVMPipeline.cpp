@@ -64,7 +64,7 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
       "gpu-launch-sink-index-computations,"
       "gpu-kernel-outlining,lower-affine,canonicalize,cse,"
       "gpu.module(mx-expand-rounding,"
-      "convert-vector-to-scf{{full-unroll=true},lower-affine,"
+      "convert-vector-to-scf{{full-unroll=true target-rank=0},lower-affine,"
       "convert-scf-to-cf,convert-math-to-llvm,expand-strided-metadata),"
       "nvvm-attach-target{{chip={1} features={2} O={3}},"
       "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"

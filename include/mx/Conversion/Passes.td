@@ -117,8 +117,8 @@ def ConvertMXToParallelBlocks : Pass<"convert-mx-to-parallel-blocks"> {
 }
 
 def MXExpandRounding : Pass<"mx-expand-rounding"> {
-  let summary = "Exact arithmetic for math.roundeven, math.round and "
-                "math.trunc on f32";
+  let summary = "Exact arithmetic for math.roundeven, math.round, "
+                "math.trunc, arith.maxnumf and arith.minnumf on f32";
   let description = [{
     Replaces `math.roundeven`, `math.round` and `math.trunc` on f32 scalars
     and vectors with exact bit and f32 arithmetic, for targets whose LLVM
@@ -130,6 +130,9 @@ def MXExpandRounding : Pass<"mx-expand-rounding"> {
     (exact) remainder is at least one half. NaN, infinities, signed zeros
     and integers above 2^23 pass through unchanged. (Upstream's
     `math-expand-ops` rounds 0.49999997 to 1.0, so it is not used.)
+    `arith.maxnumf` / `arith.minnumf` on f32 (libdevice `fmaxf` / `fminf`
+    in `convert-gpu-to-nvvm`) become a compare and selects with IEEE
+    maxNum / minNum semantics (a NaN operand gives the other operand).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

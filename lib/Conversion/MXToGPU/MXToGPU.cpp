@@ -803,6 +803,26 @@ struct ExpandRounding : OpRewritePattern<RoundOp> {
   }
 };
 
+/// arith.maxnumf / minnumf as compare and select (IEEE maxNum / minNum: a
+/// NaN operand yields the other operand).
+template <typename MinMaxOp, arith::CmpFPredicate pred>
+struct ExpandMinMax : OpRewritePattern<MinMaxOp> {
+  using OpRewritePattern<MinMaxOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(MinMaxOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!getElementTypeOrSelf(op.getType()).isF32())
+      return rewriter.notifyMatchFailure(op, "not f32");
+    Location loc = op.getLoc();
+    Value x = op.getLhs(), y = op.getRhs();
+    Value pick = arith::CmpFOp::create(rewriter, loc, pred, x, y);
+    Value r = arith::SelectOp::create(rewriter, loc, pick, x, y);
+    Value yNaN =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UNO, y, y);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, yNaN, x, r);
+    return success();
+  }
+};
+
 struct MXExpandRoundingPass
     : mx::impl::MXExpandRoundingBase<MXExpandRoundingPass> {
   void runOnOperation() override {
@@ -878,5 +898,8 @@ void mx::populateMXToParallelBlocksPatterns(RewritePatternSet &patterns,
 
 void mx::populateMXExpandRoundingPatterns(RewritePatternSet &patterns) {
   patterns.add<ExpandRounding<math::RoundEvenOp>, ExpandRounding<math::RoundOp>,
-               ExpandRounding<math::TruncOp>>(patterns.getContext());
+               ExpandRounding<math::TruncOp>,
+               ExpandMinMax<arith::MaxNumFOp, arith::CmpFPredicate::OGT>,
+               ExpandMinMax<arith::MinNumFOp, arith::CmpFPredicate::OLT>>(
+      patterns.getContext());
 }
