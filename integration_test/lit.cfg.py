@@ -50,3 +50,14 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 if shutil.which("ninja"):
     config.available_features.add("ninja")
+
+# GPU assembly tests (REQUIRES: ptxas) run where CUDA's ptxas is installed.
+ptxas = shutil.which("ptxas") or (
+    "/usr/local/cuda/bin/ptxas" if os.path.exists("/usr/local/cuda/bin/ptxas") else None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+    config.substitutions.append(("%cuda_root", os.path.dirname(os.path.dirname(ptxas))))
+else:
+    lit_config.note("ptxas not found (PATH, /usr/local/cuda/bin): tests that "
+                    "assemble generated PTX (REQUIRES: ptxas) are unsupported")

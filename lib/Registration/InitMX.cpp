@@ -9,6 +9,7 @@
 #include "mx/Dialect/MX/IR/MXDialect.h"
 #include "mx/Dialect/MX/IR/MXInterfaces.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Pipelines/NVVMPipeline.h"
 #include "mx/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -22,4 +23,5 @@ void mx::registerMXPasses() {
   mx::registerMXTransformsPasses();
   mx::registerMXConversionPasses();
   mx::registerMXPipelines();
+  mx::registerMXNVVMPipeline();
 }

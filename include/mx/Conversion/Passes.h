@@ -8,6 +8,7 @@
 #define MX_CONVERSION_PASSES_H
 
 #include "mx/Conversion/MXObserveToRuntime/MXObserveToRuntime.h"
+#include "mx/Conversion/MXToGPU/MXToGPU.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
 #include "mx/Conversion/QuantToMX/QuantToMX.h"
 #include "mx/Conversion/TosaToMX/TosaToMX.h"

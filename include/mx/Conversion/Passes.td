@@ -225,4 +225,105 @@ def MXImportTosa : Pass<"mx-import-tosa"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// GPU lowering (issue 7)
+//===----------------------------------------------------------------------===//
+
+def ConvertMXToParallelBlocks : Pass<"convert-mx-to-parallel-blocks"> {
+  let summary = "Lower mx quantization to parallel loops over block tiles "
+                "(the first step of the GPU lowering)";
+  let description = [{
+    Lowers `mx.fake_quant`, `mx.dequantize` of an `mx.quantize` with no other
+    use, `mx.quantize` and `mx.dequantize` to `scf.forall` loops on tensors
+    with one iteration per tile of quantization blocks (one block for block
+    formats whose block size divides the axis, with two or four columns when
+    sub-byte elements are packed along another axis; one channel for
+    per-channel INT8; one row for INT8 with a static scale; the whole tensor
+    when the scale depends on all of it: dynamic per-tensor INT8, NVFP4).
+    The body of an iteration is the CPU lowering (`convert-mx-to-vector`)
+    applied to its tile, so the numerics are the CPU's bit for bit; the
+    storage parts and function signatures follow the same ABI
+    (docs/Formats.md). The loops bufferize and map to GPU blocks and threads
+    (`--mx-lower-to-nvvm`), or run on the CPU after `scf.forall` becomes
+    loops (`--mx-lower-to-llvm` does this).
+
+    With `chip=sm_89` or later, blocks of f8 elements (round to nearest even,
+    block along the last axis) are converted by pairs with
+    `nvvm.convert.f32x2.to.f8x2` (`cvt.rn.satfinite.e4m3x2.f32`); with
+    `sm_100a`-family chips also f4 and f6 elements
+    (`nvvm.convert.f32x2.to.f4x2` / `f6x2`). `emulate-pairs` builds the same
+    kernels with the integer conversion in place of the NVVM operations, so
+    the CPU can check everything around them.
+
+    Example:
+    ```mlir
+    %y = mx.fake_quant %x {format = "mxfp8_e4m3"} : tensor<64x256xf32>
+    ```
+    becomes (abridged)
+    ```mlir
+    %y = scf.forall (%t) in (512) shared_outs(%o = %empty) -> (tensor<64x256xf32>) {
+      %i:2 = affine.delinearize_index %t into (64, 8) : index, index
+      %tile = tensor.extract_slice %x[%i#0, %off] [1, 32] [1, 1]
+      ... (the numerics of one block)
+      scf.forall.in_parallel {
+        tensor.parallel_insert_slice %r into %o[%i#0, %off] [1, 32] [1, 1]
+      }
+    }
+    ```
+    Dynamic shapes and unresolved static quantizations are errors.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "GPU chip (sm_90, sm_100a, ...) whose packed NVVM conversions "
+           "to use; empty: integer code only">,
+    Option<"emulatePairs", "emulate-pairs", "bool", /*default=*/"false",
+           "Build the packed-pair kernels with integer conversions (CPU "
+           "test path of the NVVM kernels)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def MXExpandRounding : Pass<"mx-expand-rounding"> {
+  let summary = "Exact arithmetic for math.roundeven, math.round, "
+                "math.trunc, arith.maxnumf and arith.minnumf on f32";
+  let description = [{
+    Replaces `math.roundeven`, `math.round` and `math.trunc` on f32 scalars
+    and vectors with exact bit and f32 arithmetic, for targets whose LLVM
+    conversion turns them into library calls (`convert-gpu-to-nvvm` maps
+    them to libdevice functions, which would have to be linked). Round to
+    nearest even adds and subtracts 2^23 (exact in round-to-nearest-even
+    f32 arithmetic for magnitudes below 2^23); truncation clears the fraction
+    bits; rounding half away from zero truncates and adds one when the
+    (exact) remainder is at least one half. NaN, infinities, signed zeros
+    and integers above 2^23 pass through unchanged. (Upstream's
+    `math-expand-ops` rounds 0.49999997 to 1.0, so it is not used.)
+    `arith.maxnumf` / `arith.minnumf` on f32 (libdevice `fmaxf` / `fminf`
+    in `convert-gpu-to-nvvm`) become a compare and selects with IEEE
+    maxNum / minNum semantics (a NaN operand gives the other operand).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def MXPrepareGPUBuffers : Pass<"mx-prepare-gpu-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Make the buffers of parallel block loops fit for GPU kernels";
+  let description = [{
+    Runs after bufferization, before parallel loops become GPU kernels.
+    Inside `scf.forall` loops (one iteration per GPU thread) a
+    `memref.alloc` of static shape becomes a `memref.alloca` (thread-private
+    memory; a kernel cannot call malloc) and `memref.copy` becomes a
+    sequential `scf.for` nest of loads and stores (the LLVM lowering of
+    `memref.copy` calls a host runtime function).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // MX_CONVERSION_PASSES_TD

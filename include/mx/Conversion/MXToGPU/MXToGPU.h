@@ -1,0 +1,65 @@
+//===- MXToGPU.h - mx Q/DQ as parallel loops over blocks --------*- C++ -*-===//
+//
+// Part of mx-opt. The first step of the GPU lowering: quantize, dequantize
+// and fake quantization become scf.forall loops over tiles of quantization
+// blocks on tensors (one tile per GPU thread later), whose bodies are the CPU
+// lowering's numerics applied to one tile. The loops bufferize, run on the
+// CPU (scf.forall lowered to loops) and map to GPU blocks and threads.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_MXTOGPU_MXTOGPU_H
+#define MX_CONVERSION_MXTOGPU_MXTOGPU_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+#include <optional>
+
+namespace mx {
+
+#define GEN_PASS_DECL_CONVERTMXTOPARALLELBLOCKS
+#define GEN_PASS_DECL_MXEXPANDROUNDING
+#define GEN_PASS_DECL_MXPREPAREGPUBUFFERS
+#include "mx/Conversion/Passes.h.inc"
+
+/// What the NVVM packed conversions of a chip can do.
+struct GPUChipInfo {
+  /// cvt.rn.satfinite.{e4m3x2,e5m2x2}.f32 (sm_89 and later, PTX 7.8).
+  bool f8x2 = false;
+  /// cvt.rn.satfinite.{e2m1x2,e2m3x2,e3m2x2}.f32 (sm_100a / sm_101a /
+  /// sm_120a family-specific targets, PTX 8.6).
+  bool f4f6x2 = false;
+};
+
+/// Parses a chip name such as "sm_90" or "sm_100a". Returns std::nullopt when
+/// it is not of the form sm_<number>[a|f].
+std::optional<GPUChipInfo> parseGPUChip(llvm::StringRef chip);
+
+/// How the element conversions of the block kernels are emitted.
+enum class BlockConversion {
+  /// The integer numerics of mx/Support/Numerics.h (every format, every
+  /// rounding mode; what the CPU runs).
+  Integer,
+  /// The packed-pair kernel structure with NVVM cvt instructions where the
+  /// chip has them for the format (round to nearest even, satfinite).
+  NVVM,
+  /// The packed-pair kernel structure with the integer numerics in place of
+  /// the cvt instructions: runs on the CPU, to test everything around them.
+  EmulatedPairs,
+};
+
+/// Adds the patterns that lower mx.fake_quant and mx.dequantize(mx.quantize)
+/// pairs to scf.forall loops over block tiles.
+void populateMXToParallelBlocksPatterns(mlir::RewritePatternSet &patterns,
+                                        GPUChipInfo chip,
+                                        BlockConversion conversion);
+
+/// Adds patterns that replace math.roundeven, math.round and math.trunc on
+/// f32 (scalars and vectors) by exact integer/f32 arithmetic, for targets
+/// whose LLVM conversion would call a library (libdevice).
+void populateMXExpandRoundingPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace mx
+
+#endif // MX_CONVERSION_MXTOGPU_MXTOGPU_H

@@ -1,0 +1,60 @@
+//===- NVVMPipeline.h - --mx-lower-to-nvvm ----------------------*- C++ -*-===//
+//
+// Part of mx-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_PIPELINES_NVVMPIPELINE_H
+#define MX_PIPELINES_NVVMPIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mx {
+
+/// Options of --mx-lower-to-nvvm.
+struct MXLowerToNVVMOptions
+    : public mlir::PassPipelineOptions<MXLowerToNVVMOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("Target chip (sm_80, sm_89, sm_90, sm_100a, ...)"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("Target features (the PTX version: +ptx80 for sm_90, "
+                     "+ptx86 for sm_100a)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("gpu.binary format: isa (PTX text), bin (cubin, needs "
+                     "ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads per GPU block (one tile of quantization "
+                     "blocks per thread)"),
+      llvm::cl::init(128)};
+  PassOptions::Option<int64_t> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("LLVM optimization level of the kernels"),
+      llvm::cl::init(3)};
+  PassOptions::Option<bool> nvvmConversions{
+      *this, "nvvm-conversions",
+      llvm::cl::desc("Use the chip's packed cvt instructions for f8 (and "
+                     "sm_100a f4) elements"),
+      llvm::cl::init(true)};
+};
+
+/// Appends the passes that take tensor-level IR with mx, func, linalg,
+/// tensor, arith and math ops to host code in the LLVM dialect that launches
+/// kernels with gpu.launch_func (the ABI of upstream's CUDA runtime
+/// wrappers) and a gpu.binary of `format` for `chip`.
+void buildMXLowerToNVVMPipeline(mlir::OpPassManager &pm,
+                                const MXLowerToNVVMOptions &options);
+
+/// Registers --mx-lower-to-nvvm.
+void registerMXNVVMPipeline();
+
+} // namespace mx
+
+#endif // MX_PIPELINES_NVVMPIPELINE_H

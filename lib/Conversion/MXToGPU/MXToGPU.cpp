@@ -1,0 +1,905 @@
+//===- MXToGPU.cpp - mx Q/DQ as parallel loops over block tiles -----------===//
+//
+// Part of mx-opt. Lowers mx quantize, dequantize and fake quantization to
+// scf.forall loops over tiles of quantization blocks (the form that maps to
+// GPU blocks and threads). The body of each iteration is the CPU lowering of
+// its tile (emitQuantize / emitDequantize / emitFakeQuant of
+// MXToVector.h), so both share one definition of the numerics; for blocks
+// of f8/f4 elements on chips that have them, the element conversion uses the
+// packed NVVM cvt operations instead (or, to test them on the CPU, the
+// integer conversion in the same packed-pair structure).
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXToGPU/MXToGPU.h"
+#include "../MXToVector/TileFormats.h"
+#include "mx/Conversion/MXToVector/MXToVector.h"
+#include "mx/Conversion/NumericsEmitter.h"
+#include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
+#include "mx/Support/Quantize.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace mx {
+#define GEN_PASS_DEF_CONVERTMXTOPARALLELBLOCKS
+#define GEN_PASS_DEF_MXEXPANDROUNDING
+#define GEN_PASS_DEF_MXPREPAREGPUBUFFERS
+#include "mx/Conversion/Passes.h.inc"
+} // namespace mx
+
+using namespace mlir;
+using namespace mx;
+using namespace mx::numerics;
+
+std::optional<GPUChipInfo> mx::parseGPUChip(StringRef chip) {
+  if (!chip.consume_front("sm_"))
+    return std::nullopt;
+  bool familySpecific = chip.consume_back("a") || chip.consume_back("f");
+  unsigned version;
+  if (chip.empty() || chip.getAsInteger(10, version))
+    return std::nullopt;
+  GPUChipInfo info;
+  info.f8x2 = version >= 89;
+  // The f4/f6 conversions exist on the sm_100a family-specific targets
+  // (sm_100a, sm_101a/sm_110a, sm_103a, sm_120a, sm_121a), not on sm_100.
+  info.f4f6x2 = familySpecific && version >= 100;
+  return info;
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Tiles
+//===----------------------------------------------------------------------===//
+
+/// How a tensor is cut into tiles: `tile` elements per tile along each
+/// dimension (dividing the dimension), `counts` tiles along each.
+struct Tiling {
+  SmallVector<int64_t> shape, tile, counts;
+  int64_t numTiles() const {
+    int64_t n = 1;
+    for (int64_t c : counts)
+      n *= c;
+    return n;
+  }
+};
+
+/// Elements of the last dimension that share bytes of packed data.
+int64_t packGroup(const FormatSpec &spec) {
+  unsigned bits = getStorageElementBits(spec);
+  return bits == 4 ? 2 : bits == 6 ? 4 : 1;
+}
+
+/// Whether the scale of one element depends on the whole tensor.
+bool needsWholeTensor(const FormatSpec &spec, bool staticScale) {
+  if (spec.granularity == Granularity::Tensor)
+    return !staticScale || spec.zeroPoint;
+  return spec.granularity == Granularity::Block && spec.tensorScale;
+}
+
+/// The first of `sizes` that divides `n`, else `n`.
+int64_t pickTile(int64_t n, ArrayRef<int64_t> sizes) {
+  for (int64_t size : sizes)
+    if (size > 0 && n % size == 0)
+      return size;
+  return n;
+}
+
+FailureOr<Tiling> chooseTiling(RankedTensorType type, const FormatSpec &spec,
+                               int64_t axis, bool staticScale,
+                               Operation *diagOp) {
+  if (!type.hasStaticShape())
+    return diagOp->emitOpError(
+        "the parallel-block (GPU) lowering needs static shapes");
+  Tiling t;
+  t.shape.assign(type.getShape().begin(), type.getShape().end());
+  int64_t r = type.getRank();
+  t.tile.assign(r, 1);
+  if (needsWholeTensor(spec, staticScale)) {
+    t.tile = t.shape;
+  } else {
+    switch (spec.granularity) {
+    case Granularity::Tensor: // a static scale: one row per tile
+      if (r > 0)
+        t.tile[r - 1] = t.shape[r - 1];
+      break;
+    case Granularity::Channel:
+      t.tile = t.shape;
+      t.tile[axis] = 1;
+      break;
+    case Granularity::Block: {
+      // The tiles of the CPU lowering: four blocks of a row (their scales
+      // are computed together), or 16 blocks side by side along the last
+      // dimension; fewer when they do not divide the tensor.
+      int64_t k = spec.blockSize;
+      if (axis == r - 1) {
+        t.tile[axis] = pickTile(t.shape[axis], {4 * k, k});
+      } else {
+        t.tile[axis] = pickTile(t.shape[axis], {k});
+        t.tile[r - 1] = pickTile(t.shape[r - 1], {16, packGroup(spec)});
+      }
+      break;
+    }
+    }
+  }
+  for (int64_t d = 0; d < r; ++d)
+    t.counts.push_back(t.tile[d] == 0 ? 1 : t.shape[d] / t.tile[d]);
+  return t;
+}
+
+/// A tensor that is cut along with the tiles: dimension d of the tensor
+/// follows dimension srcDims[d] of the tiled tensor, `tile` elements per
+/// tile. Rank-0 tensors are not cut.
+struct TiledOperand {
+  RankedTensorType full, tile;
+  SmallVector<int64_t> srcDims;
+};
+
+TiledOperand tiledOperand(RankedTensorType full, RankedTensorType tile,
+                          int64_t rank, int64_t axis) {
+  TiledOperand op{full, tile, {}};
+  for (int64_t d = 0; d < full.getRank(); ++d)
+    op.srcDims.push_back(full.getRank() == rank ? d : axis);
+  return op;
+}
+
+struct SliceGeometry {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+};
+
+SliceGeometry sliceOf(OpBuilder &b, Location loc, const TiledOperand &op,
+                      ValueRange tileIdx) {
+  SliceGeometry g;
+  for (int64_t d = 0; d < op.full.getRank(); ++d) {
+    int64_t size = op.tile.getDimSize(d);
+    Value idx = tileIdx[op.srcDims[d]];
+    AffineExpr e = b.getAffineDimExpr(0) * size;
+    g.offsets.push_back(affine::makeComposedFoldedAffineApply(
+        b, loc, AffineMap::get(1, 0, e), {OpFoldResult(idx)}));
+    g.sizes.push_back(b.getIndexAttr(size));
+    g.strides.push_back(b.getIndexAttr(1));
+  }
+  return g;
+}
+
+Value extractTile(OpBuilder &b, Location loc, Value full,
+                  const TiledOperand &op, ValueRange tileIdx) {
+  if (op.full.getRank() == 0)
+    return full;
+  SliceGeometry g = sliceOf(b, loc, op, tileIdx);
+  return tensor::ExtractSliceOp::create(b, loc, op.tile, full, g.offsets,
+                                        g.sizes, g.strides);
+}
+
+/// Builds `scf.forall` over the tiles of `t` writing `outs` (cut as
+/// `outOps`); `body` returns one tile per output from the tile indices.
+FailureOr<SmallVector<Value>>
+buildTileLoop(OpBuilder &b, Location loc, const Tiling &t,
+              ArrayRef<TiledOperand> outOps,
+              function_ref<FailureOr<SmallVector<Value>>(OpBuilder &, Location,
+                                                         ValueRange)>
+                  body) {
+  SmallVector<Value> outs;
+  for (const TiledOperand &op : outOps)
+    outs.push_back(tensor::EmptyOp::create(b, loc, op.full.getShape(),
+                                           op.full.getElementType()));
+  bool ok = true;
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(t.numTiles())}, outs,
+      std::nullopt, [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value iv = args[0];
+        SmallVector<Value> idx;
+        if (t.counts.size() == 1) {
+          idx.push_back(iv);
+        } else if (!t.counts.empty()) {
+          SmallVector<OpFoldResult> basis;
+          for (int64_t c : t.counts)
+            basis.push_back(b.getIndexAttr(c));
+          auto delin = affine::AffineDelinearizeIndexOp::create(
+              b, loc, iv, basis, /*hasOuterBound=*/true);
+          llvm::append_range(idx, delin.getResults());
+        }
+        FailureOr<SmallVector<Value>> tiles = body(b, loc, idx);
+        if (failed(tiles)) {
+          ok = false;
+          return;
+        }
+        // Offsets are computed before the terminator, which holds only the
+        // parallel inserts.
+        SmallVector<SliceGeometry> geometries;
+        for (const TiledOperand &op : outOps)
+          geometries.push_back(sliceOf(b, loc, op, idx));
+        auto inParallel = scf::InParallelOp::create(b, loc);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(inParallel.getBody());
+        ValueRange shared = args.drop_front(1);
+        for (auto [tile, g, dest] : llvm::zip(*tiles, geometries, shared))
+          tensor::ParallelInsertSliceOp::create(b, loc, tile, dest, g.offsets,
+                                                g.sizes, g.strides);
+      });
+  if (!ok)
+    return failure();
+  return SmallVector<Value>(forall.getResults());
+}
+
+//===----------------------------------------------------------------------===//
+// Packed-pair kernels (NVVM cvt)
+//===----------------------------------------------------------------------===//
+
+/// Which block tiles get the packed-pair kernel: E8M0 blocks of f8 (or,
+/// where the chip has the conversions, f4) elements along the last axis,
+/// rounded to nearest even, from f32 data, one block per tile.
+bool usesPairKernel(const FormatSpec &spec, GPUChipInfo chip,
+                    BlockConversion conv, const Tiling &t, int64_t axis,
+                    Type floatElem) {
+  if (conv == BlockConversion::Integer)
+    return false;
+  if (conv == BlockConversion::EmulatedPairs)
+    chip = GPUChipInfo{true, true};
+  if (spec.granularity != Granularity::Block || spec.scale != ScaleKind::E8M0 ||
+      spec.tensorScale || !spec.hasFloatElement() ||
+      spec.rounding != Rounding::NearestEven || !floatElem.isF32())
+    return false;
+  int64_t r = t.shape.size();
+  if (axis != r - 1 || t.shape[axis] % spec.blockSize != 0 ||
+      spec.blockSize % 2 != 0)
+    return false;
+  switch (spec.element) {
+  case ElementKind::F8E4M3FN:
+  case ElementKind::F8E5M2:
+    return chip.f8x2;
+  case ElementKind::F4E2M1FN:
+    return chip.f4f6x2;
+  default: // f6 packs four codes into three bytes: integer kernels for now
+    return false;
+  }
+}
+
+/// Pair kernels take one block per tile.
+void useSingleBlocks(Tiling &t, int64_t axis, int64_t blockSize) {
+  t.tile[axis] = blockSize;
+  t.counts[axis] = t.shape[axis] / blockSize;
+}
+
+/// The NVVM element type of a packed conversion.
+Type nvvmElementType(OpBuilder &b, ElementKind kind) {
+  switch (kind) {
+  case ElementKind::F8E4M3FN:
+    return b.getType<Float8E4M3FNType>();
+  case ElementKind::F8E5M2:
+    return b.getType<Float8E5M2Type>();
+  default:
+    return b.getType<Float4E2M1FNType>();
+  }
+}
+
+/// The code of an already scaled f32 value `v` rounded to the element grid
+/// (nearest even, saturating to the largest finite value): what
+/// cvt.rn.satfinite computes, written with the integer numerics.
+Value emulatedCode(OpBuilder &b, Location loc, Value v,
+                   const FormatSpec &spec) {
+  NumericsEmitter s(b, loc, {});
+  E8M0Scale<NumericsEmitter> unit;
+  unit.code = s.c(127);
+  unit.down = s.cf(1.0f);
+  unit.up = s.cf(1.0f);
+  unit.isNaN = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+  return encodeE8M0Element(s, v, unit, spec);
+}
+
+/// The packed bytes of one block of scaled f32 values `scaled`
+/// (vector<K x f32>): K bytes for f8 elements, K/2 for f4 (element 2i in
+/// the low nibble), as the storage layout defines them.
+Value packPairs(OpBuilder &b, Location loc, Value scaled,
+                const FormatSpec &spec, bool emulate) {
+  int64_t k = cast<VectorType>(scaled.getType()).getDimSize(0);
+  bool f4 = spec.element == ElementKind::F4E2M1FN;
+  Type i8 = b.getI8Type();
+  SmallVector<Value> bytes;
+  for (int64_t i = 0; i < k; i += 2) {
+    Value lo = vector::ExtractOp::create(b, loc, scaled, i);
+    Value hi = vector::ExtractOp::create(b, loc, scaled, i + 1);
+    if (emulate) {
+      NumericsEmitter s(b, loc, {});
+      Value cLo = emulatedCode(b, loc, lo, spec);
+      Value cHi = emulatedCode(b, loc, hi, spec);
+      if (f4) {
+        Value byte = s.bor(s.shl(cHi, s.c(4)), cLo);
+        bytes.push_back(arith::TruncIOp::create(b, loc, i8, byte));
+      } else {
+        bytes.push_back(arith::TruncIOp::create(b, loc, i8, cLo));
+        bytes.push_back(arith::TruncIOp::create(b, loc, i8, cHi));
+      }
+      continue;
+    }
+    // The first operand lands in the high half of the pair.
+    TypeAttr dstTy = TypeAttr::get(nvvmElementType(b, spec.element));
+    if (f4) {
+      bytes.push_back(NVVM::ConvertF32x2ToF4x2Op::create(
+          b, loc, i8, hi, lo, b.getBoolAttr(false), dstTy));
+      continue;
+    }
+    Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+        b, loc, VectorType::get({2}, i8), hi, lo,
+        NVVM::FPRoundingModeAttr::get(b.getContext(), NVVM::FPRoundingMode::RN),
+        NVVM::SaturationModeAttr::get(b.getContext(),
+                                      NVVM::SaturationMode::SATFINITE),
+        b.getBoolAttr(false), dstTy);
+    bytes.push_back(vector::ExtractOp::create(b, loc, pair, 0));
+    bytes.push_back(vector::ExtractOp::create(b, loc, pair, 1));
+  }
+  return vector::FromElementsOp::create(
+      b, loc, VectorType::get({(int64_t)bytes.size()}, i8), bytes);
+}
+
+/// The element codes (vector<K x i32>) of packed bytes.
+Value unpackCodes(OpBuilder &b, Location loc, Value bytes,
+                  const FormatSpec &spec) {
+  int64_t n = cast<VectorType>(bytes.getType()).getDimSize(0);
+  auto i32s = [&](int64_t len) {
+    return VectorType::get({len}, b.getI32Type());
+  };
+  Value wide = arith::ExtUIOp::create(b, loc, i32s(n), bytes);
+  if (spec.element != ElementKind::F4E2M1FN)
+    return wide;
+  NumericsEmitter t(b, loc, {n});
+  Value lo = t.band(wide, t.c(0xF));
+  Value hi = t.lshr(wide, t.c(4));
+  return vector::InterleaveOp::create(b, loc, lo, hi);
+}
+
+struct PairBlock {
+  Value bytes; ///< Packed codes of the block (zero for a NaN block).
+  E8M0Scale<NumericsEmitter> scale;
+};
+
+/// Quantizes the f32 block tile `x` (shape [1, ..., 1, K]).
+PairBlock quantizePairBlock(OpBuilder &b, Location loc, Value x,
+                            const FormatSpec &spec, bool emulate) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t k = type.getShape().back();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  SmallVector<Value> idx(type.getRank(), zero);
+  Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  auto vecType = VectorType::get({k}, b.getF32Type());
+  Value v = vector::TransferReadOp::create(b, loc, vecType, x, idx, pad,
+                                           ArrayRef<bool>{true});
+  NumericsEmitter s(b, loc, {});
+  PairBlock r;
+  r.scale = e8m0ScaleFromAmax(s, blockAmaxBits1D(b, loc, v), spec);
+  Value down = vector::BroadcastOp::create(b, loc, vecType, r.scale.down);
+  Value scaled = arith::MulFOp::create(b, loc, v, down);
+  Value bytes = packPairs(b, loc, scaled, spec, emulate);
+  auto bytesType = cast<VectorType>(bytes.getType());
+  Value nan = vector::BroadcastOp::create(
+      b, loc, VectorType::get(bytesType.getShape(), b.getI1Type()),
+      r.scale.isNaN);
+  Value zeros = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(bytesType, b.getI8IntegerAttr(0)));
+  r.bytes = arith::SelectOp::create(b, loc, nan, zeros, bytes);
+  return r;
+}
+
+/// Writes the vector `v` into a new tensor of `shape` (trailing dim = the
+/// vector's length, other dims 1).
+Value vectorToTile(OpBuilder &b, Location loc, Value v,
+                   ArrayRef<int64_t> shape) {
+  auto vt = cast<VectorType>(v.getType());
+  Value empty = tensor::EmptyOp::create(b, loc, shape, vt.getElementType());
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  SmallVector<Value> idx(shape.size(), zero);
+  return vector::TransferWriteOp::create(b, loc, v, empty, idx,
+                                         ArrayRef<bool>{true})
+      .getResult();
+}
+
+/// The decoded f32 block of a pair kernel.
+Value decodePairBlock(OpBuilder &b, Location loc, const PairBlock &blk,
+                      const FormatSpec &spec) {
+  Value codes = unpackCodes(b, loc, blk.bytes, spec);
+  int64_t k = cast<VectorType>(codes.getType()).getDimSize(0);
+  NumericsEmitter t(b, loc, {k});
+  auto spread = [&](Value scalar) -> Value {
+    return vector::BroadcastOp::create(
+        b, loc, VectorType::get({k}, scalar.getType()), scalar);
+  };
+  E8M0Scale<NumericsEmitter> s{spread(blk.scale.code), spread(blk.scale.down),
+                               spread(blk.scale.up), spread(blk.scale.isNaN)};
+  return decodeE8M0Element(t, codes, s, spec);
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+std::optional<float> staticScaleOf(QuantizeOp op) {
+  if (FloatAttr s = op.getStaticScaleAttr())
+    return static_cast<float>(s.getValueAsDouble());
+  return std::nullopt;
+}
+
+LogicalResult checkResolved(QuantizeOp op) {
+  if (!op.isUnresolved())
+    return success();
+  return op.emitOpError() << "tensor '" << *op.getCalibration()
+                          << "' has no calibrated scale: run mx-infer-scales "
+                             "before lowering";
+}
+
+/// Fake quantization of `input` in tiles.
+FailureOr<Value> emitTiledFakeQuant(OpBuilder &b, Location loc, Value input,
+                                    const FormatSpec &spec, int64_t axis,
+                                    std::optional<float> staticScale,
+                                    GPUChipInfo chip, BlockConversion conv,
+                                    Operation *diagOp) {
+  auto type = cast<RankedTensorType>(input.getType());
+  FailureOr<Tiling> t =
+      chooseTiling(type, spec, axis, staticScale.has_value(), diagOp);
+  if (failed(t))
+    return failure();
+  auto tileType = RankedTensorType::get(t->tile, type.getElementType());
+  TiledOperand io = tiledOperand(type, tileType, type.getRank(), axis);
+  bool pairs =
+      usesPairKernel(spec, chip, conv, *t, axis, type.getElementType());
+  if (pairs) {
+    useSingleBlocks(*t, axis, spec.blockSize);
+    tileType = RankedTensorType::get(t->tile, type.getElementType());
+    io = tiledOperand(type, tileType, type.getRank(), axis);
+  }
+  FailureOr<SmallVector<Value>> results = buildTileLoop(
+      b, loc, *t, {io},
+      [&](OpBuilder &b, Location loc,
+          ValueRange idx) -> FailureOr<SmallVector<Value>> {
+        Value x = extractTile(b, loc, input, io, idx);
+        if (pairs) {
+          PairBlock blk = quantizePairBlock(
+              b, loc, x, spec, conv == BlockConversion::EmulatedPairs);
+          return SmallVector<Value>{vectorToTile(
+              b, loc, decodePairBlock(b, loc, blk, spec), t->tile)};
+        }
+        FailureOr<Value> y =
+            emitFakeQuant(b, loc, x, spec, axis, diagOp, staticScale);
+        if (failed(y))
+          return failure();
+        return SmallVector<Value>{*y};
+      });
+  if (failed(results))
+    return failure();
+  return (*results)[0];
+}
+
+struct FakeQuantToBlocks : OpRewritePattern<FakeQuantOp> {
+  FakeQuantToBlocks(MLIRContext *ctx, GPUChipInfo chip, BlockConversion conv)
+      : OpRewritePattern(ctx), chip(chip), conv(conv) {}
+  LogicalResult matchAndRewrite(FakeQuantOp op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<Value> r = emitTiledFakeQuant(
+        rewriter, op.getLoc(), op.getInput(), op.getFormat().getSpec(),
+        op.getBlockAxis(), std::nullopt, chip, conv, op);
+    if (failed(r))
+      return failure();
+    rewriter.replaceOp(op, *r);
+    return success();
+  }
+  GPUChipInfo chip;
+  BlockConversion conv;
+};
+
+/// dequantize(quantize(x)) with no other use of the quantized value: a
+/// fake quantization (no packed data in memory), as on the CPU.
+struct QuantizeDequantizePairToBlocks : OpRewritePattern<DequantizeOp> {
+  QuantizeDequantizePairToBlocks(MLIRContext *ctx, GPUChipInfo chip,
+                                 BlockConversion conv)
+      : OpRewritePattern(ctx), chip(chip), conv(conv) {}
+  LogicalResult matchAndRewrite(DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto q = op.getInput().getDefiningOp<QuantizeOp>();
+    if (!q || !q->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not a quantize of one use");
+    if (q.getInput().getType().getElementType() !=
+        op.getType().getElementType())
+      return rewriter.notifyMatchFailure(op, "float element types differ");
+    if (matchPattern(q.getInput(), m_Constant()))
+      return rewriter.notifyMatchFailure(op, "constants fold instead");
+    if (failed(checkResolved(q)))
+      return failure();
+    QuantizedType qt = q.getQuantizedType();
+    FailureOr<Value> r = emitTiledFakeQuant(
+        rewriter, op.getLoc(), q.getInput(), qt.getSpec(),
+        qt.isPerTensor() ? 0 : qt.getAxis(), staticScaleOf(q), chip, conv, op);
+    if (failed(r))
+      return failure();
+    rewriter.replaceOp(op, *r);
+    rewriter.eraseOp(q);
+    return success();
+  }
+  GPUChipInfo chip;
+  BlockConversion conv;
+};
+
+/// mx.quantize -> storage parts computed tile by tile.
+struct QuantizeToBlocks : OpConversionPattern<QuantizeOp> {
+  QuantizeToBlocks(TypeConverter &converter, MLIRContext *ctx, GPUChipInfo chip,
+                   BlockConversion conv)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), chip(chip),
+        conv(conv) {}
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    // Constants are packed at compile time by the CPU pattern.
+    if (matchPattern(op.getInput(), m_Constant()))
+      return failure();
+    if (failed(checkResolved(op)))
+      return failure();
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    QuantizedType qt = op.getQuantizedType();
+    FormatSpec spec = qt.getSpec();
+    int64_t axis = std::max<int64_t>(qt.getAxis(), 0);
+    std::optional<float> staticScale = staticScaleOf(op);
+    FailureOr<Tiling> t =
+        chooseTiling(type, spec, axis, staticScale.has_value(), op);
+    if (failed(t))
+      return failure();
+    bool pairs =
+        usesPairKernel(spec, chip, conv, *t, axis, type.getElementType());
+    if (pairs)
+      useSingleBlocks(*t, axis, spec.blockSize);
+    SmallVector<RankedTensorType> fullParts = qt.getStorageTypes(t->shape);
+    SmallVector<RankedTensorType> tileParts = qt.getStorageTypes(t->tile);
+    auto tileType = RankedTensorType::get(t->tile, type.getElementType());
+    auto tileQType = RankedTensorType::get(t->tile, qt);
+    TiledOperand in = tiledOperand(type, tileType, type.getRank(), axis);
+    // Parts computed in the loop; a static per-tensor scale (rank 0) is a
+    // constant made outside it.
+    bool wholeTensor = t->numTiles() == 1;
+    SmallVector<TiledOperand> outOps;
+    SmallVector<unsigned> loopParts;
+    for (unsigned i = 0; i < fullParts.size(); ++i) {
+      if (fullParts[i].getRank() == 0 && !wholeTensor)
+        continue;
+      outOps.push_back(
+          tiledOperand(fullParts[i], tileParts[i], type.getRank(), axis));
+      loopParts.push_back(i);
+    }
+    FailureOr<SmallVector<Value>> results = buildTileLoop(
+        rewriter, loc, *t, outOps,
+        [&](OpBuilder &b, Location loc,
+            ValueRange idx) -> FailureOr<SmallVector<Value>> {
+          Value x = extractTile(b, loc, input, in, idx);
+          if (pairs) {
+            PairBlock blk = quantizePairBlock(
+                b, loc, x, spec, conv == BlockConversion::EmulatedPairs);
+            Value data =
+                vectorToTile(b, loc, blk.bytes, tileParts[0].getShape());
+            Value code =
+                arith::TruncIOp::create(b, loc, b.getI8Type(), blk.scale.code);
+            Value scale = tensor::FromElementsOp::create(b, loc, tileParts[1],
+                                                         ValueRange{code});
+            return SmallVector<Value>{data, scale};
+          }
+          FailureOr<SmallVector<Value>> parts =
+              emitQuantize(b, loc, x, tileQType, op, staticScale);
+          if (failed(parts))
+            return failure();
+          SmallVector<Value> r;
+          for (unsigned i : loopParts)
+            r.push_back((*parts)[i]);
+          return r;
+        });
+    if (failed(results))
+      return failure();
+    SmallVector<Value> parts;
+    unsigned next = 0;
+    for (unsigned i = 0; i < fullParts.size(); ++i) {
+      if (next < loopParts.size() && loopParts[next] == i) {
+        parts.push_back((*results)[next++]);
+        continue;
+      }
+      // Only a static per-tensor scale is left out of the loop.
+      Value s = arith::ConstantOp::create(
+          rewriter, loc, rewriter.getF32FloatAttr(staticScale.value_or(1.0f)));
+      parts.push_back(
+          tensor::FromElementsOp::create(rewriter, loc, fullParts[i], s));
+    }
+    rewriter.replaceOpWithMultiple(op, {parts});
+    return success();
+  }
+  GPUChipInfo chip;
+  BlockConversion conv;
+};
+
+/// mx.dequantize of storage parts, tile by tile.
+struct DequantizeToBlocks : OpConversionPattern<DequantizeOp> {
+  DequantizeToBlocks(TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType qtype = op.getInput().getType();
+    auto qt = cast<QuantizedType>(qtype.getElementType());
+    FormatSpec spec = qt.getSpec();
+    int64_t axis = std::max<int64_t>(qt.getAxis(), 0);
+    // Decoding never needs the whole tensor: a per-tensor scale is stored.
+    FailureOr<Tiling> t = chooseTiling(
+        qtype, spec, axis,
+        /*staticScale=*/spec.granularity == Granularity::Tensor, op);
+    if (failed(t))
+      return failure();
+    if (spec.granularity == Granularity::Block && spec.tensorScale) {
+      // The tensor scale is stored: blocks decode independently.
+      int64_t k = spec.blockSize, r = t->shape.size();
+      t->tile.assign(r, 1);
+      if (axis == r - 1) {
+        t->tile[axis] = pickTile(t->shape[axis], {4 * k, k});
+      } else {
+        t->tile[axis] = pickTile(t->shape[axis], {k});
+        t->tile[r - 1] = pickTile(t->shape[r - 1], {16, packGroup(spec)});
+      }
+      for (int64_t d = 0; d < r; ++d)
+        t->counts[d] = t->shape[d] / t->tile[d];
+    }
+    SmallVector<RankedTensorType> fullParts = qt.getStorageTypes(t->shape);
+    SmallVector<RankedTensorType> tileParts = qt.getStorageTypes(t->tile);
+    RankedTensorType resultType = op.getType();
+    auto tileResult =
+        RankedTensorType::get(t->tile, resultType.getElementType());
+    auto tileQType = RankedTensorType::get(t->tile, qt);
+    ValueRange parts = adaptor.getInput();
+    TiledOperand out =
+        tiledOperand(resultType, tileResult, resultType.getRank(), axis);
+    FailureOr<SmallVector<Value>> results = buildTileLoop(
+        rewriter, loc, *t, {out},
+        [&](OpBuilder &b, Location loc,
+            ValueRange idx) -> FailureOr<SmallVector<Value>> {
+          SmallVector<Value> tiles;
+          for (auto [part, full, tile] : llvm::zip(parts, fullParts, tileParts))
+            tiles.push_back(extractTile(
+                b, loc, part,
+                tiledOperand(full, tile, resultType.getRank(), axis), idx));
+          FailureOr<Value> y =
+              emitDequantize(b, loc, tiles, tileQType, tileResult, op);
+          if (failed(y))
+            return failure();
+          return SmallVector<Value>{*y};
+        });
+    if (failed(results))
+      return failure();
+    rewriter.replaceOp(op, (*results)[0]);
+    return success();
+  }
+};
+
+struct ConvertMXToParallelBlocksPass
+    : mx::impl::ConvertMXToParallelBlocksBase<ConvertMXToParallelBlocksPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    Operation *root = getOperation();
+    MLIRContext *ctx = &getContext();
+    GPUChipInfo chipInfo;
+    BlockConversion conv = BlockConversion::Integer;
+    if (emulatePairs) {
+      conv = BlockConversion::EmulatedPairs;
+    } else if (!chip.empty()) {
+      std::optional<GPUChipInfo> parsed = parseGPUChip(chip);
+      if (!parsed) {
+        emitError(root->getLoc())
+            << "unknown GPU chip '" << chip
+            << "' (expected sm_<number>, optionally with a or f: sm_90, "
+               "sm_100a)";
+        return signalPassFailure();
+      }
+      chipInfo = *parsed;
+      conv = BlockConversion::NVVM;
+    }
+    bool unresolved = false;
+    root->walk([&](QuantizeOp op) {
+      if (failed(checkResolved(op)))
+        unresolved = true;
+    });
+    if (unresolved)
+      return signalPassFailure();
+    {
+      RewritePatternSet patterns(ctx);
+      populateMXToParallelBlocksPatterns(patterns, chipInfo, conv);
+      walkAndApplyPatterns(root, std::move(patterns));
+    }
+    bool failedOp = false;
+    root->walk([&](FakeQuantOp) { failedOp = true; });
+    if (failedOp)
+      return signalPassFailure();
+
+    TypeConverter converter;
+    populateMXStorageTypeConversion(converter);
+    ConversionTarget target(*ctx);
+    target.addIllegalOp<QuantizeOp, DequantizeOp>();
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType()) &&
+             converter.isLegal(&op.getBody());
+    });
+    RewritePatternSet patterns(ctx);
+    patterns.add<QuantizeToBlocks>(converter, ctx, chipInfo, conv);
+    patterns.add<DequantizeToBlocks>(converter, ctx);
+    // Signatures, calls, reshapes, slices and constant quantizations.
+    populateMXStorageConversionPatterns(converter, patterns);
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    if (failed(applyPartialConversion(root, target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Exact rounding without library calls
+//===----------------------------------------------------------------------===//
+
+template <typename RoundOp>
+struct ExpandRounding : OpRewritePattern<RoundOp> {
+  using OpRewritePattern<RoundOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(RoundOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!getElementTypeOrSelf(type).isF32())
+      return rewriter.notifyMatchFailure(op, "not f32");
+    SmallVector<int64_t> shape;
+    if (auto vt = dyn_cast<VectorType>(type)) {
+      if (vt.isScalable())
+        return rewriter.notifyMatchFailure(op, "scalable vector");
+      shape.assign(vt.getShape().begin(), vt.getShape().end());
+    }
+    NumericsEmitter o(rewriter, op.getLoc(), shape);
+    Value x = op.getOperand();
+    Value bits = o.fToBits(x);
+    Value sign = o.band(bits, o.c((int32_t)0x80000000));
+    Value absBits = o.band(bits, o.c(0x7FFFFFFF));
+    Value mag = o.bitsToF(absBits);
+    // Magnitudes of 2^23 and more (and NaN, Inf) are integers already.
+    Value small = o.ult(absBits, o.c(0x4B000000));
+    Value r;
+    if constexpr (std::is_same_v<RoundOp, math::RoundEvenOp>) {
+      // |x| + 2^23 rounds to an integer (nearest even); subtracting 2^23
+      // is exact.
+      Value big = o.cf(8388608.0f);
+      r = o.fsub(o.fadd(mag, big), big);
+    } else {
+      // Truncation: clear the fraction bits of the magnitude.
+      Value e = o.sub(o.lshr(absBits, o.c(23)), o.c(127));
+      Value below1 = o.slt(e, o.c(0));
+      Value shift = o.smax(o.sub(o.c(23), e), o.c(0));
+      Value mask = o.shl(o.c(-1), o.smin(shift, o.c(31)));
+      Value truncBits = o.sel(below1, o.c(0), o.band(absBits, mask));
+      r = o.bitsToF(truncBits);
+      if constexpr (std::is_same_v<RoundOp, math::RoundOp>) {
+        // The remainder is exact; ties go away from zero.
+        Value up = o.fadd(r, o.cf(1.0f));
+        Value frac = o.fsub(mag, r);
+        Value roundUp =
+            o.borB(o.foeq(frac, o.cf(0.5f)), o.folt(o.cf(0.5f), frac));
+        r = o.self(roundUp, up, r);
+      }
+    }
+    Value result = o.bitsToF(o.bor(o.fToBits(o.self(small, r, mag)), sign));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// arith.maxnumf / minnumf as compare and select (IEEE maxNum / minNum: a
+/// NaN operand yields the other operand).
+template <typename MinMaxOp, arith::CmpFPredicate pred>
+struct ExpandMinMax : OpRewritePattern<MinMaxOp> {
+  using OpRewritePattern<MinMaxOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(MinMaxOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!getElementTypeOrSelf(op.getType()).isF32())
+      return rewriter.notifyMatchFailure(op, "not f32");
+    Location loc = op.getLoc();
+    Value x = op.getLhs(), y = op.getRhs();
+    Value pick = arith::CmpFOp::create(rewriter, loc, pred, x, y);
+    Value r = arith::SelectOp::create(rewriter, loc, pick, x, y);
+    Value yNaN =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UNO, y, y);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, yNaN, x, r);
+    return success();
+  }
+};
+
+struct MXExpandRoundingPass
+    : mx::impl::MXExpandRoundingBase<MXExpandRoundingPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMXExpandRoundingPatterns(patterns);
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Buffers of kernels
+//===----------------------------------------------------------------------===//
+
+struct MXPrepareGPUBuffersPass
+    : mx::impl::MXPrepareGPUBuffersBase<MXPrepareGPUBuffersPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<memref::AllocOp, memref::CopyOp, memref::DeallocOp>(op) &&
+          op->getParentOfType<scf::ForallOp>())
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (Operation *op : ops) {
+      rewriter.setInsertionPoint(op);
+      if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+        if (!alloc.getType().hasStaticShape()) {
+          alloc.emitOpError("a dynamically sized buffer inside a parallel "
+                            "block loop cannot live in a GPU thread");
+          return signalPassFailure();
+        }
+        rewriter.replaceOpWithNewOp<memref::AllocaOp>(alloc, alloc.getType(),
+                                                      alloc.getAlignmentAttr());
+      } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+        // Sequential loops in the thread (parallel ones would be mapped to
+        // GPU processors themselves).
+        auto type = cast<MemRefType>(copy.getSource().getType());
+        if (!type.hasStaticShape()) {
+          copy.emitOpError("a dynamically sized copy inside a parallel "
+                           "block loop is not supported");
+          return signalPassFailure();
+        }
+        Location loc = copy.getLoc();
+        SmallVector<Value> lbs, ubs, steps;
+        for (int64_t d : type.getShape()) {
+          lbs.push_back(arith::ConstantIndexOp::create(rewriter, loc, 0));
+          ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, d));
+          steps.push_back(arith::ConstantIndexOp::create(rewriter, loc, 1));
+        }
+        Value src = copy.getSource(), dst = copy.getTarget();
+        scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
+                           [&](OpBuilder &b, Location loc, ValueRange ivs) {
+                             Value v = memref::LoadOp::create(b, loc, src, ivs);
+                             memref::StoreOp::create(b, loc, v, dst, ivs);
+                           });
+        rewriter.eraseOp(copy);
+      } else if (isa_and_nonnull<memref::AllocaOp>(
+                     op->getOperand(0).getDefiningOp())) {
+        rewriter.eraseOp(op); // the dealloc of a promoted buffer
+      }
+    }
+  }
+};
+
+} // namespace
+
+void mx::populateMXToParallelBlocksPatterns(RewritePatternSet &patterns,
+                                            GPUChipInfo chip,
+                                            BlockConversion conversion) {
+  patterns.add<FakeQuantToBlocks, QuantizeDequantizePairToBlocks>(
+      patterns.getContext(), chip, conversion);
+}
+
+void mx::populateMXExpandRoundingPatterns(RewritePatternSet &patterns) {
+  patterns.add<ExpandRounding<math::RoundEvenOp>, ExpandRounding<math::RoundOp>,
+               ExpandRounding<math::TruncOp>,
+               ExpandMinMax<arith::MaxNumFOp, arith::CmpFPredicate::OGT>,
+               ExpandMinMax<arith::MinNumFOp, arith::CmpFPredicate::OLT>>(
+      patterns.getContext());
+}

@@ -1,0 +1,91 @@
+//===- NVVMPipeline.cpp - --mx-lower-to-nvvm ------------------------------===//
+//
+// Part of mx-opt. Tensor-level IR with mx ops to host code that launches
+// NVVM kernels (gpu.launch_func) and a gpu.binary:
+//   mx ops -> scf.forall over block tiles (convert-mx-to-parallel-blocks)
+//   -> one-shot bufferization -> scf.parallel (linalg ops too) -> tiled
+//   into GPU blocks x threads -> gpu.launch -> outlined gpu.func kernels
+//   -> NVVM (exact rounding without libdevice) -> PTX / cubin / fatbin.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Pipelines/NVVMPipeline.h"
+#include "mx/Conversion/Passes.h"
+#include "mx/Dialect/MX/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
+                                    const MXLowerToNVVMOptions &options) {
+  // Tensor level: mx ops become parallel loops over tiles of blocks.
+  pm.addPass(mx::createMXExportEntryPoints());
+  ConvertMXToParallelBlocksOptions blocks;
+  if (options.nvvmConversions)
+    blocks.chip = options.chip;
+  pm.addNestedPass<func::FuncOp>(mx::createConvertMXToParallelBlocks(blocks));
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers; results in caller-allocated buffers.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addNestedPass<func::FuncOp>(mx::createMXElideResultCopies());
+  pm.addNestedPass<func::FuncOp>(mx::createMXPrepareGPUBuffers());
+
+  // Parallel loops -> GPU blocks and threads -> kernels, then NVVM. The
+  // upstream passes are composed textually: their option structs differ
+  // between LLVM releases, the pipeline syntax does not.
+  std::string gpu = llvm::formatv(
+      "func.func(convert-linalg-to-parallel-loops,scf-forall-to-parallel,"
+      "canonicalize,"
+      "scf-parallel-loop-tiling{{parallel-loop-tile-sizes={0} "
+      "no-min-max-bounds=true},"
+      "gpu-map-parallel-loops,convert-parallel-loops-to-gpu,"
+      "lower-vector-multi-reduction),"
+      "gpu-launch-sink-index-computations,"
+      "gpu-kernel-outlining,lower-affine,canonicalize,cse,"
+      "gpu.module(mx-expand-rounding,"
+      "convert-vector-to-scf{{full-unroll=true target-rank=0},lower-affine,"
+      "convert-scf-to-cf,convert-math-to-llvm,expand-strided-metadata),"
+      "nvvm-attach-target{{chip={1} features={2} O={3}},"
+      "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
+      "reconcile-unrealized-casts),"
+      "gpu-to-llvm,convert-scf-to-cf,lower-affine,expand-strided-metadata,"
+      "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,"
+      "canonicalize,cse,gpu-module-to-binary{{format={4}}",
+      options.threads.getValue(), options.chip.getValue(),
+      options.features.getValue(), options.optLevel.getValue(),
+      options.format.getValue());
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (failed(parsePassPipeline(gpu, pm, os)))
+    llvm::report_fatal_error(
+        llvm::Twine("mx-lower-to-nvvm: bad GPU pass pipeline: ") + errors);
+}
+
+void mx::registerMXNVVMPipeline() {
+  PassPipelineRegistration<MXLowerToNVVMOptions>(
+      "mx-lower-to-nvvm",
+      "Lower tensor-level IR with mx ops to NVVM kernels in a gpu.binary "
+      "and host code that launches them (gpu.launch_func)",
+      buildMXLowerToNVVMPipeline);
+}
