@@ -1406,7 +1406,10 @@ int cmdCompare(int Argc, char **Argv) {
          WN = (W & 0x7FFFFFFFu) > (InfAsNaN ? 0x7F7FFFFFu : 0x7F800000u);
     bool Ok =
         (GN && WN) ||
-        (!GN && !WN && (G == W || std::llabs(Ordered(G) - Ordered(W)) <= Ulps));
+        (!GN && !WN &&
+         (G == W ||
+          // Without --ulps the comparison is bitwise: -0 differs from +0.
+          (Ulps > 0 && std::llabs(Ordered(G) - Ordered(W)) <= Ulps)));
     if (!Ok && Bad++ == 0)
       First = I;
   }
