@@ -375,3 +375,23 @@ func.func @tosa_clamp_stops(%x: tensor<8x64xf32>) -> (tensor<8x64xf32>, tensor<8
   %r2 = tosa.clamp %d2 {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<8x64xf32>) -> tensor<8x64xf32>
   return %r, %r2 : tensor<8x64xf32>, tensor<8x64xf32>
 }
+
+// -----
+
+// A quantization moves before a block-aligned concatenation onto every
+// operand; per-tensor scales stop it (the maximum of the whole result).
+// CHECK-LABEL: func @concat_backward
+// CHECK-DAG: %[[A:.*]] = mx.quantize %arg0 : tensor<8x64xf32> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+// CHECK-DAG: %[[B:.*]] = mx.quantize %arg1 : tensor<8x32xf32> -> tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+// CHECK: %[[C:.*]] = tensor.concat dim(1) %[[A]], %[[B]] : (tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>, tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>) -> tensor<8x96x!mx.q<mxfp8_e4m3, axis = 1>>
+// CHECK: %[[C2:.*]] = tensor.concat dim(1) %arg0, %arg1 : (tensor<8x64xf32>, tensor<8x32xf32>) -> tensor<8x96xf32>
+// CHECK: %[[Q2:.*]] = mx.quantize %[[C2]] : tensor<8x96xf32> -> tensor<8x96x!mx.q<int8>>
+// CHECK: return %[[C]], %[[Q2]]
+func.func @concat_backward(%x: tensor<8x64xf32>, %y: tensor<8x32xf32>) -> (tensor<8x96x!mx.q<mxfp8_e4m3, axis = 1>>, tensor<8x96x!mx.q<int8>>) {
+  %c = tensor.concat dim(1) %x, %y : (tensor<8x64xf32>, tensor<8x32xf32>) -> tensor<8x96xf32>
+  %q = mx.quantize %c : tensor<8x96xf32> -> tensor<8x96x!mx.q<mxfp8_e4m3, axis = 1>>
+  %c2 = tensor.concat dim(1) %x, %y : (tensor<8x64xf32>, tensor<8x32xf32>) -> tensor<8x96xf32>
+  // expected-remark@+1 {{quantization stays: stopped at 'tensor.concat': each operand has its own runtime per-tensor scale}}
+  %q2 = mx.quantize %c2 : tensor<8x96xf32> -> tensor<8x96x!mx.q<int8>>
+  return %q, %q2 : tensor<8x96x!mx.q<mxfp8_e4m3, axis = 1>>, tensor<8x96x!mx.q<int8>>
+}
