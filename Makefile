@@ -4,6 +4,7 @@
 # sudo), configure with CMake + Ninja, build, then run the demo or the tests.
 #
 #   make demo            set up, build, run the main job on the example model
+#   make accuracy        the digits CNN table into docs/Accuracy.md
 #   make check           set up, build, run every test (lit + unit tests)
 #   make build           set up and build only
 #   make docs            regenerate docs/generated/ from ODS
@@ -23,7 +24,7 @@ PACKAGES := libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build check check-lit check-unit demo docs install bench format clean
+.PHONY: all deps configure build check check-lit check-unit demo accuracy docs install bench format clean
 
 all: build
 
@@ -55,6 +56,9 @@ check: build
 
 demo: build
 	./examples/demo.sh $(BUILD_DIR)
+
+accuracy: build
+	./examples/digits/run.sh $(BUILD_DIR) --markdown docs/Accuracy.md
 
 docs: configure
 	ninja -C $(BUILD_DIR) mx-docs

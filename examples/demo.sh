@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job of `make demo`: the two-layer MLP of examples/mlp.mlir with
-# the inputs in examples/data/, compiled and run in FP32 and with every
-# preset format, compared with FP32. Usage: examples/demo.sh [BUILD_DIR]
+# `make demo`: the two-layer MLP of examples/mlp.mlir with the inputs in
+# examples/data/, compiled and run in FP32 and with every preset format,
+# compared with FP32; then the main job on the digits CNN
+# (examples/digits/run.sh). Usage: examples/demo.sh [BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
@@ -33,3 +34,6 @@ for p in mxfp8_e4m3 mxfp8_e5m2 mxfp6_e3m2 mxfp6_e2m3 mxfp4_e2m1 mxint8 mx9 mx6 m
   top1=$(echo "$report" | sed -n 's/^top1-agreement: //p')
   printf '%-12s %10s %14s %8s\n' "$p" "$sqnr" "$err" "$top1"
 done
+
+echo
+"$here/digits/run.sh" "$build"

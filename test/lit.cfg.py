@@ -34,6 +34,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = [
     "mx-opt",
+    "mx-format",
     "split-file",
     "not",
     "count",

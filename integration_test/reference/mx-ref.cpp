@@ -429,6 +429,25 @@ void fakeQuantINT8(const Config &C, const F32Array &A,
   }
 }
 
+// Codes and scale of symmetric INT8 over N elements at stride Stride
+// (numerics.md section 4): the same rule as fakeQuantINT8.
+uint32_t quantizeINT8(const uint32_t *X, size_t N, size_t Stride,
+                      std::vector<int64_t> &Codes) {
+  uint32_t Amax = 0;
+  for (size_t I = 0; I < N; ++I)
+    Amax = std::max(Amax, X[I * Stride] & 0x7FFFFFFFu);
+  uint32_t S = Amax == 0 ? 0 : f32Div(Amax, bitsOf(127.0f));
+  if (S == 0)
+    S = bitsOf(1.0f);
+  Codes.resize(N);
+  for (size_t I = 0; I < N; ++I) {
+    APFloat Q(f32Sem(), APInt(32, f32Div(X[I * Stride], S)));
+    Q.roundToIntegral(kRNE);
+    Codes[I] = std::min<int64_t>(std::max<int64_t>(toInt(Q), -128), 127);
+  }
+  return S;
+}
+
 // Quantize-dequantize of the whole array.
 std::vector<uint32_t> fakeQuant(const Config &C, const F32Array &A) {
   std::vector<uint32_t> Out(A.Data.size());
@@ -1115,8 +1134,12 @@ const char *kUsage =
     "  mx-ref quantize   --format NAME [opts] [--packed] IN.npy CODES.npy "
     "SCALES.npy\n"
     "  mx-ref gen-vectors OUT.npy --rows R --cols C [--seed S] [--finite]\n"
+    "                     [--gaussian]   (standard normal data instead of\n"
+    "                     the adversarial rows)\n"
     "  mx-ref exhaustive FORMAT OUT.npy   (e4m3 e5m2 e3m2 e2m3 e2m1 mxint8)\n"
     "  mx-ref self-test\n"
+    "  mx-ref int8-matmul A.npy B.npy OUT.npy   (exact INT8 matmul: A per\n"
+    "                     tensor, B per column; i64 sums times both scales)\n"
     "  mx-ref compare GOT.npy WANT.npy [--ulps N] [--inf-as-nan]\n"
     "                 (NaN matches NaN; with --inf-as-nan, an Inf wanted\n"
     "                 matches a NaN got: an Inf makes its block NaN)\n"
@@ -1163,7 +1186,8 @@ Options parseOptions(int Argc, char **Argv,
       O.Finite = true;
       continue;
     }
-    if (Name == "inf-as-nan" || Name == "packed") { // Flags.
+    if (Name == "inf-as-nan" || Name == "packed" ||
+        Name == "gaussian") { // Flags.
       O.Named.emplace_back(Name, "1");
       continue;
     }
@@ -1314,7 +1338,8 @@ int cmdQuantize(int Argc, char **Argv) {
 }
 
 int cmdGenVectors(int Argc, char **Argv) {
-  Options O = parseOptions(Argc, Argv, {"rows", "cols", "seed", "finite"});
+  Options O =
+      parseOptions(Argc, Argv, {"rows", "cols", "seed", "finite", "gaussian"});
   expectPositional(O, 1, "OUT.npy");
   const std::string *Rows = O.get("rows"), *Cols = O.get("cols");
   if (!Rows || !Cols)
@@ -1327,8 +1352,21 @@ int cmdGenVectors(int Argc, char **Argv) {
   if (const std::string *S = O.get("seed"))
     Seed = parseUInt("seed", *S, 0, UINT64_MAX);
   std::vector<uint32_t> Data(R * C);
-  for (uint64_t I = 0; I < R; ++I)
-    genRow(Seed, I, O.Finite, &Data[I * C], C);
+  if (O.get("gaussian")) {
+    // Well-scaled data for compute tests (matmul, convolution): standard
+    // normal values (Box-Muller in double), rounded to f32.
+    SplitMix64 Rng{Seed ^ 0x5DEECE66Dull};
+    auto uniform = [&] { return (double(Rng.next() >> 11) + 0.5) * 0x1p-53; };
+    for (uint32_t &V : Data) {
+      double G = std::sqrt(-2.0 * std::log(uniform())) *
+                 std::cos(6.283185307179586 * uniform());
+      float F = static_cast<float>(G);
+      std::memcpy(&V, &F, sizeof V);
+    }
+  } else {
+    for (uint64_t I = 0; I < R; ++I)
+      genRow(Seed, I, O.Finite, &Data[I * C], C);
+  }
   writeNpyF32(O.Positional[0], {R, C}, Data);
   return 0;
 }
@@ -1380,6 +1418,40 @@ int cmdPrint(int Argc, char **Argv) {
 
 // compare GOT.npy WANT.npy [--ulps N]: f32 arrays of one shape, equal bit for
 // bit (any NaN matches any NaN), or within N units in the last place.
+// int8-matmul A.npy B.npy OUT.npy: A (MxK) per-tensor INT8, B (KxN) INT8
+// per column (per output channel), both symmetric and dynamic; OUT =
+// f32(sum of code products, exact in int64) * f32(sA * sB[n]), the
+// integer path of a fused INT8 matmul. Inputs must be finite.
+int cmdInt8Matmul(int Argc, char **Argv) {
+  Options O = parseOptions(Argc, Argv, {});
+  expectPositional(O, 3, "A.npy B.npy OUT.npy");
+  F32Array A = readNpyF32(O.Positional[0]);
+  F32Array B = readNpyF32(O.Positional[1]);
+  if (A.Shape.size() != 2 || B.Shape.size() != 2 || A.Shape[1] != B.Shape[0])
+    fatal("int8-matmul needs A (MxK) and B (KxN)");
+  if (anyNonFinite(A.Data) || anyNonFinite(B.Data))
+    fatal("int8-matmul needs finite inputs");
+  uint64_t M = A.Shape[0], K = A.Shape[1], N = B.Shape[1];
+  std::vector<int64_t> QA, Col;
+  uint32_t SA = quantizeINT8(A.Data.data(), M * K, 1, QA);
+  std::vector<std::vector<int64_t>> QB(N);
+  std::vector<uint32_t> SB(N);
+  for (uint64_t J = 0; J < N; ++J)
+    SB[J] = quantizeINT8(&B.Data[J], K, N, QB[J]);
+  std::vector<uint32_t> Out(M * N);
+  for (uint64_t I = 0; I < M; ++I)
+    for (uint64_t J = 0; J < N; ++J) {
+      int64_t Acc = 0;
+      for (uint64_t L = 0; L < K; ++L)
+        Acc += QA[I * K + L] * QB[J][L];
+      APFloat V(f32Sem());
+      V.convertFromAPInt(APInt(64, Acc, /*isSigned=*/true), true, kRNE);
+      Out[I * N + J] = f32Mul(toF32(V), f32Mul(SA, SB[J]));
+    }
+  writeNpyF32(O.Positional[2], {M, N}, Out);
+  return 0;
+}
+
 int cmdCompare(int Argc, char **Argv) {
   Options O = parseOptions(Argc, Argv, {"ulps", "inf-as-nan"});
   expectPositional(O, 2, "GOT.npy WANT.npy");
@@ -1445,6 +1517,8 @@ int main(int Argc, char **Argv) {
     return cmdExhaustive(Argc, Argv);
   if (Cmd == "compare")
     return cmdCompare(Argc, Argv);
+  if (Cmd == "int8-matmul")
+    return cmdInt8Matmul(Argc, Argv);
   if (Cmd == "print")
     return cmdPrint(Argc, Argv);
   if (Cmd == "emit-resource")

@@ -89,6 +89,8 @@ void mx::buildMXQuantizePipeline(OpPassManager &pm,
   pm.addPass(mx::createMXQuantize(quantize));
   if (options.propagate)
     pm.addPass(mx::createMXPropagate());
+  if (options.fuse)
+    pm.addPass(mx::createMXFuse());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

@@ -310,6 +310,37 @@ double FormatSpec::getBitsPerElement() const {
   return bits;
 }
 
+double FormatSpec::getBitsPerElement(int64_t numElements,
+                                     int64_t axisSize) const {
+  if (axisSize <= 0 || numElements < axisSize || numElements % axisSize != 0)
+    return 0;
+  double rows = static_cast<double>(numElements / axisSize);
+  double bits = static_cast<double>(getElementBits()) * numElements;
+  auto started = [&](int64_t size) {
+    return static_cast<double>((axisSize + size - 1) / size);
+  };
+  switch (granularity) {
+  case Granularity::Block: {
+    double scaleBits = scale == ScaleKind::E8M0   ? expBits
+                       : scale == ScaleKind::E4M3 ? 8
+                                                  : 32;
+    bits += scaleBits * rows * started(blockSize);
+    if (subBlockSize > 0)
+      bits += subBits * rows * started(subBlockSize);
+    break;
+  }
+  case Granularity::Channel:
+    bits += (zeroPoint ? 64.0 : 32.0) * axisSize;
+    break;
+  case Granularity::Tensor:
+    bits += zeroPoint ? 64.0 : 32.0;
+    break;
+  }
+  if (tensorScale)
+    bits += 32;
+  return bits / static_cast<double>(numElements);
+}
+
 std::string FormatSpec::verify() const {
   bool isFloat = hasFloatElement();
   bool isInt = element == ElementKind::I8 || element == ElementKind::UI8;

@@ -4,11 +4,15 @@
 //
 //   mx-run FILE.mlir --entry NAME --input a.npy [--input b.npy ...]
 //          --output out.npy [--output ...] [--repeat N]
+//          [--batches N] [--report-against ref.npy] [--labels labels.npy]
 //
 // FILE may be '-' for stdin. IR at any stage is accepted: unless the module
 // is already in the LLVM dialect, --mx-lower-to-llvm is applied. The function
 // is JIT-compiled in process at -O3 for the host CPU. --repeat N runs it N
 // more times, reusing the result buffers, and prints the median on stderr.
+// --batches N takes N consecutive sets of --input files, runs the entry once
+// per set and concatenates each result along its first axis. --labels prints
+// the top-1 accuracy of the first result against integer class labels.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +35,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 using namespace mlir;
 
@@ -65,9 +70,58 @@ static llvm::cl::opt<std::string> reportAgainst(
                    "an FP32 run) and print SQNR and error figures"),
     llvm::cl::value_desc("ref.npy"), llvm::cl::cat(mxRunCategory));
 
+static llvm::cl::opt<unsigned> batches(
+    "batches",
+    llvm::cl::desc("The --input files are N consecutive sets of arguments: "
+                   "run once per set and concatenate each result along its "
+                   "first axis"),
+    llvm::cl::init(1), llvm::cl::value_desc("N"), llvm::cl::cat(mxRunCategory));
+static llvm::cl::opt<std::string> labelsFile(
+    "labels",
+    llvm::cl::desc("Integer class labels for the rows of the first result "
+                   "(its shape without the last axis): print the top-1 "
+                   "accuracy of the argmax along the last axis"),
+    llvm::cl::value_desc("labels.npy"), llvm::cl::cat(mxRunCategory));
+
 static int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "mx-run") << msg << "\n";
   return 1;
+}
+
+static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  std::string text = "(";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? "x" : "") + std::to_string(d);
+  return text + ")";
+}
+
+/// Reads label `i` of an integer array as int64.
+static int64_t labelAt(const mx::npy::Array &labels, size_t i) {
+  const uint8_t *p = labels.data.data();
+  switch (labels.dtype) {
+  case mx::npy::DType::I8:
+    return reinterpret_cast<const int8_t *>(p)[i];
+  case mx::npy::DType::U8:
+    return p[i];
+  case mx::npy::DType::I16:
+    return reinterpret_cast<const int16_t *>(p)[i];
+  case mx::npy::DType::I32:
+    return reinterpret_cast<const int32_t *>(p)[i];
+  default:
+    return reinterpret_cast<const int64_t *>(p)[i];
+  }
+}
+
+/// Appends `next` to `acc` along the first axis (same dtype and trailing
+/// shape, which holds for results of one entry).
+static llvm::Error concatenate(mx::npy::Array &acc,
+                               const mx::npy::Array &next) {
+  if (acc.shape.empty())
+    return llvm::createStringError(
+        "--batches needs results of rank 1 or more to concatenate");
+  acc.shape[0] += next.shape[0];
+  acc.data.insert(acc.data.end(), next.data.begin(), next.data.end());
+  return llvm::Error::success();
 }
 
 int main(int argc, char **argv) {
@@ -78,6 +132,8 @@ int main(int argc, char **argv) {
       argc, argv, "mx-run: run a function of an MLIR file on .npy arrays\n");
   if (optLevel > 3)
     return fail("-O must be 0 to 3");
+  if (batches == 0)
+    return fail("--batches must be at least 1");
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -104,44 +160,97 @@ int main(int argc, char **argv) {
       return fail(llvm::toString(array.takeError()));
     arrays.push_back(std::move(*array));
   }
+  std::optional<mx::npy::Array> labels;
+  if (!labelsFile.empty()) {
+    auto array = mx::npy::readFile(labelsFile);
+    if (!array)
+      return fail(llvm::toString(array.takeError()));
+    switch (array->dtype) {
+    case mx::npy::DType::I8:
+    case mx::npy::DType::U8:
+    case mx::npy::DType::I16:
+    case mx::npy::DType::I32:
+    case mx::npy::DType::I64:
+      break;
+    default:
+      return fail(labelsFile +
+                  ": expected integer class labels (int8, uint8, int16, "
+                  "int32 or int64), got " +
+                  mx::npy::dtypeName(array->dtype));
+    }
+    labels = std::move(*array);
+  }
 
   auto program = mx::JitProgram::compile(*module, entry, {optLevel});
   if (!program)
     return fail(llvm::toString(program.takeError()));
-  if (auto err = (*program)->checkInputs(arrays, inputs))
-    return fail(llvm::toString(std::move(err)));
+  size_t numInputs = (*program)->getInputs().size();
+  if (batches > 1 && arrays.size() != batches * numInputs)
+    return fail("@" + entry + " takes " + llvm::Twine(numInputs) +
+                " input(s): --batches " + llvm::Twine(batches) + " needs " +
+                llvm::Twine(batches * numInputs) + " --input file(s), got " +
+                llvm::Twine(arrays.size()));
+  if (batches == 1) // With --batches, each set is checked below.
+    if (auto err = (*program)->checkInputs(arrays, inputs))
+      return fail(llvm::toString(std::move(err)));
   if (!outputs.empty() && outputs.size() != (*program)->getOutputs().size())
     return fail("@" + entry + " returns " +
                 llvm::Twine((*program)->getOutputs().size()) +
                 " result(s), but " + llvm::Twine(outputs.size()) +
                 " --output file(s) were given");
+  if (batches > 1)
+    for (const mx::TensorSignature &sig : (*program)->getOutputs())
+      if (sig.shape.empty())
+        return fail("--batches needs results of rank 1 or more to "
+                    "concatenate along the first axis");
 
+  // One run per set of inputs; results concatenated along the first axis.
   std::vector<mx::AlignedArray> in;
-  for (const mx::npy::Array &a : arrays) {
-    in.emplace_back(a);
-    if (!in.back().data())
-      return fail("out of memory copying an input");
-  }
+  llvm::SmallVector<mx::npy::Array> results;
   auto out = (*program)->allocateOutputs();
   if (!out)
     return fail(llvm::toString(out.takeError()));
-
-  if (auto err = (*program)->run(in, *out))
-    return fail(llvm::toString(std::move(err)));
-  for (auto [path, result] : llvm::zip(outputs, *out))
-    if (auto err = mx::npy::writeFile(path, result.toNpy()))
+  for (unsigned b = 0; b < batches; ++b) {
+    llvm::ArrayRef<mx::npy::Array> set =
+        llvm::ArrayRef(arrays).slice(b * numInputs, numInputs);
+    if (batches > 1)
+      if (auto err = (*program)->checkInputs(
+              set, llvm::ArrayRef<std::string>(inputs).slice(b * numInputs,
+                                                             numInputs)))
+        return fail("input set " + llvm::Twine(b) + ": " +
+                    llvm::toString(std::move(err)));
+    in.clear();
+    for (const mx::npy::Array &a : set) {
+      in.emplace_back(a);
+      if (!in.back().data())
+        return fail("out of memory copying an input");
+    }
+    if (auto err = (*program)->run(in, *out))
+      return fail(llvm::toString(std::move(err)));
+    for (auto [i, result] : llvm::enumerate(*out)) {
+      if (b == 0) {
+        results.push_back(result.toNpy());
+        continue;
+      }
+      if (auto err = concatenate(results[i], result.toNpy()))
+        return fail(llvm::toString(std::move(err)));
+    }
+  }
+  for (auto [path, result] : llvm::zip(outputs, results))
+    if (auto err = mx::npy::writeFile(path, result))
       return fail(llvm::toString(std::move(err)));
 
   if (!reportAgainst.empty()) {
-    if (out->empty() || out->front().getDType() != mx::npy::DType::F32)
+    if (results.empty() || results.front().dtype != mx::npy::DType::F32)
       return fail("--report-against needs a first result of type f32");
     auto ref = mx::npy::readFile(reportAgainst);
     if (!ref)
       return fail(llvm::toString(ref.takeError()));
     if (ref->dtype != mx::npy::DType::F32 ||
-        ref->shape != llvm::SmallVector<int64_t>(out->front().getShape()))
+        ref->shape != results.front().shape)
       return fail(reportAgainst + ": expected float32 of the result's shape");
-    const float *got = static_cast<const float *>(out->front().data());
+    const float *got =
+        reinterpret_cast<const float *>(results.front().data.data());
     const float *want = reinterpret_cast<const float *>(ref->data.data());
     size_t n = ref->data.size() / sizeof(float);
     double signal = 0, noise = 0, maxErr = 0;
@@ -164,6 +273,34 @@ int main(int argc, char **argv) {
     if (rows)
       llvm::outs() << llvm::format("top1-agreement: %.4f\n",
                                    (double)argmaxAgree / rows);
+  }
+
+  if (labels) {
+    if (results.empty() || results.front().dtype != mx::npy::DType::F32 ||
+        results.front().shape.empty())
+      return fail("--labels needs a first result of type f32 with at least "
+                  "one axis (the classes)");
+    const mx::npy::Array &logits = results.front();
+    llvm::ArrayRef<int64_t> rowShape = llvm::ArrayRef(logits.shape).drop_back();
+    if (labels->shape != llvm::SmallVector<int64_t>(rowShape))
+      return fail(labelsFile + ": expected shape " + shapeString(rowShape) +
+                  " (the first result's shape without its last axis), got " +
+                  shapeString(labels->shape));
+    int64_t classes = logits.shape.back();
+    const float *data = reinterpret_cast<const float *>(logits.data.data());
+    int64_t rows = labels->numElements(), correct = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      int64_t label = labelAt(*labels, r);
+      if (label < 0 || label >= classes)
+        return fail(labelsFile + ": label " + llvm::Twine(label) +
+                    " at index " + llvm::Twine(r) + " is not a class in [0, " +
+                    llvm::Twine(classes) + ")");
+      const float *row = data + r * classes;
+      correct += std::max_element(row, row + classes) - row == label;
+    }
+    llvm::outs() << llvm::format("top1-accuracy: %.4f (%lld/%lld)\n",
+                                 rows ? (double)correct / rows : 0.0,
+                                 (long long)correct, (long long)rows);
   }
 
   if (repeat > 0) {

@@ -32,6 +32,36 @@ TEST(FormatTest, BitsPerElement) {
   EXPECT_DOUBLE_EQ(FormatSpec::getPreset("int8")->getBitsPerElement(), 8.0);
 }
 
+TEST(FormatTest, BitsPerElementOfATensor) {
+  auto preset = [](llvm::StringRef name) {
+    return *FormatSpec::getPreset(name);
+  };
+  // Whole blocks: the per-block figure exactly.
+  EXPECT_DOUBLE_EQ(preset("mxfp8_e4m3").getBitsPerElement(4 * 64, 64), 8.25);
+  EXPECT_DOUBLE_EQ(preset("mx6").getBitsPerElement(2 * 32, 32), 6.0);
+  // A started block pays a whole scale: 16 elements along the axis, one
+  // 8-bit scale for a 32-element block.
+  EXPECT_DOUBLE_EQ(preset("mxfp4_e2m1").getBitsPerElement(3 * 16, 16),
+                   4.0 + 8.0 / 16);
+  // MX9 with 3 elements along the axis: one scale, two sub-blocks of 2.
+  EXPECT_DOUBLE_EQ(preset("mx9").getBitsPerElement(3, 3), 8.0 + (8.0 + 2) / 3);
+  // NVFP4: 4 + 8/16, plus the f32 tensor scale over 64 elements.
+  EXPECT_DOUBLE_EQ(preset("nvfp4").getBitsPerElement(64, 64), 4.5 + 32.0 / 64);
+  // INT8 per tensor: one f32 scale; per channel: one per channel, and with
+  // zero points an i32 each as stored.
+  EXPECT_DOUBLE_EQ(preset("int8").getBitsPerElement(100, 10), 8.0 + 0.32);
+  FormatSpec channel = preset("int8");
+  channel.granularity = Granularity::Channel;
+  EXPECT_DOUBLE_EQ(channel.getBitsPerElement(128 * 10, 10), 8.0 + 320.0 / 1280);
+  channel.zeroPoint = true;
+  channel.element = ElementKind::UI8;
+  EXPECT_DOUBLE_EQ(channel.getBitsPerElement(128 * 10, 10), 8.0 + 640.0 / 1280);
+  // Shapes that cannot be a tensor's.
+  EXPECT_EQ(preset("mxfp8_e4m3").getBitsPerElement(0, 0), 0.0);
+  EXPECT_EQ(preset("mxfp8_e4m3").getBitsPerElement(10, 3), 0.0);
+  EXPECT_EQ(preset("mxfp8_e4m3").getBitsPerElement(10, 20), 0.0);
+}
+
 TEST(FormatTest, ElementTables) {
   const FloatElementInfo *e4m3 = getFloatElementInfo(ElementKind::F8E4M3FN);
   ASSERT_TRUE(e4m3);

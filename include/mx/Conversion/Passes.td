@@ -43,9 +43,18 @@ def ConvertMXToVector : Pass<"convert-mx-to-vector"> {
       scf.yield %s : tensor<64x256xf32>
     }
     ```
+    `mx.contract` (from `--mx-fuse`) becomes `linalg.generic` ops on the
+    storage parts of its operands: an i32 contraction for INT8 with scales
+    constant along the reduction, an f32 contraction that decodes E8M0
+    codes in its body for MXFP8 / MXINT8 / MXFP4, and a contraction over
+    the dequantized operand for the other formats; then one elementwise
+    epilogue (scales, bias, residual, clamp) and the quantization of a
+    quantized result.
+
     Ops it cannot lower get an error that says why, and the pass fails.
   }];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",

@@ -79,9 +79,14 @@ struct MXQuantizePipelineOptions
       *this, "propagate",
       llvm::cl::desc("Run mx-propagate after inserting the quantizations"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> fuse{
+      *this, "fuse",
+      llvm::cl::desc("Run mx-fuse (quantized compute ops) after propagation"),
+      llvm::cl::init(false)};
 };
 
-/// Appends mx-quantize (then mx-propagate and a cleanup): the quantization
+/// Appends mx-quantize (then mx-propagate, optionally mx-fuse, and a
+/// cleanup): the quantization
 /// steps of the flow, before lowering.
 void buildMXQuantizePipeline(mlir::OpPassManager &pm,
                              const MXQuantizePipelineOptions &options);

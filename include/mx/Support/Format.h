@@ -115,8 +115,18 @@ struct FormatSpec {
 
   /// Bits of one stored element.
   unsigned getElementBits() const;
-  /// Average storage bits per element including scales (d1/k1 + d2/k2 ...).
+  /// Average storage bits per element including scales (d1/k1 + d2/k2 ...),
+  /// for whole blocks; per-tensor and per-channel parts count as zero (they
+  /// amortise over a tensor: see the overload).
   double getBitsPerElement() const;
+  /// Storage bits per element of one tensor of `numElements` elements whose
+  /// quantization axis has `axisSize` elements, as stored (docs/Formats.md):
+  /// the elements, one block scale per started block of every row along the
+  /// axis, the microexponents of every started sub-block, the f32 tensor
+  /// scale (NVFP4), the f32 per-tensor or per-channel scales of INT8 and
+  /// their i32 zero points. Returns 0 unless 0 < axisSize <= numElements and
+  /// axisSize divides numElements.
+  double getBitsPerElement(int64_t numElements, int64_t axisSize) const;
   /// True for mini-float elements (F8/F6/F4 kinds).
   bool hasFloatElement() const;
   /// Mini-float element properties; only valid when hasFloatElement().

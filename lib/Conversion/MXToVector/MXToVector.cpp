@@ -1671,7 +1671,7 @@ struct ConvertMXToVectorPass
     TypeConverter converter;
     populateMXStorageTypeConversion(converter);
     ConversionTarget target(*ctx);
-    target.addIllegalOp<QuantizeOp, DequantizeOp>();
+    target.addIllegalOp<QuantizeOp, DequantizeOp, ContractOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
@@ -1714,6 +1714,7 @@ void mx::populateMXStorageConversionPatterns(TypeConverter &converter,
                ReshapeQuantized<tensor::CollapseShapeOp>,
                ReshapeQuantized<tensor::ExpandShapeOp>, SliceQuantized>(
       converter, patterns.getContext());
+  populateMXContractLoweringPatterns(converter, patterns);
   populateMXDataMovementConversionPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);

@@ -9,6 +9,8 @@
 
 #include "mx/Support/Format.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
@@ -49,6 +51,11 @@ emitDequantize(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange parts,
 
 /// Converts tensors of !mx.q elements to their storage parts (1:N).
 void populateMXStorageTypeConversion(mlir::TypeConverter &converter);
+
+/// Lowers mx.contract to linalg.generic ops on the storage parts of its
+/// operands (included in populateMXStorageConversionPatterns).
+void populateMXContractLoweringPatterns(mlir::TypeConverter &converter,
+                                        mlir::RewritePatternSet &patterns);
 
 /// Lowers mx.quantize / mx.dequantize to and from storage parts, and
 /// converts function signatures, calls and returns that carry quantized

@@ -316,3 +316,127 @@ LogicalResult MaxPoolOp::verify() {
 
 #define GET_OP_CLASSES
 #include "mx/Dialect/MX/IR/MXOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// ContractOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ContractOp::verify() {
+  ArrayAttr iterators = getIteratorTypes();
+  unsigned numLoops = iterators.size();
+  for (auto [i, it] : llvm::enumerate(iterators)) {
+    StringRef kind = cast<StringAttr>(it).getValue();
+    if (kind != "parallel" && kind != "reduction")
+      return emitOpError() << "iterator type " << i << " is '" << kind
+                           << "'; expected \"parallel\" or \"reduction\"";
+  }
+  SmallVector<AffineMap> maps =
+      llvm::to_vector(getIndexingMaps().getAsValueRange<AffineMapAttr>());
+  if (maps.size() != 3)
+    return emitOpError() << "expects 3 indexing maps (lhs, rhs, result), got "
+                         << maps.size();
+  RankedTensorType resultType = getResultType();
+  Type resultElement = resultType.getElementType();
+  if (!resultElement.isF32() && !isa<QuantizedType>(resultElement))
+    return emitOpError() << "result element type must be f32 or !mx.q, got "
+                         << resultElement;
+  SmallVector<std::pair<StringRef, RankedTensorType>> operands = {
+      {"lhs", getLhs().getType()},
+      {"rhs", getRhs().getType()},
+      {"result", resultType}};
+  std::optional<AffineMap> biasMap = getBiasMap();
+  if (getBias() && !biasMap)
+    return emitOpError() << "a bias needs a bias_map";
+  if (biasMap && !getBias())
+    return emitOpError() << "bias_map given without a bias";
+  if (getBias()) {
+    maps.push_back(*biasMap);
+    operands.push_back({"bias", cast<RankedTensorType>(getBias().getType())});
+  }
+  // Loop extents from the map results that are plain dimensions.
+  SmallVector<int64_t> extents(numLoops, ShapedType::kDynamic);
+  for (auto [map, operand] : llvm::zip(maps, operands)) {
+    auto [name, type] = operand;
+    if (map.getNumDims() != numLoops || map.getNumSymbols() != 0)
+      return emitOpError() << "indexing map of the " << name << " must have "
+                           << numLoops << " dimensions and no symbols";
+    if (map.getNumResults() != (unsigned)type.getRank())
+      return emitOpError() << "indexing map of the " << name << " has "
+                           << map.getNumResults()
+                           << " results for a tensor of rank "
+                           << type.getRank();
+    for (auto [r, expr] : llvm::enumerate(map.getResults())) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim || type.isDynamicDim(r))
+        continue;
+      int64_t &extent = extents[dim.getPosition()];
+      if (ShapedType::isDynamic(extent))
+        extent = type.getDimSize(r);
+      else if (extent != type.getDimSize(r))
+        return emitOpError()
+               << "loop dimension d" << dim.getPosition() << " has extent "
+               << extent << " but dimension " << r << " of the " << name
+               << " is " << type.getDimSize(r);
+    }
+  }
+  for (unsigned d = 0; d < numLoops; ++d) {
+    bool plain = llvm::any_of(maps, [&](AffineMap m) {
+      return llvm::any_of(m.getResults(), [&](AffineExpr e) {
+        auto dim = dyn_cast<AffineDimExpr>(e);
+        return dim && dim.getPosition() == d;
+      });
+    });
+    if (!plain)
+      return emitOpError() << "loop dimension d" << d
+                           << " is not the plain index of any dimension, so "
+                              "its extent is unknown";
+  }
+  // The result and the bias are indexed by parallel dimensions only.
+  for (unsigned m = 2; m < maps.size(); ++m) {
+    for (AffineExpr expr : maps[m].getResults()) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim || isReductionDim(dim.getPosition()))
+        return emitOpError() << "indexing map of the " << operands[m].first
+                             << " must use parallel dimensions only";
+    }
+  }
+  // Other results (convolution windows) must stay inside their operand.
+  for (auto [map, operand] : llvm::zip(maps, operands)) {
+    auto [name, type] = operand;
+    if (llvm::any_of(extents, ShapedType::isDynamic) || !type.hasStaticShape())
+      continue;
+    SmallVector<int64_t> last;
+    for (int64_t e : extents)
+      last.push_back(e - 1);
+    for (auto [r, v] : llvm::enumerate(map.compose(last)))
+      if (v >= type.getDimSize(r))
+        return emitOpError() << "indexing map of the " << name
+                             << " reaches index " << v << " of dimension " << r
+                             << ", which has size " << type.getDimSize(r);
+  }
+  if (getResidual()) {
+    auto residualType = cast<RankedTensorType>(getResidual().getType());
+    if (residualType.getShape() != resultType.getShape() ||
+        !residualType.getElementType().isF32())
+      return emitOpError() << "residual must be an f32 tensor of the result's "
+                              "shape";
+  }
+  if (getClampMin() && getClampMax() &&
+      !(getClampMin()->convertToFloat() <= getClampMax()->convertToFloat()))
+    return emitOpError() << "clamp_min must not exceed clamp_max";
+  if (auto q = getResultQuantizedType()) {
+    if (failed(verifyAxis(*this, q, resultType.getRank())))
+      return failure();
+    if (getOutputScale()) {
+      float s = getOutputScale()->convertToFloat();
+      if (q.getSpec().scale != ScaleKind::F32 || !q.isPerTensor())
+        return emitOpError()
+               << "output_scale applies to per-tensor INT8 results only";
+      if (!(s > 0) || std::isinf(s))
+        return emitOpError() << "output_scale must be positive and finite";
+    }
+  } else if (getOutputScale()) {
+    return emitOpError() << "output_scale needs a quantized result";
+  }
+  return success();
+}

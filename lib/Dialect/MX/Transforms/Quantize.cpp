@@ -57,6 +57,16 @@ FailureOr<SmallVector<OperandPlan>> planLinalg(linalg::LinalgOp op,
     why = "expected two inputs and one output";
     return failure();
   }
+  // Pooling ops are convolutions to isaConvolutionOpInterface, but their
+  // second input is a window whose values the body never reads: no weight,
+  // nothing to quantize (quantizing the pooled input would add a rounding
+  // the model does not have).
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (!op.payloadUsesValueFromOperand(input)) {
+      why = "input " + std::to_string(input->getOperandNumber()) +
+            " is never read (a pooling window): not a weighted op";
+      return failure();
+    }
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   auto in0 = pureDims(maps[0]), in1 = pureDims(maps[1]),

@@ -106,6 +106,93 @@ def MX_FakeQuantOp : MX_Op<"fake_quant", [Pure, SameOperandsAndResultType]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Quantized compute ops (produced by --mx-fuse)
+//===----------------------------------------------------------------------===//
+
+def MX_ContractOp : MX_Op<"contract", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Contraction of two quantized tensors with a fused epilogue";
+  let description = [{
+    A matmul, batch matmul, convolution or any other contraction (a
+    `linalg.generic` whose body multiplies its two inputs and adds to the
+    output) applied directly to two quantized tensors, followed by an
+    optional epilogue:
+
+    ```
+    acc[out(d)]    = sum over the reduction dims of  value(lhs[lhs(d)]) * value(rhs[rhs(d)])
+    result[out(d)] = clamp(acc + bias[bias_map(d)] + residual[out(d)], clamp_min, clamp_max)
+    ```
+
+    `indexing_maps` holds the maps of `lhs`, `rhs` and the result (as in
+    `linalg.generic`; strided and dilated convolutions are affine maps such
+    as `d1 * 2 + d4`), `iterator_types` says which loop dimensions are
+    `"parallel"` and which `"reduction"`. `value(x)` is the element's
+    dequantized value; the operands' storage (codes and scales) is read
+    directly, no dequantized copy exists.
+
+    Accumulation (see docs/Quantization.md, "Fusion"):
+    * Formats with power-of-two block scales (MX, MXINT8, MX9/6/4) and f32
+      accumulation: each product of two element values is exact in f32, and
+      the products are accumulated in the order of the loop dimensions, the
+      order of the unfused `linalg` op on dequantized operands.
+    * INT8 whose scales are constant along the reduction (per-tensor
+      activations, per-output-channel weights): `(q_a - zp_a) * (q_b - zp_b)`
+      is accumulated exactly in i32 and multiplied by the two scales once;
+      the unfused f32 computation rounds every partial sum, so the two agree
+      within the f32 rounding of the sum.
+
+    The result is f32, or a quantized tensor: then the f32 result is
+    quantized as `mx.quantize` would (`output_scale` is the static scale of
+    a calibrated INT8 output; requantization).
+
+    ```mlir
+    %c = mx.contract %a, %b bias(%bias : tensor<64xf32>) {
+           indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
+                            affine_map<(m, n, k) -> (k, n)>,
+                            affine_map<(m, n, k) -> (m, n)>],
+           iterator_types = ["parallel", "parallel", "reduction"],
+           bias_map = affine_map<(m, n, k) -> (n)>, clamp_min = 0.0 : f32}
+         : tensor<8x256x!mx.q<mxfp8_e4m3, axis = 1>>,
+           tensor<256x64x!mx.q<mxfp8_e4m3, axis = 0>> -> tensor<8x64xf32>
+    ```
+  }];
+  let arguments = (ins MX_QuantizedTensor:$lhs, MX_QuantizedTensor:$rhs,
+                       Optional<MX_FloatTensor>:$bias,
+                       Optional<MX_FloatTensor>:$residual,
+                       AffineMapArrayAttr:$indexing_maps,
+                       StrArrayAttr:$iterator_types,
+                       OptionalAttr<AffineMapAttr>:$bias_map,
+                       OptionalAttr<F32Attr>:$clamp_min,
+                       OptionalAttr<F32Attr>:$clamp_max,
+                       OptionalAttr<F32Attr>:$output_scale);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`residual` `(` $residual^ `:` type($residual) `)`)?
+    attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mx::QuantizedType getLhsQuantizedType() {
+      return ::mlir::cast<::mx::QuantizedType>(getLhs().getType().getElementType());
+    }
+    ::mx::QuantizedType getRhsQuantizedType() {
+      return ::mlir::cast<::mx::QuantizedType>(getRhs().getType().getElementType());
+    }
+    ::mlir::RankedTensorType getResultType() {
+      return ::mlir::cast<::mlir::RankedTensorType>(getResult().getType());
+    }
+    /// The quantized element type of the result, or null for a float result.
+    ::mx::QuantizedType getResultQuantizedType() {
+      return ::mlir::dyn_cast<::mx::QuantizedType>(getResultType().getElementType());
+    }
+    /// Whether loop dimension `d` is a reduction.
+    bool isReductionDim(unsigned d) {
+      return ::mlir::cast<::mlir::StringAttr>(getIteratorTypes()[d]).getValue() == "reduction";
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Ops on quantized tensors (Q/DQ propagation, issue 4)
 //
 // What --mx-propagate builds when it moves a dequantization past an upstream

@@ -172,6 +172,51 @@ def MXPropagate : Pass<"mx-propagate"> {
   ];
 }
 
+def MXFuse : Pass<"mx-fuse"> {
+  let summary = "Fuse dequantize -> contraction -> epilogue -> [quantize] into mx.contract";
+  let description = [{
+    Replaces a `linalg` contraction or convolution (`linalg.matmul` in any
+    of its indexing-map forms, `linalg.batch_matmul`, the 2-D convolutions
+    incl. depthwise, and `linalg.generic` contractions) whose two inputs are
+    `mx.dequantize` results by one `mx.contract` that reads the quantized
+    operands directly, together with its epilogue:
+
+        dequantize, dequantize -> contraction (accumulator = fill 0.0)
+          -> [bias add (a tensor broadcast along the output)]
+          -> [residual add (a tensor of the result's shape)]
+          -> [relu / clamp (arith.maximumf / arith.minimumf with constants)]
+          -> [mx.quantize]
+
+    Each epilogue step is an elementwise `linalg.generic` of the result
+    with one use; the steps fuse in this order, and fusion stops at the
+    first op that does not fit. A final `mx.quantize` fuses when it is
+    dynamic or its static scale is set (`output_scale`); an unresolved one
+    (not calibrated yet) stays outside.
+
+    Numerics (docs/Quantization.md, "Fusion"): with power-of-two scales the
+    fused op computes the same products in the same order as the unfused
+    graph; INT8 with per-tensor / per-output-channel scales accumulates in
+    i32 exactly, which differs from the unfused f32 sum by its rounding.
+
+    `remarks=true` emits a remark for every contraction with a dequantized
+    input that did not fuse, and for every epilogue op that stopped the
+    fusion, with the reason.
+
+    ```mlir
+    %a = mx.dequantize %qa : tensor<8x256x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<8x256xf32>
+    %b = mx.dequantize %qb : tensor<256x64x!mx.q<mxfp8_e4m3, axis = 0>> -> tensor<256x64xf32>
+    %r = linalg.matmul ins(%a, %b : ...) outs(%zero : tensor<8x64xf32>) -> tensor<8x64xf32>
+    // becomes
+    %r = mx.contract %qa, %qb {indexing_maps = [...], iterator_types = [...]} : ... -> tensor<8x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::mx::MXDialect"];
+  let options = [
+    Option<"remarks", "remarks", "bool", "false",
+           "A remark for everything that did not fuse, and why">
+  ];
+}
+
 def MXInferScales : Pass<"mx-infer-scales"> {
   let summary = "Set static scales from a calibration table";
   let description = [{

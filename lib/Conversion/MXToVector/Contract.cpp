@@ -1,0 +1,416 @@
+//===- Contract.cpp - Lower mx.contract on storage parts ------------------===//
+//
+// Part of mx-opt. mx.contract becomes linalg.generic ops that read the
+// storage parts of its quantized operands directly:
+//
+// * INT8 whose scales are constant along the reduction: an i32
+//   contraction of (code - zero point) products, then one f32 epilogue that
+//   multiplies by the two scales and applies bias, residual and clamp.
+// * E8M0-scaled formats with 8-bit or 4-bit elements (MXFP8, MXINT8, MXFP4):
+//   one f32 contraction whose body decodes each element from its code and
+//   its block's E8M0 scale (packed nibbles selected by index parity).
+// * Everything else (6-bit elements, MX9/6/4, NVFP4, INT8 blocks): the
+//   operand is decoded to f32 by the vectorized dequantizer first.
+//
+// A quantized result is quantized from the f32 result as mx.quantize does.
+// docs/Quantization.md ("Fusion") states the numerics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXToVector/MXToVector.h"
+#include "mx/Conversion/NumericsEmitter.h"
+#include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
+#include "mx/Support/Quantize.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/SmallBitVector.h"
+
+using namespace mlir;
+using namespace mx;
+using namespace mx::numerics;
+
+namespace {
+
+/// How one quantized operand enters the contraction.
+enum class OperandPath {
+  Int8,    ///< i8 codes, scale (and zero point) applied in the epilogue.
+  Direct,  ///< E8M0 codes decoded in the loop body.
+  Decoded, ///< Dequantized to f32 first.
+};
+
+struct OperandInfo {
+  QuantizedType qtype;
+  FormatSpec spec;
+  AffineMap map;
+  ValueRange parts;
+  OperandPath path;
+  /// INT8: the loop dimension of a per-channel axis (-1 per tensor).
+  int64_t channelLoop = -1;
+};
+
+/// INT8 with a scale constant along the reduction: per tensor, or per
+/// channel on an axis indexed by a parallel loop that the result has.
+bool isInt8Path(ContractOp op, OperandInfo &info, AffineMap outMap) {
+  const FormatSpec &spec = info.spec;
+  if (spec.scale != ScaleKind::F32)
+    return false;
+  if (spec.granularity == Granularity::Tensor)
+    return true;
+  if (spec.granularity != Granularity::Channel)
+    return false;
+  auto dim = dyn_cast<AffineDimExpr>(info.map.getResult(info.qtype.getAxis()));
+  if (!dim || op.isReductionDim(dim.getPosition()) ||
+      !outMap.getResultPosition(dim))
+    return false;
+  info.channelLoop = dim.getPosition();
+  return true;
+}
+
+bool isDirectPath(const OperandInfo &info) {
+  return info.spec.scale == ScaleKind::E8M0 &&
+         info.spec.element != ElementKind::SM &&
+         info.spec.granularity == Granularity::Block &&
+         (getStorageElementBits(info.spec) == 8 ||
+          getStorageElementBits(info.spec) == 4);
+}
+
+/// `map` with result `r` replaced by `fn(result r)`.
+AffineMap replaceResult(AffineMap map, unsigned r,
+                        function_ref<AffineExpr(AffineExpr)> fn) {
+  SmallVector<AffineExpr> exprs(map.getResults());
+  exprs[r] = fn(exprs[r]);
+  return AffineMap::get(map.getNumDims(), 0, exprs, map.getContext());
+}
+
+/// A map from the loops to a rank-0 or per-channel part.
+AffineMap partMap(MLIRContext *ctx, unsigned numLoops, int64_t loop) {
+  if (loop < 0)
+    return AffineMap::get(numLoops, 0, {}, ctx);
+  return AffineMap::get(numLoops, 0, getAffineDimExpr(loop, ctx), ctx);
+}
+
+unsigned numLoopsOf(AffineMap outMap) { return outMap.getNumDims(); }
+
+/// The extent of loop `d` of `op` (static shapes): from the first operand
+/// map result that is exactly `d`.
+SmallVector<int64_t> loopExtent(ContractOp op, unsigned d) {
+  SmallVector<AffineMap> maps =
+      llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+  Value operands[3] = {op.getLhs(), op.getRhs(), op.getResult()};
+  for (auto [map, v] : llvm::zip(maps, operands))
+    for (auto [r, e] : llvm::enumerate(map.getResults()))
+      if (auto dim = dyn_cast<AffineDimExpr>(e); dim && dim.getPosition() == d)
+        return {cast<RankedTensorType>(v.getType()).getDimSize(r)};
+  return {1};
+}
+
+Value extendCode(OpBuilder &b, Location loc, Value byte, bool isSigned) {
+  Type i32 = b.getI32Type();
+  if (isSigned)
+    return arith::ExtSIOp::create(b, loc, i32, byte);
+  return arith::ExtUIOp::create(b, loc, i32, byte);
+}
+
+struct LowerContract : OpConversionPattern<ContractOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ContractOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getResultType();
+    for (Type t : op->getOperandTypes())
+      if (!cast<RankedTensorType>(t).hasStaticShape())
+        return op.emitOpError("dynamic shapes are not supported by the "
+                              "lowering of mx.contract");
+    if (!resultType.hasStaticShape())
+      return op.emitOpError("dynamic shapes are not supported by the "
+                            "lowering of mx.contract");
+    SmallVector<AffineMap> maps =
+        llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+    AffineMap outMap = maps[2];
+    unsigned numLoops = outMap.getNumDims();
+    SmallVector<utils::IteratorType> iterators;
+    for (unsigned d = 0; d < numLoops; ++d)
+      iterators.push_back(op.isReductionDim(d) ? utils::IteratorType::reduction
+                                               : utils::IteratorType::parallel);
+
+    OperandInfo infos[2] = {
+        {op.getLhsQuantizedType(), op.getLhsQuantizedType().getSpec(), maps[0],
+         adaptor.getLhs(), OperandPath::Decoded},
+        {op.getRhsQuantizedType(), op.getRhsQuantizedType().getSpec(), maps[1],
+         adaptor.getRhs(), OperandPath::Decoded}};
+    bool intPath =
+        isInt8Path(op, infos[0], outMap) && isInt8Path(op, infos[1], outMap);
+    for (OperandInfo &info : infos)
+      info.path = intPath              ? OperandPath::Int8
+                  : isDirectPath(info) ? OperandPath::Direct
+                                       : OperandPath::Decoded;
+
+    SmallVector<int64_t> shape(resultType.getShape());
+    Value acc =
+        intPath
+            ? contractInt8(rewriter, loc, infos, iterators, outMap, shape)
+            : contractFloat(rewriter, loc, op, infos, iterators, outMap, shape);
+    if (!acc)
+      return failure();
+    Value result =
+        epilogue(rewriter, loc, op, acc, intPath ? infos : nullptr, outMap);
+
+    if (auto q = op.getResultQuantizedType()) {
+      std::optional<float> scale;
+      if (op.getOutputScale())
+        scale = op.getOutputScale()->convertToFloat();
+      FailureOr<SmallVector<Value>> parts =
+          emitQuantize(rewriter, loc, result, resultType, op, scale);
+      if (failed(parts))
+        return failure();
+      rewriter.replaceOpWithMultiple(op, {*parts});
+      return success();
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// sum of (q_a - zp_a) * (q_b - zp_b) in i32.
+  Value contractInt8(OpBuilder &b, Location loc, OperandInfo (&infos)[2],
+                     ArrayRef<utils::IteratorType> iterators, AffineMap outMap,
+                     ArrayRef<int64_t> shape) const {
+    MLIRContext *ctx = b.getContext();
+    unsigned numLoops = outMap.getNumDims();
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    for (OperandInfo &info : infos) {
+      inputs.push_back(info.parts[0]);
+      maps.push_back(info.map);
+    }
+    for (OperandInfo &info : infos) {
+      if (!info.spec.zeroPoint)
+        continue;
+      inputs.push_back(info.parts[2]);
+      maps.push_back(partMap(ctx, numLoops, info.channelLoop));
+    }
+    maps.push_back(outMap);
+    Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+    Value init =
+        linalg::FillOp::create(
+            b, loc, zero,
+            ValueRange{tensor::EmptyOp::create(b, loc, shape, b.getI32Type())})
+            .getResult(0);
+    bool zp0 = infos[0].spec.zeroPoint, zp1 = infos[1].spec.zeroPoint;
+    bool signed0 = infos[0].spec.element != ElementKind::UI8;
+    bool signed1 = infos[1].spec.element != ElementKind::UI8;
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value a = extendCode(b, loc, args[0], signed0);
+          Value c = extendCode(b, loc, args[1], signed1);
+          unsigned next = 2;
+          if (zp0)
+            a = arith::SubIOp::create(b, loc, a, args[next++]);
+          if (zp1)
+            c = arith::SubIOp::create(b, loc, c, args[next++]);
+          Value p = arith::MulIOp::create(b, loc, a, c);
+          linalg::YieldOp::create(
+              b, loc,
+              ValueRange{arith::AddIOp::create(b, loc, args.back(), p)});
+        });
+    return generic.getResult(0);
+  }
+
+  /// sum of value(a) * value(b) in f32, in the order of the loops.
+  Value contractFloat(ConversionPatternRewriter &b, Location loc, ContractOp op,
+                      OperandInfo (&infos)[2],
+                      ArrayRef<utils::IteratorType> iterators, AffineMap outMap,
+                      ArrayRef<int64_t> shape) const {
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    // Per operand: the index of its first block argument.
+    unsigned first[2];
+    for (auto [i, info] : llvm::enumerate(infos)) {
+      first[i] = inputs.size();
+      if (info.path == OperandPath::Decoded) {
+        RankedTensorType qt =
+            i == 0 ? op.getLhs().getType() : op.getRhs().getType();
+        auto f32Type = RankedTensorType::get(qt.getShape(), b.getF32Type());
+        FailureOr<Value> decoded =
+            emitDequantize(b, loc, info.parts, qt, f32Type, op);
+        if (failed(decoded))
+          return {};
+        inputs.push_back(*decoded);
+        maps.push_back(info.map);
+        continue;
+      }
+      // Direct: the codes (the packed last dimension holds two nibbles per
+      // byte) and the block scales (the block axis divided by the block).
+      unsigned rank = info.map.getNumResults();
+      AffineMap dataMap = info.map;
+      if (getStorageElementBits(info.spec) == 4)
+        dataMap = replaceResult(dataMap, rank - 1,
+                                [](AffineExpr e) { return e.floorDiv(2); });
+      int64_t block = info.spec.blockSize;
+      AffineMap scaleMap =
+          replaceResult(info.map, info.qtype.getAxis(),
+                        [&](AffineExpr e) { return e.floorDiv(block); });
+      inputs.append({info.parts[0], info.parts[1]});
+      maps.append({dataMap, scaleMap});
+    }
+    // Linalg infers loop extents from map results that are plain dims. A
+    // reduction dim seen only through packed codes (k floordiv 2) and block
+    // scales gets a shape-only operand (never read; removed once lowered).
+    llvm::SmallBitVector seen(numLoopsOf(outMap));
+    SmallVector<AffineMap> all(maps);
+    all.push_back(outMap);
+    for (AffineMap m : all)
+      for (AffineExpr e : m.getResults())
+        if (auto d = dyn_cast<AffineDimExpr>(e))
+          seen.set(d.getPosition());
+    for (unsigned d = 0; d < seen.size(); ++d) {
+      if (seen.test(d))
+        continue;
+      inputs.push_back(
+          tensor::EmptyOp::create(b, loc, loopExtent(op, d), b.getI8Type()));
+      maps.push_back(
+          AffineMap::get(seen.size(), 0, getAffineDimExpr(d, b.getContext())));
+    }
+    maps.push_back(outMap);
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    Value init =
+        linalg::FillOp::create(
+            b, loc, zero,
+            ValueRange{tensor::EmptyOp::create(b, loc, shape, b.getF32Type())})
+            .getResult(0);
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value v[2];
+          for (unsigned i = 0; i < 2; ++i) {
+            const OperandInfo &info = infos[i];
+            if (info.path == OperandPath::Decoded) {
+              v[i] = args[first[i]];
+              continue;
+            }
+            NumericsEmitter s(b, loc, {});
+            Value code = extendCode(b, loc, args[first[i]], false);
+            if (getStorageElementBits(info.spec) == 4) {
+              // Element 2j is the low nibble: shift by 4 * (index mod 2).
+              AffineExpr last = info.map.getResults().back();
+              SmallVector<Value> indices;
+              for (unsigned d = 0; d < info.map.getNumDims(); ++d)
+                indices.push_back(linalg::IndexOp::create(b, loc, d));
+              Value parity = affine::AffineApplyOp::create(
+                  b, loc,
+                  AffineMap::get(info.map.getNumDims(), 0, last % 2,
+                                 b.getContext()),
+                  indices);
+              Value shift =
+                  arith::IndexCastOp::create(b, loc, b.getI32Type(), parity);
+              shift = s.shl(shift, s.c(2));
+              code = s.band(s.lshr(code, shift), s.c(0xF));
+            }
+            Value scaleCode = extendCode(b, loc, args[first[i] + 1], false);
+            E8M0Scale<NumericsEmitter> scale =
+                e8m0ScaleFromCode(s, scaleCode, info.spec);
+            v[i] = decodeE8M0Element(s, code, scale, info.spec);
+          }
+          Value p = arith::MulFOp::create(b, loc, v[0], v[1]);
+          linalg::YieldOp::create(
+              b, loc,
+              ValueRange{arith::AddFOp::create(b, loc, args.back(), p)});
+        });
+    return generic.getResult(0);
+  }
+
+  /// Scales (INT8), bias, residual and clamp, elementwise over the result.
+  Value epilogue(OpBuilder &b, Location loc, ContractOp op, Value acc,
+                 OperandInfo *int8, AffineMap outMap) const {
+    bool hasBias = static_cast<bool>(op.getBias());
+    bool hasResidual = static_cast<bool>(op.getResidual());
+    bool hasMin = op.getClampMin().has_value();
+    bool hasMax = op.getClampMax().has_value();
+    if (!int8 && !hasBias && !hasResidual && !hasMin && !hasMax)
+      return acc;
+    MLIRContext *ctx = b.getContext();
+    unsigned rank = outMap.getNumResults();
+    // A loop dimension of the contraction as a dimension of the result.
+    auto resultDim = [&](AffineExpr loopExpr) {
+      return getAffineDimExpr(
+          *outMap.getResultPosition(cast<AffineDimExpr>(loopExpr)), ctx);
+    };
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    SmallVector<Value> inputs = {acc};
+    SmallVector<AffineMap> maps = {identity};
+    if (int8) {
+      for (unsigned i = 0; i < 2; ++i) {
+        inputs.push_back(int8[i].parts[1]);
+        maps.push_back(int8[i].channelLoop < 0
+                           ? AffineMap::get(rank, 0, {}, ctx)
+                           : AffineMap::get(rank, 0,
+                                            resultDim(getAffineDimExpr(
+                                                int8[i].channelLoop, ctx)),
+                                            ctx));
+      }
+    }
+    if (hasBias) {
+      SmallVector<AffineExpr> exprs;
+      for (AffineExpr e : op.getBiasMap()->getResults())
+        exprs.push_back(resultDim(e));
+      inputs.push_back(op.getBias());
+      maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+    }
+    if (hasResidual) {
+      inputs.push_back(op.getResidual());
+      maps.push_back(identity);
+    }
+    maps.push_back(identity);
+    auto type = RankedTensorType::get(
+        cast<RankedTensorType>(acc.getType()).getShape(), b.getF32Type());
+    Value init =
+        tensor::EmptyOp::create(b, loc, type.getShape(), b.getF32Type());
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{type}, inputs, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          unsigned next = 1;
+          Value x = args[0];
+          if (int8) {
+            x = arith::SIToFPOp::create(b, loc, b.getF32Type(), x);
+            // A NaN or infinite scale makes every value NaN, as the
+            // dequantizer does.
+            NumericsEmitter s(b, loc, {});
+            Value sa = args[next], sb = args[next + 1];
+            next += 2;
+            Value scale = s.self(s.borB(s.fisNaNOrInf(sa), s.fisNaNOrInf(sb)),
+                                 s.bitsToF(s.c(kQuietNaNBits)), s.fmul(sa, sb));
+            x = arith::MulFOp::create(b, loc, x, scale);
+          }
+          if (hasBias)
+            x = arith::AddFOp::create(b, loc, x, args[next++]);
+          if (hasResidual)
+            x = arith::AddFOp::create(b, loc, x, args[next++]);
+          if (hasMin)
+            x = arith::MaximumFOp::create(
+                b, loc, x,
+                arith::ConstantOp::create(b, loc, op.getClampMinAttr()));
+          if (hasMax)
+            x = arith::MinimumFOp::create(
+                b, loc, x,
+                arith::ConstantOp::create(b, loc, op.getClampMaxAttr()));
+          linalg::YieldOp::create(b, loc, ValueRange{x});
+        });
+    return generic.getResult(0);
+  }
+};
+
+} // namespace
+
+void mx::populateMXContractLoweringPatterns(TypeConverter &converter,
+                                            RewritePatternSet &patterns) {
+  patterns.add<LowerContract>(converter, patterns.getContext());
+}
