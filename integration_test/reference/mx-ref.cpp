@@ -1476,9 +1476,11 @@ int cmdCompare(int Argc, char **Argv) {
     uint32_t G = Got.Data[I], W = Want.Data[I];
     bool GN = (G & 0x7FFFFFFFu) > 0x7F800000u,
          WN = (W & 0x7FFFFFFFu) > (InfAsNaN ? 0x7F7FFFFFu : 0x7F800000u);
-    bool Ok =
-        (GN && WN) ||
-        (!GN && !WN && (G == W || std::llabs(Ordered(G) - Ordered(W)) <= Ulps));
+    bool Ok = (GN && WN) ||
+              (!GN && !WN &&
+               (G == W ||
+                // Without --ulps the comparison is bitwise: -0 differs from +0.
+                (Ulps > 0 && std::llabs(Ordered(G) - Ordered(W)) <= Ulps)));
     if (!Ok && Bad++ == 0)
       First = I;
   }

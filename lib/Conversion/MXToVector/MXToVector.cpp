@@ -1961,6 +1961,7 @@ void mx::populateMXStorageConversionPatterns(TypeConverter &converter,
                ReshapeQuantized<tensor::ExpandShapeOp>, SliceQuantized>(
       converter, patterns.getContext());
   populateMXContractLoweringPatterns(converter, patterns);
+  populateMXDataMovementConversionPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateReturnOpTypeConversionPattern(patterns, converter);

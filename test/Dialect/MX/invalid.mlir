@@ -373,3 +373,139 @@ func.func @static_scale_negative(%x: tensor<8x64xf32>) {
   %q = mx.quantize %x {calibration = "t", static_scale = -0.5 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
   return
 }
+
+// -----
+
+func.func @transpose_not_permutation(%q: tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>) {
+  // expected-error@+1 {{'mx.transpose' op permutation must be a permutation of [0, rank)}}
+  %t = mx.transpose %q permutation = [0, 0] : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+  return
+}
+
+// -----
+
+func.func @transpose_rank(%q: tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>) {
+  // expected-error@+1 {{'mx.transpose' op permutation has 3 entries for a tensor of rank 2}}
+  %t = mx.transpose %q permutation = [0, 1, 2] : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+  return
+}
+
+// -----
+
+func.func @transpose_shape(%q: tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>) {
+  // expected-error@+1 {{'mx.transpose' op result dimension 0 (8) is not input dimension 1 (64)}}
+  %t = mx.transpose %q permutation = [1, 0] : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 0>>
+  return
+}
+
+// -----
+
+func.func @transpose_axis(%q: tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>) {
+  // expected-error@+1 {{'mx.transpose' op result axis must be 0 (the position of input axis 1 in the permutation), got 1}}
+  %t = mx.transpose %q permutation = [1, 0] : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<64x8x!mx.q<mxfp8_e4m3, axis = 1>>
+  return
+}
+
+// -----
+
+func.func @transpose_format(%q: tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>) {
+  // expected-error@+1 {{'mx.transpose' op input and result formats differ}}
+  %t = mx.transpose %q permutation = [1, 0] : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<64x8x!mx.q<mxfp8_e5m2, axis = 0>>
+  return
+}
+
+// -----
+
+func.func @transpose_packed(%q: tensor<8x64x!mx.q<mxfp4_e2m1, axis = 1>>) {
+  // expected-error@+1 {{'mx.transpose' op sub-byte elements are packed along the last dimension: the permutation must keep it last}}
+  %t = mx.transpose %q permutation = [1, 0] : tensor<8x64x!mx.q<mxfp4_e2m1, axis = 1>> -> tensor<64x8x!mx.q<mxfp4_e2m1, axis = 0>>
+  return
+}
+
+// -----
+
+func.func @clamp_no_bound(%q: tensor<8x64x!mx.q<int8>>) {
+  // expected-error@+1 {{'mx.clamp' op needs a 'min' or a 'max' bound}}
+  %c = mx.clamp %q : tensor<8x64x!mx.q<int8>>
+  return
+}
+
+// -----
+
+func.func @clamp_bound(%q: tensor<8x64x!mx.q<int8>>) {
+  // expected-error@+1 {{'mx.clamp' op bound 6.000000e+00 is not +0.0: only zero is exactly representable under every runtime scale}}
+  %c = mx.clamp %q {max = 6.0 : f32} : tensor<8x64x!mx.q<int8>>
+  return
+}
+
+// -----
+
+func.func @clamp_negative_zero(%q: tensor<8x64x!mx.q<int8>>) {
+  // expected-error@+1 {{'mx.clamp' op bound -0.000000e+00 is not +0.0}}
+  %c = mx.clamp %q {min = -0.0 : f32} : tensor<8x64x!mx.q<int8>>
+  return
+}
+
+// -----
+
+func.func @clamp_six_bit(%q: tensor<8x64x!mx.q<mxfp6_e3m2, axis = 1>>) {
+  // expected-error@+1 {{'mx.clamp' op 6-bit packed formats are not supported}}
+  %c = mx.clamp %q {min = 0.0 : f32} : tensor<8x64x!mx.q<mxfp6_e3m2, axis = 1>>
+  return
+}
+
+// -----
+
+func.func @clamp_channel_zero_points(%q: tensor<8x64x!mx.q<int8, granularity = channel, zero_point = true, axis = 1>>) {
+  // expected-error@+1 {{'mx.clamp' op zero points are only supported per tensor}}
+  %c = mx.clamp %q {min = 0.0 : f32} : tensor<8x64x!mx.q<int8, granularity = channel, zero_point = true, axis = 1>>
+  return
+}
+
+// -----
+
+func.func @max_pool_block(%q: tensor<1x8x8x32x!mx.q<mxfp8_e4m3, axis = 3>>) {
+  // expected-error@+1 {{'mx.max_pool' op needs an INT8 format with one scale per tensor or per channel (axis 3): a window must share one scale}}
+  %p = mx.max_pool %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>} : tensor<1x8x8x32x!mx.q<mxfp8_e4m3, axis = 3>> -> tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>
+  return
+}
+
+// -----
+
+func.func @max_pool_channel_axis(%q: tensor<1x8x8x32x!mx.q<int8, granularity = channel, axis = 1>>) {
+  // expected-error@+1 {{'mx.max_pool' op needs an INT8 format with one scale per tensor or per channel (axis 3)}}
+  %p = mx.max_pool %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>} : tensor<1x8x8x32x!mx.q<int8, granularity = channel, axis = 1>> -> tensor<1x4x4x32x!mx.q<int8, granularity = channel, axis = 1>>
+  return
+}
+
+// -----
+
+func.func @max_pool_rank(%q: tensor<8x32x!mx.q<int8>>) {
+  // expected-error@+1 {{'mx.max_pool' op expects NHWC tensors of rank 4}}
+  %p = mx.max_pool %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>} : tensor<8x32x!mx.q<int8>> -> tensor<4x16x!mx.q<int8>>
+  return
+}
+
+// -----
+
+func.func @max_pool_shape(%q: tensor<1x8x8x32x!mx.q<int8>>) {
+  // expected-error@+1 {{'mx.max_pool' op spatial dimension 1 of the result is 3, expected 4}}
+  %p = mx.max_pool %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>} : tensor<1x8x8x32x!mx.q<int8>> -> tensor<1x3x4x32x!mx.q<int8>>
+  return
+}
+
+// -----
+
+func.func @max_pool_kernel(%q: tensor<1x8x8x32x!mx.q<int8>>) {
+  // expected-error@+1 {{'mx.max_pool' op kernel, strides and dilations must be positive}}
+  %p = mx.max_pool %q {kernel = array<i64: 0, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>} : tensor<1x8x8x32x!mx.q<int8>> -> tensor<1x4x4x32x!mx.q<int8>>
+  return
+}
+
+// -----
+
+func.func @max_pool_channels(%q: tensor<1x8x8x32x!mx.q<int8>>) {
+  // expected-error@+1 {{'mx.max_pool' op batch and channel dimensions must be kept}}
+  %p = mx.max_pool %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>} : tensor<1x8x8x32x!mx.q<int8>> -> tensor<1x4x4x16x!mx.q<int8>>
+  return
+}

@@ -218,3 +218,17 @@ func.func @static_scales(%x: tensor<8x64xf32>) -> (tensor<8x64x!mx.q<int8>>, ten
   %b = mx.quantize %x {calibration = "a", static_scale = 0.5 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
   return %a, %b : tensor<8x64x!mx.q<int8>>, tensor<8x64x!mx.q<int8>>
 }
+
+// The ops on quantized tensors that --mx-propagate builds.
+// CHECK-LABEL: func @quantized_ops
+// CHECK: mx.transpose %{{.*}} permutation = [1, 0] : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<64x8x!mx.q<mxfp8_e4m3, axis = 0>>
+// CHECK: mx.clamp %{{.*}} {min = 0.000000e+00 : f32} : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+// CHECK: mx.clamp %{{.*}} {max = 0.000000e+00 : f32, min = 0.000000e+00 : f32} : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+// CHECK: mx.max_pool %{{.*}} {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>} : tensor<1x9x9x16x!mx.q<int8, granularity = channel, axis = 3>> -> tensor<1x4x4x16x!mx.q<int8, granularity = channel, axis = 3>>
+func.func @quantized_ops(%q: tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>, %p: tensor<1x9x9x16x!mx.q<int8, granularity = channel, axis = 3>>) {
+  %t = mx.transpose %q permutation = [1, 0] : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<64x8x!mx.q<mxfp8_e4m3, axis = 0>>
+  %r = mx.clamp %q {min = 0.0 : f32} : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+  %c = mx.clamp %q {min = 0.0 : f32, max = 0.0 : f32} : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+  %m = mx.max_pool %p {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>} : tensor<1x9x9x16x!mx.q<int8, granularity = channel, axis = 3>> -> tensor<1x4x4x16x!mx.q<int8, granularity = channel, axis = 3>>
+  return
+}

@@ -63,6 +63,12 @@ void populateMXContractLoweringPatterns(mlir::TypeConverter &converter,
 void populateMXStorageConversionPatterns(mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns);
 
+/// Lowers the mx ops on quantized tensors that --mx-propagate builds
+/// (mx.transpose, mx.clamp, mx.max_pool) and tensor.concat of quantized
+/// tensors to the same ops on their storage parts (DataMovement.cpp).
+void populateMXDataMovementConversionPatterns(
+    mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+
 } // namespace mx
 
 #endif // MX_CONVERSION_MXTOVECTOR_MXTOVECTOR_H

@@ -267,6 +267,113 @@ OpFoldResult FakeQuantOp::fold(FoldAdaptor adaptor) {
   return DenseElementsAttr::getFromRawBuffer(type, raw);
 }
 
+//===----------------------------------------------------------------------===//
+// Ops on quantized tensors: TransposeOp, ClampOp, MaxPoolOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TransposeOp::verify() {
+  RankedTensorType inType = getInput().getType();
+  RankedTensorType outType = getResult().getType();
+  ArrayRef<int64_t> perm = getPermutation();
+  int64_t rank = inType.getRank();
+  if ((int64_t)perm.size() != rank)
+    return emitOpError() << "permutation has " << perm.size()
+                         << " entries for a tensor of rank " << rank;
+  SmallVector<bool> seen(rank, false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen[p])
+      return emitOpError("permutation must be a permutation of [0, rank)");
+    seen[p] = true;
+  }
+  if (outType.getRank() != rank)
+    return emitOpError("result rank differs from the input rank");
+  for (int64_t d = 0; d < rank; ++d)
+    if (outType.getDimSize(d) != inType.getDimSize(perm[d]))
+      return emitOpError() << "result dimension " << d << " ("
+                           << outType.getDimSize(d)
+                           << ") is not input dimension " << perm[d] << " ("
+                           << inType.getDimSize(perm[d]) << ")";
+  auto inQ = cast<QuantizedType>(inType.getElementType());
+  auto outQ = cast<QuantizedType>(outType.getElementType());
+  if (failed(verifyAxis(*this, inQ, rank)))
+    return failure();
+  if (inQ.getFormat() != outQ.getFormat())
+    return emitOpError("input and result formats differ");
+  if (!inQ.isPerTensor()) {
+    int64_t expected =
+        llvm::find(perm, inQ.getAxis()) - perm.begin(); // < rank: checked
+    if (outQ.getAxis() != expected)
+      return emitOpError() << "result axis must be " << expected
+                           << " (the position of input axis " << inQ.getAxis()
+                           << " in the permutation), got " << outQ.getAxis();
+  } else if (outQ != inQ) {
+    return emitOpError("input and result element types differ");
+  }
+  if (getStorageElementBits(inQ.getSpec()) != 8 && rank > 0 &&
+      perm.back() != rank - 1)
+    return emitOpError("sub-byte elements are packed along the last "
+                       "dimension: the permutation must keep it last");
+  return success();
+}
+
+LogicalResult ClampOp::verify() {
+  if (!getMin() && !getMax())
+    return emitOpError("needs a 'min' or a 'max' bound");
+  for (FloatAttr bound : {getMinAttr(), getMaxAttr()}) {
+    if (!bound)
+      continue;
+    APFloat v = bound.getValue();
+    if (!v.isPosZero())
+      return emitOpError() << "bound " << bound.getValueAsDouble()
+                           << " is not +0.0: only zero is exactly "
+                              "representable under every runtime scale";
+  }
+  auto qtype = cast<QuantizedType>(getResult().getType().getElementType());
+  if (getStorageElementBits(qtype.getSpec()) == 6)
+    return emitOpError("6-bit packed formats are not supported");
+  if (qtype.getSpec().zeroPoint && !qtype.isPerTensor())
+    return emitOpError("zero points are only supported per tensor");
+  return verifyAxis(*this, qtype, getResult().getType().getRank());
+}
+
+LogicalResult MaxPoolOp::verify() {
+  RankedTensorType inType = getInput().getType();
+  RankedTensorType outType = getResult().getType();
+  if (inType.getRank() != 4 || outType.getRank() != 4)
+    return emitOpError("expects NHWC tensors of rank 4");
+  if (getKernel().size() != 2 || getStrides().size() != 2 ||
+      getDilations().size() != 2)
+    return emitOpError("kernel, strides and dilations need 2 entries each");
+  auto qtype = cast<QuantizedType>(inType.getElementType());
+  if (outType.getElementType() != qtype)
+    return emitOpError("input and result element types differ");
+  FormatSpec spec = qtype.getSpec();
+  if (spec.scale != ScaleKind::F32 || spec.granularity == Granularity::Block ||
+      (spec.granularity == Granularity::Channel && qtype.getAxis() != 3))
+    return emitOpError("needs an INT8 format with one scale per tensor or "
+                       "per channel (axis 3): a window must share one scale");
+  if (spec.zeroPoint && !qtype.isPerTensor())
+    return emitOpError("zero points are only supported per tensor");
+  if (inType.getDimSize(0) != outType.getDimSize(0) ||
+      inType.getDimSize(3) != outType.getDimSize(3))
+    return emitOpError("batch and channel dimensions must be kept");
+  for (int d = 0; d < 2; ++d) {
+    int64_t k = getKernel()[d], st = getStrides()[d], dl = getDilations()[d];
+    if (k <= 0 || st <= 0 || dl <= 0)
+      return emitOpError("kernel, strides and dilations must be positive");
+    int64_t in = inType.getDimSize(d + 1), out = outType.getDimSize(d + 1);
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out))
+      continue;
+    int64_t window = (k - 1) * dl + 1;
+    int64_t expected = in < window ? -1 : (in - window) / st + 1;
+    if (out != expected)
+      return emitOpError() << "spatial dimension " << d + 1
+                           << " of the result is " << out << ", expected "
+                           << expected;
+  }
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "mx/Dialect/MX/IR/MXOps.cpp.inc"
 

@@ -9,7 +9,12 @@
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Support/Debug.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 
 #define DEBUG_TYPE "mx-propagate"
 
@@ -30,9 +35,12 @@ QuantizeOp producingQuantize(Value v) {
   while (Operation *def = v.getDefiningOp()) {
     if (auto q = dyn_cast<QuantizeOp>(def))
       return q;
-    if (!isa<QuantCommutingOpInterface>(def) || def->getNumOperands() == 0)
+    // Only through ops with one quantized operand: the codes of the others
+    // (a concatenation's) may come from elsewhere.
+    auto commuting = dyn_cast<QuantCommutingOpInterface>(def);
+    if (!commuting || commuting.getQuantizedOperands().size() != 1)
       return {};
-    v = def->getOperand(0);
+    v = def->getOperand(commuting.getQuantizedOperands().front());
   }
   return {};
 }
@@ -59,19 +67,22 @@ bool requantizesExactly(DequantizeOp dq, QuantizeOp q) {
 struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
   using Base::Base;
 
-  /// Moves `dq` past its single user when that user commutes with it.
-  /// Returns the new dequantization, or null.
-  DequantizeOp moveForward(DequantizeOp dq) {
+  /// Moves `dq` past its single user when that user commutes with it (and,
+  /// for ops with several quantized operands such as a concatenation, every
+  /// one of them is dequantized with one use). Returns the new
+  /// dequantization, or null.
+  DequantizeOp moveForward(DequantizeOp dq,
+                           SmallVectorImpl<DequantizeOp> &worklist) {
     if (!dq->hasOneUse())
       return remark(dq, "its result has several uses");
     OpOperand &use = *dq->use_begin();
     Operation *user = use.getOwner();
     auto commuting = dyn_cast<QuantCommutingOpInterface>(user);
+    std::string userName = "'" + user->getName().getStringRef().str() + "'";
     if (!commuting) {
       if (!isa<QuantizeOp>(user))
-        remark(dq, "'" + user->getName().getStringRef().str() +
-                       "' does not commute with quantization (no "
-                       "QuantCommutingOpInterface)");
+        remark(dq, userName + " does not commute with quantization (no "
+                              "QuantCommutingOpInterface)");
       return {};
     }
     if (user->getNumResults() != 1)
@@ -79,83 +90,165 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
     auto resultType = dyn_cast<RankedTensorType>(user->getResult(0).getType());
     if (!resultType)
       return remark(dq, "the user's result is not a ranked tensor");
-    std::string reason;
-    FailureOr<QuantizedType> qtype = commuting.commuteDequantize(
-        use.getOperandNumber(), dq.getQuantizedType(), reason);
-    if (failed(qtype))
-      return remark(dq, "stopped at '" + user->getName().getStringRef().str() +
-                            "': " + reason);
+    SmallVector<unsigned> indices = commuting.getQuantizedOperands();
+    if (!llvm::is_contained(indices, use.getOperandNumber()))
+      return remark(dq, "stopped at " + userName + ": operand " +
+                            Twine(use.getOperandNumber()) +
+                            " is not one the op can take quantized");
+    SmallVector<DequantizeOp> dqs;
+    std::optional<QuantizedType> resultQ;
+    for (unsigned index : indices) {
+      auto other = user->getOperand(index).getDefiningOp<DequantizeOp>();
+      if (!other)
+        return remark(dq, "stopped at " + userName + ": its operand " +
+                              Twine(index) + " is not dequantized");
+      if (!other->hasOneUse())
+        return remark(dq, "stopped at " + userName +
+                              ": the dequantization "
+                              "of its operand " +
+                              Twine(index) + " has other uses");
+      if (other.getType().getElementType() != dq.getType().getElementType())
+        return remark(dq, "stopped at " + userName +
+                              ": its operands are dequantized to different "
+                              "float types");
+      std::string reason;
+      FailureOr<QuantizedType> qtype =
+          commuting.commuteDequantize(index, other.getQuantizedType(), reason);
+      if (failed(qtype))
+        return remark(dq, "stopped at " + userName + ": " + reason);
+      if (resultQ && *resultQ != *qtype)
+        return remark(dq, "stopped at " + userName +
+                              ": its operands are quantized differently");
+      resultQ = *qtype;
+      dqs.push_back(other);
+    }
+    if (!resultQ)
+      return remark(dq, "stopped at " + userName + ": no quantized operands");
     OpBuilder b(user);
-    IRMapping map;
-    map.map(dq.getResult(), dq.getInput());
-    Operation *moved = b.clone(*user, map);
-    moved->getResult(0).setType(
-        RankedTensorType::get(resultType.getShape(), *qtype));
-    auto newDq = DequantizeOp::create(b, user->getLoc(), resultType,
-                                      moved->getResult(0));
+    SmallVector<Value> inputs = llvm::map_to_vector(
+        dqs, [](DequantizeOp d) -> Value { return d.getInput(); });
+    FailureOr<Value> moved = commuting.buildQuantized(
+        b, inputs, RankedTensorType::get(resultType.getShape(), *resultQ));
+    if (failed(moved))
+      return remark(dq, "stopped at " + userName +
+                            ": its quantized form could not be built");
+    auto newDq = DequantizeOp::create(b, user->getLoc(), resultType, *moved);
     user->getResult(0).replaceAllUsesWith(newDq.getResult());
+    SmallVector<Value> others; // Operands other than the erased dqs.
+    for (Value v : user->getOperands())
+      if (!llvm::is_contained(dqs, v.getDefiningOp<DequantizeOp>()))
+        others.push_back(v);
     user->erase();
-    dq.erase();
+    for (DequantizeOp d : dqs) {
+      llvm::erase(worklist, d);
+      d.erase();
+    }
+    eraseDeadProducers(others);
     ++numMoved;
     MX_DEBUG(llvm::dbgs() << "moved past " << *moved << "\n");
     return newDq;
   }
 
-  /// Moves `q` before its producer when the producer commutes with it.
-  /// Returns the new quantization, or null.
-  QuantizeOp moveBackward(QuantizeOp q) {
+  /// Moves `q` before its producer when the producer commutes with it: each
+  /// quantized operand of the producer is quantized instead. Returns the new
+  /// quantizations (empty when `q` stays).
+  SmallVector<QuantizeOp> moveBackward(QuantizeOp q) {
     Operation *def = q.getInput().getDefiningOp();
-    auto commuting = dyn_cast_if_present<QuantCommutingOpInterface>(def);
-    if (!commuting || def->getNumResults() != 1 || def->getNumOperands() == 0)
+    if (!def)
       return {};
-    if (!def->getResult(0).hasOneUse()) {
+    auto commuting = dyn_cast<QuantCommutingOpInterface>(def);
+    std::string defName = "'" + def->getName().getStringRef().str() + "'";
+    auto stays = [&](const Twine &why) -> SmallVector<QuantizeOp> {
       if (remarks)
-        q.emitRemark() << "quantization stays: the value it quantizes has "
-                          "other uses";
+        q.emitRemark() << "quantization stays: " << why;
       return {};
+    };
+    if (!commuting) {
+      if (isa<DequantizeOp>(def))
+        return {}; // Handled by the cancellation below.
+      return stays(defName + " does not commute with quantization (no "
+                             "QuantCommutingOpInterface)");
     }
-    auto operandType = dyn_cast<RankedTensorType>(def->getOperand(0).getType());
-    if (!operandType)
-      return {};
-    std::string reason;
-    FailureOr<QuantizedType> qtype =
-        commuting.commuteQuantize(0, q.getQuantizedType(), reason);
-    if (failed(qtype)) {
-      if (remarks)
-        q.emitRemark() << "quantization stays: stopped at '"
-                       << def->getName().getStringRef() << "': " << reason;
-      return {};
+    if (def->getNumResults() != 1)
+      return stays("stopped at " + defName + ": it has several results");
+    if (!def->getResult(0).hasOneUse())
+      return stays("the value it quantizes has other uses");
+    SmallVector<unsigned> indices = commuting.getQuantizedOperands();
+    SmallVector<RankedTensorType> types;
+    for (unsigned index : indices) {
+      auto operandType =
+          dyn_cast<RankedTensorType>(def->getOperand(index).getType());
+      if (!operandType || !isa<FloatType>(operandType.getElementType()))
+        return stays("stopped at " + defName + ": operand " + Twine(index) +
+                     " is not a float tensor");
+      std::string reason;
+      FailureOr<QuantizedType> qtype =
+          commuting.commuteQuantize(index, q.getQuantizedType(), reason);
+      if (failed(qtype))
+        return stays("stopped at " + defName + ": " + reason);
+      types.push_back(RankedTensorType::get(operandType.getShape(), *qtype));
     }
+    if (indices.empty())
+      return stays("stopped at " + defName + ": no quantized operands");
     // Static scales are stored in the shape of the scales part, which
     // must not change.
-    if (q.getStaticScalesAttr() &&
-        qtype->getStorageTypes(operandType.getShape())[1] !=
-            q.getQuantizedType().getStorageTypes(
-                q.getResult().getType().getShape())[1]) {
-      if (remarks)
-        q.emitRemark() << "quantization stays: stopped at '"
-                       << def->getName().getStringRef()
-                       << "': its static scales would change shape";
-      return {};
+    if (q.getStaticScalesAttr()) {
+      RankedTensorType scalesPart = q.getQuantizedType().getStorageTypes(
+          q.getResult().getType().getShape())[1];
+      for (auto [index, type] : llvm::zip(indices, types))
+        if (cast<QuantizedType>(type.getElementType())
+                .getStorageTypes(type.getShape())[1] != scalesPart)
+          return stays("stopped at " + defName +
+                       ": its static scales would change shape");
     }
     OpBuilder b(def);
-    auto newQ = QuantizeOp::create(
-        b, q.getLoc(), RankedTensorType::get(operandType.getShape(), *qtype),
-        def->getOperand(0));
-    newQ->setDiscardableAttrs(q->getDiscardableAttrDictionary());
-    newQ.setCalibrationAttr(q.getCalibrationAttr());
-    newQ.setStaticScaleAttr(q.getStaticScaleAttr());
-    newQ.setStaticScalesAttr(q.getStaticScalesAttr());
-    newQ.setStaticZeroPointsAttr(q.getStaticZeroPointsAttr());
-    IRMapping map;
-    map.map(def->getOperand(0), newQ.getResult());
-    Operation *moved = b.clone(*def, map);
-    moved->getResult(0).setType(q.getResult().getType());
-    q.getResult().replaceAllUsesWith(moved->getResult(0));
+    SmallVector<QuantizeOp> newQs;
+    SmallVector<Value> inputs;
+    for (auto [index, type] : llvm::zip(indices, types)) {
+      auto newQ =
+          QuantizeOp::create(b, q.getLoc(), type, def->getOperand(index));
+      newQ->setDiscardableAttrs(q->getDiscardableAttrDictionary());
+      newQ.setCalibrationAttr(q.getCalibrationAttr());
+      newQ.setStaticScaleAttr(q.getStaticScaleAttr());
+      newQ.setStaticScalesAttr(q.getStaticScalesAttr());
+      newQ.setStaticZeroPointsAttr(q.getStaticZeroPointsAttr());
+      newQs.push_back(newQ);
+      inputs.push_back(newQ.getResult());
+    }
+    FailureOr<Value> moved =
+        commuting.buildQuantized(b, inputs, q.getResult().getType());
+    if (failed(moved)) {
+      for (QuantizeOp newQ : newQs)
+        newQ.erase();
+      return stays("stopped at " + defName +
+                   ": its quantized form could not be built");
+    }
+    q.getResult().replaceAllUsesWith(*moved);
     q.erase();
+    SmallVector<Value> others(def->getOperands());
     def->erase();
+    eraseDeadProducers(others);
     ++numMoved;
-    return newQ;
+    return newQs;
+  }
+
+  /// Erases the producers of `values` (and theirs) that became dead: the
+  /// initial values (tensor.empty, linalg.fill) of ops replaced by mx ops.
+  static void eraseDeadProducers(ArrayRef<Value> values) {
+    llvm::SetVector<Operation *> worklist; // No duplicates: each erased once.
+    for (Value v : values)
+      if (Operation *def = v.getDefiningOp())
+        worklist.insert(def);
+    while (!worklist.empty()) {
+      Operation *op = worklist.pop_back_val();
+      if (!isa<tensor::EmptyOp, linalg::FillOp, arith::ConstantOp>(op) ||
+          !isOpTriviallyDead(op))
+        continue;
+      for (Value v : op->getOperands())
+        if (Operation *def = v.getDefiningOp())
+          worklist.insert(def);
+      op->erase();
+    }
   }
 
   DequantizeOp remark(DequantizeOp dq, const Twine &why) {
@@ -170,7 +263,7 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
     getOperation()->walk([&](DequantizeOp dq) { worklist.push_back(dq); });
     while (!worklist.empty()) {
       DequantizeOp dq = worklist.pop_back_val();
-      if (DequantizeOp next = moveForward(dq))
+      if (DequantizeOp next = moveForward(dq, worklist))
         worklist.push_back(next);
     }
     // Quantizations move backward (earlier) the same way.
@@ -178,8 +271,7 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
     getOperation()->walk([&](QuantizeOp q) { qWorklist.push_back(q); });
     while (!qWorklist.empty()) {
       QuantizeOp q = qWorklist.pop_back_val();
-      if (QuantizeOp next = moveBackward(q))
-        qWorklist.push_back(next);
+      llvm::append_range(qWorklist, moveBackward(q));
     }
     // Cancel quantize(dequantize(q)) that reproduce q.
     SmallVector<QuantizeOp> quantizes;

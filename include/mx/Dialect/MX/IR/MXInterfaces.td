@@ -42,7 +42,42 @@ def MX_QuantCommutingOpInterface : OpInterface<"QuantCommutingOpInterface"> {
       }],
       "::llvm::FailureOr<::mx::QuantizedType>", "commuteQuantize",
       (ins "unsigned":$operand, "::mx::QuantizedType":$type,
-           "std::string &":$reason)>
+           "std::string &":$reason)>,
+    InterfaceMethod<[{
+        The operands that carry the data being quantized. A dequantization
+        moves past the op only when every one of them is dequantized (for
+        example all inputs of a concatenation); a quantization moves before
+        the op onto each of them. Other operands (initial values of
+        destination-style ops, padding values) stay as they are or are
+        dropped by `buildQuantized`. Default: operand 0.
+      }],
+      "::llvm::SmallVector<unsigned>", "getQuantizedOperands", (ins), [{}],
+      [{ return {0}; }]>,
+    InterfaceMethod<[{
+        Builds the op's equivalent on quantized tensors: `operands` are the
+        quantized values for `getQuantizedOperands()` (in that order) and
+        `resultType` the quantized result type that `commuteDequantize` /
+        `commuteQuantize` chose. Returns the new op's result. Default: a
+        copy of the op with those operands and the result re-typed, which
+        suits type-generic ops (tensor reshapes, slices, concat). Ops that
+        verify their element types build an mx op instead (linalg.transpose
+        builds `mx.transpose`, a relu `linalg.generic` builds `mx.clamp`).
+      }],
+      "::mlir::FailureOr<::mlir::Value>", "buildQuantized",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::ValueRange":$operands,
+           "::mlir::RankedTensorType":$resultType), [{}],
+      [{
+        ::mlir::Operation *self = $_op.getOperation();
+        ::mlir::IRMapping map;
+        for (auto [index, value] :
+             ::llvm::zip(::llvm::cast<::mx::QuantCommutingOpInterface>(self)
+                             .getQuantizedOperands(),
+                         operands))
+          map.map(self->getOperand(index), value);
+        ::mlir::Operation *copy = builder.clone(*self, map);
+        copy->getResult(0).setType(resultType);
+        return copy->getResult(0);
+      }]>
   ];
 }
 

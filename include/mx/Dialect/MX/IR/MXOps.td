@@ -270,6 +270,95 @@ def MX_DisassembleOp : MX_Op<"disassemble", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Ops on quantized tensors (Q/DQ propagation, issue 4)
+//
+// What --mx-propagate builds when it moves a dequantization past an upstream
+// op that verifies its element types. Each op works on the element codes and
+// keeps the scales; its dequantized result equals the upstream op applied to
+// the dequantized input, bit for bit.
+//===----------------------------------------------------------------------===//
+
+def MX_TransposeOp : MX_Op<"transpose", [Pure]> {
+  let summary = "Permute the dimensions of a quantized tensor";
+  let description = [{
+    Permutes dimensions as `linalg.transpose` does: result dimension `d` is
+    input dimension `permutation[d]`. Codes move with their scales: the quantization axis of
+    the result is the position of the input's axis in `permutation` (a block
+    or channel axis is renumbered, which a transpose of the element type
+    alone could not express). Per-tensor formats have no axis.
+
+    Sub-byte elements are packed along the last dimension, so for 4- and
+    6-bit formats the permutation must keep the last dimension last.
+
+    ```mlir
+    %t = mx.transpose %q permutation = [1, 0] : tensor<64x32x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<32x64x!mx.q<mxfp8_e4m3, axis = 0>>
+    ```
+  }];
+  let arguments = (ins MX_QuantizedTensor:$input,
+                       DenseI64ArrayAttr:$permutation);
+  let results = (outs MX_QuantizedTensor:$result);
+  let assemblyFormat = [{
+    $input `permutation` `=` $permutation attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def MX_ClampOp : MX_Op<"clamp", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamp quantized values at zero (relu and its mirror)";
+  let description = [{
+    Elementwise on the codes, keeping every scale: with `min = 0.0` each
+    element decodes to `arith.maximumf(x, 0.0)` of the value `x` it decoded
+    to (relu); with `max = 0.0` to `arith.minimumf(x, 0.0)`; with both, to
+    the clamp. NaN propagates (a NaN element code stays, a NaN scale stays),
+    `-0.0` becomes `+0.0` under `min = 0.0`, as `arith.maximumf` does.
+
+    Only the bound 0.0 is allowed: zero is exactly representable in every
+    format whatever the runtime scale (code 0, or the zero point), while
+    any other bound would need a code that decodes to it exactly.
+
+    On codes: two's complement integers (INT8, MXINT8) take the signed
+    maximum with 0, asymmetric INT8 the unsigned maximum with its zero
+    point; sign-magnitude codes (OCP floats, the MX9/MX4 family) with the
+    sign bit set become +0 unless they are NaN. 6-bit packed formats are
+    not supported.
+
+    ```mlir
+    %r = mx.clamp %q {min = 0.0 : f32} : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+    ```
+  }];
+  let arguments = (ins MX_QuantizedTensor:$input,
+                       OptionalAttr<F32Attr>:$min,
+                       OptionalAttr<F32Attr>:$max);
+  let results = (outs MX_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def MX_MaxPoolOp : MX_Op<"max_pool", [Pure]> {
+  let summary = "2-D max pooling of a quantized NHWC tensor";
+  let description = [{
+    The maximum over each `kernel` window (with `strides` and `dilations`,
+    no padding) of an NHWC tensor, as `linalg.pooling_nhwc_max` with an
+    initial value of -inf, computed on the codes: for INT8 formats (f32
+    scale, per tensor or per channel along the channel dimension 3) every
+    element of a window shares one positive scale and decoding is monotone
+    in the code, so the largest code decodes to the largest value. Block
+    formats are rejected: a window spans blocks with different scales.
+
+    ```mlir
+    %p = mx.max_pool %q {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>} : tensor<1x8x8x16x!mx.q<int8>> -> tensor<1x4x4x16x!mx.q<int8>>
+    ```
+  }];
+  let arguments = (ins MX_QuantizedTensor:$input,
+                       DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations);
+  let results = (outs MX_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 // Calibration observers (mx-calibrate) live in their own file.
 include "mx/Dialect/MX/IR/MXCalibrationOps.td"
 

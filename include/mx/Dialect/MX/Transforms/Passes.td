@@ -113,14 +113,35 @@ def MXPropagate : Pass<"mx-propagate"> {
     re-quantization reproduces `q` exactly. Propagation is exact: the program
     computes the same bits before and after.
 
-    Ops with models in this version: `tensor.collapse_shape` and
-    `tensor.expand_shape` (per-tensor quantization always; block and
-    per-channel quantization when the quantization axis stays a dimension of
-    its own at the same index, and for 4/6-bit elements the last dimension
-    too); `tensor.extract_slice` with static offsets and sizes, unit strides
-    and no rank reduction that keeps whole blocks (cutting only the end of
-    the tensor) and whole packing groups of the last dimension. The lowering
-    applies the same reshape or slice to every storage part.
+    Ops with models (docs/Quantization.md has the rules and why each is
+    exact):
+    * `tensor.collapse_shape` / `tensor.expand_shape` (per-tensor always;
+      block and per-channel when the quantization axis stays a dimension of
+      its own at the same index, for 4/6-bit elements the last dimension
+      too) and `tensor.extract_slice` (static, unit strides, keeping whole
+      blocks and packing groups): re-typed in place.
+    * `tensor.concat`: every operand dequantized with the same type; block
+      formats when every operand but the last ends on a block (and packing
+      group) boundary; per-channel only along the channel axis; never
+      per-tensor scales (each operand has its own).
+    * `linalg.transpose` / `tosa.transpose` -> `mx.transpose`, which
+      renumbers the block or channel axis (4/6-bit: the last dimension
+      stays last).
+    * `linalg.generic` computing `arith.maximumf` / `arith.minimumf` of
+      the input with +0.0 (relu, min(x, 0), clamp(x, 0, 0)) and
+      `tosa.clamp` with bounds 0 / +-inf and `nan_mode = PROPAGATE` ->
+      `mx.clamp` on the codes. Dequantizations only: clamping before a
+      quantization changes the maximum its scale comes from. Other bounds,
+      `maxnumf` / `minnumf` and NaN-ignoring clamps stop.
+    * `linalg.pooling_nhwc_max` from a fill of -inf and `tosa.max_pool2d`
+      without padding -> `mx.max_pool` on INT8 codes, per tensor or per
+      channel along dimension 3 (block formats stop: a window spans blocks
+      with different scales). Dequantizations only.
+    The lowering (convert-mx-to-vector) applies each to the storage parts.
+
+    Ops that take several quantized operands (a concatenation) move a
+    dequantization only when all their operands are dequantized; a
+    quantization moves onto all of them.
 
     Cancelling: formats with E8M0 scales under the `floor` rule re-quantize
     their own dequantized values to the same codes and scales (the block
@@ -141,10 +162,12 @@ def MXPropagate : Pass<"mx-propagate"> {
   let dependentDialects = ["::mx::MXDialect"];
   let options = [
     Option<"remarks", "remarks", "bool", "false",
-           "A remark for every dequantization that stops, and why">
+           "A remark for every quantization or dequantization that stops, "
+           "naming the op and the reason">
   ];
   let statistics = [
-    Statistic<"numMoved", "num-moved", "Dequantizations moved past an op">,
+    Statistic<"numMoved", "num-moved",
+              "Quantizations and dequantizations moved past an op">,
     Statistic<"numCancelled", "num-cancelled", "Q(DQ(q)) pairs removed">
   ];
 }
