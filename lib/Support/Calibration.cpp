@@ -303,7 +303,15 @@ static double klDivergence(llvm::ArrayRef<double> p, llvm::ArrayRef<double> q) {
   return kl;
 }
 
-static double entropyThreshold(const TensorStatistics &s) {
+static double entropyThreshold(const TensorStatistics &stats) {
+  // The first bin holds the exact zeros of relu outputs (and of padding),
+  // a spike that dominates the KL divergence and drags the threshold down
+  // to a fraction of the range. As NVIDIA's pytorch-quantization does
+  // (`_compute_amax_entropy`: `bins[0] = bins[1]`), it gets the count of
+  // its neighbour before the search.
+  TensorStatistics s = stats;
+  if (s.bins.size() > 1)
+    s.bins[0] = s.bins[1];
   size_t n = s.bins.size();
   double w = s.getBinWidth();
   // Bins past the last non-empty one add nothing but identical candidates;

@@ -165,6 +165,21 @@ TEST(CalibrationTest, EntropyAndMSEIgnoreOutlier) {
   EXPECT_EQ(mse / w, std::round(mse / w));
 }
 
+TEST(CalibrationTest, EntropyIgnoresTheZeroSpikeOfRelu) {
+  // A relu output: 70% exact zeros, the rest |N(0, 1)|. The zero spike must
+  // not drag the threshold to a fraction of the range (as it does when bin
+  // 0 takes part in the KL search; the digits CNN then loses 10 points of
+  // accuracy): like pytorch-quantization, bin 0 takes bin 1's count.
+  std::vector<float> g = gaussian(300000, 7);
+  std::vector<float> relu;
+  for (size_t i = 0; i < g.size(); ++i)
+    relu.push_back(i % 10 < 7 ? 0.0f : std::fabs(g[i]));
+  TensorStatistics s = collect(relu);
+  double entropy = threshold(s, CalibrationMethod::Entropy);
+  EXPECT_GT(entropy, 2.0); // beyond the 95th percentile of |N(0, 1)|
+  EXPECT_LE(entropy, s.absMax + s.getBinWidth());
+}
+
 TEST(CalibrationTest, MSETradeOff) {
   // MSE is a mean over all values: one outlier at X among N values pulls the
   // threshold to about X / (1 + N / (12 * 127^2)).
