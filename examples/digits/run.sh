@@ -18,6 +18,7 @@ if [ $# -ge 3 ] && [ "$2" = --markdown ]; then markdown=$3; fi
 mxopt="$build/bin/mx-opt"
 mxrun="$build/bin/mx-run"
 mxformat="$build/bin/mx-format"
+mxcalibrate="$build/bin/mx-calibrate"
 model="$here/digits.mlir"
 data="$here/data"
 work=$(mktemp -d)
@@ -47,36 +48,41 @@ rows+=("fp32|$(percent "$(echo "$report" | field top1-accuracy)")|(reference)|32
 # element. Writes its row to $work/NAME.row; runs in the background, at most
 # `nproc` at a time (run_all below), each in its own files.
 run_quantized() {
-  local name=$1 options=$2 bits=$3 file="$work/${1// /_}"
-  "$mxopt" "$model" --mx-quantize="$options" --mx-propagate "${fuse[@]}" -o "$file.mlir"
+  local name=$1 options=$2 bits=$3 scales=$4 file="$work/${1// /_}"
+  local infer=()
+  [ -n "$scales" ] && infer=(--mx-infer-scales="$scales")
+  "$mxopt" "$model" --mx-quantize="$options" "${infer[@]}" --mx-propagate "${fuse[@]}" -o "$file.mlir"
   local r
   r=$("$mxrun" "$file.mlir" --entry digits "${test_set[@]}" --report-against "$work/fp32.npy")
   echo "$name|$(percent "$(echo "$r" | field top1-accuracy)")|$(echo "$r" | field sqnr)|$bits" >"$file.row"
 }
 
-configs=()  # "name|options"
+configs=()  # "name|--mx-quantize options|--mx-infer-scales options"
 # INT8: dynamic activation scales (per tensor, from the data at run time),
 # weights per output channel.
-configs+=("int8 (dynamic)|format=int8")
+configs+=("int8 (dynamic)|format=int8|")
 
-# ---- Hook: static INT8 per calibration method. When the mx-calibrate tool
-# ---- lands: for each method, write calib.json from the calibration batches
-# ---- ($data/calib_{0..4}.npy) and add a configuration
-# ----   "int8 ($method)|format=int8 activations=static"
-# ---- with --mx-infer-scales="table=calib.json method=$method" after
-# ---- --mx-quantize in run_quantized.
-static_note="Static INT8 (max, percentile, entropy, mse) needs calibration tables from the mx-calibrate tool (open issue); its rows come with it."
+# Static INT8: calibrate the activations on the 500 calibration images
+# (mx-calibrate, five batches), then one row per threshold method.
+calib=()
+for i in 0 1 2 3 4; do calib+=(--input "$data/calib_$i.npy"); done
+"$mxcalibrate" "$model" --entry digits "${calib[@]}" \
+  --quantize-options="format=int8 activations=static" -o "$work/calib.json"
+for m in max percentile entropy mse; do
+  configs+=("int8 static ($m)|format=int8 activations=static|table=$work/calib.json method=$m")
+done
+static_note="Static INT8: activation scales from mx-calibrate on the 500 calibration images, threshold by each method (percentile 99.99)."
 
 for p in mxfp8_e4m3 mxfp8_e5m2 mxfp6_e3m2 mxfp6_e2m3 mxfp4_e2m1 mxint8 mx9 mx6 mx4 nvfp4; do
-  configs+=("$p|format=$p")
+  configs+=("$p|format=$p|")
 done
 
 jobs_max=$(nproc 2>/dev/null || echo 2)
 pids=()
 for c in "${configs[@]}"; do
-  IFS='|' read -r name options <<<"$c"
+  IFS='|' read -r name options scales <<<"$c"
   fmt=${options#format=}; fmt=${fmt%% *}
-  run_quantized "$name" "$options" "$("$mxformat" "$fmt" --bits-only)" &
+  run_quantized "$name" "$options" "$("$mxformat" "$fmt" --bits-only)" "$scales" &
   pids+=($!)
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
 done
@@ -84,16 +90,16 @@ for pid in "${pids[@]}"; do
   wait "$pid" || { echo "run.sh: a quantized run failed (see above)" >&2; exit 1; }
 done
 for c in "${configs[@]}"; do
-  IFS='|' read -r name options <<<"$c"
+  IFS='|' read -r name options scales <<<"$c"
   rows+=("$(cat "$work/${name// /_}.row")")
 done
 
 passes="--mx-quantize=format=F --mx-propagate${fuse:+ ${fuse[*]}}"
 echo "== The digits CNN: 500 test images; $passes, --mx-lower-to-llvm, mx-run"
-printf '%-16s %8s %22s %14s\n' format "top-1 %" "logits SQNR vs FP32 dB" "bits/element"
+printf '%-26s %8s %22s %14s\n' format "top-1 %" "logits SQNR vs FP32 dB" "bits/element"
 for row in "${rows[@]}"; do
   IFS='|' read -r name top1 sqnr bits <<<"$row"
-  printf '%-16s %8s %22s %14s\n' "$name" "$top1" "$sqnr" "$bits"
+  printf '%-26s %8s %22s %14s\n' "$name" "$top1" "$sqnr" "$bits"
 done
 echo "FP32 compiled vs NumPy's float32 logits: SQNR $fp32_vs_numpy dB"
 echo "$static_note"
