@@ -136,7 +136,7 @@ static llvm::cl::opt<double> matmulRowLimitOpt(
     llvm::cl::desc("Skip an mx matmul row whose single run is estimated, from "
                    "the same format's rate at the previous shape, to take "
                    "longer than this many seconds (0: no limit)"),
-    llvm::cl::init(60.0), llvm::cl::value_desc("SECONDS"),
+    llvm::cl::init(20.0), llvm::cl::value_desc("SECONDS"),
     llvm::cl::cat(benchCategory));
 static llvm::cl::list<std::string> matmulShapesOpt(
     "matmul-shapes",
