@@ -156,7 +156,7 @@ static llvm::cl::opt<double> compileBudgetOpt(
     "compile-budget",
     llvm::cl::desc("Skip a compile-time size when the linear extrapolation "
                    "from the previous one exceeds this many seconds"),
-    llvm::cl::init(300.0), llvm::cl::value_desc("SECONDS"),
+    llvm::cl::init(60.0), llvm::cl::value_desc("SECONDS"),
     llvm::cl::cat(benchCategory));
 static llvm::cl::opt<std::string>
     svgOpt("svg", llvm::cl::desc("Also write an SVG bar chart of all rows"),
