@@ -9,7 +9,8 @@
 #   make build           set up and build only
 #   make docs            regenerate docs/generated/ from ODS
 #   make install PREFIX=/opt/mx   install tools, libraries, headers, MXConfig.cmake
-#   make bench           benchmarks (slow; not part of check)
+#   make bench           benchmarks (a few minutes; not part of check; installs
+#                        the reference libraries oneDNN and OpenBLAS)
 #   make format          clang-format-22 the C++ sources
 
 BUILD_DIR ?= build
@@ -22,15 +23,25 @@ JOBS ?= $(shell nproc)
 PACKAGES := libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools \
             cmake ninja-build g++ python3 zlib1g-dev libgtest-dev
 
+# Only `make bench` needs these: the reference matmuls (oneDNN u8s8s32 and f32
+# matmul, OpenBLAS sgemm). The build and `make check` work without them.
+BENCH_PACKAGES := libdnnl-dev libopenblas-dev
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build check check-lit check-unit demo accuracy docs install bench format clean
+.PHONY: all deps bench-deps install-packages configure build check check-lit check-unit demo accuracy docs install bench format clean
 
 all: build
 
 # Install only what is missing; `apt-get update` once, when something is.
 deps:
-	@missing=""; for p in $(PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PKGS="$(PACKAGES)"
+
+bench-deps:
+	@$(MAKE) --no-print-directory install-packages PKGS="$(BENCH_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -66,7 +77,11 @@ docs: configure
 install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
+# bench-deps runs after the build is configured, so CMake is run again to
+# find the reference libraries it may just have installed.
 bench: build
+	@$(MAKE) --no-print-directory bench-deps
+	cmake $(BUILD_DIR) > /dev/null
 	ninja -C $(BUILD_DIR) mx-bench
 
 format:
