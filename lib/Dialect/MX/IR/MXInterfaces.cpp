@@ -347,37 +347,6 @@ static Value buildClamp(OpBuilder &b, Location loc, Value input,
       .getResult();
 }
 
-struct GenericClampModel
-    : QuantCommutingOpInterface::ExternalModel<GenericClampModel,
-                                               linalg::GenericOp> {
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    if (failed(matchZeroClamp(cast<linalg::GenericOp>(op), reason)) ||
-        failed(checkClampable(type, reason)))
-      return failure();
-    return type;
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    if (failed(matchZeroClamp(cast<linalg::GenericOp>(op), reason)))
-      return failure();
-    reason = kClampQuantizeReason;
-    return failure();
-  }
-  FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
-                                  ValueRange operands,
-                                  RankedTensorType resultType) const {
-    std::string reason;
-    FailureOr<ZeroClamp> clamp =
-        matchZeroClamp(cast<linalg::GenericOp>(op), reason);
-    if (failed(clamp))
-      return failure();
-    return buildClamp(b, op->getLoc(), operands[0], resultType, *clamp);
-  }
-};
-
 /// tosa.clamp with NaN propagation, a lower bound of 0 and an upper bound
 /// of +inf (relu), or the mirror.
 static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op,
@@ -416,12 +385,16 @@ static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op,
   return clamp;
 }
 
-struct TosaClampModel
-    : QuantCommutingOpInterface::ExternalModel<TosaClampModel, tosa::ClampOp> {
+/// relu / min / clamp at zero (`Match` recognises the op's form): the same
+/// clamp on the codes (DQ commutes); Q does not (it changes block maxima).
+template <typename OpTy, FailureOr<ZeroClamp> (*Match)(OpTy, std::string &)>
+struct ZeroClampModel
+    : QuantCommutingOpInterface::ExternalModel<ZeroClampModel<OpTy, Match>,
+                                               OpTy> {
   FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
                                              QuantizedType type,
                                              std::string &reason) const {
-    if (failed(matchTosaClamp(cast<tosa::ClampOp>(op), reason)) ||
+    if (failed(Match(cast<OpTy>(op), reason)) ||
         failed(checkClampable(type, reason)))
       return failure();
     return type;
@@ -429,7 +402,7 @@ struct TosaClampModel
   FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
                                            QuantizedType type,
                                            std::string &reason) const {
-    if (failed(matchTosaClamp(cast<tosa::ClampOp>(op), reason)))
+    if (failed(Match(cast<OpTy>(op), reason)))
       return failure();
     reason = kClampQuantizeReason;
     return failure();
@@ -438,13 +411,14 @@ struct TosaClampModel
                                   ValueRange operands,
                                   RankedTensorType resultType) const {
     std::string reason;
-    FailureOr<ZeroClamp> clamp =
-        matchTosaClamp(cast<tosa::ClampOp>(op), reason);
+    FailureOr<ZeroClamp> clamp = Match(cast<OpTy>(op), reason);
     if (failed(clamp))
       return failure();
     return buildClamp(b, op->getLoc(), operands[0], resultType, *clamp);
   }
 };
+using GenericClampModel = ZeroClampModel<linalg::GenericOp, matchZeroClamp>;
+using TosaClampModel = ZeroClampModel<tosa::ClampOp, matchTosaClamp>;
 
 //===----------------------------------------------------------------------===//
 // Max pooling: linalg.pooling_nhwc_max and tosa.max_pool2d build
