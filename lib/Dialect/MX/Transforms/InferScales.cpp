@@ -12,6 +12,8 @@
 #include "mx/Support/Debug.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cmath>
+
 #define DEBUG_TYPE "mx-infer-scales"
 
 namespace mx {
@@ -56,32 +58,47 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
                         << llvm::toString(stats.takeError());
       return signalPassFailure();
     }
+    resolveAll([&](QuantizeOp q, StringRef name) -> std::optional<float> {
+      auto it = stats->find(name);
+      if (it == stats->end())
+        return std::nullopt;
+      llvm::Expected<double> threshold =
+          chooseThreshold(it->second, *m, percentile);
+      if (!threshold) {
+        q.emitOpError() << "tensor '" << name
+                        << "': " << llvm::toString(threshold.takeError());
+        return NAN;
+      }
+      MX_DEBUG(llvm::dbgs() << name << ": threshold " << *threshold << "\n");
+      return scaleForThreshold(*threshold);
+    });
+  }
+
+  /// Sets `static_scale` on every named quantization from `scaleOf`, which
+  /// returns nullopt for a tensor missing from the table (reported here) or
+  /// NaN after reporting its own error.
+  void resolveAll(
+      llvm::function_ref<std::optional<float>(QuantizeOp, StringRef)> scaleOf) {
     bool failedAny = false;
-    root->walk([&](QuantizeOp q) {
+    getOperation()->walk([&](QuantizeOp q) {
       std::optional<StringRef> name = q.getCalibration();
       if (!name)
         return;
-      auto it = stats->find(*name);
-      if (it == stats->end()) {
+      std::optional<float> scale = scaleOf(q, *name);
+      if (!scale) {
         q.emitOpError() << "tensor '" << *name << "' is not in the "
                         << "calibration table " << table
                         << " (calibrate this model, or check the names)";
         failedAny = true;
         return;
       }
-      llvm::Expected<double> threshold =
-          chooseThreshold(it->second, *m, percentile);
-      if (!threshold) {
-        q.emitOpError() << "tensor '" << *name
-                        << "': " << llvm::toString(threshold.takeError());
+      if (std::isnan(*scale)) {
         failedAny = true;
         return;
       }
-      float scale = scaleForThreshold(*threshold);
-      MX_DEBUG(llvm::dbgs() << *name << ": threshold " << *threshold
-                            << " scale " << scale << "\n");
+      MX_DEBUG(llvm::dbgs() << *name << ": scale " << *scale << "\n");
       q.setStaticScaleAttr(FloatAttr::get(Float32Type::get(&getContext()),
-                                          static_cast<double>(scale)));
+                                          static_cast<double>(*scale)));
       ++numResolved;
     });
     if (failedAny)
@@ -97,26 +114,11 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
                         << llvm::toString(scales.takeError());
       return signalPassFailure();
     }
-    bool failedAny = false;
-    root->walk([&](QuantizeOp q) {
-      std::optional<StringRef> name = q.getCalibration();
-      if (!name)
-        return;
-      const ScaleEntry *entry = scales->lookup(*name);
-      if (!entry) {
-        q.emitOpError() << "tensor '" << *name << "' is not in the "
-                        << "calibration table " << table
-                        << " (calibrate this model, or check the names)";
-        failedAny = true;
-        return;
-      }
-      MX_DEBUG(llvm::dbgs() << *name << ": scale " << entry->scale << "\n");
-      q.setStaticScaleAttr(FloatAttr::get(Float32Type::get(&getContext()),
-                                          static_cast<double>(entry->scale)));
-      ++numResolved;
+    resolveAll([&](QuantizeOp, StringRef name) -> std::optional<float> {
+      if (const ScaleEntry *entry = scales->lookup(name))
+        return entry->scale;
+      return std::nullopt;
     });
-    if (failedAny)
-      signalPassFailure();
   }
 };
 } // namespace
