@@ -454,9 +454,30 @@ constexpr const char *kPoolQuantizeReason =
     "pooling before the quantization would change the maximum its scale "
     "comes from";
 
+/// Max-pooling: the same pooling of the codes (DQ commutes, for the
+/// formats checkPoolable accepts); Q does not. `Derived` recognises its op
+/// (`check`) and builds mx.max_pool (`buildQuantized`).
+template <typename Derived, typename OpTy>
+struct MaxPoolModelBase
+    : QuantCommutingOpInterface::ExternalModel<Derived, OpTy> {
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    if (failed(Derived::check(cast<OpTy>(op), reason)) ||
+        failed(checkPoolable(type, reason)))
+      return failure();
+    return type;
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    reason = kPoolQuantizeReason;
+    return failure();
+  }
+};
+
 struct LinalgMaxPoolModel
-    : QuantCommutingOpInterface::ExternalModel<LinalgMaxPoolModel,
-                                               linalg::PoolingNhwcMaxOp> {
+    : MaxPoolModelBase<LinalgMaxPoolModel, linalg::PoolingNhwcMaxOp> {
   static LogicalResult check(linalg::PoolingNhwcMaxOp pool,
                              std::string &reason) {
     // The initial value must be the identity of max: a fill of -inf.
@@ -472,20 +493,6 @@ struct LinalgMaxPoolModel
       return failure();
     }
     return success();
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    if (failed(check(cast<linalg::PoolingNhwcMaxOp>(op), reason)) ||
-        failed(checkPoolable(type, reason)))
-      return failure();
-    return type;
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    reason = kPoolQuantizeReason;
-    return failure();
   }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,
@@ -504,8 +511,7 @@ struct LinalgMaxPoolModel
 };
 
 struct TosaMaxPoolModel
-    : QuantCommutingOpInterface::ExternalModel<TosaMaxPoolModel,
-                                               tosa::MaxPool2dOp> {
+    : MaxPoolModelBase<TosaMaxPoolModel, tosa::MaxPool2dOp> {
   static LogicalResult check(tosa::MaxPool2dOp pool, std::string &reason) {
     if (llvm::any_of(pool.getPad(), [](int64_t p) { return p != 0; })) {
       reason = "padded max-pooling is not supported";
@@ -517,20 +523,6 @@ struct TosaMaxPoolModel
       return failure();
     }
     return success();
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    if (failed(check(cast<tosa::MaxPool2dOp>(op), reason)) ||
-        failed(checkPoolable(type, reason)))
-      return failure();
-    return type;
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    reason = kPoolQuantizeReason;
-    return failure();
   }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,
