@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/SmallBitVector.h"
 
@@ -116,6 +117,124 @@ Value extendCode(OpBuilder &b, Location loc, Value byte, bool isSigned) {
   return arith::ExtUIOp::create(b, loc, i32, byte);
 }
 
+//===----------------------------------------------------------------------===//
+// Padding, bias initialisation and output requantization (kept apart from
+// the main loops above and below, which only see padded parts).
+//===----------------------------------------------------------------------===//
+
+/// The lhs padding of `op` as (low, high), or empty vectors without.
+std::pair<SmallVector<int64_t>, SmallVector<int64_t>>
+lhsPadding(ContractOp op) {
+  if (!op.hasLhsPadding())
+    return {};
+  return {SmallVector<int64_t>(*op.getLhsPadLow()),
+          SmallVector<int64_t>(*op.getLhsPadHigh())};
+}
+
+/// `t` padded by `low` / `high` with the scalar `value`.
+Value padWith(OpBuilder &b, Location loc, Value t, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, Value value) {
+  auto type = cast<RankedTensorType>(t.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [d, size] : llvm::enumerate(shape))
+    size += low[d] + high[d];
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  return tensor::PadOp::create(
+             b, loc, padded, t, getAsIndexOpFoldResult(b.getContext(), low),
+             getAsIndexOpFoldResult(b.getContext(), high), value)
+      .getResult();
+}
+
+/// The storage parts of a padded lhs on the INT8 and direct paths: codes
+/// that decode to +0.0 (code 0, or the per-tensor zero point) and, for
+/// block scales, the scale 1.0 (E8M0 code 127), so a padded element is an
+/// exact zero that adds nothing. The padded dimensions are never the
+/// quantization axis or a packed dimension (the verifier checks).
+FailureOr<SmallVector<Value>> padLhsParts(OpBuilder &b, Location loc,
+                                          ContractOp op,
+                                          const OperandInfo &info) {
+  auto [low, high] = lhsPadding(op);
+  SmallVector<Value> parts(info.parts.begin(), info.parts.end());
+  Value zeroCode = arith::ConstantIntOp::create(b, loc, b.getI8Type(), 0);
+  if (info.path == OperandPath::Int8 && info.spec.zeroPoint) {
+    if (info.channelLoop >= 0 || info.spec.granularity != Granularity::Tensor)
+      return op.emitOpError("lhs padding of per-channel zero points is not "
+                            "supported by the lowering");
+    Value zp = tensor::ExtractOp::create(b, loc, parts[2], ValueRange{});
+    zeroCode = arith::TruncIOp::create(b, loc, b.getI8Type(), zp);
+  }
+  parts[0] = padWith(b, loc, parts[0], low, high, zeroCode);
+  if (info.path == OperandPath::Direct)
+    parts[1] = padWith(b, loc, parts[1], low, high,
+                       arith::ConstantIntOp::create(b, loc, b.getI8Type(),
+                                                    /*2^0=*/127));
+  return parts;
+}
+
+/// A decoded (f32) lhs padded with +0.0, as tensor.pad of the dequantized
+/// lhs would be; other operands unchanged.
+Value padDecoded(OpBuilder &b, Location loc, ContractOp op, unsigned operand,
+                 Value decoded) {
+  if (operand != 0 || !op.hasLhsPadding())
+    return decoded;
+  auto [low, high] = lhsPadding(op);
+  return padWith(b, loc, decoded, low, high,
+                 arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)));
+}
+
+/// The map of the bias in the dimensions of the result (a loop dimension of
+/// the contraction becomes the result dimension it indexes; constants stay).
+AffineMap biasMapInResult(ContractOp op, AffineMap outMap) {
+  MLIRContext *ctx = op.getContext();
+  SmallVector<AffineExpr> exprs;
+  for (AffineExpr e : op.getBiasMap()->getResults()) {
+    if (auto dim = dyn_cast<AffineDimExpr>(e))
+      exprs.push_back(getAffineDimExpr(*outMap.getResultPosition(dim), ctx));
+    else
+      exprs.push_back(e);
+  }
+  return AffineMap::get(outMap.getNumResults(), 0, exprs, ctx);
+}
+
+/// The initial f32 accumulator: +0.0, or the bias broadcast over the result
+/// with `bias_init` (the products are then added to the bias in order).
+Value floatAccumulatorInit(OpBuilder &b, Location loc, ContractOp op,
+                           AffineMap outMap, ArrayRef<int64_t> shape) {
+  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+  if (!op.getBiasInit()) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    return linalg::FillOp::create(b, loc, zero, ValueRange{empty}).getResult(0);
+  }
+  unsigned rank = shape.size();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{empty.getType()}, ValueRange{op.getBias()},
+             ValueRange{empty},
+             ArrayRef<AffineMap>{biasMapInResult(op, outMap), identity},
+             iterators,
+             [](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc, ValueRange{args[0]});
+             })
+      .getResult(0);
+}
+
+/// The quantized result's storage parts from the f32 result: with constant
+/// output scales as mx.quantize with static_scales (per tensor, per
+/// channel, zero points), else with output_scale or the data's scales.
+FailureOr<SmallVector<Value>> requantize(OpBuilder &b, Location loc,
+                                         ContractOp op, Value result) {
+  RankedTensorType resultType = op.getResultType();
+  if (std::optional<DenseFPElementsAttr> scales = op.getOutputScales())
+    return emitStaticQuantize(b, loc, result, resultType, *scales,
+                              op.getOutputZeroPoints().value_or(nullptr), op);
+  std::optional<float> scale;
+  if (op.getOutputScale())
+    scale = op.getOutputScale()->convertToFloat();
+  return emitQuantize(b, loc, result, resultType, op, scale);
+}
+
 struct LowerContract : OpConversionPattern<ContractOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -152,6 +271,18 @@ struct LowerContract : OpConversionPattern<ContractOp> {
                   : isDirectPath(info) ? OperandPath::Direct
                                        : OperandPath::Decoded;
 
+    // A padded lhs: its parts padded with zeros (decoded operands are
+    // padded after decoding, in contractFloat).
+    SmallVector<Value> paddedLhs;
+    if (op.hasLhsPadding() && infos[0].path != OperandPath::Decoded) {
+      FailureOr<SmallVector<Value>> parts =
+          padLhsParts(rewriter, loc, op, infos[0]);
+      if (failed(parts))
+        return failure();
+      paddedLhs = std::move(*parts);
+      infos[0].parts = paddedLhs;
+    }
+
     SmallVector<int64_t> shape(resultType.getShape());
     Value acc =
         intPath
@@ -162,12 +293,9 @@ struct LowerContract : OpConversionPattern<ContractOp> {
     Value result =
         epilogue(rewriter, loc, op, acc, intPath ? infos : nullptr, outMap);
 
-    if (auto q = op.getResultQuantizedType()) {
-      std::optional<float> scale;
-      if (op.getOutputScale())
-        scale = op.getOutputScale()->convertToFloat();
+    if (op.getResultQuantizedType()) {
       FailureOr<SmallVector<Value>> parts =
-          emitQuantize(rewriter, loc, result, resultType, op, scale);
+          requantize(rewriter, loc, op, result);
       if (failed(parts))
         return failure();
       rewriter.replaceOpWithMultiple(op, {*parts});
@@ -242,7 +370,7 @@ struct LowerContract : OpConversionPattern<ContractOp> {
             emitDequantize(b, loc, info.parts, qt, f32Type, op);
         if (failed(decoded))
           return {};
-        inputs.push_back(*decoded);
+        inputs.push_back(padDecoded(b, loc, op, i, *decoded));
         maps.push_back(info.map);
         continue;
       }
@@ -279,12 +407,7 @@ struct LowerContract : OpConversionPattern<ContractOp> {
           AffineMap::get(seen.size(), 0, getAffineDimExpr(d, b.getContext())));
     }
     maps.push_back(outMap);
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-    Value init =
-        linalg::FillOp::create(
-            b, loc, zero,
-            ValueRange{tensor::EmptyOp::create(b, loc, shape, b.getF32Type())})
-            .getResult(0);
+    Value init = floatAccumulatorInit(b, loc, op, outMap, shape);
     auto generic = linalg::GenericOp::create(
         b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -329,7 +452,8 @@ struct LowerContract : OpConversionPattern<ContractOp> {
   /// Scales (INT8), bias, residual and clamp, elementwise over the result.
   Value epilogue(OpBuilder &b, Location loc, ContractOp op, Value acc,
                  OperandInfo *int8, AffineMap outMap) const {
-    bool hasBias = static_cast<bool>(op.getBias());
+    // With bias_init the float accumulator already started at the bias.
+    bool hasBias = op.getBias() && (int8 || !op.getBiasInit());
     bool hasResidual = static_cast<bool>(op.getResidual());
     bool hasMin = op.getClampMin().has_value();
     bool hasMax = op.getClampMax().has_value();
@@ -357,11 +481,8 @@ struct LowerContract : OpConversionPattern<ContractOp> {
       }
     }
     if (hasBias) {
-      SmallVector<AffineExpr> exprs;
-      for (AffineExpr e : op.getBiasMap()->getResults())
-        exprs.push_back(resultDim(e));
       inputs.push_back(op.getBias());
-      maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+      maps.push_back(biasMapInResult(op, outMap));
     }
     if (hasResidual) {
       inputs.push_back(op.getResidual());

@@ -1442,20 +1442,20 @@ mapInt8WithScaleParts(OpBuilder &b, Location loc, ValueRange inputs,
 
 /// mx.quantize with `static_scales` (and `static_zero_points`): the codes
 /// from the constant scales, the scales and zero points as constants.
-static FailureOr<SmallVector<Value>>
-emitStaticQuantize(OpBuilder &b, Location loc, Value input, QuantizeOp op) {
-  RankedTensorType quantType = op.getResult().getType();
+FailureOr<SmallVector<Value>>
+mx::emitStaticQuantize(OpBuilder &b, Location loc, Value input,
+                       RankedTensorType quantType, DenseFPElementsAttr scales,
+                       DenseIntElementsAttr zeroPoints, Operation *diagOp) {
   auto qtype = cast<QuantizedType>(quantType.getElementType());
   FormatSpec spec = qtype.getSpec();
   int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
   if (std::string err = spec.verify(); !err.empty())
-    return op.emitOpError("invalid format: " + err);
+    return diagOp->emitOpError("invalid format: " + err);
   SmallVector<Value> parts;
   SmallVector<Value> inputs{input};
-  DenseFPElementsAttr scales = *op.getStaticScales();
   inputs.push_back(arith::ConstantOp::create(b, loc, scales));
-  if (std::optional<DenseIntElementsAttr> zps = op.getStaticZeroPoints())
-    inputs.push_back(arith::ConstantOp::create(b, loc, *zps));
+  if (zeroPoints)
+    inputs.push_back(arith::ConstantOp::create(b, loc, zeroPoints));
   Value data = mapInt8WithScaleParts(
       b, loc, inputs, axis, spec, b.getI8Type(),
       [&](NumericsEmitter &e, Value x, const Int8Scale<NumericsEmitter> &s) {
@@ -1708,9 +1708,12 @@ struct QuantizeToParts : OpConversionPattern<QuantizeOp> {
       std::optional<SmallVector<Value>> folded =
           foldStaticQuantizeConstant(rewriter, op.getLoc(), op);
       FailureOr<SmallVector<Value>> parts =
-          folded ? FailureOr<SmallVector<Value>>(*folded)
-                 : emitStaticQuantize(rewriter, op.getLoc(), adaptor.getInput(),
-                                      op);
+          folded
+              ? FailureOr<SmallVector<Value>>(*folded)
+              : emitStaticQuantize(rewriter, op.getLoc(), adaptor.getInput(),
+                                   quantType, *op.getStaticScales(),
+                                   op.getStaticZeroPoints().value_or(nullptr),
+                                   op);
       if (failed(parts))
         return failure();
       rewriter.replaceOpWithMultiple(op, {*parts});

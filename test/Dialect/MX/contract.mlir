@@ -165,3 +165,131 @@ func.func @unknown_extent(%a: tensor<1x8x32x!mx.q<int8>>, %b: tensor<32x4x!mx.q<
   %c = mx.contract %a, %b {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]} : tensor<1x8x32x!mx.q<int8>>, tensor<32x4x!mx.q<int8>> -> tensor<1x6x4xf32>
   return
 }
+
+// -----
+
+// Static output scales (per channel, with zero points), lhs padding and a
+// bias the accumulator starts from round-trip.
+// CHECK-LABEL: func @output_scales_padding
+// CHECK: mx.contract %arg0, %arg1 bias(%arg2 : tensor<4xf32>) {bias_init, bias_map = {{.*}}, lhs_pad_high = array<i64: 0, 1, 1, 0>, lhs_pad_low = array<i64: 0, 1, 1, 0>, output_scales = dense<[5.000000e-01, 2.500000e-01, 1.000000e+00, 2.000000e+00]> : tensor<4xf32>, output_zero_points = dense<[0, 1, -2, 3]> : tensor<4xi32>}
+func.func @output_scales_padding(%a: tensor<1x4x4x8x!mx.q<int8>>, %b: tensor<4x3x3x8x!mx.q<int8, granularity = channel, axis = 0>>, %bias: tensor<4xf32>) -> tensor<1x4x4x4x!mx.q<int8, granularity = channel, zero_point = true, axis = 3>> {
+  %c = mx.contract %a, %b bias(%bias : tensor<4xf32>) {
+         indexing_maps = [affine_map<(n, h, w, f, kh, kw, c) -> (n, h + kh, w + kw, c)>,
+                          affine_map<(n, h, w, f, kh, kw, c) -> (f, kh, kw, c)>,
+                          affine_map<(n, h, w, f, kh, kw, c) -> (n, h, w, f)>],
+         iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"],
+         bias_map = affine_map<(n, h, w, f, kh, kw, c) -> (f)>, bias_init,
+         lhs_pad_low = array<i64: 0, 1, 1, 0>, lhs_pad_high = array<i64: 0, 1, 1, 0>,
+         output_scales = dense<[0.5, 0.25, 1.0, 2.0]> : tensor<4xf32>,
+         output_zero_points = dense<[0, 1, -2, 3]> : tensor<4xi32>}
+       : tensor<1x4x4x8x!mx.q<int8>>, tensor<4x3x3x8x!mx.q<int8, granularity = channel, axis = 0>> -> tensor<1x4x4x4x!mx.q<int8, granularity = channel, zero_point = true, axis = 3>>
+  return %c : tensor<1x4x4x4x!mx.q<int8, granularity = channel, zero_point = true, axis = 3>>
+}
+
+// -----
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+func.func @output_scales_shape(%a: tensor<4x64x!mx.q<int8>>, %b: tensor<64x16x!mx.q<int8>>) -> tensor<4x16x!mx.q<int8, granularity = channel, axis = 1>> {
+  // expected-error @below {{output_scales have shape 8, but the scales part of 'tensor<4x16x!mx.q<int8, granularity = channel, axis = 1>>' has shape 16}}
+  %c = mx.contract %a, %b {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"], output_scales = dense<1.0> : tensor<8xf32>} : tensor<4x64x!mx.q<int8>>, tensor<64x16x!mx.q<int8>> -> tensor<4x16x!mx.q<int8, granularity = channel, axis = 1>>
+  return %c : tensor<4x16x!mx.q<int8, granularity = channel, axis = 1>>
+}
+
+// -----
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+func.func @output_scales_block_format(%a: tensor<4x64x!mx.q<int8>>, %b: tensor<64x16x!mx.q<int8>>) -> tensor<4x16x!mx.q<mxfp8_e4m3, axis = 1>> {
+  // expected-error @below {{output_scales need an INT8 result with f32 scales; the scales of this format are computed from the data}}
+  %c = mx.contract %a, %b {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"], output_scales = dense<1.0> : tensor<4x1xf32>} : tensor<4x64x!mx.q<int8>>, tensor<64x16x!mx.q<int8>> -> tensor<4x16x!mx.q<mxfp8_e4m3, axis = 1>>
+  return %c : tensor<4x16x!mx.q<mxfp8_e4m3, axis = 1>>
+}
+
+// -----
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+func.func @output_scales_with_scale(%a: tensor<4x64x!mx.q<int8>>, %b: tensor<64x16x!mx.q<int8>>) -> tensor<4x16x!mx.q<int8>> {
+  // expected-error @below {{output_scale and output_scales exclude each other}}
+  %c = mx.contract %a, %b {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"], output_scale = 1.0 : f32, output_scales = dense<1.0> : tensor<f32>} : tensor<4x64x!mx.q<int8>>, tensor<64x16x!mx.q<int8>> -> tensor<4x16x!mx.q<int8>>
+  return %c : tensor<4x16x!mx.q<int8>>
+}
+
+// -----
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+func.func @output_zero_points_missing(%a: tensor<4x64x!mx.q<int8>>, %b: tensor<64x16x!mx.q<int8>>) -> tensor<4x16x!mx.q<int8, zero_point = true>> {
+  // expected-error @below {{the result format has a zero point: give output_zero_points with output_scales}}
+  %c = mx.contract %a, %b {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"], output_scales = dense<1.0> : tensor<f32>} : tensor<4x64x!mx.q<int8>>, tensor<64x16x!mx.q<int8>> -> tensor<4x16x!mx.q<int8, zero_point = true>>
+  return %c : tensor<4x16x!mx.q<int8, zero_point = true>>
+}
+
+// -----
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+func.func @output_zero_point_range(%a: tensor<4x64x!mx.q<int8>>, %b: tensor<64x16x!mx.q<int8>>) -> tensor<4x16x!mx.q<int8, elem = ui8, zero_point = true>> {
+  // expected-error @below {{output zero point 300 is outside the element range [0, 255]}}
+  %c = mx.contract %a, %b {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"], output_scales = dense<1.0> : tensor<f32>, output_zero_points = dense<300> : tensor<i32>} : tensor<4x64x!mx.q<int8>>, tensor<64x16x!mx.q<int8>> -> tensor<4x16x!mx.q<int8, elem = ui8, zero_point = true>>
+  return %c : tensor<4x16x!mx.q<int8, elem = ui8, zero_point = true>>
+}
+
+// -----
+
+func.func @pad_axis(%a: tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>, %b: tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>>) -> tensor<1x2x2x4xf32> {
+  // expected-error @below {{lhs padding along the quantization axis 3 is not supported}}
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(n, h, w, f, kh, kw, c) -> (n, h + kh, w + kw, c)>,
+                          affine_map<(n, h, w, f, kh, kw, c) -> (f, kh, kw, c)>,
+                          affine_map<(n, h, w, f, kh, kw, c) -> (n, h, w, f)>],
+         iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"],
+         lhs_pad_low = array<i64: 0, 0, 0, 1>, lhs_pad_high = array<i64: 0, 0, 0, 0>}
+       : tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>, tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>> -> tensor<1x2x2x4xf32>
+  return %c : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+func.func @pad_rank(%a: tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>, %b: tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>>) -> tensor<1x2x2x4xf32> {
+  // expected-error @below {{lhs_pad_low and lhs_pad_high need one entry per lhs dimension (4)}}
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(n, h, w, f, kh, kw, c) -> (n, h + kh, w + kw, c)>,
+                          affine_map<(n, h, w, f, kh, kw, c) -> (f, kh, kw, c)>,
+                          affine_map<(n, h, w, f, kh, kw, c) -> (n, h, w, f)>],
+         iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"],
+         lhs_pad_low = array<i64: 1, 1>, lhs_pad_high = array<i64: 1, 1>}
+       : tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>, tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>> -> tensor<1x2x2x4xf32>
+  return %c : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+func.func @pad_reach(%a: tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>, %b: tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>>) -> tensor<1x4x4x4xf32> {
+  // expected-error @below {{indexing map of the lhs reaches index 5 of dimension 1, which has size 5}}
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(n, h, w, f, kh, kw, c) -> (n, h + kh, w + kw, c)>,
+                          affine_map<(n, h, w, f, kh, kw, c) -> (f, kh, kw, c)>,
+                          affine_map<(n, h, w, f, kh, kw, c) -> (n, h, w, f)>],
+         iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"],
+         lhs_pad_low = array<i64: 0, 1, 1, 0>, lhs_pad_high = array<i64: 0, 0, 1, 0>}
+       : tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>, tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>> -> tensor<1x4x4x4xf32>
+  return %c : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+func.func @bias_init_without_bias(%a: tensor<4x64x!mx.q<int8>>, %b: tensor<64x16x!mx.q<int8>>) -> tensor<4x16xf32> {
+  // expected-error @below {{bias_init needs a bias}}
+  %c = mx.contract %a, %b {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"], bias_init} : tensor<4x64x!mx.q<int8>>, tensor<64x16x!mx.q<int8>> -> tensor<4x16xf32>
+  return %c : tensor<4x16xf32>
+}

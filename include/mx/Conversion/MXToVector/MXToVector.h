@@ -42,6 +42,14 @@ emitQuantize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
              mlir::RankedTensorType quantType, mlir::Operation *diagOp,
              std::optional<float> staticScale = std::nullopt);
 
+/// Emits the quantization of `input` to the INT8 `quantType` with the
+/// constant `scales` (and `zeroPoints`, null without) in the shape of its
+/// scales part, as mx.quantize with static_scales does; returns the parts.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>> emitStaticQuantize(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+    mlir::RankedTensorType quantType, mlir::DenseFPElementsAttr scales,
+    mlir::DenseIntElementsAttr zeroPoints, mlir::Operation *diagOp);
+
 /// Emits the dequantization of the storage `parts` of a `quantType` tensor
 /// to `resultType`.
 mlir::FailureOr<mlir::Value>

@@ -381,6 +381,101 @@ LogicalResult MaxPoolOp::verify() {
 // ContractOp
 //===----------------------------------------------------------------------===//
 
+/// lhs_pad_low / lhs_pad_high: one non-negative entry per lhs dimension,
+/// none on the quantization axis or a packed last dimension. Returns the
+/// type of the padded lhs, which the lhs map indexes.
+static FailureOr<RankedTensorType> verifyContractPadding(ContractOp op) {
+  RankedTensorType lhsType = op.getLhs().getType();
+  std::optional<ArrayRef<int64_t>> low = op.getLhsPadLow(),
+                                   high = op.getLhsPadHigh();
+  if (!low && !high)
+    return lhsType;
+  if (!low || !high)
+    return op.emitOpError("lhs_pad_low and lhs_pad_high go together");
+  int64_t rank = lhsType.getRank();
+  if ((int64_t)low->size() != rank || (int64_t)high->size() != rank)
+    return op.emitOpError() << "lhs_pad_low and lhs_pad_high need one entry "
+                               "per lhs dimension ("
+                            << rank << ")";
+  QuantizedType qtype = op.getLhsQuantizedType();
+  FormatSpec spec = qtype.getSpec();
+  bool packed = getStorageElementBits(spec) < 8;
+  SmallVector<int64_t> shape(lhsType.getShape());
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t lo = (*low)[d], hi = (*high)[d];
+    if (lo < 0 || hi < 0)
+      return op.emitOpError("lhs padding must not be negative");
+    if (lo == 0 && hi == 0)
+      continue;
+    if (!qtype.isPerTensor() && d == qtype.getAxis())
+      return op.emitOpError() << "lhs padding along the quantization axis " << d
+                              << " is not supported";
+    if (packed && d == rank - 1)
+      return op.emitOpError()
+             << "lhs padding along the packed last dimension of a "
+             << getStorageElementBits(spec) << "-bit format is not supported";
+    if (!ShapedType::isDynamic(shape[d]))
+      shape[d] += lo + hi;
+  }
+  return RankedTensorType::get(shape, lhsType.getElementType());
+}
+
+/// output_scales / output_zero_points: the static scales of an INT8 result,
+/// in the shape of its scales part (as static_scales of mx.quantize).
+static LogicalResult verifyContractOutputScales(ContractOp op) {
+  std::optional<DenseFPElementsAttr> scales = op.getOutputScales();
+  std::optional<DenseIntElementsAttr> zps = op.getOutputZeroPoints();
+  if (!scales) {
+    if (zps)
+      return op.emitOpError("output_zero_points need output_scales");
+    return success();
+  }
+  QuantizedType qtype = op.getResultQuantizedType();
+  if (!qtype)
+    return op.emitOpError("output_scales need a quantized result");
+  if (op.getOutputScale())
+    return op.emitOpError("output_scale and output_scales exclude each other");
+  FormatSpec spec = qtype.getSpec();
+  bool isInt =
+      spec.element == ElementKind::I8 || spec.element == ElementKind::UI8;
+  if (!isInt || spec.scale != ScaleKind::F32 || spec.tensorScale)
+    return op.emitOpError() << "output_scales need an INT8 result with f32 "
+                               "scales; the scales of this format are "
+                               "computed from the data";
+  RankedTensorType resultType = op.getResultType();
+  RankedTensorType scalesType = qtype.getStorageTypes(resultType.getShape())[1];
+  if (scales->getType().getShape() != scalesType.getShape())
+    return op.emitOpError()
+           << "output_scales have shape "
+           << shapeString(scales->getType().getShape())
+           << ", but the scales part of " << resultType << " has shape "
+           << shapeString(scalesType.getShape());
+  for (APFloat s : scales->getValues<APFloat>())
+    if (!s.isFiniteNonZero() || s.isNegative())
+      return op.emitOpError("output_scales must be positive and finite");
+  if (spec.zeroPoint != zps.has_value())
+    return op.emitOpError()
+           << (spec.zeroPoint ? "the result format has a zero point: give "
+                                "output_zero_points with output_scales"
+                              : "output_zero_points need a result format "
+                                "with zero_point = true");
+  if (!zps)
+    return success();
+  if (zps->getType().getShape() != scalesType.getShape())
+    return op.emitOpError() << "output_zero_points have shape "
+                            << shapeString(zps->getType().getShape())
+                            << ", but output_scales have shape "
+                            << shapeString(scalesType.getShape());
+  int64_t lo = spec.element == ElementKind::UI8 ? 0 : -128;
+  int64_t hi = spec.element == ElementKind::UI8 ? 255 : 127;
+  for (APInt z : zps->getValues<APInt>())
+    if (z.getSExtValue() < lo || z.getSExtValue() > hi)
+      return op.emitOpError()
+             << "output zero point " << z.getSExtValue()
+             << " is outside the element range [" << lo << ", " << hi << "]";
+  return success();
+}
+
 LogicalResult ContractOp::verify() {
   ArrayAttr iterators = getIteratorTypes();
   unsigned numLoops = iterators.size();
@@ -400,15 +495,18 @@ LogicalResult ContractOp::verify() {
   if (!resultElement.isF32() && !isa<QuantizedType>(resultElement))
     return emitOpError() << "result element type must be f32 or !mx.q, got "
                          << resultElement;
+  FailureOr<RankedTensorType> paddedLhs = verifyContractPadding(*this);
+  if (failed(paddedLhs))
+    return failure();
   SmallVector<std::pair<StringRef, RankedTensorType>> operands = {
-      {"lhs", getLhs().getType()},
-      {"rhs", getRhs().getType()},
-      {"result", resultType}};
+      {"lhs", *paddedLhs}, {"rhs", getRhs().getType()}, {"result", resultType}};
   std::optional<AffineMap> biasMap = getBiasMap();
   if (getBias() && !biasMap)
     return emitOpError() << "a bias needs a bias_map";
   if (biasMap && !getBias())
     return emitOpError() << "bias_map given without a bias";
+  if (getBiasInit() && !getBias())
+    return emitOpError() << "bias_init needs a bias";
   if (getBias()) {
     maps.push_back(*biasMap);
     operands.push_back({"bias", cast<RankedTensorType>(getBias().getType())});
@@ -451,9 +549,14 @@ LogicalResult ContractOp::verify() {
                            << " is not the plain index of any dimension, so "
                               "its extent is unknown";
   }
-  // The result and the bias are indexed by parallel dimensions only.
+  // The result and the bias are indexed by parallel dimensions only (the
+  // bias may also read index 0 of a dimension of size 1: a broadcast).
   for (unsigned m = 2; m < maps.size(); ++m) {
-    for (AffineExpr expr : maps[m].getResults()) {
+    for (auto [r, expr] : llvm::enumerate(maps[m].getResults())) {
+      auto cst = dyn_cast<AffineConstantExpr>(expr);
+      if (m == 3 && cst && cst.getValue() == 0 &&
+          operands[m].second.getDimSize(r) == 1)
+        continue;
       auto dim = dyn_cast<AffineDimExpr>(expr);
       if (!dim || isReductionDim(dim.getPosition()))
         return emitOpError() << "indexing map of the " << operands[m].first
@@ -498,7 +601,7 @@ LogicalResult ContractOp::verify() {
   } else if (getOutputScale()) {
     return emitOpError() << "output_scale needs a quantized result";
   }
-  return success();
+  return verifyContractOutputScales(*this);
 }
 
 //===----------------------------------------------------------------------===//

@@ -171,6 +171,26 @@ def MX_ContractOp : MX_Op<"contract", [Pure, AttrSizedOperandSegments]> {
     quantized as `mx.quantize` would (`output_scale` is the static scale of
     a calibrated INT8 output; requantization).
 
+    Static output scales of any INT8 granularity (`output_scales`, and
+    `output_zero_points` exactly when the result format has
+    `zero_point = true`) mean what `static_scales` / `static_zero_points`
+    mean on `mx.quantize`: the scales part of the result as it is stored
+    (rank 0 per tensor, `[C]` per channel), and the result's codes are
+    `clamp(round_half_even(result / s) + zp, qmin, qmax)`, bit for bit the
+    codes of `mx.quantize` on the f32 result. They exclude `output_scale`.
+
+    Padding (`lhs_pad_low`, `lhs_pad_high`, one entry per lhs dimension):
+    the lhs is read as if it were padded with elements of value +0.0, as
+    `tensor.pad` with `0.0` would pad its dequantized values; the lhs map
+    indexes the padded tensor (a TOSA `conv2d` with `pad`). The quantization
+    axis (and the packed last dimension of 4- and 6-bit formats) is not
+    padded.
+
+    `bias_init`: the accumulator starts at the bias instead of +0.0 and the
+    products are added to it (`linalg` convolutions that TOSA lowers with
+    the broadcast bias as their output), so the f32 additions happen in
+    that order; without it the bias is added after the sum.
+
     ```mlir
     %c = mx.contract %a, %b bias(%bias : tensor<64xf32>) {
            indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
@@ -190,7 +210,12 @@ def MX_ContractOp : MX_Op<"contract", [Pure, AttrSizedOperandSegments]> {
                        OptionalAttr<AffineMapAttr>:$bias_map,
                        OptionalAttr<F32Attr>:$clamp_min,
                        OptionalAttr<F32Attr>:$clamp_max,
-                       OptionalAttr<F32Attr>:$output_scale);
+                       OptionalAttr<F32Attr>:$output_scale,
+                       OptionalAttr<MX_F32ElementsAttr>:$output_scales,
+                       OptionalAttr<I32ElementsAttr>:$output_zero_points,
+                       OptionalAttr<DenseI64ArrayAttr>:$lhs_pad_low,
+                       OptionalAttr<DenseI64ArrayAttr>:$lhs_pad_high,
+                       UnitAttr:$bias_init);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`bias` `(` $bias^ `:` type($bias) `)`)?
@@ -211,6 +236,13 @@ def MX_ContractOp : MX_Op<"contract", [Pure, AttrSizedOperandSegments]> {
     /// The quantized element type of the result, or null for a float result.
     ::mx::QuantizedType getResultQuantizedType() {
       return ::mlir::dyn_cast<::mx::QuantizedType>(getResultType().getElementType());
+    }
+    /// Whether the lhs is read through padding (lhs_pad_low / lhs_pad_high).
+    bool hasLhsPadding() {
+      auto nonZero = [](std::optional<::llvm::ArrayRef<int64_t>> p) {
+        return p && ::llvm::any_of(*p, [](int64_t v) { return v != 0; });
+      };
+      return nonZero(getLhsPadLow()) || nonZero(getLhsPadHigh());
     }
     /// Whether loop dimension `d` is a reduction.
     bool isReductionDim(unsigned d) {
