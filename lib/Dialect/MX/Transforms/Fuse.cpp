@@ -59,10 +59,61 @@ Operation *singleBodyOp(linalg::GenericOp g) {
   return &body.front();
 }
 
+/// Whether `v` is a constant whose elements are all zero (either sign): the
+/// zero-point operands of float TOSA ops.
+bool isZeroConstant(Value v) {
+  DenseFPElementsAttr dense;
+  return matchPattern(v, m_Constant(&dense)) &&
+         llvm::all_of(dense.getValues<APFloat>(),
+                      [](const APFloat &x) { return x.isZero(); });
+}
+
+/// A contraction about to fuse: its dequantized inputs, its loops, and what
+/// the source op itself contributes (a bias its accumulator starts from,
+/// padding of the lhs). Built from a linalg op or a TOSA op.
+struct Candidate {
+  Operation *op = nullptr;
+  DequantizeOp lhs, rhs;
+  SmallVector<AffineMap> maps; ///< lhs, rhs, result.
+  SmallVector<Attribute> iterators;
+  /// The bias the accumulator starts from (TOSA conv2d), with its map in
+  /// the contraction's loops.
+  Value initBias;
+  AffineMap initBiasMap;
+  /// A bias the op adds after its sum (TOSA depthwise_conv2d), in loops.
+  Value opBias;
+  AffineMap opBiasMap;
+  SmallVector<int64_t> padLow, padHigh;
+};
+
+/// The map of a bias of `biasType` added to every element of the result:
+/// result dimension r of `outMap` for each bias dimension aligned with the
+/// result from the right (NumPy / TOSA broadcasting), 0 where the bias has
+/// size 1 and the result does not. Null if the bias does not broadcast.
+AffineMap broadcastBiasMap(RankedTensorType biasType,
+                           RankedTensorType resultType, AffineMap outMap) {
+  int64_t rank = resultType.getRank(), brank = biasType.getRank();
+  if (brank > rank || !biasType.hasStaticShape() ||
+      !resultType.hasStaticShape())
+    return {};
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < brank; ++i) {
+    int64_t r = rank - brank + i;
+    int64_t bs = biasType.getDimSize(i), rs = resultType.getDimSize(r);
+    if (bs == rs)
+      exprs.push_back(outMap.getResult(r));
+    else if (bs == 1)
+      exprs.push_back(getAffineConstantExpr(0, outMap.getContext()));
+    else
+      return {};
+  }
+  return AffineMap::get(outMap.getNumDims(), 0, exprs, outMap.getContext());
+}
+
 /// One step of the epilogue that was recognised.
 struct EpilogueStep {
   enum Kind { Bias, Residual, Clamp } kind;
-  linalg::GenericOp op;
+  Operation *op;
   Value other;                   ///< The bias or residual tensor.
   AffineMap otherMap;            ///< Its map in the generic's loops.
   std::optional<float> min, max; ///< Clamp bounds.
@@ -111,9 +162,20 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
       OpOperand *other = g.getDpsInputOperand(1 - pos);
       AffineMap map = g.getMatchingIndexingMap(other);
       EpilogueStep step{EpilogueStep::Bias, g, other->get(), map, {}, {}};
+      auto otherType = cast<RankedTensorType>(other->get().getType());
+      // Index 0 of a dimension of size 1 (a broadcast) is fine too.
+      auto isBroadcastZero = [&](unsigned r) {
+        auto c = dyn_cast<AffineConstantExpr>(map.getResult(r));
+        return c && c.getValue() == 0 && otherType.getDimSize(r) == 1;
+      };
+      SmallVector<AffineExpr> dims;
+      for (unsigned r = 0; r < map.getNumResults(); ++r)
+        if (!isBroadcastZero(r))
+          dims.push_back(map.getResult(r));
       if (map.isIdentity())
         step.kind = EpilogueStep::Residual;
-      else if (!map.isProjectedPermutation()) {
+      else if (!AffineMap::get(map.getNumDims(), 0, dims, map.getContext())
+                    .isProjectedPermutation()) {
         why = "the added tensor is not indexed by a projection of the result";
         return std::nullopt;
       }
@@ -164,6 +226,208 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
     return step;
   }
 
+  /// tosa.add of `value` and another tensor (bias or residual), or
+  /// tosa.clamp of `value`.
+  std::optional<EpilogueStep> matchTosaStep(Operation *user, Value value,
+                                            std::string &why) {
+    auto resultType = cast<RankedTensorType>(user->getResult(0).getType());
+    if (resultType != value.getType()) {
+      why = "its result type differs from the contraction's";
+      return std::nullopt;
+    }
+    // Dimensions of the result as "loops" of an elementwise op.
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(resultType.getRank(),
+                                                           user->getContext());
+    if (auto add = dyn_cast<tosa::AddOp>(user)) {
+      Value other =
+          add.getInput1() == value ? add.getInput2() : add.getInput1();
+      if (add.getInput1() == add.getInput2()) {
+        why = "it adds the result to itself";
+        return std::nullopt;
+      }
+      auto otherType = dyn_cast<RankedTensorType>(other.getType());
+      if (!otherType || !otherType.getElementType().isF32()) {
+        why = "the added tensor is not a ranked f32 tensor";
+        return std::nullopt;
+      }
+      if (otherType == resultType)
+        return EpilogueStep{
+            EpilogueStep::Residual, user, other, identity, {}, {}};
+      AffineMap map = broadcastBiasMap(otherType, resultType, identity);
+      if (!map) {
+        why = "the added tensor does not broadcast to the result";
+        return std::nullopt;
+      }
+      return EpilogueStep{EpilogueStep::Bias, user, other, map, {}, {}};
+    }
+    auto clamp = cast<tosa::ClampOp>(user);
+    if (clamp.getNanMode() != tosa::NanPropagationMode::PROPAGATE) {
+      why = "its nan_mode is not PROPAGATE (IGNORE turns NaN into a bound; "
+            "the fused clamp propagates NaN)";
+      return std::nullopt;
+    }
+    auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
+    auto hi = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
+    if (!lo || !hi) {
+      why = "its bounds are not f32";
+      return std::nullopt;
+    }
+    EpilogueStep step{EpilogueStep::Clamp, user, {}, {}, {}, {}};
+    step.min = lo.getValue().convertToFloat();
+    step.max = hi.getValue().convertToFloat();
+    if (!(*step.min <= *step.max)) {
+      why = "its clamp bounds are crossed";
+      return std::nullopt;
+    }
+    return step;
+  }
+
+  /// The bias map of an epilogue step (in the result's dimensions) in the
+  /// contraction's loops: result dimension i is outMap's result i.
+  static AffineMap inLoops(AffineMap stepMap, AffineMap outMap) {
+    SmallVector<AffineExpr> exprs;
+    for (AffineExpr e : stepMap.getResults()) {
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        exprs.push_back(outMap.getResult(d.getPosition()));
+      else
+        exprs.push_back(e);
+    }
+    return AffineMap::get(outMap.getNumDims(), 0, exprs, outMap.getContext());
+  }
+
+  /// The quantized input `v` of a TOSA op, or a remark why not.
+  DequantizeOp tosaInput(Operation *op, Value v, unsigned index) {
+    auto dq = v.getDefiningOp<DequantizeOp>();
+    if (!dq) {
+      remark(op, "not fused: input " + Twine(index) +
+                     " is not dequantized (a float operand)");
+      return {};
+    }
+    if (!dq.getType().getElementType().isF32()) {
+      remark(op, "not fused: an input is dequantized to a type other than f32");
+      return {};
+    }
+    return dq;
+  }
+
+  /// DQ, DQ -> tosa.matmul / conv2d / depthwise_conv2d as a candidate: the
+  /// layouts become indexing maps (the loops and their order are those of
+  /// the linalg ops tosa-to-linalg produces, so the sums are the same).
+  void fuseTosa(Operation *op) {
+    Value a = op->getOperand(0), w = op->getOperand(1);
+    if (!a.getDefiningOp<DequantizeOp>() && !w.getDefiningOp<DequantizeOp>())
+      return; // Nothing quantized here; nothing to say.
+    auto notFused = [&](const Twine &why) { remark(op, "not fused: " + why); };
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    if (!resultType.hasStaticShape() || !resultType.getElementType().isF32() ||
+        !cast<RankedTensorType>(a.getType()).hasStaticShape() ||
+        !cast<RankedTensorType>(w.getType()).hasStaticShape())
+      return notFused("expected static shapes and an f32 result");
+    Candidate c;
+    c.op = op;
+    c.lhs = tosaInput(op, a, 0);
+    if (!c.lhs)
+      return;
+    c.rhs = tosaInput(op, w, 1);
+    if (!c.rhs)
+      return;
+    MLIRContext *ctx = op->getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto iterators = [&](unsigned parallel, unsigned reduction) {
+      for (unsigned i = 0; i < parallel + reduction; ++i)
+        c.iterators.push_back(
+            StringAttr::get(ctx, i < parallel ? "parallel" : "reduction"));
+    };
+    if (auto mm = dyn_cast<tosa::MatMulOp>(op)) {
+      if (!isZeroConstant(mm.getAZp()) || !isZeroConstant(mm.getBZp()))
+        return notFused("its zero points are not constant zeros");
+      // (n, h, w, c): [N,H,C] x [N,C,W] -> [N,H,W], as linalg.batch_matmul.
+      c.maps = {AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx),
+                AffineMap::get(4, 0, {d(0), d(3), d(2)}, ctx),
+                AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx)};
+      iterators(3, 1);
+      return fuseCandidate(c);
+    }
+    // Convolutions: NHWC input; pad = [top, bottom, left, right].
+    ArrayRef<int64_t> pad, stride, dilation;
+    Value bias, inputZp, weightZp;
+    Type accType;
+    bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
+    if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+      pad = conv.getPad();
+      stride = conv.getStride();
+      dilation = conv.getDilation();
+      bias = conv.getBias();
+      inputZp = conv.getInputZp();
+      weightZp = conv.getWeightZp();
+      accType = conv.getAccType();
+    } else {
+      auto dw = cast<tosa::DepthwiseConv2DOp>(op);
+      pad = dw.getPad();
+      stride = dw.getStride();
+      dilation = dw.getDilation();
+      bias = dw.getBias();
+      inputZp = dw.getInputZp();
+      weightZp = dw.getWeightZp();
+      accType = dw.getAccType();
+    }
+    if (!isZeroConstant(inputZp) || !isZeroConstant(weightZp))
+      return notFused("its zero points are not constant zeros");
+    if (!accType.isF32())
+      return notFused("its accumulator type is not f32");
+    if (pad.size() != 4 || stride.size() != 2 || dilation.size() != 2)
+      return notFused("expected 2-D pad, stride and dilation");
+    auto weightType = cast<RankedTensorType>(w.getType());
+    if (depthwise && weightType.getDimSize(3) != 1)
+      return notFused("a depthwise channel multiplier other than 1 is not "
+                      "fused (its result interleaves channels)");
+    // Loops: (n, oh, ow, f, kh, kw, c) for conv2d (linalg's
+    // conv_2d_nhwc_fhwc), (n, oh, ow, c, kh, kw) for depthwise.
+    unsigned kh = 4, kw = 5;
+    unsigned ch = depthwise ? 3 : 6;
+    unsigned numLoops = depthwise ? 6 : 7;
+    AffineExpr ih = d(1) * stride[0] + d(kh) * dilation[0];
+    AffineExpr iw = d(2) * stride[1] + d(kw) * dilation[1];
+    c.maps.push_back(AffineMap::get(numLoops, 0, {d(0), ih, iw, d(ch)}, ctx));
+    if (depthwise)
+      c.maps.push_back(AffineMap::get(
+          numLoops, 0, {d(kh), d(kw), d(ch), getAffineConstantExpr(0, ctx)},
+          ctx));
+    else
+      c.maps.push_back(
+          AffineMap::get(numLoops, 0, {d(3), d(kh), d(kw), d(ch)}, ctx));
+    c.maps.push_back(
+        AffineMap::get(numLoops, 0, {d(0), d(1), d(2), d(3)}, ctx));
+    iterators(4, numLoops - 4);
+    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+      if (llvm::any_of(pad, [](int64_t p) { return p < 0; }))
+        return notFused("negative padding");
+      auto lq =
+          cast<QuantizedType>(c.lhs.getInput().getType().getElementType());
+      if (!lq.isPerTensor() && (lq.getAxis() == 1 || lq.getAxis() == 2))
+        return notFused("the input is padded along its quantization axis");
+      FormatSpec spec = lq.getSpec();
+      if (spec.zeroPoint && spec.granularity != Granularity::Tensor)
+        return notFused("padding an input with per-channel or block zero "
+                        "points is not supported");
+      c.padLow = {0, pad[0], pad[2], 0};
+      c.padHigh = {0, pad[1], pad[3], 0};
+    }
+    // The op's bias: conv2d starts its sum from it (tosa-to-linalg makes the
+    // broadcast bias the convolution's output), depthwise adds it after.
+    // A +0.0 bias is no bias: the sum starts from +0.0 either way.
+    if (!isZeroTensor(bias)) {
+      auto biasType = cast<RankedTensorType>(bias.getType());
+      AffineMap map = broadcastBiasMap(biasType, resultType, c.maps[2]);
+      if (!map || biasType.getRank() != 1 || !biasType.getElementType().isF32())
+        return notFused("its bias is not an f32 vector that broadcasts over "
+                        "the output channels");
+      (depthwise ? c.opBias : c.initBias) = bias;
+      (depthwise ? c.opBiasMap : c.initBiasMap) = map;
+    }
+    fuseCandidate(c);
+  }
+
   void fuse(linalg::LinalgOp op) {
     if (!op.hasPureTensorSemantics())
       return;
@@ -194,24 +458,47 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
     if (!isZeroTensor(op.getDpsInits()[0]))
       return notFused("the accumulator does not start at +0.0 (fold the "
                       "initial value into a bias or residual add)");
-    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    SmallVector<Attribute> iterators;
+    Candidate c;
+    c.op = op;
+    c.lhs = lhs;
+    c.rhs = rhs;
+    c.maps = op.getIndexingMapsArray();
     for (utils::IteratorType it : op.getIteratorTypesArray())
-      iterators.push_back(StringAttr::get(
+      c.iterators.push_back(StringAttr::get(
           op->getContext(),
           it == utils::IteratorType::reduction ? "reduction" : "parallel"));
-    AffineMap outMap = maps[2];
+    fuseCandidate(c);
+  }
 
-    // The epilogue: bias, residual, clamp, in this order.
+  /// The epilogue after the candidate (bias, residual, clamp, in this order;
+  /// linalg.generic or TOSA elementwise ops), an optional final
+  /// quantization, and the mx.contract that replaces them all.
+  void fuseCandidate(Candidate &c) {
+    Operation *op = c.op;
+    auto notFused = [&](const Twine &why) { remark(op, "not fused: " + why); };
+    DequantizeOp lhs = c.lhs, rhs = c.rhs;
+    AffineMap outMap = c.maps[2];
+
+    // The epilogue: bias, residual, clamp, in this order. A bias the op
+    // adds itself (depthwise) or starts from (conv2d) comes first.
     Value cur = op->getResult(0);
     Operation *last = op;
     std::optional<EpilogueStep> bias, residual, clamp;
+    if (c.initBias || c.opBias)
+      bias = EpilogueStep{EpilogueStep::Bias,
+                          nullptr,
+                          c.initBias ? c.initBias : c.opBias,
+                          c.initBias ? c.initBiasMap : c.opBiasMap,
+                          {},
+                          {}};
     while (cur.hasOneUse()) {
-      auto g = dyn_cast<linalg::GenericOp>(*cur.getUsers().begin());
-      if (!g)
+      Operation *user = *cur.getUsers().begin();
+      auto g = dyn_cast<linalg::GenericOp>(user);
+      if (!g && !isa<tosa::AddOp, tosa::ClampOp>(user))
         break;
       std::string why;
-      std::optional<EpilogueStep> step = matchStep(g, cur, why);
+      std::optional<EpilogueStep> step =
+          g ? matchStep(g, cur, why) : matchTosaStep(user, cur, why);
       if (step && step->kind == EpilogueStep::Bias && (bias || residual))
         why = "a second bias add (or a bias after the residual) changes the "
               "order of the additions";
@@ -226,14 +513,17 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
                    op->getParentRegion()))
         why = "the bias is defined in another region";
       else if (step) {
+        // Steps map the result's dimensions; the contract maps its loops.
+        if (step->kind == EpilogueStep::Bias)
+          step->otherMap = inLoops(step->otherMap, outMap);
         (step->kind == EpilogueStep::Bias       ? bias
          : step->kind == EpilogueStep::Residual ? residual
                                                 : clamp) = step;
-        cur = g->getResult(0);
-        last = g;
+        cur = user->getResult(0);
+        last = user;
         continue;
       }
-      remark(g, "epilogue stops here: " + why);
+      remark(user, "epilogue stops here: " + why);
       break;
     }
     // Operands defined after the contraction (a residual computed later)
@@ -257,18 +547,19 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
     }
     // Static scales of an imported quantization (mx-import-quant): one
     // per-tensor scale without a zero point is mx.contract's output_scale;
-    // others stay a separate mx.quantize rather than lose their scales.
+    // other static scales (per channel, per block, zero points) are its
+    // output_scales / output_zero_points.
     FloatAttr staticScalar;
+    DenseFPElementsAttr outputScales;
+    DenseIntElementsAttr outputZeroPoints;
     if (q && q.getStaticScalesAttr()) {
       DenseFPElementsAttr scales = q.getStaticScalesAttr();
       if (scales.getType().getRank() == 0 && !q.getStaticZeroPointsAttr()) {
         staticScalar = FloatAttr::get(Float32Type::get(q.getContext()),
                                       scales.getSplatValue<APFloat>());
       } else {
-        remark(q, "quantization not fused: mx.contract takes one static "
-                  "per-tensor scale; per-channel, block-wise or zero-point "
-                  "static scales stay a separate mx.quantize");
-        q = {};
+        outputScales = scales;
+        outputZeroPoints = q.getStaticZeroPointsAttr();
       }
     }
 
@@ -278,13 +569,7 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
     AffineMapAttr biasMap;
     if (bias) {
       biasValue = bias->other;
-      // The bias map is in the generic's loops (the result's dimensions);
-      // the contraction's loop for result dim i is outMap's result i.
-      SmallVector<AffineExpr> exprs;
-      for (AffineExpr e : bias->otherMap.getResults())
-        exprs.push_back(outMap.getResult(cast<AffineDimExpr>(e).getPosition()));
-      biasMap = AffineMapAttr::get(
-          AffineMap::get(outMap.getNumDims(), 0, exprs, op->getContext()));
+      biasMap = AffineMapAttr::get(bias->otherMap);
     }
     if (residual)
       residualValue = residual->other;
@@ -297,10 +582,17 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
       outputScale = q.getStaticScaleAttr();
     if (q && staticScalar)
       outputScale = staticScalar;
+    DenseI64ArrayAttr padLow, padHigh;
+    if (!c.padLow.empty()) {
+      padLow = b.getDenseI64ArrayAttr(c.padLow);
+      padHigh = b.getDenseI64ArrayAttr(c.padHigh);
+    }
     auto contract = ContractOp::create(
         b, op->getLoc(), newType, lhs.getInput(), rhs.getInput(), biasValue,
-        residualValue, b.getAffineMapArrayAttr(maps), b.getArrayAttr(iterators),
-        biasMap, clampMin, clampMax, outputScale);
+        residualValue, b.getAffineMapArrayAttr(c.maps),
+        b.getArrayAttr(c.iterators), biasMap, clampMin, clampMax, outputScale,
+        outputScales, outputZeroPoints, padLow, padHigh,
+        c.initBias ? b.getUnitAttr() : UnitAttr());
     if (q) {
       q.getResult().replaceAllUsesWith(contract.getResult());
       q.erase();
@@ -310,7 +602,7 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
     // Erase the fused chain from its end, then dead dequantizations.
     SmallVector<Operation *> chain;
     for (std::optional<EpilogueStep> *s : {&clamp, &residual, &bias})
-      if (*s)
+      if (*s && (*s)->op)
         chain.push_back((*s)->op);
     for (Operation *o : chain) {
       if (!o->use_empty())
@@ -319,10 +611,13 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
       o->erase();
     }
     if (op->use_empty()) {
-      Value init = op.getDpsInits()[0];
+      Value init;
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        init = linalgOp.getDpsInits()[0];
       erased.insert(op);
       op->erase();
-      if (auto fill = init.getDefiningOp<linalg::FillOp>();
+      if (auto fill =
+              init ? init.getDefiningOp<linalg::FillOp>() : linalg::FillOp();
           fill && fill->use_empty())
         fill->erase();
     }
@@ -341,17 +636,13 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
     for (linalg::LinalgOp op : candidates)
       if (!erased.contains(op))
         fuse(op);
-    if (!remarks)
-      return;
+    SmallVector<Operation *> tosaOps;
     getOperation()->walk([&](Operation *op) {
-      if (!isa<tosa::MatMulOp, tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
-        return;
-      if (llvm::any_of(op->getOperands(),
-                       [](Value v) { return v.getDefiningOp<DequantizeOp>(); }))
-        remark(op, "not fused: TOSA compute ops are not fused in this "
-                   "version (convert them to linalg first, e.g. "
-                   "--tosa-to-linalg-pipeline)");
+      if (isa<tosa::MatMulOp, tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
+        tosaOps.push_back(op);
     });
+    for (Operation *op : tosaOps)
+      fuseTosa(op);
   }
 };
 

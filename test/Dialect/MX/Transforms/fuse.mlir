@@ -177,13 +177,4 @@ func.func @maxnum_relu(%qx: tensor<4x64x!mx.q<int8>>, %qw: tensor<64x16x!mx.q<in
   return %relu : tensor<4x16xf32>
 }
 
-// CHECK-LABEL: func @tosa
-// CHECK: tosa.matmul
-func.func @tosa(%qa: tensor<1x4x64x!mx.q<int8>>, %qb: tensor<1x64x16x!mx.q<int8>>) -> tensor<1x4x16xf32> {
-  %a = mx.dequantize %qa : tensor<1x4x64x!mx.q<int8>> -> tensor<1x4x64xf32>
-  %b = mx.dequantize %qb : tensor<1x64x16x!mx.q<int8>> -> tensor<1x64x16xf32>
-  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
-  // expected-remark @below {{not fused: TOSA compute ops are not fused in this version (convert them to linalg first, e.g. --tosa-to-linalg-pipeline)}}
-  %c = tosa.matmul %a, %b, %z, %z : (tensor<1x4x64xf32>, tensor<1x64x16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x16xf32>
-  return %c : tensor<1x4x16xf32>
-}
+// TOSA compute ops fuse too: fuse-tosa.mlir.

@@ -190,8 +190,17 @@ def MXFuse : Pass<"mx-fuse"> {
     Each epilogue step is an elementwise `linalg.generic` of the result
     with one use; the steps fuse in this order, and fusion stops at the
     first op that does not fit. A final `mx.quantize` fuses when it is
-    dynamic or its static scale is set (`output_scale`); an unresolved one
-    (not calibrated yet) stays outside.
+    dynamic or its static scale is set (`output_scale`; static scales of
+    any INT8 granularity, with zero points, become `output_scales` /
+    `output_zero_points`); an unresolved one (not calibrated yet) stays
+    outside.
+
+    TOSA compute ops fuse directly: `tosa.matmul`, `tosa.conv2d` and
+    `tosa.depthwise_conv2d` (channel multiplier 1) with constant zero
+    zero-points, their layouts as indexing maps, `pad` as the contract's
+    `lhs_pad_low` / `lhs_pad_high`, the conv2d bias as the start of the
+    sum (`bias_init`), followed by `tosa.add` (bias or residual) and
+    `tosa.clamp` (`nan_mode = PROPAGATE`) epilogue steps.
 
     Numerics (docs/Quantization.md, "Fusion"): with power-of-two scales the
     fused op computes the same products in the same order as the unfused
