@@ -7,10 +7,12 @@
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Support/Debug.h"
+#include "mx/Support/Quantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 
@@ -108,6 +110,79 @@ AffineMap broadcastBiasMap(RankedTensorType biasType,
       return {};
   }
   return AffineMap::get(outMap.getNumDims(), 0, exprs, outMap.getContext());
+}
+
+/// Why the quantized input of `lhs` cannot be read through this padding
+/// (empty if it can): mx.contract pads neither the quantization axis nor a
+/// packed last dimension, nor inputs with per-channel or block zero points.
+std::string checkLhsPadding(DequantizeOp lhs, ArrayRef<int64_t> low,
+                            ArrayRef<int64_t> high) {
+  auto qtype = cast<QuantizedType>(lhs.getInput().getType().getElementType());
+  FormatSpec spec = qtype.getSpec();
+  int64_t rank = low.size();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (low[d] < 0 || high[d] < 0)
+      return "negative padding";
+    if (low[d] == 0 && high[d] == 0)
+      continue;
+    if (!qtype.isPerTensor() && d == qtype.getAxis())
+      return "the input is padded along its quantization axis";
+    if (d == rank - 1 && getStorageElementBits(spec) < 8)
+      return "the input is padded along its packed last dimension";
+    if (spec.zeroPoint && spec.granularity != Granularity::Tensor)
+      return "padding an input with per-channel or block zero points is not "
+             "supported";
+  }
+  return {};
+}
+
+/// The lhs of a linalg contraction read through `tensor.pad` of a
+/// dequantization with +0.0 (what tosa-to-linalg emits for a padded
+/// convolution): the dequantization and the static padding.
+std::optional<
+    std::tuple<DequantizeOp, SmallVector<int64_t>, SmallVector<int64_t>>>
+paddedDequantize(Value v) {
+  auto pad = v.getDefiningOp<tensor::PadOp>();
+  if (!pad || !pad.getLow().empty() || !pad.getHigh().empty())
+    return std::nullopt;
+  auto dq = pad.getSource().getDefiningOp<DequantizeOp>();
+  FloatAttr value;
+  if (!dq || !pad.getConstantPaddingValue() ||
+      !matchPattern(pad.getConstantPaddingValue(), m_Constant(&value)) ||
+      !value.getValue().isPosZero())
+    return std::nullopt;
+  return std::make_tuple(dq, SmallVector<int64_t>(pad.getStaticLow()),
+                         SmallVector<int64_t>(pad.getStaticHigh()));
+}
+
+/// An accumulator that is a bias broadcast over the result (a
+/// linalg.generic yielding its one f32 input, as tosa-to-linalg makes the
+/// initial value of a conv2d): the bias and its map in the result's
+/// dimensions.
+std::optional<std::pair<Value, AffineMap>> broadcastBias(Value init) {
+  auto g = init.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumReductionLoops() != 0 ||
+      !g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
+    return std::nullopt;
+  Block &body = g.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (body.getOperations().size() != 1 ||
+      yield.getOperand(0) != body.getArgument(0))
+    return std::nullopt;
+  OpOperand *in = g.getDpsInputOperand(0);
+  auto type = cast<RankedTensorType>(in->get().getType());
+  AffineMap map = g.getMatchingIndexingMap(in);
+  if (!type.getElementType().isF32())
+    return std::nullopt;
+  for (auto [r, e] : llvm::enumerate(map.getResults())) {
+    auto c = dyn_cast<AffineConstantExpr>(e);
+    if (c && c.getValue() == 0 && type.getDimSize(r) == 1)
+      continue;
+    if (!isa<AffineDimExpr>(e))
+      return std::nullopt;
+  }
+  return std::make_pair(in->get(), map);
 }
 
 /// One step of the epilogue that was recognised.
@@ -400,18 +475,11 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
         AffineMap::get(numLoops, 0, {d(0), d(1), d(2), d(3)}, ctx));
     iterators(4, numLoops - 4);
     if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
-      if (llvm::any_of(pad, [](int64_t p) { return p < 0; }))
-        return notFused("negative padding");
-      auto lq =
-          cast<QuantizedType>(c.lhs.getInput().getType().getElementType());
-      if (!lq.isPerTensor() && (lq.getAxis() == 1 || lq.getAxis() == 2))
-        return notFused("the input is padded along its quantization axis");
-      FormatSpec spec = lq.getSpec();
-      if (spec.zeroPoint && spec.granularity != Granularity::Tensor)
-        return notFused("padding an input with per-channel or block zero "
-                        "points is not supported");
       c.padLow = {0, pad[0], pad[2], 0};
       c.padHigh = {0, pad[1], pad[3], 0};
+      if (std::string why = checkLhsPadding(c.lhs, c.padLow, c.padHigh);
+          !why.empty())
+        return notFused(why);
     }
     // The op's bias: conv2d starts its sum from it (tosa-to-linalg makes the
     // broadcast bias the convolution's output), depthwise adds it after.
@@ -437,6 +505,13 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
                  : DequantizeOp();
     };
     DequantizeOp lhs = dqOf(0), rhs = dqOf(1);
+    // An lhs padded with +0.0 after its dequantization (a padded
+    // convolution from tosa-to-linalg) is read through the contract's
+    // padding.
+    SmallVector<int64_t> padLow, padHigh;
+    if (!lhs && !op.getDpsInputs().empty())
+      if (auto padded = paddedDequantize(op.getDpsInputs()[0]))
+        std::tie(lhs, padLow, padHigh) = *padded;
     if (!lhs && !rhs)
       return; // Nothing quantized here; nothing to say.
     auto notFused = [&](const Twine &why) { remark(op, "not fused: " + why); };
@@ -455,14 +530,32 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType.getElementType().isF32())
       return notFused("the result is not f32");
-    if (!isZeroTensor(op.getDpsInits()[0]))
-      return notFused("the accumulator does not start at +0.0 (fold the "
-                      "initial value into a bias or residual add)");
     Candidate c;
     c.op = op;
     c.lhs = lhs;
     c.rhs = rhs;
     c.maps = op.getIndexingMapsArray();
+    if (llvm::any_of(padLow, [](int64_t p) { return p != 0; }) ||
+        llvm::any_of(padHigh, [](int64_t p) { return p != 0; })) {
+      if (std::string why = checkLhsPadding(lhs, padLow, padHigh); !why.empty())
+        return notFused(why);
+      c.padLow = padLow;
+      c.padHigh = padHigh;
+    }
+    // The accumulator starts at +0.0, or at a broadcast bias (bias_init).
+    if (!isZeroTensor(op.getDpsInits()[0])) {
+      std::optional<std::pair<Value, AffineMap>> bias =
+          broadcastBias(op.getDpsInits()[0]);
+      if (!bias)
+        return notFused("the accumulator does not start at +0.0 or at a "
+                        "broadcast bias (fold the initial value into a bias "
+                        "or residual add)");
+      // A broadcast +0.0 is no bias: the sum starts from +0.0 either way.
+      if (!isZeroTensor(bias->first)) {
+        c.initBias = bias->first;
+        c.initBiasMap = inLoops(bias->second, c.maps[2]);
+      }
+    }
     for (utils::IteratorType it : op.getIteratorTypesArray())
       c.iterators.push_back(StringAttr::get(
           op->getContext(),
@@ -611,15 +704,20 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
       o->erase();
     }
     if (op->use_empty()) {
-      Value init;
+      // The linalg accumulator (fill or broadcast bias) and a padded lhs.
+      SmallVector<Operation *> inputs;
       if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-        init = linalgOp.getDpsInits()[0];
+        for (Value v : {linalgOp.getDpsInits()[0], linalgOp.getDpsInputs()[0]})
+          if (Operation *def = v.getDefiningOp();
+              def && isa<linalg::FillOp, linalg::GenericOp, tensor::PadOp>(def))
+            inputs.push_back(def);
       erased.insert(op);
       op->erase();
-      if (auto fill =
-              init ? init.getDefiningOp<linalg::FillOp>() : linalg::FillOp();
-          fill && fill->use_empty())
-        fill->erase();
+      for (Operation *def : inputs)
+        if (def->use_empty()) {
+          erased.insert(def);
+          def->erase();
+        }
     }
     for (DequantizeOp dq : {lhs, rhs})
       if (dq && dq->use_empty())

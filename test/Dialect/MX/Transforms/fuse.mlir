@@ -150,7 +150,7 @@ func.func @float_operand(%qx: tensor<4x64x!mx.q<int8>>, %w: tensor<64x16xf32>) -
 func.func @nonzero_init(%qx: tensor<4x64x!mx.q<int8>>, %qw: tensor<64x16x!mx.q<int8>>, %init: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %x = mx.dequantize %qx : tensor<4x64x!mx.q<int8>> -> tensor<4x64xf32>
   %w = mx.dequantize %qw : tensor<64x16x!mx.q<int8>> -> tensor<64x16xf32>
-  // expected-remark @below {{not fused: the accumulator does not start at +0.0 (fold the initial value into a bias or residual add)}}
+  // expected-remark @below {{not fused: the accumulator does not start at +0.0 or at a broadcast bias (fold the initial value into a bias or residual add)}}
   %mm = linalg.matmul ins(%x, %w : tensor<4x64xf32>, tensor<64x16xf32>) outs(%init : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %mm : tensor<4x16xf32>
 }
@@ -178,3 +178,52 @@ func.func @maxnum_relu(%qx: tensor<4x64x!mx.q<int8>>, %qw: tensor<64x16x!mx.q<in
 }
 
 // TOSA compute ops fuse too: fuse-tosa.mlir.
+
+// -----
+
+// A padded convolution as tosa-to-linalg lowers tosa.conv2d: the
+// dequantized input padded with +0.0 by tensor.pad, the accumulator the
+// bias broadcast over the output. The padding becomes lhs_pad_low /
+// lhs_pad_high, the bias where the sum starts (bias_init).
+// CHECK-LABEL: func @padded_conv_bias_init
+// CHECK-SAME: (%[[X:.*]]: tensor<1x5x5x32x!mx.q<mxfp8_e4m3, axis = 3>>, %[[W:.*]]: tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>>, %[[B:.*]]: tensor<4xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK: %[[O:.*]] = mx.contract %[[X]], %[[W]] bias(%[[B]] : tensor<4xf32>)
+// CHECK-SAME: bias_init, bias_map = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3)>
+// CHECK-SAME: lhs_pad_high = array<i64: 0, 1, 1, 0>, lhs_pad_low = array<i64: 0, 1, 1, 0>
+// CHECK-NOT: linalg.
+// CHECK: return %[[O]]
+func.func @padded_conv_bias_init(%qx: tensor<1x5x5x32x!mx.q<mxfp8_e4m3, axis = 3>>, %qw: tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>>, %bias: tensor<4xf32>) -> tensor<1x5x5x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %x = mx.dequantize %qx : tensor<1x5x5x32x!mx.q<mxfp8_e4m3, axis = 3>> -> tensor<1x5x5x32xf32>
+  %w = mx.dequantize %qw : tensor<4x3x3x32x!mx.q<mxfp8_e4m3, axis = 3>> -> tensor<4x3x3x32xf32>
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x5x5x32xf32> to tensor<1x7x7x32xf32>
+  %e = tensor.empty() : tensor<1x5x5x4xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<4xf32>) outs(%e : tensor<1x5x5x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x5x5x4xf32>
+  %c = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x7x7x32xf32>, tensor<4x3x3x32xf32>) outs(%init : tensor<1x5x5x4xf32>) -> tensor<1x5x5x4xf32>
+  return %c : tensor<1x5x5x4xf32>
+}
+
+// A pad along the quantization axis (the channels) stays.
+// CHECK-LABEL: func @padded_axis
+// CHECK: linalg.conv_2d_nhwc_fhwc
+func.func @padded_axis(%qx: tensor<1x5x5x32x!mx.q<mxfp8_e4m3, axis = 3>>, %qw: tensor<4x3x3x33x!mx.q<mxfp8_e4m3, axis = 3>>) -> tensor<1x3x3x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %x = mx.dequantize %qx : tensor<1x5x5x32x!mx.q<mxfp8_e4m3, axis = 3>> -> tensor<1x5x5x32xf32>
+  %w = mx.dequantize %qw : tensor<4x3x3x33x!mx.q<mxfp8_e4m3, axis = 3>> -> tensor<4x3x3x33xf32>
+  %p = tensor.pad %x low[0, 0, 0, 0] high[0, 0, 0, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x5x5x32xf32> to tensor<1x5x5x33xf32>
+  %e = tensor.empty() : tensor<1x3x3x4xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x3x4xf32>) -> tensor<1x3x3x4xf32>
+  // expected-remark @below {{not fused: the input is padded along its quantization axis}}
+  %c = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x5x5x33xf32>, tensor<4x3x3x33xf32>) outs(%acc : tensor<1x3x3x4xf32>) -> tensor<1x3x3x4xf32>
+  return %c : tensor<1x3x3x4xf32>
+}
