@@ -23,6 +23,7 @@
 #include "llvm/ADT/APInt.h"
 #include "llvm/ADT/APSInt.h"
 #include "llvm/ADT/bit.h"
+#include "llvm/Support/Error.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -204,6 +205,11 @@ struct Config {
   size_t SubBlock = 2;   // BDR k2
   unsigned SubBits = 1;  // BDR d2
   unsigned Mantissa = 7; // BDR m
+  // Two-level: a static (calibrated) f32 tensor scale, as raw bits. NVFP4:
+  // replaces amax / 2688; MX: the pre-scale (PreScaleDynamic: amax / max).
+  bool HasTensorScale = false;
+  uint32_t TensorScale = 0;
+  bool PreScaleDynamic = false;
 };
 
 //===----------------------------------------------------------------------===//
@@ -370,14 +376,19 @@ void forEachBlock(const F32Array &A, size_t K, FnT Fn) {
 }
 
 // NVFP4 (numerics.md 3b): f32 tensor scale over E4M3 block scales.
+// With a static tensor scale (C.HasTensorScale) s_t is given: a NaN or Inf
+// poisons only its own block, and values beyond 6 * 448 * s_t saturate (the
+// block scale at 448, the element at 6).
 void fakeQuantNVFP4(const Config &C, const F32Array &A,
                     std::vector<uint32_t> &Out) {
-  if (anyNonFinite(A.Data)) {
+  if (!C.HasTensorScale && anyNonFinite(A.Data)) {
     std::fill(Out.begin(), Out.end(), kNaN);
     return;
   }
-  const uint32_t St = f32Div(amaxOf(A.Data.data(), A.Data.size()),
-                             bitsOf(2688.0f)); // 6 * 448
+  const uint32_t St = C.HasTensorScale
+                          ? C.TensorScale
+                          : f32Div(amaxOf(A.Data.data(), A.Data.size()),
+                                   bitsOf(2688.0f)); // 6 * 448
   APFloat Max448 = APFloat::getLargest(APFloat::Float8E4M3FN());
   bool Lost448;
   Max448.convert(f32Sem(), kRNE, &Lost448);
@@ -385,6 +396,10 @@ void fakeQuantNVFP4(const Config &C, const F32Array &A,
   Six.convert(f32Sem(), kRNE, &Lost448);
   forEachBlock(A, C.Block, [&](size_t Off, size_t N, size_t) {
     const uint32_t *In = &A.Data[Off];
+    if (C.HasTensorScale && std::any_of(In, In + N, isNonFinite)) {
+      std::fill(&Out[Off], &Out[Off] + N, kNaN);
+      return;
+    }
     uint32_t Scale = 0;
     if (St != 0) {
       APFloat Sb(f32Sem(),
@@ -448,11 +463,49 @@ uint32_t quantizeINT8(const uint32_t *X, size_t N, size_t Stride,
   return S;
 }
 
+// MX with an f32 pre-scale s_t (two-level: f32 tensor scale over E8M0
+// block scales). y = f32(x / s_t), a finite x whose quotient overflows
+// becoming +-f32 max; the MX rule on y; decoded = f32(decoded(y) * s_t).
+// Dynamic s_t = f32(amax / max element) (1 when 0); a NaN or Inf anywhere
+// then makes every output NaN.
+void fakeQuantPreScaledMX(const Config &C, const F32Array &A,
+                          std::vector<uint32_t> &Out) {
+  uint32_t St = C.TensorScale;
+  if (C.PreScaleDynamic) {
+    if (anyNonFinite(A.Data)) {
+      std::fill(Out.begin(), Out.end(), kNaN);
+      return;
+    }
+    St =
+        f32Div(amaxOf(A.Data.data(), A.Data.size()), toF32(maxNormal(*C.Elem)));
+    if (St == 0)
+      St = bitsOf(1.0f);
+  }
+  F32Array Y = A;
+  for (uint32_t &V : Y.Data) {
+    if (isNonFinite(V))
+      continue;
+    uint32_t Q = f32Div(V, St);
+    if (isNonFinite(Q))
+      Q = (Q & kSign) | 0x7F7FFFFFu; // saturate: the largest finite f32
+    V = Q;
+  }
+  forEachBlock(Y, C.Block, [&](size_t Off, size_t N, size_t) {
+    quantizeMXBlock(C, &Y.Data[Off], N, nullptr, &Out[Off]);
+  });
+  for (uint32_t &V : Out)
+    V = f32Mul(V, St);
+}
+
 // Quantize-dequantize of the whole array.
 std::vector<uint32_t> fakeQuant(const Config &C, const F32Array &A) {
   std::vector<uint32_t> Out(A.Data.size());
   switch (C.K) {
   case Kind::MX:
+    if (C.HasTensorScale || C.PreScaleDynamic) {
+      fakeQuantPreScaledMX(C, A, Out);
+      break;
+    }
     forEachBlock(A, C.Block, [&](size_t Off, size_t N, size_t) {
       quantizeMXBlock(C, &A.Data[Off], N, nullptr, &Out[Off]);
     });
@@ -1148,7 +1201,9 @@ const char *kUsage =
     "formats: mxfp8_e4m3 mxfp8_e5m2 mxfp6_e3m2 mxfp6_e2m3 mxfp4_e2m1 mxint8\n"
     "         mx9 mx6 mx4 nvfp4 int8\n"
     "opts: --rounding even|away|zero  --scale-rule floor|ceil|rceil (MX)\n"
-    "      --block N  --sub-block K2 --sub-bits D2 --mantissa M (mx9/6/4)\n";
+    "      --block N  --sub-block K2 --sub-bits D2 --mantissa M (mx9/6/4)\n"
+    "      --tensor-scale S (nvfp4: static f32 tensor scale; fake-quant)\n"
+    "      --pre-scale S|dynamic (MX: f32 pre-scale; fake-quant)\n";
 
 struct Options {
   std::vector<std::string> Positional;
@@ -1271,6 +1326,34 @@ Config buildConfig(const Options &O) {
     C.SubBits = static_cast<unsigned>(parseUInt("sub-bits", *S, 0, 8));
   if (const std::string *S = O.get("mantissa"))
     C.Mantissa = static_cast<unsigned>(parseUInt("mantissa", *S, 1, 24));
+  Reject("tensor-scale", C.K != Kind::NVFP4);
+  Reject("pre-scale", C.K != Kind::MX);
+  const std::string *TS = O.get("tensor-scale");
+  if (!TS)
+    TS = O.get("pre-scale");
+  if (TS && *TS == "dynamic" && C.K == Kind::MX) {
+    C.PreScaleDynamic = true;
+  } else if (TS) {
+    // A positive finite f32: a decimal number, or its bits as 0xXXXXXXXX.
+    uint32_t Bits = 0;
+    if (TS->size() == 10 && TS->compare(0, 2, "0x") == 0) {
+      Bits =
+          static_cast<uint32_t>(parseUInt("tensor-scale", *TS, 1, 0xFFFFFFFFu));
+    } else {
+      APFloat V(f32Sem());
+      auto St = V.convertFromString(*TS, kRNE);
+      if (!St) {
+        llvm::consumeError(St.takeError());
+        fatal("invalid tensor scale '" + *TS + "'");
+      }
+      Bits = toF32(V);
+    }
+    if (isNonFinite(Bits) || (Bits & kSign) || magnitude(Bits) == 0)
+      fatal("the tensor scale must be a positive finite f32, got '" + *TS +
+            "'");
+    C.HasTensorScale = true;
+    C.TensorScale = Bits;
+  }
   return C;
 }
 
@@ -1280,9 +1363,10 @@ void expectPositional(const Options &O, size_t N, const char *What) {
 }
 
 int cmdFakeQuant(int Argc, char **Argv) {
-  Options O = parseOptions(Argc, Argv,
-                           {"format", "rounding", "scale-rule", "block",
-                            "sub-block", "sub-bits", "mantissa"});
+  Options O =
+      parseOptions(Argc, Argv,
+                   {"format", "rounding", "scale-rule", "block", "sub-block",
+                    "sub-bits", "mantissa", "tensor-scale", "pre-scale"});
   expectPositional(O, 2, "IN.npy OUT.npy");
   Config C = buildConfig(O);
   F32Array A = readNpyF32(O.Positional[0]);

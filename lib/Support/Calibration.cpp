@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Support/Calibration.h"
+#include "mx/Support/Numerics.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -428,6 +429,19 @@ float mx::scaleForThreshold(double threshold) {
   double scale = threshold / kInt8MaxLevel;
   scale =
       std::clamp(scale, static_cast<double>(std::numeric_limits<float>::min()),
+                 static_cast<double>(std::numeric_limits<float>::max()));
+  return static_cast<float>(scale);
+}
+
+float mx::tensorScaleForThreshold(double threshold, const FormatSpec &spec) {
+  if (!(threshold > 0) || !std::isfinite(threshold))
+    return 1.0f;
+  double denom = numerics::largestElementValue(spec);
+  if (spec.scale == ScaleKind::E4M3)
+    denom *= 448.0;
+  double scale =
+      std::clamp(threshold / denom,
+                 static_cast<double>(std::numeric_limits<float>::denorm_min()),
                  static_cast<double>(std::numeric_limits<float>::max()));
   return static_cast<float>(scale);
 }

@@ -223,8 +223,16 @@ public:
       all.add(x[i]);
     float tensorScale = 1.0f;
     if (spec.tensorScale)
-      tensorScale = nvfp4TensorScale(o, o.bitsToF((int32_t)all.amaxBits), spec);
+      tensorScale =
+          tensorScaleFromAmax(o, o.bitsToF((int32_t)all.amaxBits), spec);
     this->tensorScale = tensorScale;
+    // An MX format with a pre-scale quantizes y = x / s_t from here on.
+    if (spec.tensorScale && spec.scale == ScaleKind::E8M0) {
+      preScaled.resize(total);
+      for (int64_t i = 0; i < total; ++i)
+        preScaled[i] = preScale(o, x[i], tensorScale);
+      x = preScaled.data();
+    }
 
     // Per-channel statistics.
     std::vector<Stats> channels;
@@ -297,6 +305,8 @@ public:
         });
   }
 
+  /// The input; after run() starts, the pre-scaled input of an MX format
+  /// with a pre-scale.
   const float *x;
   llvm::ArrayRef<int64_t> shape;
   const FormatSpec &spec;
@@ -304,6 +314,7 @@ public:
   Blocking blocking;
   int64_t total = 0;
   float tensorScale = 1.0f;
+  std::vector<float> preScaled;
 };
 
 /// Packs one code per element (C order) into the data part.
@@ -441,7 +452,8 @@ QuantizedArray mx::quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
         switch (spec.scale) {
         case ScaleKind::E8M0:
           if (spec.element == ElementKind::SM) {
-            code = encodeSMElement(o, x[i], s.sm.bigE, d, s.sm.isNaN, spec);
+            code =
+                encodeSMElement(o, driver.x[i], s.sm.bigE, d, s.sm.isNaN, spec);
             if (spec.subBlockSize > 0) {
               // Element i = (oi, t, j): its sub-block index along A.
               int64_t j = i % view.inner;
@@ -452,11 +464,11 @@ QuantizedArray mx::quantizeArray(const float *x, llvm::ArrayRef<int64_t> shape,
                   (uint8_t)d;
             }
           } else {
-            code = encodeE8M0Element(o, x[i], s.e8m0, spec);
+            code = encodeE8M0Element(o, driver.x[i], s.e8m0, spec);
           }
           break;
         case ScaleKind::E4M3:
-          code = encodeE4M3ScaledElement(o, x[i], s.e4m3, spec);
+          code = encodeE4M3ScaledElement(o, driver.x[i], s.e4m3, spec);
           break;
         case ScaleKind::F32:
           code = encodeInt8Element(o, x[i], s.int8, spec);
@@ -513,6 +525,8 @@ void mx::dequantizeArray(const QuantizedArray &q, llvm::ArrayRef<int64_t> shape,
           } else {
             v = decodeE8M0Element(
                 o, code, e8m0ScaleFromCode(o, q.parts[1][si], spec), spec);
+            if (spec.tensorScale)
+              v = v * tensorScale;
           }
           break;
         case ScaleKind::E4M3:
@@ -544,16 +558,21 @@ void mx::fakeQuantArray(const float *x, llvm::ArrayRef<int64_t> shape,
              [&](int64_t i, const BlockScale &s, int32_t d) {
                switch (spec.scale) {
                case ScaleKind::E8M0:
-                 out[i] = spec.element == ElementKind::SM
-                              ? fakeQuantSMElement(o, x[i], s.sm.bigE, d,
-                                                   s.sm.isNaN, spec)
-                              : fakeQuantE8M0Element(o, x[i], s.e8m0, spec);
+                 out[i] =
+                     spec.element == ElementKind::SM
+                         ? fakeQuantSMElement(o, driver.x[i], s.sm.bigE, d,
+                                              s.sm.isNaN, spec)
+                         : fakeQuantE8M0Element(o, driver.x[i], s.e8m0, spec);
+                 // The pre-scale of an MX format: multiplied back.
+                 if (spec.tensorScale)
+                   out[i] = out[i] * driver.tensorScale;
                  break;
                case ScaleKind::E4M3:
-                 out[i] = fakeQuantE4M3ScaledElement(o, x[i], s.e4m3, spec);
+                 out[i] =
+                     fakeQuantE4M3ScaledElement(o, driver.x[i], s.e4m3, spec);
                  break;
                case ScaleKind::F32:
-                 out[i] = fakeQuantInt8Element(o, x[i], s.int8, spec);
+                 out[i] = fakeQuantInt8Element(o, driver.x[i], s.int8, spec);
                  break;
                }
              });

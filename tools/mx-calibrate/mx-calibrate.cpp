@@ -3,7 +3,8 @@
 // Part of mx-opt.
 //
 //   mx-calibrate MODEL.mlir --entry NAME --input calib.npy [--input DIR ...]
-//                [--fixed-input w.npy ...] -o table.json [--all]
+//                [--input K=FILE|DIR ...] [--fixed-input w.npy ...]
+//                -o table.json [--all]
 //                [--bins N] [--channel-axis A] [--plot-dir DIR]
 //                [--trt-cache-out F] [--tpu-table-out F] [--method M]
 //   mx-calibrate --merge a.json b.json ... -o all.json
@@ -47,6 +48,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
+#include <map>
+
 using namespace mlir;
 
 static llvm::cl::OptionCategory category("mx-calibrate options");
@@ -59,14 +62,16 @@ static llvm::cl::opt<std::string>
           llvm::cl::value_desc("name"), llvm::cl::cat(category));
 static llvm::cl::list<std::string> inputs(
     "input",
-    llvm::cl::desc("A calibration batch for the entry's first argument: a "
-                   ".npy file, or a directory whose .npy files are batches "
-                   "(in name order)"),
-    llvm::cl::value_desc("file.npy|dir"), llvm::cl::cat(category));
+    llvm::cl::desc("Calibration batches of an argument of the entry: "
+                   "K=PATH for argument K (0-based), PATH alone for argument "
+                   "0; PATH is a .npy file (one batch) or a directory whose "
+                   ".npy files are batches (in name order). Repeat it to add "
+                   "batches; every such argument needs the same number"),
+    llvm::cl::value_desc("[K=]file.npy|dir"), llvm::cl::cat(category));
 static llvm::cl::list<std::string> fixedInputs(
     "fixed-input",
-    llvm::cl::desc("The entry's other arguments (in order), the same for "
-                   "every batch"),
+    llvm::cl::desc("The entry's other arguments (those without --input), in "
+                   "order, the same for every batch"),
     llvm::cl::value_desc("file.npy"), llvm::cl::cat(category));
 static llvm::cl::opt<std::string>
     outputFile("o", llvm::cl::desc("Where to write the JSON table"),
@@ -153,11 +158,28 @@ static llvm::Error writeText(llvm::StringRef path, llvm::StringRef text) {
   return llvm::Error::success();
 }
 
-/// The batch files: every --input file, and the .npy files of every --input
-/// directory in name order.
-static llvm::Expected<std::vector<std::string>> collectBatches() {
-  std::vector<std::string> files;
-  for (const std::string &in : inputs) {
+/// Splits `--input K=PATH` into K and PATH (K = 0 without a prefix; a
+/// prefix that is not a number is part of the path).
+static std::pair<unsigned, std::string> splitInput(llvm::StringRef in) {
+  auto [prefix, rest] = in.split('=');
+  unsigned k = 0;
+  if (!rest.empty() && !prefix.empty() && llvm::all_of(prefix, llvm::isDigit) &&
+      !prefix.getAsInteger(10, k))
+    return {k, rest.str()};
+  return {0, in.str()};
+}
+
+/// The batch files of every argument with --input, by argument index: every
+/// file, and the .npy files of every directory in name order.
+static llvm::Expected<std::map<unsigned, std::vector<std::string>>>
+collectBatches() {
+  std::map<unsigned, std::vector<std::string>> byArg;
+  for (const std::string &spec : inputs) {
+    auto [arg, in] = splitInput(spec);
+    if (arg > 4096)
+      return makeError("--input " + spec + ": argument index " +
+                       llvm::Twine(arg) + " is out of range");
+    std::vector<std::string> &files = byArg[arg];
     if (!llvm::sys::fs::is_directory(in)) {
       if (!llvm::sys::fs::exists(in))
         return makeError(in + ": no such file or directory");
@@ -177,10 +199,29 @@ static llvm::Expected<std::vector<std::string>> collectBatches() {
     llvm::sort(found);
     llvm::append_range(files, found);
   }
-  if (files.empty())
+  if (byArg.empty())
     return makeError("give calibration data with --input FILE.npy or "
-                     "--input DIR");
-  return files;
+                     "--input DIR (--input K=... for argument K)");
+  // Every argument fed per batch has the same number of batches.
+  auto first = byArg.begin();
+  for (const auto &[arg, files] : byArg)
+    if (files.size() != first->second.size())
+      return makeError(
+          "argument " + llvm::Twine(first->first) + " has " +
+          llvm::Twine(first->second.size()) + " batch(es) but argument " +
+          llvm::Twine(arg) + " has " + llvm::Twine(files.size()) +
+          " (every argument given with --input needs one file per batch)");
+  // The arguments are the per-batch ones and the fixed ones, in order.
+  unsigned numArgs = byArg.size() + fixedInputs.size();
+  for (const auto &[arg, files] : byArg)
+    if (arg >= numArgs)
+      return makeError(
+          "--input " + llvm::Twine(arg) + "=...: argument " + llvm::Twine(arg) +
+          " does not exist: " + llvm::Twine(byArg.size()) +
+          " argument(s) with --input and " + llvm::Twine(fixedInputs.size()) +
+          " with --fixed-input make " + llvm::Twine(numArgs) +
+          " (arguments are numbered from 0)");
+  return byArg;
 }
 
 namespace {
@@ -289,6 +330,7 @@ static int runCalibration() {
   auto batchFiles = collectBatches();
   if (!batchFiles)
     return fail(llvm::toString(batchFiles.takeError()));
+  size_t numBatches = batchFiles->begin()->second.size();
   std::vector<mx::npy::Array> fixed;
   for (const std::string &path : fixedInputs) {
     auto array = mx::npy::readFile(path);
@@ -350,20 +392,33 @@ static int runCalibration() {
   if (!out)
     return fail(llvm::toString(out.takeError()));
 
-  ProgressBar bar{batchFiles->size(), progress};
+  ProgressBar bar{numBatches, progress};
   bar.update(0);
   collector.activate();
-  for (auto [i, path] : llvm::enumerate(*batchFiles)) {
-    auto batch = mx::npy::readFile(path);
-    if (!batch)
-      return fail(llvm::toString(batch.takeError()));
+  for (size_t i = 0; i < numBatches; ++i) {
+    // Argument k: batch i of its --input files, or the next fixed input.
     std::vector<mx::npy::Array> arrays;
-    arrays.push_back(std::move(*batch));
-    std::vector<std::string> argNames{path};
-    for (auto [a, name] : llvm::zip(fixed, fixedInputs)) {
-      arrays.push_back(a);
-      argNames.push_back(name);
+    std::vector<std::string> argNames;
+    size_t nextFixed = 0;
+    unsigned numArgs = batchFiles->size() + fixed.size();
+    for (unsigned k = 0; k < numArgs; ++k) {
+      auto it = batchFiles->find(k);
+      if (it == batchFiles->end()) {
+        arrays.push_back(fixed[nextFixed]);
+        argNames.push_back(fixedInputs[nextFixed++]);
+        continue;
+      }
+      const std::string &file = it->second[i];
+      auto batch = mx::npy::readFile(file);
+      if (!batch)
+        return fail(llvm::toString(batch.takeError()));
+      arrays.push_back(std::move(*batch));
+      argNames.push_back(file);
     }
+    // Batch i, named by its files in diagnostics.
+    std::string path;
+    for (const auto &[arg, files] : *batchFiles)
+      path += (path.empty() ? "" : ", ") + files[i];
     if (auto err = (*program)->checkInputs(arrays, argNames))
       return fail(path + ": " + llvm::toString(std::move(err)));
     std::vector<mx::AlignedArray> in;

@@ -149,6 +149,17 @@ llvm::Expected<double> chooseThreshold(const TensorStatistics &s,
 /// clamped to [smallest normal float, largest float] so it is never 0 or Inf.
 float scaleForThreshold(double threshold);
 
+struct FormatSpec;
+
+/// The per-tensor f32 scale s_t of a `tensor_scale = true` format for a
+/// threshold T (docs/Formats.md, "Two-level formats"): T / (max element *
+/// 448) under E4M3 block scales (NVFP4: T / 2688), T / max element under
+/// E8M0 block scales (the pre-scale of an MX format). 1 when T is not a
+/// positive finite number; clamped to [smallest subnormal float, largest
+/// float] (an f32 subnormal s_t is what brings a tensor near 2^-130 into
+/// range), so it is never 0 or Inf.
+float tensorScaleForThreshold(double threshold, const FormatSpec &spec);
+
 } // namespace mx
 
 #endif // MX_SUPPORT_CALIBRATION_H

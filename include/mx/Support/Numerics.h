@@ -525,13 +525,64 @@ typename Ops::F nvfp4TensorScale(Ops &o, typename Ops::F amax,
                           spec.getFloatElementInfo().maxNormal * 448.0)));
 }
 
+/// The largest element value of a format under an E8M0 block scale of 1: the
+/// largest finite float element, or 127/64 for MXINT8.
+inline float largestElementValue(const FormatSpec &spec) {
+  if (spec.hasFloatElement())
+    return static_cast<float>(spec.getFloatElementInfo().maxNormal);
+  return 127.0f / 64.0f;
+}
+
+/// The dynamic per-tensor f32 scale of a `tensor_scale = true` format from
+/// the tensor's absolute maximum (docs/Formats.md, "Two-level formats"):
+/// * E4M3 block scales (NVFP4): s_t = amax / (max element * 448);
+/// * E8M0 block scales (an MX format with a pre-scale): s_t = amax / max
+///   element, 1 when that is 0, NaN when amax is NaN or Inf.
+template <typename Ops>
+typename Ops::F tensorScaleFromAmax(Ops &o, typename Ops::F amax,
+                                    const FormatSpec &spec) {
+  if (spec.scale == ScaleKind::E4M3)
+    return nvfp4TensorScale(o, amax, spec);
+  auto s = o.fdiv(amax, o.cf(largestElementValue(spec)));
+  s = o.self(o.foeq(s, o.cf(0.0f)), o.cf(1.0f), s);
+  return orNaN(o, o.fisNaNOrInf(amax), s);
+}
+
+/// The first level of an MX format with a pre-scale: y = f32(x / s_t), where
+/// a finite x whose quotient overflows saturates to the largest finite f32
+/// of its sign (values beyond the calibrated range never turn into Inf, and
+/// so never into a NaN block). NaN and Inf inputs stay NaN and Inf.
+template <typename Ops>
+typename Ops::F preScale(Ops &o, typename Ops::F x, typename Ops::F st) {
+  auto y = o.fdiv(x, st);
+  auto yb = o.fToBits(y);
+  auto xFinite = o.ult(o.band(o.fToBits(x), o.c(0x7FFFFFFF)), o.c(0x7F800000));
+  auto overflow =
+      o.bandB(xFinite, o.eq(o.band(yb, o.c(0x7FFFFFFF)), o.c(0x7F800000)));
+  auto saturated =
+      o.bitsToF(o.bor(o.band(yb, o.c((int32_t)0x80000000)), o.c(0x7F7FFFFF)));
+  return o.self(overflow, saturated, y);
+}
+
+/// The bits of the pre-scaled absolute maximum of a block: division by a
+/// positive s_t is monotone, so this is the maximum of the pre-scaled
+/// elements' magnitudes.
+template <typename Ops>
+typename Ops::I preScaleAmaxBits(Ops &o, typename Ops::I amaxBits,
+                                 typename Ops::F st) {
+  return o.band(o.fToBits(preScale(o, o.bitsToF(amaxBits), st)),
+                o.c(0x7FFFFFFF));
+}
+
 template <typename Ops>
 E4M3Scale<Ops> e4m3ScaleFromBlockScale(Ops &o, typename Ops::F sb,
                                        typename Ops::F st,
                                        typename Ops::B isNaN) {
   E4M3Scale<Ops> r;
   const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
-  r.code = elementCode(o, sb, e4m3);
+  // A block holding NaN or Inf stores the E4M3 NaN code, so that it decodes
+  // to NaN from storage even under a finite (calibrated) tensor scale.
+  r.code = o.sel(isNaN, o.c(0x7F), elementCode(o, sb, e4m3));
   auto denom = o.fmul(sb, st);
   r.denom = o.self(o.foeq(st, o.cf(0.0f)), o.cf(0.0f), denom);
   r.isNaN = o.borB(isNaN, o.fisNaNOrInf(st));

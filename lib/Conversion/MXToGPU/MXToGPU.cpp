@@ -89,7 +89,9 @@ int64_t packGroup(const FormatSpec &spec) {
 bool needsWholeTensor(const FormatSpec &spec, bool staticScale) {
   if (spec.granularity == Granularity::Tensor)
     return !staticScale || spec.zeroPoint;
-  return spec.granularity == Granularity::Block && spec.tensorScale;
+  // A calibrated (static) tensor scale leaves the blocks independent.
+  return spec.granularity == Granularity::Block && spec.tensorScale &&
+         !staticScale;
 }
 
 /// The first of `sizes` that divides `n`, else `n`.

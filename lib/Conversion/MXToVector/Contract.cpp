@@ -74,7 +74,7 @@ bool isInt8Path(ContractOp op, OperandInfo &info, AffineMap outMap) {
 
 bool isDirectPath(const OperandInfo &info) {
   return info.spec.scale == ScaleKind::E8M0 &&
-         info.spec.element != ElementKind::SM &&
+         info.spec.element != ElementKind::SM && !info.spec.tensorScale &&
          info.spec.granularity == Granularity::Block &&
          (getStorageElementBits(info.spec) == 8 ||
           getStorageElementBits(info.spec) == 4);

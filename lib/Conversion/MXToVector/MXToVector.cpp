@@ -1091,10 +1091,6 @@ static LogicalResult checkSupported(const FormatSpec &spec,
     if (spec.scale == ScaleKind::F32 && spec.zeroPoint)
       return fail("block-wise INT8 with a zero point is not supported by "
                   "the CPU lowering yet");
-    if (spec.scale == ScaleKind::E8M0 && spec.tensorScale)
-      return fail("a per-tensor f32 scale over E8M0 block scales needs a "
-                  "calibrated scale (mx-infer-scales); it has no dynamic "
-                  "lowering");
   }
   if (packs) {
     SmallVector<int64_t> shape;
@@ -1106,15 +1102,20 @@ static LogicalResult checkSupported(const FormatSpec &spec,
   return success();
 }
 
-/// The NVFP4-style tensor scale of `input` (null when the format has none).
+/// The per-tensor f32 scale of a `tensor_scale = true` format (null when the
+/// format has none): the static (calibrated) value when given, with no pass
+/// over the data, else computed from the tensor's absolute maximum.
 static Value emitTensorScale(OpBuilder &b, Location loc, Value input,
-                             const FormatSpec &spec) {
+                             const FormatSpec &spec,
+                             std::optional<float> staticScale) {
   if (!spec.tensorScale)
     return {};
+  if (staticScale)
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(*staticScale));
   View view = flatView(b, loc, input);
   TensorStats stats = reduceTensor(b, loc, view.value, false);
   NumericsEmitter s(b, loc, {});
-  return nvfp4TensorScale(s, s.bitsToF(stats.amaxBits), spec);
+  return tensorScaleFromAmax(s, s.bitsToF(stats.amaxBits), spec);
 }
 
 /// A static per-tensor INT8 scale (no data pass): NaN inputs clamp to qmin.
@@ -1165,7 +1166,7 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
     break;
   }
   std::unique_ptr<TileFormat> fmt =
-      createTileFormat(spec, emitTensorScale(b, loc, input, spec));
+      createTileFormat(spec, emitTensorScale(b, loc, input, spec, staticScale));
   return lowerBlockwiseFake(b, loc, input, axis, *fmt, spec.blockSize);
 }
 
@@ -1254,8 +1255,8 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
     break;
   }
 
-  std::unique_ptr<TileFormat> fmt =
-      createTileFormat(spec, emitTensorScale(b, loc, input, spec));
+  Value tensorScale = emitTensorScale(b, loc, input, spec, staticScale);
+  std::unique_ptr<TileFormat> fmt = createTileFormat(spec, tensorScale);
   BlockGeometry g(type, axis, spec.blockSize, fmt->scalesFromMaxOnly());
   View x = makeView(b, loc, input, g.groups);
   SmallVector<View> views;
@@ -1269,11 +1270,9 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
                                               g, bits, spec.subBlockSize);
   for (auto [view, result] : llvm::zip(views, results))
     parts.push_back(view.undo(b, loc, result));
-  if (spec.tensorScale) {
-    Value ts = emitTensorScale(b, loc, input, spec);
+  if (spec.tensorScale)
     parts.push_back(tensor::FromElementsOp::create(b, loc, partTypes.back(),
-                                                   ValueRange{ts}));
-  }
+                                                   ValueRange{tensorScale}));
   return parts;
 }
 

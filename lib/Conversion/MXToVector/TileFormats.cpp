@@ -235,6 +235,58 @@ private:
   E4M3Scale<NumericsEmitter> scale;
 };
 
+/// An MX format (E8M0 block scales) under a per-tensor f32 pre-scale s_t:
+/// the blocks of y = preScale(x, s_t) are quantized by `inner`, and decoded
+/// values are multiplied back by s_t (docs/Formats.md, "Two-level formats").
+class PreScaledTiles : public TileFormat {
+public:
+  PreScaledTiles(std::unique_ptr<TileFormat> inner, Value tensorScale)
+      : inner(std::move(inner)), tensorScale(tensorScale) {}
+
+  void fromData(OpBuilder &b, Location loc, Value tile) override {
+    NumericsEmitter t(b, loc, shapeOf(tile));
+    inner->fromData(b, loc, preScale(t, tile, spreadTo(b, loc, shapeOf(tile))));
+  }
+  bool scalesFromMaxOnly() const override { return inner->scalesFromMaxOnly(); }
+  void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
+    SmallVector<int64_t> shape = shapeOf(amaxBits);
+    NumericsEmitter blk(b, loc, shape);
+    inner->fromBlockMax(
+        b, loc, preScaleAmaxBits(blk, amaxBits, spreadTo(b, loc, shape)));
+  }
+  void fromStorage(OpBuilder &b, Location loc, Value scale,
+                   Value micro) override {
+    inner->fromStorage(b, loc, scale, micro);
+  }
+  Value fakeQuant(NumericsEmitter &t, Value row,
+                  const RowContext &ctx) override {
+    Value st = spreadTo(t.getBuilder(), row.getLoc(), t.getShape());
+    return t.fmul(inner->fakeQuant(t, preScale(t, row, st), ctx), st);
+  }
+  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
+    Value st = spreadTo(t.getBuilder(), row.getLoc(), t.getShape());
+    return inner->encode(t, preScale(t, row, st), ctx);
+  }
+  Value decode(NumericsEmitter &t, Value codes,
+               const RowContext &ctx) override {
+    Value st = spreadTo(t.getBuilder(), codes.getLoc(), t.getShape());
+    return t.fmul(inner->decode(t, codes, ctx), st);
+  }
+  Value getStoredScale() override { return inner->getStoredScale(); }
+  Value getStoredMicro() override { return inner->getStoredMicro(); }
+  bool scaleIsF32() const override { return inner->scaleIsF32(); }
+
+private:
+  Value spreadTo(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+    if (shape.empty())
+      return tensorScale;
+    return vector::BroadcastOp::create(
+        b, loc, VectorType::get(shape, b.getF32Type()), tensorScale);
+  }
+  std::unique_ptr<TileFormat> inner;
+  Value tensorScale;
+};
+
 /// INT8 with one f32 scale per block (symmetric).
 class Int8Tiles : public TileFormat {
 public:
@@ -291,6 +343,9 @@ std::unique_ptr<TileFormat> mx::createTileFormat(const FormatSpec &spec,
   case ScaleKind::E8M0:
     if (spec.element == ElementKind::SM)
       return std::make_unique<SMTiles>(spec);
+    if (spec.tensorScale && tensorScale)
+      return std::make_unique<PreScaledTiles>(std::make_unique<E8M0Tiles>(spec),
+                                              tensorScale);
     return std::make_unique<E8M0Tiles>(spec);
   case ScaleKind::E4M3:
     return std::make_unique<E4M3Tiles>(spec, tensorScale);

@@ -62,7 +62,9 @@ public:
 };
 
 /// The tile format for a block format. `tensorScale` is the scalar f32
-/// per-tensor scale of NVFP4-style formats (null otherwise). Returns null for
+/// per-tensor scale of `tensor_scale = true` formats (null otherwise): the
+/// tensor scale under NVFP4's E4M3 block scales, the pre-scale of an MX
+/// format. Returns null for
 /// formats without block tiles (per-tensor and per-channel INT8).
 std::unique_ptr<TileFormat> createTileFormat(const FormatSpec &spec,
                                              mlir::Value tensorScale);

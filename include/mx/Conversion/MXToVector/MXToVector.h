@@ -29,7 +29,8 @@ void populateMXToVectorPatterns(mlir::RewritePatternSet &patterns);
 /// or bf16) with `spec` along `axis`, returning a tensor of the same type.
 /// Emits a diagnostic on `diagOp` (when given) and fails for what the
 /// lowering does not support.
-/// `staticScale` replaces the data-dependent per-tensor scale of INT8.
+/// `staticScale` replaces the data-dependent per-tensor scale of INT8, or the
+/// per-tensor f32 scale of a `tensor_scale = true` format (calibrated).
 mlir::FailureOr<mlir::Value>
 emitFakeQuant(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
               const FormatSpec &spec, int64_t axis, mlir::Operation *diagOp,
@@ -37,6 +38,7 @@ emitFakeQuant(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
 
 /// Emits the quantization of `input` to `quantType` and returns its storage
 /// parts (data, scales, [microexponents], [tensor scale], [zero points]).
+/// `staticScale` as for emitFakeQuant.
 mlir::FailureOr<llvm::SmallVector<mlir::Value>>
 emitQuantize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
              mlir::RankedTensorType quantType, mlir::Operation *diagOp,

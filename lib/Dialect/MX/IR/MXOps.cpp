@@ -127,11 +127,16 @@ LogicalResult QuantizeOp::verify() {
     return verifyStaticScales(*this);
   if (getCalibration() || getStaticScale()) {
     FormatSpec spec = getQuantizedType().getSpec();
-    if (spec.granularity != Granularity::Tensor ||
-        spec.scale != ScaleKind::F32 || spec.zeroPoint)
+    bool int8 = spec.granularity == Granularity::Tensor &&
+                spec.scale == ScaleKind::F32 && !spec.zeroPoint;
+    // tensor_scale formats: static_scale is the per-tensor f32 scale (the
+    // first level of the two-level scheme).
+    if (!int8 && !spec.tensorScale)
       return emitOpError()
              << "static scales (calibration / static_scale) need a symmetric "
-                "per-tensor format with an f32 scale, such as int8";
+                "per-tensor format with an f32 scale, such as int8, or a "
+                "format with a per-tensor f32 scale (tensor_scale = true, "
+                "such as nvfp4)";
     if (!getCalibration())
       return emitOpError("static_scale needs a calibration name");
     if (std::optional<APFloat> scale =

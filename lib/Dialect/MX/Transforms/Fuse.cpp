@@ -638,6 +638,14 @@ struct FusePass : mx::impl::MXFuseBase<FusePass> {
                 "yet (run mx-infer-scales before mx-fuse)");
       q = {};
     }
+    // mx.contract's output_scale is an INT8 scale; a calibrated tensor scale
+    // of a two-level format stays on its own mx.quantize.
+    if (q && q.getStaticScale() && q.getQuantizedType().getSpec().tensorScale) {
+      remark(q, "quantization not fused: mx.contract takes no calibrated "
+                "tensor scale (tensor_scale formats); it stays a separate "
+                "mx.quantize");
+      q = {};
+    }
     // Static scales of an imported quantization (mx-import-quant): one
     // per-tensor scale without a zero point is mx.contract's output_scale;
     // other static scales (per channel, per block, zero points) are its

@@ -6,6 +6,7 @@
 
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Support/Calibration.h"
 #include "mx/Support/CalibrationCache.h"
 #include "mx/Support/CalibrationTable.h"
 
@@ -25,6 +26,15 @@ using namespace mlir;
 using namespace mx;
 
 namespace {
+/// The static scale of `q` for a clipping threshold: the INT8 scale, or the
+/// per-tensor f32 scale of a `tensor_scale = true` format.
+float scaleFor(QuantizeOp q, double threshold) {
+  FormatSpec spec = q.getQuantizedType().getSpec();
+  if (spec.tensorScale)
+    return tensorScaleForThreshold(threshold, spec);
+  return scaleForThreshold(threshold);
+}
+
 struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
   using Base::Base;
 
@@ -70,7 +80,7 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
         return NAN;
       }
       MX_DEBUG(llvm::dbgs() << name << ": threshold " << *threshold << "\n");
-      return scaleForThreshold(*threshold);
+      return scaleFor(q, *threshold);
     });
   }
 
@@ -114,10 +124,15 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
                         << llvm::toString(scales.takeError());
       return signalPassFailure();
     }
-    resolveAll([&](QuantizeOp, StringRef name) -> std::optional<float> {
-      if (const ScaleEntry *entry = scales->lookup(name))
-        return entry->scale;
-      return std::nullopt;
+    resolveAll([&](QuantizeOp q, StringRef name) -> std::optional<float> {
+      const ScaleEntry *entry = scales->lookup(name);
+      if (!entry)
+        return std::nullopt;
+      // A tensor scale comes from the entry's threshold (scale * 127 in a
+      // TensorRT cache, the threshold column of a tpu-mlir table).
+      if (q.getQuantizedType().getSpec().tensorScale)
+        return scaleFor(q, entry->threshold);
+      return entry->scale;
     });
   }
 };

@@ -60,7 +60,9 @@ bool requantizesExactly(DequantizeOp dq, QuantizeOp q) {
   if (q.getStaticScalesAttr())
     return producer.getStaticScalesAttr() == q.getStaticScalesAttr() &&
            producer.getStaticZeroPointsAttr() == q.getStaticZeroPointsAttr();
-  return q.getStaticScaleAttr() &&
+  // (A static tensor scale of a two-level format does not make re-quantizing
+  // exact: the block scales are recomputed from rounded values.)
+  return q.getStaticScaleAttr() && spec.scale == ScaleKind::F32 &&
          producer.getStaticScaleAttr() == q.getStaticScaleAttr();
 }
 

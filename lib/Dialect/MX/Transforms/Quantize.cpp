@@ -197,6 +197,39 @@ struct MXQuantizePass : mx::impl::MXQuantizeBase<MXQuantizePass> {
       return signalPassFailure();
     }
     bool staticActs = activations == "static";
+    if (tensorScale != "dynamic" && tensorScale != "calibrated") {
+      root->emitError() << "mx-quantize: tensor-scale must be dynamic or "
+                           "calibrated, got '"
+                        << tensorScale << "'";
+      return signalPassFailure();
+    }
+    // The first level of the two-level scheme on MX formats.
+    auto takesPreScale = [](const FormatSpec &spec) {
+      return spec.granularity == Granularity::Block &&
+             spec.scale == ScaleKind::E8M0 && spec.element != ElementKind::SM;
+    };
+    if (preScale) {
+      if (!takesPreScale(*act)) {
+        root->emitError() << "mx-quantize: pre-scale=true needs an MX "
+                             "activation format with E8M0 block scales "
+                             "(mxfp8_e4m3, mxfp8_e5m2, mxfp6_e3m2, "
+                             "mxfp6_e2m3, mxfp4_e2m1, mxint8), not '"
+                          << format << "'";
+        return signalPassFailure();
+      }
+      act->tensorScale = true;
+      if (takesPreScale(*weight))
+        weight->tensorScale = true;
+    }
+    bool calibratedTensorScale = tensorScale == "calibrated";
+    if (calibratedTensorScale && !act->tensorScale) {
+      root->emitError() << "mx-quantize: tensor-scale=calibrated needs an "
+                           "activation format with a per-tensor f32 scale "
+                           "(nvfp4, or an MX format with pre-scale=true), "
+                           "not '"
+                        << format << "'";
+      return signalPassFailure();
+    }
     if (staticActs && (act->granularity != Granularity::Tensor ||
                        act->scale != ScaleKind::F32 || act->zeroPoint)) {
       root->emitError() << "mx-quantize: activations=static needs a "
@@ -276,7 +309,7 @@ struct MXQuantizePass : mx::impl::MXQuantizeBase<MXQuantizePass> {
             &getContext(), FormatAttr::get(&getContext(), spec), axis);
         auto quantType = RankedTensorType::get(floatType.getShape(), qtype);
         auto q = QuantizeOp::create(b, op->getLoc(), quantType, v);
-        if (staticActs && !p.isWeight)
+        if ((staticActs || calibratedTensorScale) && !p.isWeight)
           q.setCalibrationAttr(b.getStringAttr(opTag + ":in" + Twine(p.index)));
         auto dq = DequantizeOp::create(b, op->getLoc(), floatType, q);
         op->setOperand(p.index, dq);

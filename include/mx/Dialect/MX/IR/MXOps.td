@@ -35,6 +35,14 @@ def MX_QuantizeOp : MX_Op<"quantize", [Pure]> {
     the op is *unresolved*, and lowering it fails with an error that names
     the tensor.
 
+    Formats with a per-tensor f32 scale (`tensor_scale = true`: NVFP4, or an
+    MX format with a pre-scale) take `calibration` and `static_scale` too:
+    `static_scale` is then the tensor scale s_t (the first level of the
+    two-level scheme), used instead of the one computed from the tensor's
+    absolute maximum; the block scales are still computed from the data.
+    Values beyond the calibrated range saturate (docs/Formats.md,
+    "Two-level formats").
+
     Static scales of any INT8 granularity (per tensor, per channel, per
     block; imported from upstream `!quant.uniform` by `--mx-import-quant`):
     `static_scales` holds the scales part of the result exactly as it is
@@ -51,6 +59,7 @@ def MX_QuantizeOp : MX_Op<"quantize", [Pure]> {
     %q = mx.quantize %x : tensor<64x256xf32> -> tensor<64x256x!mx.q<mxfp8_e4m3, axis = 1>>
     %a = mx.quantize %y {calibration = "mlp:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
     %b = mx.quantize %y {calibration = "mlp:in0", static_scale = 0.0213 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+    %t = mx.quantize %y {calibration = "mlp:in0", static_scale = 0.0025 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<nvfp4, axis = 1>>
     %c = mx.quantize %w {static_scales = dense<[0.5, 0.25]> : tensor<2xf32>,
                          static_zero_points = dense<[0, 3]> : tensor<2xi32>}
         : tensor<2x4xf32> -> tensor<2x4x!mx.q<#mx.format<int8, granularity = channel, zero_point = true>, axis = 0>>

@@ -61,6 +61,18 @@ def MXQuantize : Pass<"mx-quantize"> {
       per-tensor scale at run time from the tensor's absolute maximum;
       static marks the quantization with a calibration name and leaves it
       unresolved until `--mx-infer-scales` sets the scale.
+    * `tensor-scale=dynamic|calibrated` (formats with a per-tensor f32
+      scale, `tensor_scale = true`: NVFP4, or MX with `pre-scale`): dynamic
+      (the default) computes the tensor scale at run time from the tensor's
+      absolute maximum (a pass over the data before quantizing); calibrated
+      names activation quantizations as `activations=static` does, and
+      `--mx-infer-scales` sets their tensor scale from the table (one pass).
+      Weights keep dynamic tensor scales (computed at compile time for
+      constants).
+    * `pre-scale=true`: adds a per-tensor f32 pre-scale (`tensor_scale =
+      true`, the first level of the two-level scheme) to MX formats with
+      E8M0 block scales (`mxfp8_*`, `mxfp6_*`, `mxfp4_e2m1`, `mxint8`), for
+      activations and weights.
     * `ops`: op names to quantize (default: all of the above); `exclude`: op
       names or location names (`loc("name")`) to leave in float.
     * `remarks`: a remark for every weighted op left alone, and why.
@@ -91,6 +103,11 @@ def MXQuantize : Pass<"mx-quantize"> {
            "Override the scale rule: floor, ceil, rceil">,
     Option<"activations", "activations", "std::string", "\"dynamic\"",
            "INT8 activation scales: dynamic or static (calibrated)">,
+    Option<"tensorScale", "tensor-scale", "std::string", "\"dynamic\"",
+           "Activation tensor scales of tensor_scale formats: dynamic or "
+           "calibrated">,
+    Option<"preScale", "pre-scale", "bool", "false",
+           "Add a per-tensor f32 pre-scale to MX formats (E8M0 block scales)">,
     ListOption<"ops", "ops", "std::string",
                "Op names to quantize (default: every weighted op)">,
     ListOption<"exclude", "exclude", "std::string",
@@ -239,6 +256,12 @@ def MXInferScales : Pass<"mx-infer-scales"> {
     * `method=entropy`: TensorRT's KL-divergence threshold over the histogram;
     * `method=mse`: the threshold minimizing the expected squared error.
 
+    Formats with a per-tensor f32 scale (`tensor_scale = true`: NVFP4, or an
+    MX format with a pre-scale) get `static_scale = s_t`, the tensor scale
+    for the threshold: `T / (6 * 448)` for NVFP4 (`T / (max element * 448)`
+    under E4M3 block scales), `T / max element` for the pre-scale of an MX
+    format (E8M0 block scales); see docs/Formats.md, "Two-level formats".
+
     A missing table, a corrupt table, a table of another version or a tensor
     missing from the table is an error that names the file, line or tensor;
     nothing is guessed.
@@ -247,7 +270,8 @@ def MXInferScales : Pass<"mx-infer-scales"> {
     `TRT-<version>-<calibrator>`, then `name: <f32 scale in 8 hex digits>`)
     or a tpu-mlir threshold table (`name threshold min max` lines): their
     scales (threshold / 127 for tpu-mlir) are used as they are, and
-    `method` and `percentile` are ignored.
+    `method` and `percentile` are ignored; a tensor scale comes from the
+    entry's threshold (scale * 127 for TensorRT).
 
     ```mlir
     %q = mx.quantize %x {calibration = "mlp:linalg.matmul#0:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
