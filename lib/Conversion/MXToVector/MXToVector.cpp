@@ -1117,7 +1117,8 @@ static Value emitTensorScale(OpBuilder &b, Location loc, Value input,
   return nvfp4TensorScale(s, s.bitsToF(stats.amaxBits), spec);
 }
 
-/// A static per-tensor INT8 scale (no data pass): NaN inputs clamp to qmin.
+/// A static per-tensor INT8 scale (no data pass): NaN inputs take the
+/// largest code (int8Level).
 static Int8Scale<NumericsEmitter> staticInt8Scale(OpBuilder &b, Location loc,
                                                   float scale) {
   NumericsEmitter s(b, loc, {});
