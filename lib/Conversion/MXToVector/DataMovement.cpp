@@ -8,7 +8,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Conversion/MXToVector/MXToVector.h"
+#include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
 #include "mx/Support/Quantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -62,11 +64,12 @@ struct TransposeToParts : OpConversionPattern<TransposeOp> {
   }
 };
 
-/// The codes of one stored byte after clamping at zero (see mx.clamp).
-/// `zeroPoint` is the i8 zero point of asymmetric INT8.
+/// The codes of one stored byte after clamping (see mx.clamp). For INT8,
+/// `loCode` / `hiCode` are the i8 codes of the bounds (zero: 0, or the
+/// zero point of asymmetric INT8).
 static Value clampByte(OpBuilder &b, Location loc, Value byte,
                        const FormatSpec &spec, bool lower, bool upper,
-                       Value zeroPoint) {
+                       Value loCode, Value hiCode) {
   Type i8 = b.getI8Type();
   auto c = [&](int64_t v) {
     return arith::ConstantOp::create(b, loc, i8, b.getIntegerAttr(i8, v));
@@ -74,16 +77,16 @@ static Value clampByte(OpBuilder &b, Location loc, Value byte,
   Value x = byte;
   if (spec.element == ElementKind::I8) { // Two's complement.
     if (lower)
-      x = arith::MaxSIOp::create(b, loc, x, c(0));
+      x = arith::MaxSIOp::create(b, loc, x, loCode);
     if (upper)
-      x = arith::MinSIOp::create(b, loc, x, c(0));
+      x = arith::MinSIOp::create(b, loc, x, hiCode);
     return x;
   }
   if (spec.element == ElementKind::UI8) { // Zero point.
     if (lower)
-      x = arith::MaxUIOp::create(b, loc, x, zeroPoint);
+      x = arith::MaxUIOp::create(b, loc, x, loCode);
     if (upper)
-      x = arith::MinUIOp::create(b, loc, x, zeroPoint);
+      x = arith::MinUIOp::create(b, loc, x, hiCode);
     return x;
   }
   if (getStorageElementBits(spec) == 4) {
@@ -144,15 +147,39 @@ struct ClampToParts : OpConversionPattern<ClampOp> {
     Location loc = op.getLoc();
     Value data = parts.front();
     auto dataType = cast<RankedTensorType>(data.getType());
-    Value zeroPoint;
+    Type i8 = rewriter.getI8Type();
+    Value zeroPoint = arith::ConstantOp::create(rewriter, loc, i8,
+                                                rewriter.getIntegerAttr(i8, 0));
     if (spec.zeroPoint) {
       Value zp = parts.back();
       if (cast<RankedTensorType>(zp.getType()).getRank() != 0)
         return op.emitOpError("per-channel zero points are not supported");
       zeroPoint = arith::TruncIOp::create(
-          rewriter, loc, rewriter.getI8Type(),
+          rewriter, loc, i8,
           tensor::ExtractOp::create(rewriter, loc, zp, ValueRange{}));
     }
+    // The code of a bound: zero's is the zero point; another bound (INT8
+    // per tensor, the verifier) quantizes with the tensor's scale as
+    // mx.quantize does, so that Q(max(x, lo)) = max(Q(x), Q(lo)).
+    auto boundCode = [&](std::optional<APFloat> bound) -> Value {
+      if (!bound || bound->isPosZero())
+        return zeroPoint;
+      NumericsEmitter e(rewriter, loc, {});
+      numerics::Int8Scale<NumericsEmitter> scale;
+      scale.scale =
+          tensor::ExtractOp::create(rewriter, loc, parts[1], ValueRange{});
+      scale.zeroPoint = e.cf(0.0f);
+      if (spec.zeroPoint) {
+        scale.zeroPoint = e.siToF(tensor::ExtractOp::create(
+            rewriter, loc, parts.back(), ValueRange{}));
+        scale.hasZeroPoint = true;
+      }
+      scale.isNaN = e.fisNaNOrInf(scale.scale);
+      Value level =
+          numerics::int8Level(e, e.cf(bound->convertToFloat()), scale, spec);
+      return arith::TruncIOp::create(rewriter, loc, i8, e.fToSI(level));
+    };
+    Value loCode = boundCode(op.getMin()), hiCode = boundCode(op.getMax());
     bool lower = op.getMin().has_value(), upper = op.getMax().has_value();
     SmallVector<Value> dynamicSizes;
     for (int64_t d = 0; d < dataType.getRank(); ++d)
@@ -169,7 +196,8 @@ struct ClampToParts : OpConversionPattern<ClampOp> {
         ArrayRef<AffineMap>{id, id}, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           linalg::YieldOp::create(
-              b, l, clampByte(b, l, args[0], spec, lower, upper, zeroPoint));
+              b, l,
+              clampByte(b, l, args[0], spec, lower, upper, loCode, hiCode));
         });
     SmallVector<Value> results(parts.begin(), parts.end());
     results.front() = generic.getResult(0);

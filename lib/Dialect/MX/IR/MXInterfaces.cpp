@@ -6,6 +6,7 @@
 
 #include "mx/Dialect/MX/IR/MXInterfaces.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
 #include "mx/Support/Quantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -14,6 +15,8 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Matchers.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mx;
@@ -260,9 +263,15 @@ static bool isStaticPerTensor(QuantizedType type) {
 // mx.clamp.
 //===----------------------------------------------------------------------===//
 
-/// Bounds of a clamp at zero; unset when the op has no such bound.
+/// Bounds of a clamp: `lower` / `upper` say whether the op has each, and
+/// `lo` / `hi` hold their values (+0.0 for relu and its mirror).
 struct ZeroClamp {
   bool lower = false, upper = false;
+  float lo = 0.0f, hi = 0.0f;
+  bool isZero() const {
+    auto zero = [](float v) { return v == 0.0f && !std::signbit(v); };
+    return (!lower || zero(lo)) && (!upper || zero(hi));
+  }
 };
 
 /// Why a quantization cannot move before a clamp (the asymmetry with a
@@ -271,25 +280,38 @@ constexpr const char *kClampQuantizeReason =
     "clamping before the quantization would change the maximum its scales "
     "come from (dequantizations move past a clamp, quantizations do not)";
 
-/// Checks `value` is the constant +0.0 (or says what it is).
-static bool isPosZeroConstant(Value value, std::string &reason) {
+/// The constant bound `value`: +0.0, or (`anyBound`) any finite f32
+/// other than -0.0.
+static std::optional<float> clampBound(Value value, bool anyBound,
+                                       std::string &reason) {
   FloatAttr attr;
   if (!matchPattern(value, m_Constant(&attr))) {
     reason = "the bound is not a constant";
-    return false;
+    return std::nullopt;
   }
-  if (!attr.getValue().isPosZero()) {
+  APFloat v = attr.getValue();
+  if (v.isPosZero())
+    return 0.0f;
+  if (!anyBound) {
     reason = "the bound " + std::to_string(attr.getValueAsDouble()) +
              " is not +0.0: only zero is exactly representable under every "
              "runtime scale";
-    return false;
+    return std::nullopt;
   }
-  return true;
+  bool lost = false;
+  v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+  if (!v.isFinite() || v.isNegZero() || lost) {
+    reason = "the bound " + std::to_string(attr.getValueAsDouble()) +
+             " is not a finite f32 other than -0.0";
+    return std::nullopt;
+  }
+  return v.convertToFloat();
 }
 
-/// Recognises an elementwise linalg.generic computing max(x, 0), min(x, 0)
-/// or both with arith.maximumf / arith.minimumf (NaN-propagating).
-static FailureOr<ZeroClamp> matchZeroClamp(linalg::GenericOp op,
+/// Recognises an elementwise linalg.generic computing max(x, lo),
+/// min(x, hi) or both with arith.maximumf / arith.minimumf
+/// (NaN-propagating). Bounds other than +0.0 only with `anyBound`.
+static FailureOr<ZeroClamp> matchZeroClamp(linalg::GenericOp op, bool anyBound,
                                            std::string &reason) {
   if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
       op.getNumLoops() != op.getNumParallelLoops() ||
@@ -330,9 +352,15 @@ static FailureOr<ZeroClamp> matchZeroClamp(linalg::GenericOp op,
       reason = "the body is not a chain of max / min on the input";
       return failure();
     }
-    if (!isPosZeroConstant(other, reason))
+    std::optional<float> bound = clampBound(other, anyBound, reason);
+    if (!bound)
       return failure();
+    if ((isMax && clamp.lower) || (!isMax && clamp.upper)) {
+      reason = "the body clamps the same side twice";
+      return failure();
+    }
     (isMax ? clamp.lower : clamp.upper) = true;
+    (isMax ? clamp.lo : clamp.hi) = *bound;
     current = inner.getResult(0);
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
@@ -360,16 +388,16 @@ static LogicalResult checkClampable(QuantizedType type, std::string &reason) {
 
 static Value buildClamp(OpBuilder &b, Location loc, Value input,
                         RankedTensorType resultType, ZeroClamp clamp) {
-  FloatAttr zero = b.getF32FloatAttr(0.0f);
-  return ClampOp::create(b, loc, resultType, input,
-                         clamp.lower ? zero : FloatAttr(),
-                         clamp.upper ? zero : FloatAttr())
+  return ClampOp::create(
+             b, loc, resultType, input,
+             clamp.lower ? b.getF32FloatAttr(clamp.lo) : FloatAttr(),
+             clamp.upper ? b.getF32FloatAttr(clamp.hi) : FloatAttr())
       .getResult();
 }
 
 /// tosa.clamp with NaN propagation, a lower bound of 0 and an upper bound
-/// of +inf (relu), or the mirror.
-static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op,
+/// of +inf (relu), or the mirror; other finite bounds with `anyBound`.
+static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op, bool anyBound,
                                            std::string &reason) {
   if (op.getNanMode() != tosa::NanPropagationMode::PROPAGATE) {
     reason = "nan_mode = IGNORE drops NaN, but a NaN scale makes a whole "
@@ -383,20 +411,30 @@ static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op,
     return failure();
   }
   ZeroClamp clamp;
-  auto classify = [&](APFloat v, bool lower, bool &isZero) {
-    isZero = v.isPosZero();
-    if (isZero)
+  auto classify = [&](APFloat v, bool lower, bool &has, float &value) {
+    has = true;
+    value = 0.0f;
+    if (v.isPosZero())
       return true;
-    if (v.isInfinity() && v.isNegative() == lower)
-      return true; // No bound on this side.
+    if (v.isInfinity() && v.isNegative() == lower) {
+      has = false; // No bound on this side.
+      return true;
+    }
+    bool lost = false;
+    APFloat f = v;
+    f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+    if (anyBound && f.isFinite() && !f.isNegZero() && !lost) {
+      value = f.convertToFloat();
+      return true;
+    }
     reason = std::string("the ") + (lower ? "lower" : "upper") +
              " bound is neither +0.0 nor " + (lower ? "-inf" : "+inf") +
              ": only zero is exactly representable under every runtime "
              "scale";
     return false;
   };
-  if (!classify(lo.getValue(), true, clamp.lower) ||
-      !classify(hi.getValue(), false, clamp.upper))
+  if (!classify(lo.getValue(), true, clamp.lower, clamp.lo) ||
+      !classify(hi.getValue(), false, clamp.upper, clamp.hi))
     return failure();
   if (!clamp.lower && !clamp.upper) {
     reason = "the clamp has no bound";
@@ -405,16 +443,31 @@ static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op,
   return clamp;
 }
 
-/// relu / min / clamp at zero (`Match` recognises the op's form): the same
-/// clamp on the codes (DQ commutes); Q does not (it changes block maxima).
-template <typename OpTy, FailureOr<ZeroClamp> (*Match)(OpTy, std::string &)>
+/// Whether the code `round(bound / s) + zp` decodes to exactly `bound`
+/// under the fixed scale (the bound is a multiple of the scale, and its
+/// code is in range): then clamping codes at it is clamping values at it.
+static bool isExactCode(float bound, StaticScale scale, QuantizedType type) {
+  FormatSpec spec = type.getSpec();
+  double k = std::nearbyint(static_cast<double>(bound) / scale.scale);
+  double code = k + static_cast<double>(scale.zeroPoint);
+  if (code < numerics::int8QMin(spec) || code > numerics::int8QMax(spec))
+    return false;
+  return static_cast<float>(k) * scale.scale == bound;
+}
+
+/// relu / min / clamp (`Match` recognises the op's form): the same clamp on
+/// the codes. With runtime scales only at zero, and only for
+/// dequantizations (a quantization before the clamp would see another
+/// maximum). With a fixed per-tensor scale, see the static methods.
+template <typename OpTy,
+          FailureOr<ZeroClamp> (*Match)(OpTy, bool, std::string &)>
 struct ZeroClampModel
     : QuantCommutingOpInterface::ExternalModel<ZeroClampModel<OpTy, Match>,
                                                OpTy> {
   FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
                                              QuantizedType type,
                                              std::string &reason) const {
-    if (failed(Match(cast<OpTy>(op), reason)) ||
+    if (failed(Match(cast<OpTy>(op), /*anyBound=*/false, reason)) ||
         failed(checkClampable(type, reason)))
       return failure();
     return type;
@@ -422,20 +475,48 @@ struct ZeroClampModel
   FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
                                            QuantizedType type,
                                            std::string &reason) const {
-    if (failed(Match(cast<OpTy>(op), reason)))
+    if (failed(Match(cast<OpTy>(op), /*anyBound=*/false, reason)))
       return failure();
     reason = kClampQuantizeReason;
     return failure();
   }
+  /// Codes with a fixed scale never decode to NaN, and decoding is strictly
+  /// increasing: clamping the values at bounds that are exact multiples of
+  /// the scale (in the code range) is clamping the codes at the bounds'
+  /// codes.
+  FailureOr<QuantizedType>
+  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
+                          StaticScale scale, std::string &reason) const {
+    FailureOr<ZeroClamp> clamp = Match(cast<OpTy>(op), true, reason);
+    if (failed(clamp) || failed(checkClampable(type, reason)))
+      return failure();
+    if (clamp->isZero())
+      return type;
+    if (!isStaticPerTensor(type)) {
+      Match(cast<OpTy>(op), false, reason);
+      return failure();
+    }
+    for (auto [has, bound] : {std::pair(clamp->lower, clamp->lo),
+                              std::pair(clamp->upper, clamp->hi)})
+      if (has && !isExactCode(bound, scale, type)) {
+        reason = "the bound " + std::to_string(bound) +
+                 " is not a multiple of the static scale " +
+                 std::to_string(scale.scale) + " with a code in range";
+        return failure();
+      }
+    return type;
+  }
   /// A fixed-scale quantization Q is monotone non-decreasing, maps +0.0
   /// and -0.0 to the zero point and NaN to the largest code, so
-  /// Q(maximumf(x, 0)) = max(Q(x), zp) for every x, NaN included. Not so
-  /// for an upper bound: Q(minimumf(NaN, 0)) is the largest code, but
-  /// min(Q(NaN), zp) is the zero point.
+  /// Q(maximumf(x, lo)) = max(Q(x), Q(lo)) for every x, NaN included (and
+  /// mx.clamp clamps the codes at Q(lo)). Not so for an upper bound:
+  /// Q(minimumf(NaN, hi)) is the largest code, but min(Q(NaN), Q(hi)) is
+  /// Q(hi).
   FailureOr<QuantizedType>
   commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
                         StaticScale scale, std::string &reason) const {
-    FailureOr<ZeroClamp> clamp = Match(cast<OpTy>(op), reason);
+    FailureOr<ZeroClamp> clamp =
+        Match(cast<OpTy>(op), isStaticPerTensor(type), reason);
     if (failed(clamp))
       return failure();
     if (clamp->upper) {
@@ -456,7 +537,9 @@ struct ZeroClampModel
                                   ValueRange operands,
                                   RankedTensorType resultType) const {
     std::string reason;
-    FailureOr<ZeroClamp> clamp = Match(cast<OpTy>(op), reason);
+    auto qtype = cast<QuantizedType>(resultType.getElementType());
+    FailureOr<ZeroClamp> clamp =
+        Match(cast<OpTy>(op), isStaticPerTensor(qtype), reason);
     if (failed(clamp))
       return failure();
     return buildClamp(b, op->getLoc(), operands[0], resultType, *clamp);

@@ -319,16 +319,27 @@ LogicalResult TransposeOp::verify() {
 LogicalResult ClampOp::verify() {
   if (!getMin() && !getMax())
     return emitOpError("needs a 'min' or a 'max' bound");
+  auto qtype = cast<QuantizedType>(getResult().getType().getElementType());
+  // INT8 per tensor: any finite bound (clamped at the code it quantizes
+  // to, which is exact when it is a multiple of the scale).
+  bool int8PerTensor = qtype.getSpec().scale == ScaleKind::F32 &&
+                       qtype.getSpec().granularity == Granularity::Tensor;
   for (FloatAttr bound : {getMinAttr(), getMaxAttr()}) {
     if (!bound)
       continue;
     APFloat v = bound.getValue();
-    if (!v.isPosZero())
+    if (v.isPosZero())
+      continue;
+    if (!int8PerTensor || !v.isFinite() || v.isNegZero())
       return emitOpError() << "bound " << bound.getValueAsDouble()
                            << " is not +0.0: only zero is exactly "
-                              "representable under every runtime scale";
+                              "representable under every runtime scale "
+                              "(other finite bounds need INT8 per tensor)";
   }
-  auto qtype = cast<QuantizedType>(getResult().getType().getElementType());
+  if (getMin() && getMax() &&
+      getMinAttr().getValue().compare(getMaxAttr().getValue()) ==
+          APFloat::cmpGreaterThan)
+    return emitOpError("min is greater than max");
   if (getStorageElementBits(qtype.getSpec()) == 6)
     return emitOpError("6-bit packed formats are not supported");
   if (qtype.getSpec().zeroPoint && !qtype.isPerTensor())

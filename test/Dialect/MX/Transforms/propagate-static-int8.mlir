@@ -181,3 +181,60 @@ func.func @pool_block(%x: tensor<1x8x8x32xf32>) -> tensor<1x4x4x32x!mx.q<mxfp8_e
   %q = mx.quantize %p : tensor<1x4x4x32xf32> -> tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>
   return %q : tensor<1x4x4x32x!mx.q<mxfp8_e4m3, axis = 3>>
 }
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// relu6 after a static dequantization: 6 = 12 * 0.5 has a code, so the
+// clamp runs on the codes; with the scale 0.7 it has none and stays.
+// CHECK-LABEL: func @relu6_forward
+// CHECK: %[[Q:.*]] = mx.quantize
+// CHECK-NEXT: %[[C:.*]] = mx.clamp %[[Q]] {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32}
+// CHECK-NEXT: mx.dequantize %[[C]]
+// CHECK-LABEL: func @relu6_not_multiple
+// CHECK: mx.dequantize
+// CHECK: linalg.generic
+func.func @relu6_forward(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %q = mx.quantize %x {calibration = "r", static_scale = 0.5 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+  %d = mx.dequantize %q : tensor<8x64x!mx.q<int8>> -> tensor<8x64xf32>
+  %e = tensor.empty() : tensor<8x64xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%d : tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    %n = arith.minimumf %m, %six : f32
+    linalg.yield %n : f32
+  } -> tensor<8x64xf32>
+  // expected-remark@-6 {{dequantization stays: 'func.return' does not commute}}
+  return %r : tensor<8x64xf32>
+}
+func.func @relu6_not_multiple(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %q = mx.quantize %x {calibration = "r", static_scale = 0.7 : f32} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
+  // expected-remark@+1 {{dequantization stays: stopped at 'linalg.generic': the bound 6.000000 is not a multiple of the static scale 0.700000 with a code in range}}
+  %d = mx.dequantize %q : tensor<8x64x!mx.q<int8>> -> tensor<8x64xf32>
+  %e = tensor.empty() : tensor<8x64xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%d : tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    %n = arith.minimumf %m, %six : f32
+    linalg.yield %n : f32
+  } -> tensor<8x64xf32>
+  return %r : tensor<8x64xf32>
+}
+
+// -----
+
+// A lower bound other than zero: a static quantization moves before it
+// (monotone), and mx.clamp clamps at the bound's code.
+// CHECK-LABEL: func @max_backward
+// CHECK: %[[Q:.*]] = mx.quantize %arg0 {calibration = "m", static_scale = 2.500000e-01 : f32}
+// CHECK-NEXT: mx.clamp %[[Q]] {min = -1.500000e+00 : f32}
+func.func @max_backward(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8x!mx.q<int8>> {
+  %r = tosa.clamp %x {min_val = -1.5 : f32, max_val = 0x7F800000 : f32} : (tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %q = mx.quantize %r {calibration = "m", static_scale = 0.25 : f32} : tensor<1x4x4x8xf32> -> tensor<1x4x4x8x!mx.q<int8>>
+  return %q : tensor<1x4x4x8x!mx.q<int8>>
+}

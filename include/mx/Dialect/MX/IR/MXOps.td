@@ -317,6 +317,13 @@ def MX_ClampOp : MX_Op<"clamp", [Pure, SameOperandsAndResultType]> {
     format whatever the runtime scale (code 0, or the zero point), while
     any other bound would need a code that decodes to it exactly.
 
+    INT8 per tensor also takes other finite bounds: the codes are clamped
+    at the code each bound quantizes to under the tensor's scale and zero
+    point (`clamp(round(b / s) + zp, qmin, qmax)`, as `mx.quantize`
+    rounds). That is clamping the decoded values at the bound when the
+    bound is a multiple of the scale; `--mx-propagate` builds such clamps
+    only for static scales, where it is exact (docs/Quantization.md).
+
     On codes: two's complement integers (INT8, MXINT8) take the signed
     maximum with 0, asymmetric INT8 the unsigned maximum with its zero
     point; sign-magnitude codes (OCP floats, the MX9/MX4 family) with the
