@@ -138,3 +138,23 @@ TEST(QuantizeTest, Packable) {
   odd.blockSize = 3;
   EXPECT_NE(checkPackable(shape, 2, odd), "");
 }
+
+/// NaN in data quantized with a runtime INT8 scale makes the stored scale
+/// NaN, with a zero point as without one, so every element decodes to NaN
+/// (the asymmetric range skips NaN; its scale used to stay finite).
+TEST(QuantizeTest, Int8NaNPoisonsTheTensor) {
+  const int64_t shape[] = {2, 4};
+  const float x[] = {1.0f, -2.0f, NAN, 3.0f, 0.5f, 0.0f, -1.0f, 2.0f};
+  for (bool zeroPoint : {false, true}) {
+    FormatSpec spec = preset("int8");
+    if (zeroPoint) {
+      spec.zeroPoint = true;
+      spec.element = ElementKind::UI8;
+    }
+    QuantizedArray q = quantizeArray(x, shape, 0, spec);
+    float out[8];
+    dequantizeArray(q, shape, 0, spec, out);
+    for (float v : out)
+      EXPECT_TRUE(std::isnan(v)) << "zero point " << zeroPoint;
+  }
+}

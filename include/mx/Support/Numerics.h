@@ -691,7 +691,11 @@ Int8Scale<Ops> int8ScaleFromMinMax(Ops &o, typename Ops::F min,
   auto lo = o.fmin(min, o.cf(0.0f));
   auto hi = o.fmax(max, o.cf(0.0f));
   auto s = o.fdiv(o.fsub(hi, lo), o.cf(qmax - qmin));
-  r.scale = o.self(o.foeq(s, o.cf(0.0f)), o.cf(1.0f), s);
+  // min / max skip NaN (minnum / maxnum), so `s` is finite even when the
+  // data holds NaN or Inf: store a NaN scale then, as the symmetric scale
+  // does (amax / 127), so that every element decodes to NaN.
+  r.scale = o.self(isNaN, o.bitsToF(o.c(kQuietNaNBits)),
+                   o.self(o.foeq(s, o.cf(0.0f)), o.cf(1.0f), s));
   auto zp = o.fsub(o.cf(qmin),
                    o.roundInt(o.fdiv(lo, r.scale), Rounding::NearestEven));
   r.zeroPoint = o.fmin(o.fmax(zp, o.cf(qmin)), o.cf(qmax));
@@ -701,13 +705,19 @@ Int8Scale<Ops> int8ScaleFromMinMax(Ops &o, typename Ops::F min,
 }
 
 /// q = clamp(round(x / s) + zp, qmin, qmax), as an integer-valued f32.
+/// NaN becomes qmax: the upper bound is applied first with minnum, which
+/// returns the bound for NaN. With a fixed (static) scale INT8 has no NaN
+/// code, and qmax is the one code that keeps quantization commuting with
+/// NaN-propagating max (relu, max-pooling): max(NaN, y) = NaN quantizes
+/// to qmax = max(qmax, Q(y)) (docs/Quantization.md). With a dynamic scale
+/// a NaN makes the scale NaN and every element decodes to NaN anyway.
 template <typename Ops>
 typename Ops::F int8Level(Ops &o, typename Ops::F x,
                           const Int8Scale<Ops> &scale, const FormatSpec &spec) {
   auto q = o.roundInt(o.fdiv(x, scale.scale), spec.rounding);
   if (scale.hasZeroPoint)
     q = o.fadd(q, scale.zeroPoint);
-  return o.fmin(o.fmax(q, o.cf(int8QMin(spec))), o.cf(int8QMax(spec)));
+  return o.fmax(o.fmin(q, o.cf(int8QMax(spec))), o.cf(int8QMin(spec)));
 }
 
 /// The stored byte (two's complement for i8).

@@ -8,13 +8,18 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Conversion/MXToVector/MXToVector.h"
+#include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
 #include "mx/Support/Quantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace mx;
@@ -59,11 +64,12 @@ struct TransposeToParts : OpConversionPattern<TransposeOp> {
   }
 };
 
-/// The codes of one stored byte after clamping at zero (see mx.clamp).
-/// `zeroPoint` is the i8 zero point of asymmetric INT8.
+/// The codes of one stored byte after clamping (see mx.clamp). For INT8,
+/// `loCode` / `hiCode` are the i8 codes of the bounds (zero: 0, or the
+/// zero point of asymmetric INT8).
 static Value clampByte(OpBuilder &b, Location loc, Value byte,
                        const FormatSpec &spec, bool lower, bool upper,
-                       Value zeroPoint) {
+                       Value loCode, Value hiCode) {
   Type i8 = b.getI8Type();
   auto c = [&](int64_t v) {
     return arith::ConstantOp::create(b, loc, i8, b.getIntegerAttr(i8, v));
@@ -71,16 +77,16 @@ static Value clampByte(OpBuilder &b, Location loc, Value byte,
   Value x = byte;
   if (spec.element == ElementKind::I8) { // Two's complement.
     if (lower)
-      x = arith::MaxSIOp::create(b, loc, x, c(0));
+      x = arith::MaxSIOp::create(b, loc, x, loCode);
     if (upper)
-      x = arith::MinSIOp::create(b, loc, x, c(0));
+      x = arith::MinSIOp::create(b, loc, x, hiCode);
     return x;
   }
   if (spec.element == ElementKind::UI8) { // Zero point.
     if (lower)
-      x = arith::MaxUIOp::create(b, loc, x, zeroPoint);
+      x = arith::MaxUIOp::create(b, loc, x, loCode);
     if (upper)
-      x = arith::MinUIOp::create(b, loc, x, zeroPoint);
+      x = arith::MinUIOp::create(b, loc, x, hiCode);
     return x;
   }
   if (getStorageElementBits(spec) == 4) {
@@ -141,15 +147,39 @@ struct ClampToParts : OpConversionPattern<ClampOp> {
     Location loc = op.getLoc();
     Value data = parts.front();
     auto dataType = cast<RankedTensorType>(data.getType());
-    Value zeroPoint;
+    Type i8 = rewriter.getI8Type();
+    Value zeroPoint = arith::ConstantOp::create(rewriter, loc, i8,
+                                                rewriter.getIntegerAttr(i8, 0));
     if (spec.zeroPoint) {
       Value zp = parts.back();
       if (cast<RankedTensorType>(zp.getType()).getRank() != 0)
         return op.emitOpError("per-channel zero points are not supported");
       zeroPoint = arith::TruncIOp::create(
-          rewriter, loc, rewriter.getI8Type(),
+          rewriter, loc, i8,
           tensor::ExtractOp::create(rewriter, loc, zp, ValueRange{}));
     }
+    // The code of a bound: zero's is the zero point; another bound (INT8
+    // per tensor, the verifier) quantizes with the tensor's scale as
+    // mx.quantize does, so that Q(max(x, lo)) = max(Q(x), Q(lo)).
+    auto boundCode = [&](std::optional<APFloat> bound) -> Value {
+      if (!bound || bound->isPosZero())
+        return zeroPoint;
+      NumericsEmitter e(rewriter, loc, {});
+      numerics::Int8Scale<NumericsEmitter> scale;
+      scale.scale =
+          tensor::ExtractOp::create(rewriter, loc, parts[1], ValueRange{});
+      scale.zeroPoint = e.cf(0.0f);
+      if (spec.zeroPoint) {
+        scale.zeroPoint = e.siToF(tensor::ExtractOp::create(
+            rewriter, loc, parts.back(), ValueRange{}));
+        scale.hasZeroPoint = true;
+      }
+      scale.isNaN = e.fisNaNOrInf(scale.scale);
+      Value level =
+          numerics::int8Level(e, e.cf(bound->convertToFloat()), scale, spec);
+      return arith::TruncIOp::create(rewriter, loc, i8, e.fToSI(level));
+    };
+    Value loCode = boundCode(op.getMin()), hiCode = boundCode(op.getMax());
     bool lower = op.getMin().has_value(), upper = op.getMax().has_value();
     SmallVector<Value> dynamicSizes;
     for (int64_t d = 0; d < dataType.getRank(); ++d)
@@ -166,7 +196,8 @@ struct ClampToParts : OpConversionPattern<ClampOp> {
         ArrayRef<AffineMap>{id, id}, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           linalg::YieldOp::create(
-              b, l, clampByte(b, l, args[0], spec, lower, upper, zeroPoint));
+              b, l,
+              clampByte(b, l, args[0], spec, lower, upper, loCode, hiCode));
         });
     SmallVector<Value> results(parts.begin(), parts.end());
     results.front() = generic.getResult(0);
@@ -224,6 +255,35 @@ struct MaxPoolToParts : OpConversionPattern<MaxPoolOp> {
   }
 };
 
+/// The constant a rank-0 storage part holds (an arith.constant, or a
+/// tensor.from_elements of one, as static quantizations build), if any.
+static Attribute scalarConstant(Value part) {
+  if (auto from = part.getDefiningOp<tensor::FromElementsOp>()) {
+    Attribute attr;
+    if (from.getElements().size() == 1 &&
+        matchPattern(from.getElements()[0], m_Constant(&attr)))
+      return attr;
+    return {};
+  }
+  DenseElementsAttr dense;
+  if (matchPattern(part, m_Constant(&dense)) && dense.isSplat())
+    return dense.getSplatValue<Attribute>();
+  return {};
+}
+
+/// `pieces[0]` when every rank-0 part in `pieces` is the same value or the
+/// same compile-time constant, else null.
+static Value sameScalarPart(ArrayRef<Value> pieces) {
+  Attribute first = scalarConstant(pieces.front());
+  for (Value v : pieces.drop_front()) {
+    if (v == pieces.front())
+      continue;
+    if (!first || scalarConstant(v) != first)
+      return {};
+  }
+  return pieces.front();
+}
+
 /// tensor.concat of quantized tensors: each storage part concatenated
 /// along the same dimension (per-channel scales along their only one).
 /// QuantCommutingOpInterface ensured that blocks and packing groups stay
@@ -250,12 +310,21 @@ struct ConcatToParts : OpConversionPattern<tensor::ConcatOp> {
       for (ValueRange operandParts : adaptor.getInputs())
         pieces.push_back(operandParts[index]);
       int64_t partDim = outType.getRank() == rank ? dim : 0;
+      if (outType.getRank() == 0) {
+        // One scale (or zero point) for all: --mx-propagate only
+        // concatenates per-tensor codes quantized with one fixed scale.
+        if (Value same = sameScalarPart(pieces)) {
+          results.push_back(same);
+          continue;
+        }
+      }
       if (outType.getRank() == 0 ||
           (outType.getRank() != rank && dim != qtype.getAxis()))
         return op.emitOpError("cannot concatenate the storage part ")
                << outType
                << ": each operand has its own scale for the whole tensor "
-                  "or channel";
+                  "or channel (per-tensor parts must be the same "
+                  "compile-time constant)";
       auto concat =
           tensor::ConcatOp::create(rewriter, op.getLoc(), partDim, pieces);
       if (concat.getResultType() != outType)
@@ -269,10 +338,212 @@ struct ConcatToParts : OpConversionPattern<tensor::ConcatOp> {
   }
 };
 
+/// The value of the storage part `partIndex` (1: scales, 2:
+/// microexponents) of a block made only of padding: what mx.quantize gives
+/// an all-zero block (E4M3 block scales: code 0, the scale of zeros under
+/// any finite tensor scale).
+static Value paddingPartValue(OpBuilder &b, Location loc,
+                              const FormatSpec &spec, unsigned partIndex,
+                              Type elementType) {
+  if (partIndex == 1 && spec.scale == ScaleKind::E4M3)
+    return arith::ConstantOp::create(b, loc, elementType,
+                                     b.getIntegerAttr(elementType, 0));
+  std::vector<float> zeros(spec.blockSize, 0.0f);
+  QuantizedArray q = quantizeArray(
+      zeros.data(), {static_cast<int64_t>(spec.blockSize)}, 0, spec);
+  const std::vector<uint8_t> &bytes = q.parts[partIndex];
+  if (elementType.isF32()) {
+    float v;
+    std::memcpy(&v, bytes.data(), sizeof(v));
+    return arith::ConstantOp::create(b, loc, elementType, b.getF32FloatAttr(v));
+  }
+  return arith::ConstantOp::create(
+      b, loc, elementType,
+      b.getIntegerAttr(elementType, static_cast<int8_t>(bytes[0])));
+}
+
+/// mx.pad: tensor.pad of every storage part with the tensor's rank, the
+/// padding converted to the part's units (blocks along the block axis,
+/// bytes along the packed last dimension of the data); the data is padded
+/// with the code of zero, new blocks with the all-zero block's scale.
+/// Rank-0 and per-channel parts are unchanged (the channel axis is never
+/// padded).
+struct PadToParts : OpConversionPattern<PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PadOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType inType = op.getInput().getType();
+    RankedTensorType resultType = op.getResult().getType();
+    if (!inType.hasStaticShape() || !resultType.hasStaticShape())
+      return op.emitOpError("needs static shapes in the CPU lowering");
+    auto qtype = cast<QuantizedType>(resultType.getElementType());
+    FormatSpec spec = qtype.getSpec();
+    SmallVector<RankedTensorType> outTypes =
+        qtype.getStorageTypes(resultType.getShape());
+    ValueRange parts = adaptor.getInput();
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank();
+    unsigned bits = getStorageElementBits(spec);
+    SmallVector<Value> results;
+    for (auto [index, part, outType] :
+         llvm::enumerate(parts, ArrayRef<RankedTensorType>(outTypes))) {
+      auto partType = cast<RankedTensorType>(part.getType());
+      if (partType == outType) {
+        results.push_back(part);
+        continue;
+      }
+      if (partType.getRank() != rank)
+        return op.emitOpError("cannot pad the storage part ")
+               << partType << " to " << outType;
+      SmallVector<OpFoldResult> low, high;
+      for (int64_t d = 0; d < rank; ++d) {
+        int64_t l = op.getLow()[d];
+        if (index == 0 && d == rank - 1 && bits != 8)
+          l = bits == 4 ? l / 2 : l / 4 * 3;
+        else if (index != 0 && !qtype.isPerTensor() && d == qtype.getAxis())
+          l /= index == 2 && spec.subBlockSize > 0 ? spec.subBlockSize
+                                                   : spec.blockSize;
+        int64_t h = outType.getDimSize(d) - partType.getDimSize(d) - l;
+        if (h < 0)
+          return op.emitOpError("cannot pad the storage part ")
+                 << partType << " to " << outType;
+        low.push_back(rewriter.getIndexAttr(l));
+        high.push_back(rewriter.getIndexAttr(h));
+      }
+      Value padValue;
+      Type elementType = outType.getElementType();
+      if (index == 0) {
+        padValue =
+            arith::ConstantOp::create(rewriter, loc, elementType,
+                                      rewriter.getIntegerAttr(elementType, 0));
+        if (spec.zeroPoint) {
+          // Per tensor (the verifier): the code of zero is the zero point.
+          padValue = arith::TruncIOp::create(
+              rewriter, loc, elementType,
+              tensor::ExtractOp::create(rewriter, loc, parts.back(),
+                                        ValueRange{}));
+        }
+      } else {
+        padValue = paddingPartValue(rewriter, loc, spec, index, elementType);
+      }
+      results.push_back(tensor::PadOp::create(rewriter, loc, outType, part, low,
+                                              high, padValue));
+    }
+    rewriter.replaceOpWithMultiple(op, {results});
+    return success();
+  }
+};
+
+/// mx.broadcast: linalg.broadcast of every storage part with the tensor's
+/// rank along the same new dimensions; other parts (rank 0, per channel)
+/// are unchanged. The verifier keeps the packed last dimension.
+struct BroadcastToParts : OpConversionPattern<BroadcastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BroadcastOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType = op.getResult().getType();
+    if (!resultType.hasStaticShape())
+      return op.emitOpError("needs static shapes in the CPU lowering");
+    auto qtype = cast<QuantizedType>(resultType.getElementType());
+    SmallVector<RankedTensorType> outTypes =
+        qtype.getStorageTypes(resultType.getShape());
+    int64_t inRank = op.getInput().getType().getRank();
+    SmallVector<Value> results;
+    for (auto [part, outType] : llvm::zip(adaptor.getInput(), outTypes)) {
+      auto partType = cast<RankedTensorType>(part.getType());
+      if (partType == outType) {
+        results.push_back(part);
+        continue;
+      }
+      if (partType.getRank() != inRank ||
+          outType.getRank() != resultType.getRank())
+        return op.emitOpError("cannot broadcast the storage part ")
+               << partType << " to " << outType;
+      Value init = tensor::EmptyOp::create(
+          rewriter, op.getLoc(), outType.getShape(), outType.getElementType());
+      results.push_back(linalg::BroadcastOp::create(rewriter, op.getLoc(), part,
+                                                    init, op.getDimensions())
+                            .getResult()[0]);
+    }
+    rewriter.replaceOpWithMultiple(op, {results});
+    return success();
+  }
+};
+
+/// tensor.insert_slice of a quantized tensor into another: the matching
+/// insertion for every storage part (offsets divided by the block size
+/// along the axis, by the packing along the last dimension of the data).
+/// Per-tensor parts must be one compile-time constant (one fixed scale).
+struct InsertSliceToParts : OpConversionPattern<tensor::InsertSliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tensor::InsertSliceOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType destType = op.getDestType();
+    auto qtype = dyn_cast<QuantizedType>(destType.getElementType());
+    if (!qtype)
+      return failure();
+    if (!destType.hasStaticShape() || !op.getSourceType().hasStaticShape() ||
+        op.getSourceType().getRank() != destType.getRank() ||
+        !op.hasUnitStride() ||
+        llvm::any_of(op.getStaticOffsets(), ShapedType::isDynamic))
+      return op.emitOpError("insertions of quantized tensors need static "
+                            "shapes and offsets, unit strides and the same "
+                            "rank in the CPU lowering");
+    FormatSpec spec = qtype.getSpec();
+    if (spec.granularity == Granularity::Channel)
+      return op.emitOpError("cannot insert into a tensor with per-channel "
+                            "scales: the slice's channel scales would mix "
+                            "with the destination's");
+    int64_t rank = destType.getRank();
+    int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
+    StorageLayout layout = getStorageLayout(destType.getShape(), axis, spec);
+    ArrayRef<int64_t> offsets = op.getStaticOffsets();
+    SmallVector<Value> results;
+    for (auto [index, src, dst, desc] : llvm::enumerate(
+             adaptor.getSource(), adaptor.getDest(), layout.parts)) {
+      auto dstType = cast<RankedTensorType>(dst.getType());
+      auto srcType = cast<RankedTensorType>(src.getType());
+      if (dstType.getRank() == 0 || dstType.getRank() != rank) {
+        Value same = sameScalarPart({dst, src});
+        if (!same)
+          return op.emitOpError("cannot insert the storage part ")
+                 << srcType
+                 << ": the slice and the destination have their own scale "
+                    "for the whole tensor or channel";
+        results.push_back(same);
+        continue;
+      }
+      SmallVector<int64_t> partOffsets;
+      for (int64_t d = 0; d < rank; ++d) {
+        int64_t off = offsets[d];
+        if (index == 0 && d == rank - 1) {
+          unsigned bits = layout.elementBits;
+          off = bits == 4 ? off / 2 : bits == 6 ? off / 4 * 3 : off;
+        } else if (index != 0 && spec.granularity == Granularity::Block &&
+                   d == qtype.getAxis()) {
+          off /= desc.name == "microexponents" ? spec.subBlockSize
+                                               : spec.blockSize;
+        }
+        partOffsets.push_back(off);
+      }
+      SmallVector<int64_t> strides(rank, 1);
+      results.push_back(tensor::InsertSliceOp::create(
+          rewriter, op.getLoc(), src, dst, ValueRange{}, ValueRange{},
+          ValueRange{}, partOffsets, srcType.getShape(), strides));
+    }
+    rewriter.replaceOpWithMultiple(op, {results});
+    return success();
+  }
+};
+
 } // namespace
 
 void mx::populateMXDataMovementConversionPatterns(TypeConverter &converter,
                                                   RewritePatternSet &patterns) {
-  patterns.add<TransposeToParts, ClampToParts, MaxPoolToParts, ConcatToParts>(
+  patterns.add<TransposeToParts, ClampToParts, MaxPoolToParts, ConcatToParts,
+               PadToParts, BroadcastToParts, InsertSliceToParts>(
       converter, patterns.getContext());
 }

@@ -1118,7 +1118,8 @@ static Value emitTensorScale(OpBuilder &b, Location loc, Value input,
   return tensorScaleFromAmax(s, s.bitsToF(stats.amaxBits), spec);
 }
 
-/// A static per-tensor INT8 scale (no data pass): NaN inputs clamp to qmin.
+/// A static per-tensor INT8 scale (no data pass): NaN inputs take the
+/// largest code (int8Level).
 static Int8Scale<NumericsEmitter> staticInt8Scale(OpBuilder &b, Location loc,
                                                   float scale) {
   NumericsEmitter s(b, loc, {});

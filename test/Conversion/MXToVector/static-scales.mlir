@@ -18,8 +18,8 @@
 // CHECK:   arith.divf
 // CHECK:   math.roundeven
 // CHECK:   arith.addf
-// CHECK:   arith.maxnumf
 // CHECK:   arith.minnumf
+// CHECK:   arith.maxnumf
 // CHECK:   arith.trunci
 // The dequantization of block-wise INT8 with zero points looks up too.
 // CHECK: %[[D:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$BLK]], #[[$BLK]], #[[$ID]]]{{.*}} ins(%[[Q]], %[[S]], %[[Z]] : tensor<2x4xi8>, tensor<2x2xf32>, tensor<2x2xi32>) outs(%{{.*}} : tensor<2x4xf32>)

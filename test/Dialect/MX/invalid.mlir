@@ -432,9 +432,9 @@ func.func @clamp_no_bound(%q: tensor<8x64x!mx.q<int8>>) {
 
 // -----
 
-func.func @clamp_bound(%q: tensor<8x64x!mx.q<int8>>) {
+func.func @clamp_bound(%q: tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>) {
   // expected-error@+1 {{'mx.clamp' op bound 6.000000e+00 is not +0.0: only zero is exactly representable under every runtime scale}}
-  %c = mx.clamp %q {max = 6.0 : f32} : tensor<8x64x!mx.q<int8>>
+  %c = mx.clamp %q {max = 6.0 : f32} : tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
   return
 }
 

@@ -6,13 +6,17 @@
 
 #include "mx/Dialect/MX/IR/MXInterfaces.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
 #include "mx/Support/Quantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Matchers.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mx;
@@ -103,16 +107,49 @@ struct ReshapeModel : QuantCommutingOpInterface::ExternalModel<
   }
 };
 
-/// A slice commutes with a dequantization when it keeps every block it
+/// A slice (static offsets and sizes, unit strides, same rank) of a tensor
+/// of `srcShape` commutes with a dequantization when it keeps every block it
 /// touches whole (or cuts only the end of the tensor), and for sub-byte
 /// elements whole packing groups along the last dimension. Per-tensor and
-/// per-channel scales are those of the elements kept.
+/// per-channel scales are those of the elements kept. A quantization moves
+/// before it only for block formats: a per-tensor or per-channel maximum
+/// depends on the elements the slice drops.
+static FailureOr<QuantizedType>
+commuteSlice(QuantizedType type, ArrayRef<int64_t> srcShape,
+             ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes, bool forward,
+             std::string &reason) {
+  FormatSpec spec = type.getSpec();
+  if (!forward &&
+      (spec.granularity != Granularity::Block || spec.tensorScale)) {
+    reason = "a slice changes the maximum of per-tensor and per-channel "
+             "scales";
+    return failure();
+  }
+  auto aligned = [&](int64_t dim, int64_t unit) {
+    return offsets[dim] % unit == 0 &&
+           (sizes[dim] % unit == 0 ||
+            offsets[dim] + sizes[dim] == srcShape[dim]);
+  };
+  if (spec.granularity == Granularity::Block &&
+      !aligned(type.getAxis(), spec.blockSize)) {
+    reason = "the slice cuts blocks of " + std::to_string(spec.blockSize) +
+             " along axis " + std::to_string(type.getAxis());
+    return failure();
+  }
+  unsigned bits = getStorageElementBits(spec);
+  if (bits != 8 && !aligned(srcShape.size() - 1, bits == 4 ? 2 : 4)) {
+    reason = "the slice cuts packing groups of the last dimension";
+    return failure();
+  }
+  return type;
+}
+
 struct ExtractSliceModel
     : QuantCommutingOpInterface::ExternalModel<ExtractSliceModel,
                                                tensor::ExtractSliceOp> {
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool forward,
+                                          std::string &reason) {
     auto slice = cast<tensor::ExtractSliceOp>(op);
     if (operand != 0) {
       reason = "only the sliced tensor can be quantized";
@@ -130,39 +167,18 @@ struct ExtractSliceModel
                "strides";
       return failure();
     }
-    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
-    ArrayRef<int64_t> sizes = slice.getStaticSizes();
-    auto aligned = [&](int64_t dim, int64_t unit) {
-      return offsets[dim] % unit == 0 &&
-             (sizes[dim] % unit == 0 ||
-              offsets[dim] + sizes[dim] == src.getDimSize(dim));
-    };
-    FormatSpec spec = type.getSpec();
-    if (spec.granularity == Granularity::Block &&
-        !aligned(type.getAxis(), spec.blockSize)) {
-      reason = "the slice cuts blocks of " + std::to_string(spec.blockSize) +
-               " along axis " + std::to_string(type.getAxis());
-      return failure();
-    }
-    unsigned bits = getStorageElementBits(spec);
-    if (bits != 8 && !aligned(src.getRank() - 1, bits == 4 ? 2 : 4)) {
-      reason = "the slice cuts packing groups of the last dimension";
-      return failure();
-    }
-    return type;
+    return commuteSlice(type, src.getShape(), slice.getStaticOffsets(),
+                        slice.getStaticSizes(), forward, reason);
   }
-  // Quantizing before a slice sees elements the slice drops: only blocks
-  // that stay whole keep their scales.
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return commute(op, operand, type, /*forward=*/true, reason);
+  }
   FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
                                            QuantizedType type,
                                            std::string &reason) const {
-    FormatSpec spec = type.getSpec();
-    if (spec.granularity != Granularity::Block || spec.tensorScale) {
-      reason = "a slice changes the maximum of per-tensor and per-channel "
-               "scales";
-      return failure();
-    }
-    return commuteDequantize(op, operand, type, reason);
+    return commute(op, operand, type, /*forward=*/false, reason);
   }
 };
 
@@ -235,14 +251,27 @@ struct TransposeModel
   }
 };
 
+/// A fixed per-tensor scale (static INT8) for `type`: its formats.
+static bool isStaticPerTensor(QuantizedType type) {
+  FormatSpec spec = type.getSpec();
+  return spec.scale == ScaleKind::F32 &&
+         spec.granularity == Granularity::Tensor;
+}
+
 //===----------------------------------------------------------------------===//
 // relu / max / min / clamp at zero: linalg.generic and tosa.clamp build
 // mx.clamp.
 //===----------------------------------------------------------------------===//
 
-/// Bounds of a clamp at zero; unset when the op has no such bound.
+/// Bounds of a clamp: `lower` / `upper` say whether the op has each, and
+/// `lo` / `hi` hold their values (+0.0 for relu and its mirror).
 struct ZeroClamp {
   bool lower = false, upper = false;
+  float lo = 0.0f, hi = 0.0f;
+  bool isZero() const {
+    auto zero = [](float v) { return v == 0.0f && !std::signbit(v); };
+    return (!lower || zero(lo)) && (!upper || zero(hi));
+  }
 };
 
 /// Why a quantization cannot move before a clamp (the asymmetry with a
@@ -251,25 +280,38 @@ constexpr const char *kClampQuantizeReason =
     "clamping before the quantization would change the maximum its scales "
     "come from (dequantizations move past a clamp, quantizations do not)";
 
-/// Checks `value` is the constant +0.0 (or says what it is).
-static bool isPosZeroConstant(Value value, std::string &reason) {
+/// The constant bound `value`: +0.0, or (`anyBound`) any finite f32
+/// other than -0.0.
+static std::optional<float> clampBound(Value value, bool anyBound,
+                                       std::string &reason) {
   FloatAttr attr;
   if (!matchPattern(value, m_Constant(&attr))) {
     reason = "the bound is not a constant";
-    return false;
+    return std::nullopt;
   }
-  if (!attr.getValue().isPosZero()) {
+  APFloat v = attr.getValue();
+  if (v.isPosZero())
+    return 0.0f;
+  if (!anyBound) {
     reason = "the bound " + std::to_string(attr.getValueAsDouble()) +
              " is not +0.0: only zero is exactly representable under every "
              "runtime scale";
-    return false;
+    return std::nullopt;
   }
-  return true;
+  bool lost = false;
+  v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+  if (!v.isFinite() || v.isNegZero() || lost) {
+    reason = "the bound " + std::to_string(attr.getValueAsDouble()) +
+             " is not a finite f32 other than -0.0";
+    return std::nullopt;
+  }
+  return v.convertToFloat();
 }
 
-/// Recognises an elementwise linalg.generic computing max(x, 0), min(x, 0)
-/// or both with arith.maximumf / arith.minimumf (NaN-propagating).
-static FailureOr<ZeroClamp> matchZeroClamp(linalg::GenericOp op,
+/// Recognises an elementwise linalg.generic computing max(x, lo),
+/// min(x, hi) or both with arith.maximumf / arith.minimumf
+/// (NaN-propagating). Bounds other than +0.0 only with `anyBound`.
+static FailureOr<ZeroClamp> matchZeroClamp(linalg::GenericOp op, bool anyBound,
                                            std::string &reason) {
   if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
       op.getNumLoops() != op.getNumParallelLoops() ||
@@ -310,9 +352,15 @@ static FailureOr<ZeroClamp> matchZeroClamp(linalg::GenericOp op,
       reason = "the body is not a chain of max / min on the input";
       return failure();
     }
-    if (!isPosZeroConstant(other, reason))
+    std::optional<float> bound = clampBound(other, anyBound, reason);
+    if (!bound)
       return failure();
+    if ((isMax && clamp.lower) || (!isMax && clamp.upper)) {
+      reason = "the body clamps the same side twice";
+      return failure();
+    }
     (isMax ? clamp.lower : clamp.upper) = true;
+    (isMax ? clamp.lo : clamp.hi) = *bound;
     current = inner.getResult(0);
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
@@ -340,16 +388,16 @@ static LogicalResult checkClampable(QuantizedType type, std::string &reason) {
 
 static Value buildClamp(OpBuilder &b, Location loc, Value input,
                         RankedTensorType resultType, ZeroClamp clamp) {
-  FloatAttr zero = b.getF32FloatAttr(0.0f);
-  return ClampOp::create(b, loc, resultType, input,
-                         clamp.lower ? zero : FloatAttr(),
-                         clamp.upper ? zero : FloatAttr())
+  return ClampOp::create(
+             b, loc, resultType, input,
+             clamp.lower ? b.getF32FloatAttr(clamp.lo) : FloatAttr(),
+             clamp.upper ? b.getF32FloatAttr(clamp.hi) : FloatAttr())
       .getResult();
 }
 
 /// tosa.clamp with NaN propagation, a lower bound of 0 and an upper bound
-/// of +inf (relu), or the mirror.
-static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op,
+/// of +inf (relu), or the mirror; other finite bounds with `anyBound`.
+static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op, bool anyBound,
                                            std::string &reason) {
   if (op.getNanMode() != tosa::NanPropagationMode::PROPAGATE) {
     reason = "nan_mode = IGNORE drops NaN, but a NaN scale makes a whole "
@@ -363,20 +411,30 @@ static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op,
     return failure();
   }
   ZeroClamp clamp;
-  auto classify = [&](APFloat v, bool lower, bool &isZero) {
-    isZero = v.isPosZero();
-    if (isZero)
+  auto classify = [&](APFloat v, bool lower, bool &has, float &value) {
+    has = true;
+    value = 0.0f;
+    if (v.isPosZero())
       return true;
-    if (v.isInfinity() && v.isNegative() == lower)
-      return true; // No bound on this side.
+    if (v.isInfinity() && v.isNegative() == lower) {
+      has = false; // No bound on this side.
+      return true;
+    }
+    bool lost = false;
+    APFloat f = v;
+    f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+    if (anyBound && f.isFinite() && !f.isNegZero() && !lost) {
+      value = f.convertToFloat();
+      return true;
+    }
     reason = std::string("the ") + (lower ? "lower" : "upper") +
              " bound is neither +0.0 nor " + (lower ? "-inf" : "+inf") +
              ": only zero is exactly representable under every runtime "
              "scale";
     return false;
   };
-  if (!classify(lo.getValue(), true, clamp.lower) ||
-      !classify(hi.getValue(), false, clamp.upper))
+  if (!classify(lo.getValue(), true, clamp.lower, clamp.lo) ||
+      !classify(hi.getValue(), false, clamp.upper, clamp.hi))
     return failure();
   if (!clamp.lower && !clamp.upper) {
     reason = "the clamp has no bound";
@@ -385,16 +443,31 @@ static FailureOr<ZeroClamp> matchTosaClamp(tosa::ClampOp op,
   return clamp;
 }
 
-/// relu / min / clamp at zero (`Match` recognises the op's form): the same
-/// clamp on the codes (DQ commutes); Q does not (it changes block maxima).
-template <typename OpTy, FailureOr<ZeroClamp> (*Match)(OpTy, std::string &)>
+/// Whether the code `round(bound / s) + zp` decodes to exactly `bound`
+/// under the fixed scale (the bound is a multiple of the scale, and its
+/// code is in range): then clamping codes at it is clamping values at it.
+static bool isExactCode(float bound, StaticScale scale, QuantizedType type) {
+  FormatSpec spec = type.getSpec();
+  double k = std::nearbyint(static_cast<double>(bound) / scale.scale);
+  double code = k + static_cast<double>(scale.zeroPoint);
+  if (code < numerics::int8QMin(spec) || code > numerics::int8QMax(spec))
+    return false;
+  return static_cast<float>(k) * scale.scale == bound;
+}
+
+/// relu / min / clamp (`Match` recognises the op's form): the same clamp on
+/// the codes. With runtime scales only at zero, and only for
+/// dequantizations (a quantization before the clamp would see another
+/// maximum). With a fixed per-tensor scale, see the static methods.
+template <typename OpTy,
+          FailureOr<ZeroClamp> (*Match)(OpTy, bool, std::string &)>
 struct ZeroClampModel
     : QuantCommutingOpInterface::ExternalModel<ZeroClampModel<OpTy, Match>,
                                                OpTy> {
   FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
                                              QuantizedType type,
                                              std::string &reason) const {
-    if (failed(Match(cast<OpTy>(op), reason)) ||
+    if (failed(Match(cast<OpTy>(op), /*anyBound=*/false, reason)) ||
         failed(checkClampable(type, reason)))
       return failure();
     return type;
@@ -402,16 +475,71 @@ struct ZeroClampModel
   FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
                                            QuantizedType type,
                                            std::string &reason) const {
-    if (failed(Match(cast<OpTy>(op), reason)))
+    if (failed(Match(cast<OpTy>(op), /*anyBound=*/false, reason)))
       return failure();
     reason = kClampQuantizeReason;
     return failure();
+  }
+  /// Codes with a fixed scale never decode to NaN, and decoding is strictly
+  /// increasing: clamping the values at bounds that are exact multiples of
+  /// the scale (in the code range) is clamping the codes at the bounds'
+  /// codes.
+  FailureOr<QuantizedType>
+  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
+                          StaticScale scale, std::string &reason) const {
+    FailureOr<ZeroClamp> clamp = Match(cast<OpTy>(op), true, reason);
+    if (failed(clamp) || failed(checkClampable(type, reason)))
+      return failure();
+    if (clamp->isZero())
+      return type;
+    if (!isStaticPerTensor(type)) {
+      Match(cast<OpTy>(op), false, reason);
+      return failure();
+    }
+    for (auto [has, bound] : {std::pair(clamp->lower, clamp->lo),
+                              std::pair(clamp->upper, clamp->hi)})
+      if (has && !isExactCode(bound, scale, type)) {
+        reason = "the bound " + std::to_string(bound) +
+                 " is not a multiple of the static scale " +
+                 std::to_string(scale.scale) + " with a code in range";
+        return failure();
+      }
+    return type;
+  }
+  /// A fixed-scale quantization Q is monotone non-decreasing, maps +0.0
+  /// and -0.0 to the zero point and NaN to the largest code, so
+  /// Q(maximumf(x, lo)) = max(Q(x), Q(lo)) for every x, NaN included (and
+  /// mx.clamp clamps the codes at Q(lo)). Not so for an upper bound:
+  /// Q(minimumf(NaN, hi)) is the largest code, but min(Q(NaN), Q(hi)) is
+  /// Q(hi).
+  FailureOr<QuantizedType>
+  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
+                        StaticScale scale, std::string &reason) const {
+    FailureOr<ZeroClamp> clamp =
+        Match(cast<OpTy>(op), isStaticPerTensor(type), reason);
+    if (failed(clamp))
+      return failure();
+    if (clamp->upper) {
+      reason = "an upper bound does not commute with a static quantization: "
+               "NaN quantizes to the largest code, which the bound would "
+               "lower, while minimumf keeps NaN";
+      return failure();
+    }
+    if (!isStaticPerTensor(type)) {
+      reason = kClampQuantizeReason;
+      return failure();
+    }
+    if (failed(checkClampable(type, reason)))
+      return failure();
+    return type;
   }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,
                                   RankedTensorType resultType) const {
     std::string reason;
-    FailureOr<ZeroClamp> clamp = Match(cast<OpTy>(op), reason);
+    auto qtype = cast<QuantizedType>(resultType.getElementType());
+    FailureOr<ZeroClamp> clamp =
+        Match(cast<OpTy>(op), isStaticPerTensor(qtype), reason);
     if (failed(clamp))
       return failure();
     return buildClamp(b, op->getLoc(), operands[0], resultType, *clamp);
@@ -473,6 +601,22 @@ struct MaxPoolModelBase
                                            std::string &reason) const {
     reason = kPoolQuantizeReason;
     return failure();
+  }
+  /// A fixed-scale quantization Q is monotone non-decreasing and maps NaN
+  /// to the largest code, so Q of the largest value of a window (NaN if
+  /// any is, as arith.maximumf does) is the largest code of the window.
+  FailureOr<QuantizedType>
+  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
+                        StaticScale scale, std::string &reason) const {
+    if (failed(Derived::check(cast<OpTy>(op), reason)))
+      return failure();
+    if (!isStaticPerTensor(type)) {
+      reason = kPoolQuantizeReason;
+      return failure();
+    }
+    if (failed(checkPoolable(type, reason)))
+      return failure();
+    return type;
   }
 };
 
@@ -536,67 +680,558 @@ struct TosaMaxPoolModel
 };
 
 //===----------------------------------------------------------------------===//
-// tensor.concat: every operand is quantized; the copy is re-typed.
+// tensor.concat / tosa.concat: every operand is quantized.
 //===----------------------------------------------------------------------===//
 
+/// A concatenation along `dim` of `inputs` into `resultType` keeps every
+/// operand's blocks (and packing groups) whole when each one but the last
+/// has a multiple of the unit along `dim`. Runtime per-tensor scales of
+/// different operands differ, so they stop, unless `equalStatic`: every
+/// operand is quantized with the same fixed scale, and concatenating codes
+/// is then elementwise.
+static FailureOr<QuantizedType> commuteConcat(QuantizedType type,
+                                              ValueRange inputs, int64_t dim,
+                                              RankedTensorType resultType,
+                                              bool equalStatic,
+                                              std::string &reason) {
+  FormatSpec spec = type.getSpec();
+  if (!equalStatic &&
+      (spec.granularity == Granularity::Tensor || spec.tensorScale)) {
+    reason = "each operand has its own runtime per-tensor scale; "
+             "concatenating codes needs equal scales";
+    return failure();
+  }
+  if (spec.granularity == Granularity::Channel && dim != type.getAxis()) {
+    reason = "each operand has its own runtime scale per channel; only a "
+             "concatenation along the channel axis keeps them apart";
+    return failure();
+  }
+  auto wholeUnits = [&](int64_t unit) {
+    for (Value v : inputs.drop_back()) {
+      int64_t size = cast<RankedTensorType>(v.getType()).getDimSize(dim);
+      if (ShapedType::isDynamic(size) || size % unit != 0)
+        return false;
+    }
+    return true;
+  };
+  if (spec.granularity == Granularity::Block && dim == type.getAxis() &&
+      !wholeUnits(spec.blockSize)) {
+    reason = "an operand ends inside a block of " +
+             std::to_string(spec.blockSize) + " along axis " +
+             std::to_string(dim);
+    return failure();
+  }
+  int64_t rank = resultType.getRank();
+  unsigned bits = getStorageElementBits(spec);
+  if (bits != 8 && dim == rank - 1 && !wholeUnits(bits == 4 ? 2 : 4)) {
+    reason = "an operand ends inside a packing group of the last dimension";
+    return failure();
+  }
+  if (!resultType.hasStaticShape()) {
+    reason = "the concatenation needs static shapes";
+    return failure();
+  }
+  return type;
+}
+
+/// tensor.concat (Tosa = false) and tosa.concat (built as tensor.concat on
+/// quantized tensors: TOSA verifies its element types).
+template <typename OpTy>
 struct ConcatModel
-    : QuantCommutingOpInterface::ExternalModel<ConcatModel, tensor::ConcatOp> {
+    : QuantCommutingOpInterface::ExternalModel<ConcatModel<OpTy>, OpTy> {
+  static int64_t dimOf(OpTy op) {
+    if constexpr (std::is_same_v<OpTy, tensor::ConcatOp>)
+      return op.getDim();
+    else
+      return op.getAxis();
+  }
+  static FailureOr<QuantizedType> commute(Operation *op, QuantizedType type,
+                                          bool equalStatic,
+                                          std::string &reason) {
+    auto concat = cast<OpTy>(op);
+    return commuteConcat(type, op->getOperands(), dimOf(concat),
+                         cast<RankedTensorType>(op->getResult(0).getType()),
+                         equalStatic, reason);
+  }
   SmallVector<unsigned> getQuantizedOperands(Operation *op) const {
     return llvm::to_vector(llvm::seq<unsigned>(0, op->getNumOperands()));
-  }
-  /// Every operand's blocks (and packing groups) stay whole when each one
-  /// but the last has a multiple of the unit along the concatenated dim.
-  FailureOr<QuantizedType> commute(Operation *op, QuantizedType type,
-                                   std::string &reason) const {
-    auto concat = cast<tensor::ConcatOp>(op);
-    int64_t dim = concat.getDim();
-    FormatSpec spec = type.getSpec();
-    if (spec.granularity == Granularity::Tensor || spec.tensorScale) {
-      reason = "each operand has its own runtime per-tensor scale; "
-               "concatenating codes needs equal scales";
-      return failure();
-    }
-    if (spec.granularity == Granularity::Channel && dim != type.getAxis()) {
-      reason = "each operand has its own runtime scale per channel; only a "
-               "concatenation along the channel axis keeps them apart";
-      return failure();
-    }
-    auto wholeUnits = [&](int64_t unit) {
-      for (Value v : concat.getInputs().drop_back()) {
-        int64_t size = cast<RankedTensorType>(v.getType()).getDimSize(dim);
-        if (ShapedType::isDynamic(size) || size % unit != 0)
-          return false;
-      }
-      return true;
-    };
-    if (spec.granularity == Granularity::Block && dim == type.getAxis() &&
-        !wholeUnits(spec.blockSize)) {
-      reason = "an operand ends inside a block of " +
-               std::to_string(spec.blockSize) + " along axis " +
-               std::to_string(dim);
-      return failure();
-    }
-    int64_t rank = concat.getResultType().getRank();
-    unsigned bits = getStorageElementBits(spec);
-    if (bits != 8 && dim == rank - 1 && !wholeUnits(bits == 4 ? 2 : 4)) {
-      reason = "an operand ends inside a packing group of the last dimension";
-      return failure();
-    }
-    if (!concat.getResultType().hasStaticShape()) {
-      reason = "the concatenation needs static shapes";
-      return failure();
-    }
-    return type;
   }
   FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
                                              QuantizedType type,
                                              std::string &reason) const {
-    return commute(op, type, reason);
+    return commute(op, type, false, reason);
   }
   FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
                                            QuantizedType type,
                                            std::string &reason) const {
-    return commute(op, type, reason);
+    return commute(op, type, false, reason);
+  }
+  // With one fixed scale for every operand, codes concatenate like values.
+  FailureOr<QuantizedType>
+  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
+                          StaticScale scale, std::string &reason) const {
+    return commute(op, type, isStaticPerTensor(type), reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
+                        StaticScale scale, std::string &reason) const {
+    return commute(op, type, isStaticPerTensor(type), reason);
+  }
+  FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
+                                  ValueRange operands,
+                                  RankedTensorType resultType) const {
+    return tensor::ConcatOp::create(b, op->getLoc(), resultType,
+                                    dimOf(cast<OpTy>(op)), operands)
+        .getResult();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Zero padding: tensor.pad and tosa.pad build mx.pad.
+//===----------------------------------------------------------------------===//
+
+/// Padding with +0.0 of a tensor of `shape` by `low` / `high`.
+///
+/// Quantize moves before it (`forward` = false) whenever mx.pad can store
+/// the result: zeros never raise a maximum (per tensor, channel or block;
+/// the asymmetric INT8 range already includes 0), +0.0 quantizes to the
+/// code of zero under any scale, and a block only partly made of padding
+/// (the last one along the block axis) keeps its maximum, so its scale and
+/// its NaN-ness. Blocks made only of padding get the all-zero block's scale.
+///
+/// Dequantize moves after it only when no padding element shares a scale
+/// with data (or the scale is fixed): a runtime scale is NaN when its
+/// data holds NaN or Inf, and would then turn padding that `tensor.pad`
+/// leaves at +0.0 into NaN. So: block formats whose padding forms whole
+/// blocks (along the block axis the input ends on a block boundary or is
+/// not padded at the end; no per-tensor second-level scale), and INT8 per
+/// tensor only with a static scale.
+static FailureOr<QuantizedType> commutePad(QuantizedType type,
+                                           ArrayRef<int64_t> shape,
+                                           ArrayRef<int64_t> low,
+                                           ArrayRef<int64_t> high, bool forward,
+                                           bool isStatic, std::string &reason) {
+  if (llvm::any_of(shape, ShapedType::isDynamic) ||
+      llvm::any_of(low, ShapedType::isDynamic) ||
+      llvm::any_of(high, ShapedType::isDynamic)) {
+    reason = "the padding needs static sizes";
+    return failure();
+  }
+  std::string why = PadOp::checkPadding(type, shape, low, high);
+  if (!why.empty()) {
+    reason = "the padded tensor cannot be stored: " + why;
+    return failure();
+  }
+  if (!forward)
+    return type;
+  FormatSpec spec = type.getSpec();
+  if (spec.granularity != Granularity::Block || spec.tensorScale) {
+    if (isStatic && isStaticPerTensor(type))
+      return type;
+    reason = "the padding would share a runtime scale with the data, which "
+             "is NaN when the data holds NaN or Inf (padding must stay +0.0)";
+    return failure();
+  }
+  int64_t axis = type.getAxis();
+  if (high[axis] != 0 && shape[axis] % spec.blockSize != 0) {
+    reason = "the padding extends the partial last block along axis " +
+             std::to_string(axis) +
+             ", whose runtime scale is NaN when it holds NaN or Inf "
+             "(padding must stay +0.0)";
+    return failure();
+  }
+  return type;
+}
+
+/// Checks that `value` is the constant +0.0 (-0.0 has its own code in
+/// sign-magnitude formats and decodes to +0.0 in INT8).
+static bool isPosZero(Value value, std::string &reason) {
+  if (!value) {
+    reason = "the padding value is not a constant";
+    return false;
+  }
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr))) {
+    reason = "the padding value is not a constant";
+    return false;
+  }
+  std::optional<APFloat> v;
+  if (auto f = dyn_cast<FloatAttr>(attr))
+    v = f.getValue();
+  else if (auto d = dyn_cast<DenseFPElementsAttr>(attr); d && d.isSplat())
+    v = d.getSplatValue<APFloat>();
+  if (!v || !v->isPosZero()) {
+    reason = "the padding value is not +0.0";
+    return false;
+  }
+  return true;
+}
+
+template <typename Derived, typename OpTy>
+struct PadModelBase : QuantCommutingOpInterface::ExternalModel<Derived, OpTy> {
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool forward,
+                                          bool isStatic, std::string &reason) {
+    if (operand != 0) {
+      reason = "only the padded tensor can be quantized";
+      return failure();
+    }
+    SmallVector<int64_t> low, high;
+    if (failed(Derived::match(cast<OpTy>(op), low, high, reason)))
+      return failure();
+    return commutePad(type,
+                      cast<ShapedType>(op->getOperand(0).getType()).getShape(),
+                      low, high, forward, isStatic, reason);
+  }
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return commute(op, operand, type, true, false, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    return commute(op, operand, type, false, false, reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
+                          StaticScale scale, std::string &reason) const {
+    return commute(op, operand, type, true, true, reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
+                        StaticScale scale, std::string &reason) const {
+    return commute(op, operand, type, false, true, reason);
+  }
+  FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
+                                  ValueRange operands,
+                                  RankedTensorType resultType) const {
+    SmallVector<int64_t> low, high;
+    std::string reason;
+    if (failed(Derived::match(cast<OpTy>(op), low, high, reason)))
+      return failure();
+    return PadOp::create(b, op->getLoc(), resultType, operands[0], low, high)
+        .getResult();
+  }
+};
+
+struct TensorPadModel : PadModelBase<TensorPadModel, tensor::PadOp> {
+  static LogicalResult match(tensor::PadOp pad, SmallVectorImpl<int64_t> &low,
+                             SmallVectorImpl<int64_t> &high,
+                             std::string &reason) {
+    if (!isPosZero(pad.getConstantPaddingValue(), reason))
+      return failure();
+    low.assign(pad.getStaticLow().begin(), pad.getStaticLow().end());
+    high.assign(pad.getStaticHigh().begin(), pad.getStaticHigh().end());
+    return success();
+  }
+};
+
+/// The values of a tosa.const_shape operand.
+static LogicalResult constShape(Value v, SmallVectorImpl<int64_t> &values) {
+  auto shape = v.getDefiningOp<tosa::ConstShapeOp>();
+  if (!shape)
+    return failure();
+  for (APInt x : shape.getValues().getValues<APInt>())
+    values.push_back(x.getSExtValue());
+  return success();
+}
+
+struct TosaPadModel : PadModelBase<TosaPadModel, tosa::PadOp> {
+  static LogicalResult match(tosa::PadOp pad, SmallVectorImpl<int64_t> &low,
+                             SmallVectorImpl<int64_t> &high,
+                             std::string &reason) {
+    if (!isPosZero(pad.getPadConst(), reason))
+      return failure();
+    SmallVector<int64_t> padding;
+    if (failed(constShape(pad.getPadding(), padding))) {
+      reason = "the padding is not a tosa.const_shape";
+      return failure();
+    }
+    // [low0, high0, low1, high1, ...]
+    for (size_t i = 0; i + 1 < padding.size(); i += 2) {
+      low.push_back(padding[i]);
+      high.push_back(padding[i + 1]);
+    }
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// tensor.insert_slice: source and destination quantized alike.
+//===----------------------------------------------------------------------===//
+
+/// Every block lies entirely in the inserted slice or entirely in the rest
+/// of the destination when the slice starts on a block boundary and ends on
+/// one (or at the end of the tensor) along the block axis (and on packing
+/// groups along the last dimension): each block keeps its own scale, so
+/// the codes can be inserted. Per-tensor scales must be one fixed scale;
+/// per-channel scales would mix (the slice's channels carry the scales of
+/// the slice's elements only).
+struct InsertSliceModel
+    : QuantCommutingOpInterface::ExternalModel<InsertSliceModel,
+                                               tensor::InsertSliceOp> {
+  static FailureOr<QuantizedType> commute(Operation *op, QuantizedType type,
+                                          bool isStatic, std::string &reason) {
+    auto insert = cast<tensor::InsertSliceOp>(op);
+    RankedTensorType dest = insert.getDestType();
+    if (insert.getSourceType().getRank() != dest.getRank()) {
+      reason = "rank-reducing insertions are not supported";
+      return failure();
+    }
+    if (!dest.hasStaticShape() || !insert.hasUnitStride() ||
+        llvm::any_of(insert.getStaticOffsets(), ShapedType::isDynamic) ||
+        llvm::any_of(insert.getStaticSizes(), ShapedType::isDynamic)) {
+      reason = "the insertion needs static offsets, sizes and shapes and "
+               "unit strides";
+      return failure();
+    }
+    FormatSpec spec = type.getSpec();
+    if (spec.granularity != Granularity::Block || spec.tensorScale) {
+      if (isStatic && isStaticPerTensor(type))
+        return type;
+      reason = spec.granularity == Granularity::Channel
+                   ? "inserting mixes the runtime scales of the slice's and "
+                     "the destination's channels"
+                   : "the slice and the destination have their own runtime "
+                     "per-tensor scales; inserting codes needs equal scales";
+      return failure();
+    }
+    // The slice as a part of the destination, then as the whole source.
+    return commuteSlice(type, dest.getShape(), insert.getStaticOffsets(),
+                        insert.getStaticSizes(), /*forward=*/true, reason);
+  }
+  SmallVector<unsigned> getQuantizedOperands(Operation *op) const {
+    return {0, 1};
+  }
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return commute(op, type, false, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    return commute(op, type, false, reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
+                          StaticScale scale, std::string &reason) const {
+    return commute(op, type, true, reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
+                        StaticScale scale, std::string &reason) const {
+    return commute(op, type, true, reason);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// linalg.broadcast builds mx.broadcast.
+//===----------------------------------------------------------------------===//
+
+/// Repeating every element along new dimensions repeats whole blocks and
+/// channels with their scales (the axis is renumbered), and keeps every
+/// maximum (per tensor, channel or block), so both directions are exact.
+struct BroadcastModel
+    : QuantCommutingOpInterface::ExternalModel<BroadcastModel,
+                                               linalg::BroadcastOp> {
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool forward,
+                                          std::string &reason) {
+    auto bc = cast<linalg::BroadcastOp>(op);
+    if (operand != 0 || !bc.hasPureTensorSemantics()) {
+      reason = "only the broadcast tensor (on tensors) can be quantized";
+      return failure();
+    }
+    auto outType = cast<RankedTensorType>(bc.getInit().getType());
+    if (!outType.hasStaticShape() || outType.getNumElements() == 0) {
+      reason = "the broadcast needs a static, non-empty shape";
+      return failure();
+    }
+    int64_t rank = outType.getRank();
+    SmallVector<bool> isNew(rank, false);
+    for (int64_t d : bc.getDimensions())
+      isNew[d] = true;
+    SmallVector<int64_t> kept;
+    for (int64_t d = 0; d < rank; ++d)
+      if (!isNew[d])
+        kept.push_back(d);
+    FormatSpec spec = type.getSpec();
+    if (getStorageElementBits(spec) != 8 && isNew[rank - 1]) {
+      reason = "the broadcast adds a last dimension, along which the "
+               "sub-byte elements are packed";
+      return failure();
+    }
+    if (type.isPerTensor())
+      return type;
+    int64_t axis = type.getAxis();
+    int64_t newAxis;
+    if (forward) {
+      newAxis = kept[axis];
+    } else {
+      if (isNew[axis]) {
+        reason = "the quantization axis " + std::to_string(axis) +
+                 " is a broadcast dimension";
+        return failure();
+      }
+      newAxis = llvm::find(kept, axis) - kept.begin();
+    }
+    std::string packable = checkPackable(
+        forward ? outType.getShape()
+                : cast<ShapedType>(bc.getInput().getType()).getShape(),
+        newAxis, spec);
+    if (!packable.empty()) {
+      reason = "the broadcast tensor cannot be stored: " + packable;
+      return failure();
+    }
+    return QuantizedType::get(type.getContext(), type.getFormat(), newAxis);
+  }
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return commute(op, operand, type, true, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    return commute(op, operand, type, false, reason);
+  }
+  FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
+                                  ValueRange operands,
+                                  RankedTensorType resultType) const {
+    return BroadcastOp::create(b, op->getLoc(), resultType, operands[0],
+                               cast<linalg::BroadcastOp>(op).getDimensions())
+        .getResult();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// tosa.reshape and tosa.slice: built as tensor reshapes and slices.
+//===----------------------------------------------------------------------===//
+
+/// tosa.reshape that is one tensor.collapse_shape or expand_shape (or
+/// keeps the shape): the rules of those.
+struct TosaReshapeModel
+    : QuantCommutingOpInterface::ExternalModel<TosaReshapeModel,
+                                               tosa::ReshapeOp> {
+  /// The reassociation and whether the reshape collapses.
+  static LogicalResult match(tosa::ReshapeOp op,
+                             SmallVectorImpl<ReassociationIndices> &groups,
+                             bool &collapses, std::string &reason) {
+    auto src = cast<RankedTensorType>(op.getInput1().getType());
+    auto dst = cast<RankedTensorType>(op.getResult().getType());
+    if (!src.hasStaticShape() || !dst.hasStaticShape()) {
+      reason = "the reshape needs static shapes";
+      return failure();
+    }
+    collapses = src.getRank() >= dst.getRank();
+    std::optional<SmallVector<ReassociationIndices>> r =
+        collapses
+            ? getReassociationIndicesForCollapse(src.getShape(), dst.getShape())
+            : getReassociationIndicesForCollapse(dst.getShape(),
+                                                 src.getShape());
+    if (!r) {
+      reason = "the reshape is not a single collapse or expansion of "
+               "dimensions";
+      return failure();
+    }
+    groups.assign(r->begin(), r->end());
+    return success();
+  }
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool forward,
+                                          std::string &reason) {
+    if (operand != 0) {
+      reason = "only the reshaped tensor can be quantized";
+      return failure();
+    }
+    SmallVector<ReassociationIndices> groups;
+    bool collapses;
+    if (failed(match(cast<tosa::ReshapeOp>(op), groups, collapses, reason)))
+      return failure();
+    return commuteReshape(type, groups, forward ? collapses : !collapses,
+                          reason);
+  }
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return commute(op, operand, type, true, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    return commute(op, operand, type, false, reason);
+  }
+  FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
+                                  ValueRange operands,
+                                  RankedTensorType resultType) const {
+    SmallVector<ReassociationIndices> groups;
+    bool collapses;
+    std::string reason;
+    if (failed(match(cast<tosa::ReshapeOp>(op), groups, collapses, reason)))
+      return failure();
+    if (collapses)
+      return tensor::CollapseShapeOp::create(b, op->getLoc(), resultType,
+                                             operands[0], groups)
+          .getResult();
+    return tensor::ExpandShapeOp::create(b, op->getLoc(), resultType,
+                                         operands[0], groups)
+        .getResult();
+  }
+};
+
+struct TosaSliceModel
+    : QuantCommutingOpInterface::ExternalModel<TosaSliceModel, tosa::SliceOp> {
+  static LogicalResult match(tosa::SliceOp op, SmallVectorImpl<int64_t> &start,
+                             SmallVectorImpl<int64_t> &size,
+                             std::string &reason) {
+    auto src = cast<RankedTensorType>(op.getInput1().getType());
+    if (!src.hasStaticShape() || failed(constShape(op.getStart(), start)) ||
+        failed(constShape(op.getSize(), size)) ||
+        (int64_t)start.size() != src.getRank() ||
+        (int64_t)size.size() != src.getRank()) {
+      reason = "the slice needs a static shape and constant start and size";
+      return failure();
+    }
+    for (int64_t d = 0; d < src.getRank(); ++d)
+      if (size[d] == -1)
+        size[d] = src.getDimSize(d) - start[d];
+    return success();
+  }
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool forward,
+                                          std::string &reason) {
+    SmallVector<int64_t> start, size;
+    if (operand != 0 ||
+        failed(match(cast<tosa::SliceOp>(op), start, size, reason)))
+      return failure();
+    return commuteSlice(
+        type, cast<ShapedType>(op->getOperand(0).getType()).getShape(), start,
+        size, forward, reason);
+  }
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return commute(op, operand, type, true, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    return commute(op, operand, type, false, reason);
+  }
+  FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
+                                  ValueRange operands,
+                                  RankedTensorType resultType) const {
+    SmallVector<int64_t> start, size;
+    std::string reason;
+    if (failed(match(cast<tosa::SliceOp>(op), start, size, reason)))
+      return failure();
+    SmallVector<int64_t> strides(start.size(), 1);
+    return tensor::ExtractSliceOp::create(
+               b, op->getLoc(), resultType, operands[0], ValueRange{},
+               ValueRange{}, ValueRange{}, start, size, strides)
+        .getResult();
   }
 };
 
@@ -609,17 +1244,24 @@ void mx::registerQuantCommutingExternalModels(DialectRegistry &registry) {
     tensor::ExpandShapeOp::attachInterface<
         ReshapeModel<tensor::ExpandShapeOp, /*Collapses=*/false>>(*ctx);
     tensor::ExtractSliceOp::attachInterface<ExtractSliceModel>(*ctx);
-    tensor::ConcatOp::attachInterface<ConcatModel>(*ctx);
+    tensor::ConcatOp::attachInterface<ConcatModel<tensor::ConcatOp>>(*ctx);
+    tensor::PadOp::attachInterface<TensorPadModel>(*ctx);
+    tensor::InsertSliceOp::attachInterface<InsertSliceModel>(*ctx);
   });
   registry.addExtension(+[](MLIRContext *ctx, linalg::LinalgDialect *) {
     linalg::TransposeOp::attachInterface<TransposeModel<linalg::TransposeOp>>(
         *ctx);
     linalg::GenericOp::attachInterface<GenericClampModel>(*ctx);
     linalg::PoolingNhwcMaxOp::attachInterface<LinalgMaxPoolModel>(*ctx);
+    linalg::BroadcastOp::attachInterface<BroadcastModel>(*ctx);
   });
   registry.addExtension(+[](MLIRContext *ctx, tosa::TosaDialect *) {
     tosa::TransposeOp::attachInterface<TransposeModel<tosa::TransposeOp>>(*ctx);
     tosa::ClampOp::attachInterface<TosaClampModel>(*ctx);
     tosa::MaxPool2dOp::attachInterface<TosaMaxPoolModel>(*ctx);
+    tosa::ConcatOp::attachInterface<ConcatModel<tosa::ConcatOp>>(*ctx);
+    tosa::PadOp::attachInterface<TosaPadModel>(*ctx);
+    tosa::ReshapeOp::attachInterface<TosaReshapeModel>(*ctx);
+    tosa::SliceOp::attachInterface<TosaSliceModel>(*ctx);
   });
 }

@@ -324,16 +324,27 @@ LogicalResult TransposeOp::verify() {
 LogicalResult ClampOp::verify() {
   if (!getMin() && !getMax())
     return emitOpError("needs a 'min' or a 'max' bound");
+  auto qtype = cast<QuantizedType>(getResult().getType().getElementType());
+  // INT8 per tensor: any finite bound (clamped at the code it quantizes
+  // to, which is exact when it is a multiple of the scale).
+  bool int8PerTensor = qtype.getSpec().scale == ScaleKind::F32 &&
+                       qtype.getSpec().granularity == Granularity::Tensor;
   for (FloatAttr bound : {getMinAttr(), getMaxAttr()}) {
     if (!bound)
       continue;
     APFloat v = bound.getValue();
-    if (!v.isPosZero())
+    if (v.isPosZero())
+      continue;
+    if (!int8PerTensor || !v.isFinite() || v.isNegZero())
       return emitOpError() << "bound " << bound.getValueAsDouble()
                            << " is not +0.0: only zero is exactly "
-                              "representable under every runtime scale";
+                              "representable under every runtime scale "
+                              "(other finite bounds need INT8 per tensor)";
   }
-  auto qtype = cast<QuantizedType>(getResult().getType().getElementType());
+  if (getMin() && getMax() &&
+      getMinAttr().getValue().compare(getMaxAttr().getValue()) ==
+          APFloat::cmpGreaterThan)
+    return emitOpError("min is greater than max");
   if (getStorageElementBits(qtype.getSpec()) == 6)
     return emitOpError("6-bit packed formats are not supported");
   if (qtype.getSpec().zeroPoint && !qtype.isPerTensor())
@@ -376,6 +387,109 @@ LogicalResult MaxPoolOp::verify() {
                            << " of the result is " << out << ", expected "
                            << expected;
   }
+  return success();
+}
+
+std::string PadOp::checkPadding(QuantizedType type, ArrayRef<int64_t> shape,
+                                ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+  int64_t rank = shape.size();
+  if ((int64_t)low.size() != rank || (int64_t)high.size() != rank)
+    return "low and high need one entry per dimension";
+  for (int64_t d = 0; d < rank; ++d)
+    if (low[d] < 0 || high[d] < 0)
+      return "padding must not be negative";
+  FormatSpec spec = type.getSpec();
+  if (spec.zeroPoint && !type.isPerTensor())
+    return "zero points are only supported per tensor";
+  if (!type.isPerTensor()) {
+    int64_t axis = type.getAxis();
+    if (axis >= rank)
+      return "the quantization axis is out of range";
+    if (spec.granularity == Granularity::Channel &&
+        (low[axis] != 0 || high[axis] != 0))
+      return "the channel axis " + std::to_string(axis) +
+             " is padded (new channels have no scale)";
+    if (spec.granularity == Granularity::Block &&
+        low[axis] % spec.blockSize != 0)
+      return "the low padding " + std::to_string(low[axis]) +
+             " of the block axis is not a multiple of the block size " +
+             std::to_string(spec.blockSize);
+  }
+  unsigned bits = getStorageElementBits(spec);
+  if (bits != 8 && rank > 0) {
+    int64_t group = bits == 4 ? 2 : 4;
+    int64_t last = rank - 1;
+    if (low[last] % group != 0 ||
+        (high[last] != 0 &&
+         (ShapedType::isDynamic(shape[last]) || shape[last] % group != 0)))
+      return "the padding of the last dimension cuts packing groups of " +
+             std::to_string(group) + " elements";
+  }
+  return "";
+}
+
+LogicalResult PadOp::verify() {
+  RankedTensorType inType = getInput().getType();
+  RankedTensorType outType = getResult().getType();
+  auto qtype = cast<QuantizedType>(inType.getElementType());
+  if (outType.getElementType() != qtype)
+    return emitOpError("input and result element types differ");
+  if (outType.getRank() != inType.getRank())
+    return emitOpError("result rank differs from the input rank");
+  std::string why = checkPadding(qtype, inType.getShape(), getLow(), getHigh());
+  if (!why.empty())
+    return emitOpError(why);
+  for (int64_t d = 0; d < inType.getRank(); ++d) {
+    int64_t in = inType.getDimSize(d), out = outType.getDimSize(d);
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out))
+      continue;
+    if (out != in + getLow()[d] + getHigh()[d])
+      return emitOpError() << "result dimension " << d << " is " << out
+                           << ", expected " << in + getLow()[d] + getHigh()[d];
+  }
+  return success();
+}
+
+LogicalResult BroadcastOp::verify() {
+  RankedTensorType inType = getInput().getType();
+  RankedTensorType outType = getResult().getType();
+  ArrayRef<int64_t> dims = getDimensions();
+  int64_t rank = outType.getRank();
+  if (inType.getRank() + (int64_t)dims.size() != rank)
+    return emitOpError("result rank must be the input rank plus the number "
+                       "of broadcast dimensions");
+  SmallVector<bool> isNew(rank, false);
+  for (int64_t d : dims) {
+    if (d < 0 || d >= rank || isNew[d])
+      return emitOpError("dimensions must be distinct result dimensions");
+    isNew[d] = true;
+  }
+  // Input dimension i is result dimension kept[i].
+  SmallVector<int64_t> kept;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!isNew[d])
+      kept.push_back(d);
+  for (auto [i, d] : llvm::enumerate(kept))
+    if (inType.getDimSize(i) != outType.getDimSize(d))
+      return emitOpError() << "result dimension " << d
+                           << " must be input dimension " << i;
+  auto inQ = cast<QuantizedType>(inType.getElementType());
+  auto outQ = cast<QuantizedType>(outType.getElementType());
+  if (failed(verifyAxis(*this, inQ, inType.getRank())))
+    return failure();
+  if (inQ.getFormat() != outQ.getFormat())
+    return emitOpError("input and result formats differ");
+  if (inQ.isPerTensor()) {
+    if (outQ != inQ)
+      return emitOpError("input and result element types differ");
+  } else if (outQ.getAxis() != kept[inQ.getAxis()]) {
+    return emitOpError() << "result axis must be " << kept[inQ.getAxis()]
+                         << " (input axis " << inQ.getAxis()
+                         << " in the result), got " << outQ.getAxis();
+  }
+  if (getStorageElementBits(inQ.getSpec()) != 8 && rank > 0 && isNew[rank - 1])
+    return emitOpError("sub-byte elements are packed along the last "
+                       "dimension, which must be the input's last");
   return success();
 }
 

@@ -45,10 +45,57 @@ QuantizeOp producingQuantize(Value v) {
   return {};
 }
 
+/// The fixed per-tensor scale of a static INT8 quantization (`static_scale`,
+/// or rank-0 `static_scales` with its zero point), if `q` has one.
+std::optional<StaticScale> staticScaleOf(QuantizeOp q) {
+  if (FloatAttr s = q.getStaticScaleAttr())
+    return StaticScale{static_cast<float>(s.getValueAsDouble()), 0};
+  DenseFPElementsAttr scales = q.getStaticScalesAttr();
+  if (!scales || scales.getType().getRank() != 0)
+    return std::nullopt;
+  StaticScale r;
+  r.scale = (*scales.getValues<APFloat>().begin()).convertToFloat();
+  if (DenseIntElementsAttr zps = q.getStaticZeroPointsAttr())
+    r.zeroPoint = (*zps.getValues<APInt>().begin()).getSExtValue();
+  return r;
+}
+
+/// The fixed per-tensor scale the codes of `v` were quantized with: `v`
+/// comes from static mx.quantize ops through ops that keep codes and
+/// scales (mx data-movement ops, and ops with the interface, all of whose
+/// quantized operands must agree).
+std::optional<StaticScale> staticScaleOfCodes(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return std::nullopt;
+  if (auto q = dyn_cast<QuantizeOp>(def))
+    return staticScaleOf(q);
+  if (isa<ClampOp, MaxPoolOp, TransposeOp, PadOp, BroadcastOp>(def))
+    return staticScaleOfCodes(def->getOperand(0));
+  auto commuting = dyn_cast<QuantCommutingOpInterface>(def);
+  if (!commuting)
+    return std::nullopt;
+  std::optional<StaticScale> common;
+  for (unsigned index : commuting.getQuantizedOperands()) {
+    std::optional<StaticScale> s = staticScaleOfCodes(def->getOperand(index));
+    if (!s || (common && !(*common == *s)))
+      return std::nullopt;
+    common = s;
+  }
+  return common;
+}
+
 /// Whether quantizing the dequantized values of `q` reproduces `q`.
 bool requantizesExactly(DequantizeOp dq, QuantizeOp q) {
   if (dq.getInput().getType() != q.getResult().getType())
     return false;
+  // Static INT8 per tensor: codes quantized with the same fixed scale,
+  // through any op that keeps codes (relu, max-pooling and padding give
+  // codes in [qmin, qmax] too), decode to values that quantize back to them.
+  if (std::optional<StaticScale> fixed = staticScaleOf(q)) {
+    std::optional<StaticScale> codes = staticScaleOfCodes(dq.getInput());
+    return codes && *codes == *fixed;
+  }
   QuantizeOp producer = producingQuantize(dq.getInput());
   if (!producer)
     return false;
@@ -97,6 +144,18 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
       return remark(dq, "stopped at " + userName + ": operand " +
                             Twine(use.getOperandNumber()) +
                             " is not one the op can take quantized");
+    // One fixed scale for all operands (static INT8) lets more ops commute.
+    std::optional<StaticScale> common;
+    for (auto [i, index] : llvm::enumerate(indices)) {
+      auto other = user->getOperand(index).getDefiningOp<DequantizeOp>();
+      std::optional<StaticScale> s =
+          other ? staticScaleOfCodes(other.getInput()) : std::nullopt;
+      if (!s || (i > 0 && !common) || (common && !(*common == *s))) {
+        common.reset();
+        break;
+      }
+      common = s;
+    }
     SmallVector<DequantizeOp> dqs;
     std::optional<QuantizedType> resultQ;
     for (unsigned index : indices) {
@@ -115,7 +174,10 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
                               "float types");
       std::string reason;
       FailureOr<QuantizedType> qtype =
-          commuting.commuteDequantize(index, other.getQuantizedType(), reason);
+          common ? commuting.commuteStaticDequantize(
+                       index, other.getQuantizedType(), *common, reason)
+                 : commuting.commuteDequantize(index, other.getQuantizedType(),
+                                               reason);
       if (failed(qtype))
         return remark(dq, "stopped at " + userName + ": " + reason);
       if (resultQ && *resultQ != *qtype)
@@ -176,6 +238,7 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
     if (!def->getResult(0).hasOneUse())
       return stays("the value it quantizes has other uses");
     SmallVector<unsigned> indices = commuting.getQuantizedOperands();
+    std::optional<StaticScale> fixed = staticScaleOf(q);
     SmallVector<RankedTensorType> types;
     for (unsigned index : indices) {
       auto operandType =
@@ -185,7 +248,10 @@ struct MXPropagatePass : mx::impl::MXPropagateBase<MXPropagatePass> {
                      " is not a float tensor");
       std::string reason;
       FailureOr<QuantizedType> qtype =
-          commuting.commuteQuantize(index, q.getQuantizedType(), reason);
+          fixed
+              ? commuting.commuteStaticQuantize(index, q.getQuantizedType(),
+                                                *fixed, reason)
+              : commuting.commuteQuantize(index, q.getQuantizedType(), reason);
       if (failed(qtype))
         return stays("stopped at " + defName + ": " + reason);
       types.push_back(RankedTensorType::get(operandType.getShape(), *qtype));

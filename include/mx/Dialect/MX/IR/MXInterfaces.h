@@ -15,7 +15,21 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/OpDefinition.h"
 
+#include <cstdint>
 #include <string>
+
+namespace mx {
+/// A fixed per-tensor INT8 quantization (static INT8): codes are
+/// clamp(round(x / scale) + zeroPoint, qmin, qmax) with a compile-time
+/// positive scale and integer zero point.
+struct StaticScale {
+  float scale = 1.0f;
+  int64_t zeroPoint = 0;
+  bool operator==(const StaticScale &o) const {
+    return scale == o.scale && zeroPoint == o.zeroPoint;
+  }
+};
+} // namespace mx
 
 #include "mx/Dialect/MX/IR/MXInterfaces.h.inc"
 

@@ -44,6 +44,37 @@ def MX_QuantCommutingOpInterface : OpInterface<"QuantCommutingOpInterface"> {
       (ins "unsigned":$operand, "::mx::QuantizedType":$type,
            "std::string &":$reason)>,
     InterfaceMethod<[{
+        `commuteQuantize` for a quantization with a fixed per-tensor scale
+        (static INT8: `scale.scale` > 0 and the integer `scale.zeroPoint`
+        known at compile time). Such a quantization is a monotone
+        non-decreasing map from values to codes that sends +0.0 and -0.0 to
+        the zero point and NaN to the largest code, so it commutes with more
+        ops than a dynamic one (relu, max-pooling, a concatenation of
+        tensors quantized with the same scale). Default: `commuteQuantize`.
+      }],
+      "::llvm::FailureOr<::mx::QuantizedType>", "commuteStaticQuantize",
+      (ins "unsigned":$operand, "::mx::QuantizedType":$type,
+           "::mx::StaticScale":$scale, "std::string &":$reason), [{}],
+      [{
+        return ::llvm::cast<::mx::QuantCommutingOpInterface>(
+                   $_op.getOperation())
+            .commuteQuantize(operand, type, reason);
+      }]>,
+    InterfaceMethod<[{
+        `commuteDequantize` when every quantized operand was quantized with
+        the same fixed per-tensor scale `scale` (static INT8; the codes come
+        from `mx.quantize` ops with that scale through data movement).
+        Default: `commuteDequantize`.
+      }],
+      "::llvm::FailureOr<::mx::QuantizedType>", "commuteStaticDequantize",
+      (ins "unsigned":$operand, "::mx::QuantizedType":$type,
+           "::mx::StaticScale":$scale, "std::string &":$reason), [{}],
+      [{
+        return ::llvm::cast<::mx::QuantCommutingOpInterface>(
+                   $_op.getOperation())
+            .commuteDequantize(operand, type, reason);
+      }]>,
+    InterfaceMethod<[{
         The operands that carry the data being quantized. A dequantization
         moves past the op only when every one of them is dequantized (for
         example all inputs of a concatenation); a quantization moves before

@@ -358,6 +358,13 @@ def MX_ClampOp : MX_Op<"clamp", [Pure, SameOperandsAndResultType]> {
     format whatever the runtime scale (code 0, or the zero point), while
     any other bound would need a code that decodes to it exactly.
 
+    INT8 per tensor also takes other finite bounds: the codes are clamped
+    at the code each bound quantizes to under the tensor's scale and zero
+    point (`clamp(round(b / s) + zp, qmin, qmax)`, as `mx.quantize`
+    rounds). That is clamping the decoded values at the bound when the
+    bound is a multiple of the scale; `--mx-propagate` builds such clamps
+    only for static scales, where it is exact (docs/Quantization.md).
+
     On codes: two's complement integers (INT8, MXINT8) take the signed
     maximum with 0, asymmetric INT8 the unsigned maximum with its zero
     point; sign-magnitude codes (OCP floats, the MX9/MX4 family) with the
@@ -397,6 +404,70 @@ def MX_MaxPoolOp : MX_Op<"max_pool", [Pure]> {
                        DenseI64ArrayAttr:$dilations);
   let results = (outs MX_QuantizedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def MX_PadOp : MX_Op<"pad", [Pure]> {
+  let summary = "Zero-pad a quantized tensor";
+  let description = [{
+    Pads `input` with `low[d]` elements before and `high[d]` after each
+    dimension `d`, as `tensor.pad` with the padding value +0.0 does. The new
+    elements hold the code of +0.0 (the zero point of asymmetric INT8, code
+    0 otherwise). Existing blocks keep their scales; blocks made only of
+    padding get the scale `mx.quantize` gives an all-zero block, and the
+    last partial block along the block axis is extended in place (zeros do
+    not change its maximum). Scales per tensor are unchanged.
+
+    Storage constraints (checked by the verifier): along the block axis
+    `low` is a multiple of the block size; along the packed last dimension
+    of 4- and 6-bit formats `low` is a multiple of the packing group (2 or
+    4) and the input ends on a group boundary unless `high` is 0; a
+    per-channel axis is not padded; zero points only per tensor.
+
+    ```mlir
+    %p = mx.pad %q low = [0, 1, 1, 0] high = [0, 1, 1, 0] : tensor<1x4x4x16x!mx.q<int8>> -> tensor<1x6x6x16x!mx.q<int8>>
+    ```
+  }];
+  let arguments = (ins MX_QuantizedTensor:$input,
+                       DenseI64ArrayAttr:$low,
+                       DenseI64ArrayAttr:$high);
+  let results = (outs MX_QuantizedTensor:$result);
+  let assemblyFormat = [{
+    $input `low` `=` $low `high` `=` $high attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Why a tensor of `shape` quantized as `type` cannot be stored padded
+    /// by `low` / `high` (empty when it can).
+    static std::string checkPadding(::mx::QuantizedType type,
+                                    ::llvm::ArrayRef<int64_t> shape,
+                                    ::llvm::ArrayRef<int64_t> low,
+                                    ::llvm::ArrayRef<int64_t> high);
+  }];
+}
+
+def MX_BroadcastOp : MX_Op<"broadcast", [Pure]> {
+  let summary = "Broadcast a quantized tensor along new dimensions";
+  let description = [{
+    As `linalg.broadcast`: the result has the input's dimensions plus the
+    new dimensions listed in `dimensions` (indices into the result), along
+    which every element is repeated. Codes are repeated with their scales:
+    a block or channel axis is renumbered to its position in the result
+    (blocks stay whole because the axis is copied entire).
+
+    For 4- and 6-bit formats the last dimension of the result must be the
+    input's last dimension (the codes are packed along it).
+
+    ```mlir
+    %b = mx.broadcast %q dimensions = [0] : tensor<64x!mx.q<mxfp8_e4m3, axis = 0>> -> tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
+    ```
+  }];
+  let arguments = (ins MX_QuantizedTensor:$input,
+                       DenseI64ArrayAttr:$dimensions);
+  let results = (outs MX_QuantizedTensor:$result);
+  let assemblyFormat = [{
+    $input `dimensions` `=` $dimensions attr-dict `:` type($input) `->` type($result)
+  }];
   let hasVerifier = 1;
 }
 

@@ -154,6 +154,20 @@ def MXPropagate : Pass<"mx-propagate"> {
       without padding -> `mx.max_pool` on INT8 codes, per tensor or per
       channel along dimension 3 (block formats stop: a window spans blocks
       with different scales). Dequantizations only.
+    * `tensor.pad` / `tosa.pad` with the constant +0.0 -> `mx.pad`:
+      quantizations whenever the padded tensor can be stored (zeros never
+      raise a maximum); dequantizations only when no padding shares a
+      runtime scale with data (whole new blocks, or a static INT8 scale).
+    * `tensor.insert_slice` of whole blocks (or one static INT8 scale).
+    * `linalg.broadcast` -> `mx.broadcast` (the axis renumbered).
+    * `tosa.reshape` (one collapse or expansion), `tosa.slice`,
+      `tosa.concat` -> the tensor ops on quantized tensors.
+    * Static INT8 per tensor (`static_scale`, or rank-0 `static_scales`):
+      quantizations also move before relu (a lower bound of 0), max-pooling
+      and concatenations, and dequantizations of codes with one static
+      scale after concatenations and insertions (the quantization is a
+      monotone map sending zeros to the zero point and NaN to the largest
+      code).
     The lowering (convert-mx-to-vector) applies each to the storage parts.
 
     Ops that take several quantized operands (a concatenation) move a
