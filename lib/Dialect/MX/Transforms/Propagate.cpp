@@ -48,6 +48,12 @@ QuantizeOp producingQuantize(Value v) {
 /// The fixed per-tensor scale of a static INT8 quantization (`static_scale`,
 /// or rank-0 `static_scales` with its zero point), if `q` has one.
 std::optional<StaticScale> staticScaleOf(QuantizeOp q) {
+  // `static_scale` of a two-level format (NVFP4, an MX pre-scale) is its
+  // calibrated tensor scale, not an INT8 scale: its block scales still come
+  // from the data, so none of the static-INT8 rules apply.
+  FormatSpec spec = q.getQuantizedType().getSpec();
+  if (spec.scale != ScaleKind::F32 || spec.tensorScale)
+    return std::nullopt;
   if (FloatAttr s = q.getStaticScaleAttr())
     return StaticScale{static_cast<float>(s.getValueAsDouble()), 0};
   DenseFPElementsAttr scales = q.getStaticScalesAttr();
