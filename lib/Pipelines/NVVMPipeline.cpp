@@ -32,7 +32,23 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   ConvertMXToParallelBlocksOptions blocks;
   if (options.nvvmConversions)
     blocks.chip = options.chip;
+  blocks.tensorCores = options.tensorCores;
   pm.addNestedPass<func::FuncOp>(mx::createConvertMXToParallelBlocks(blocks));
+  std::string features = options.features.empty()
+                             ? mx::defaultNVVMFeatures(options.chip)
+                             : std::string(options.features);
+  if (options.tensorCores) {
+    // Tensor-core tiles: fragment loads and mma.sync, while still on
+    // tensors. f8 operands need PTX 8.4; with older features they take the
+    // f16 path.
+    ConvertMXWarpMMAToNVVMOptions warp;
+    warp.chip = options.chip;
+    unsigned ptx = 0;
+    if (size_t at = features.find("+ptx"); at != std::string::npos)
+      llvm::StringRef(features).substr(at + 4, 2).getAsInteger(10, ptx);
+    warp.f8 = ptx == 0 || ptx >= 84;
+    pm.addNestedPass<func::FuncOp>(mx::createConvertMXWarpMMAToNVVM(warp));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -50,6 +66,7 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addNestedPass<func::FuncOp>(mx::createMXElideResultCopies());
   pm.addNestedPass<func::FuncOp>(mx::createMXPrepareGPUBuffers());
+  pm.addNestedPass<func::FuncOp>(mx::createMXMapWarpKernels());
 
   // Parallel loops -> GPU blocks and threads -> kernels, then NVVM. The
   // upstream passes are composed textually: their option structs differ
@@ -73,13 +90,27 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
       "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,"
       "canonicalize,cse,gpu-module-to-binary{{format={4}}",
       options.threads.getValue(), options.chip.getValue(),
-      options.features.getValue(), options.optLevel.getValue(),
+      features, options.optLevel.getValue(),
       options.format.getValue());
   std::string errors;
   llvm::raw_string_ostream os(errors);
   if (failed(parsePassPipeline(gpu, pm, os)))
     llvm::report_fatal_error(
         llvm::Twine("mx-lower-to-nvvm: bad GPU pass pipeline: ") + errors);
+}
+
+std::string mx::defaultNVVMFeatures(llvm::StringRef chip) {
+  bool familySpecific = false;
+  unsigned version = 0;
+  if (chip.consume_front("sm_")) {
+    familySpecific = chip.consume_back("a") || chip.consume_back("f");
+    chip.getAsInteger(10, version);
+  }
+  if (version >= 100)
+    return "+ptx86";
+  if (version >= 89)
+    return "+ptx84";
+  return "+ptx80";
 }
 
 void mx::registerMXNVVMPipeline() {

@@ -278,11 +278,15 @@ def ConvertMXToParallelBlocks : Pass<"convert-mx-to-parallel-blocks"> {
            "to use; empty: integer code only">,
     Option<"emulatePairs", "emulate-pairs", "bool", /*default=*/"false",
            "Build the packed-pair kernels with integer conversions (CPU "
-           "test path of the NVVM kernels)">
+           "test path of the NVVM kernels)">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
+           "Lower 2-D mx.contract ops whose formats have tensor-core tiles "
+           "to warp tiles (mx.warp_mma) instead of per-element loops">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect",
     "::mlir::NVVM::NVVMDialect",
     "::mlir::scf::SCFDialect",
@@ -324,6 +328,74 @@ def MXPrepareGPUBuffers : Pass<"mx-prepare-gpu-buffers", "::mlir::func::FuncOp">
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// GPU tensor cores (issue 7)
+//===----------------------------------------------------------------------===//
+
+def ConvertMXWarpMMAToNVVM : Pass<"convert-mx-warp-mma-to-nvvm"> {
+  let summary = "Lower mx.warp_mma to fragment loads and mma.sync";
+  let description = [{
+    Each `mx.warp_mma` (one lane's share of a 16x8 output tile and a 32-long
+    K slice) becomes the lane's fragment loads from the code tiles
+    (`tensor.extract`, four codes per 32-bit register in the `mma.sync`
+    layouts), one tensor-core instruction and the f32 application of the
+    E8M0 block scales of the slice to its four results:
+
+    | operands | instruction | chips |
+    |----------|-------------|-------|
+    | INT8, MXINT8 | `nvvm.mma.sync` m16n8k32 s8 -> s32 | sm_80 and later |
+    | MXFP8 (e4m3 / e5m2) | `mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32` (inline PTX: MLIR 22's `nvvm.mma.sync` has no dense f8 kind) | sm_89 and later (PTX 8.4) |
+    | other MX floats (MXFP4; MXFP8 before sm_89) | elements decoded to f16 (exact), two `nvvm.mma.sync` m16n8k16 f16 -> f32 | sm_80 and later |
+
+    Runs on tensors, before bufferization (the tiles bufferize to loads from
+    the operands' buffers).
+
+    ```mlir
+    %d = mx.warp_mma %a scales(%sa : tensor<16xi8>), %b scales(%sb : tensor<8xi8>),
+           %acc lane(%l) {a_format = #mx.format<mxfp8_e4m3>,
+                          b_format = #mx.format<mxfp8_e4m3>}
+         : tensor<16x32xi8>, tensor<32x8xi8>, vector<4xf32> -> vector<4xf32>
+    ```
+    becomes (abridged)
+    ```mlir
+    %a0 = vector.bitcast %bytes0 : vector<4xi8> to vector<1xi32>  // (g, 4t..4t+3)
+    ...
+    %r = llvm.inline_asm "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 ..."
+    %d0 = arith.addf %acc0, (%r0 * 2^(sa[g] - 127) * 2^(sb[2t] - 127))
+    ```
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "GPU chip (sm_80, sm_89, sm_90, sm_100a, ...)">,
+    Option<"f8", "f8", "bool", /*default=*/"true",
+           "Use the f8 mma.sync where the chip has it (needs PTX 8.4: false "
+           "for older target features)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def MXMapWarpKernels : Pass<"mx-map-warp-kernels", "::mlir::func::FuncOp"> {
+  let summary = "GPU-mapped scf.forall loops (warp kernels) to gpu.launch";
+  let description = [{
+    Runs after bufferization. An `scf.forall` whose dimensions all carry
+    `#gpu.block<x|y|z>` or `#gpu.thread<x|y|z>` mappings (static bounds
+    from 0, step 1; the warp tiles of `convert-mx-to-parallel-blocks
+    {tensor-cores}`) becomes a `gpu.launch` with those grid and block sizes,
+    its induction variables the block and thread ids. The generic
+    parallel-loop tiling of `--mx-lower-to-nvvm` would otherwise cut the 32
+    lanes of a warp apart.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect"];
 }
 
 #endif // MX_CONVERSION_PASSES_TD

@@ -21,9 +21,10 @@ struct MXLowerToNVVMOptions
       llvm::cl::init("sm_90")};
   PassOptions::Option<std::string> features{
       *this, "features",
-      llvm::cl::desc("Target features (the PTX version: +ptx80 for sm_90, "
-                     "+ptx86 for sm_100a)"),
-      llvm::cl::init("+ptx80")};
+      llvm::cl::desc("Target features (the PTX version). Empty: the chip's "
+                     "default, +ptx86 for the sm_100a family, +ptx84 for "
+                     "sm_89 to sm_90 (f8 mma.sync), +ptx80 below"),
+      llvm::cl::init("")};
   PassOptions::Option<std::string> format{
       *this, "format",
       llvm::cl::desc("gpu.binary format: isa (PTX text), bin (cubin, needs "
@@ -43,7 +44,16 @@ struct MXLowerToNVVMOptions
       llvm::cl::desc("Use the chip's packed cvt instructions for f8 (and "
                      "sm_100a f4) elements"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Lower 2-D mx.contract ops with tensor-core formats "
+                     "(INT8, MXINT8, MXFP8, MXFP4) to warp tiles and "
+                     "mma.sync"),
+      llvm::cl::init(true)};
 };
+
+/// The default target features of `chip` (see MXLowerToNVVMOptions).
+std::string defaultNVVMFeatures(llvm::StringRef chip);
 
 /// Appends the passes that take tensor-level IR with mx, func, linalg,
 /// tensor, arith and math ops to host code in the LLVM dialect that launches

@@ -55,6 +55,7 @@ std::optional<GPUChipInfo> mx::parseGPUChip(StringRef chip) {
     return std::nullopt;
   GPUChipInfo info;
   info.f8x2 = version >= 89;
+  info.f8MMA = version >= 89;
   // The f4/f6 conversions exist on the sm_100a family-specific targets
   // (sm_100a, sm_101a/sm_110a, sm_103a, sm_120a, sm_121a), not on sm_100.
   info.f4f6x2 = familySpecific && version >= 100;
@@ -741,6 +742,8 @@ struct ConvertMXToParallelBlocksPass
     RewritePatternSet patterns(ctx);
     patterns.add<QuantizeToBlocks>(converter, ctx, chipInfo, conv);
     patterns.add<DequantizeToBlocks>(converter, ctx);
+    if (tensorCores)
+      populateMXContractToWarpTilesPatterns(converter, patterns);
     // Signatures, calls, reshapes, slices and constant quantizations.
     populateMXStorageConversionPatterns(converter, patterns);
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,

@@ -1905,6 +1905,7 @@ struct ConvertMXToVectorPass
     {
       RewritePatternSet patterns(ctx);
       populateMXToVectorPatterns(patterns);
+      populateMXWarpMMAToLoopsPatterns(patterns);
       walkAndApplyPatterns(root, std::move(patterns));
     }
     bool failedOp = false;

@@ -12,6 +12,7 @@
 #define MX_CONVERSION_MXTOGPU_MXTOGPU_H
 
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Pass/Pass.h"
 
 #include <optional>
@@ -21,6 +22,8 @@ namespace mx {
 #define GEN_PASS_DECL_CONVERTMXTOPARALLELBLOCKS
 #define GEN_PASS_DECL_MXEXPANDROUNDING
 #define GEN_PASS_DECL_MXPREPAREGPUBUFFERS
+#define GEN_PASS_DECL_CONVERTMXWARPMMATONVVM
+#define GEN_PASS_DECL_MXMAPWARPKERNELS
 #include "mx/Conversion/Passes.h.inc"
 
 /// What the NVVM packed conversions of a chip can do.
@@ -30,6 +33,8 @@ struct GPUChipInfo {
   /// cvt.rn.satfinite.{e2m1x2,e2m3x2,e3m2x2}.f32 (sm_100a / sm_101a /
   /// sm_120a family-specific targets, PTX 8.6).
   bool f4f6x2 = false;
+  /// mma.sync m16n8k32 with e4m3/e5m2 operands (sm_89 and later, PTX 8.4).
+  bool f8MMA = false;
 };
 
 /// Parses a chip name such as "sm_90" or "sm_100a". Returns std::nullopt when
@@ -54,6 +59,20 @@ enum class BlockConversion {
 void populateMXToParallelBlocksPatterns(mlir::RewritePatternSet &patterns,
                                         GPUChipInfo chip,
                                         BlockConversion conversion);
+
+/// Adds the pattern that lowers a 2-D mx.contract whose operands have
+/// tensor-core tiles (mx.warp_mma) to an scf.forall over 16x8 output tiles
+/// and the 32 lanes of a warp (mapped to GPU blocks and threads), calling
+/// mx.warp_mma per 32-long K slice (WarpMatmul.cpp). A 1:N storage
+/// conversion pattern; it has precedence over the loop lowering of
+/// mx.contract.
+void populateMXContractToWarpTilesPatterns(mlir::TypeConverter &converter,
+                                           mlir::RewritePatternSet &patterns);
+
+/// Adds the pattern that lowers mx.warp_mma to fragment loads and mma.sync
+/// for `chip` (WarpMatmul.cpp).
+void populateMXWarpMMAToNVVMPatterns(mlir::RewritePatternSet &patterns,
+                                     GPUChipInfo chip);
 
 /// Adds patterns that replace math.roundeven, math.round and math.trunc on
 /// f32 (scalars and vectors) by exact integer/f32 arithmetic, for targets

@@ -79,6 +79,11 @@ void populateMXStorageConversionPatterns(mlir::TypeConverter &converter,
 void populateMXDataMovementConversionPatterns(
     mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
+/// Lowers mx.warp_mma (one lane's share of a GPU tensor-core tile) to
+/// scalar loops on tensors: the CPU test path of the GPU matmul kernels
+/// (WarpMMA.cpp; included in convert-mx-to-vector).
+void populateMXWarpMMAToLoopsPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace mx
 
 #endif // MX_CONVERSION_MXTOVECTOR_MXTOVECTOR_H

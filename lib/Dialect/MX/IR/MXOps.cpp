@@ -753,3 +753,91 @@ LogicalResult AssembleOp::verify() {
 LogicalResult DisassembleOp::verify() {
   return verifyParts(*this, getInput().getType(), getParts().getTypes());
 }
+
+//===----------------------------------------------------------------------===//
+// WarpMMAOp
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The element families of mx.warp_mma operands.
+enum class WarpMMAFamily { Int8, MXInt8, MXFloat, Unsupported };
+
+WarpMMAFamily warpMMAFamily(const FormatSpec &spec) {
+  if (spec.element == ElementKind::I8 && spec.scale == ScaleKind::F32 &&
+      spec.granularity != Granularity::Block && !spec.zeroPoint)
+    return WarpMMAFamily::Int8;
+  if (spec.scale != ScaleKind::E8M0 ||
+      spec.granularity != Granularity::Block || spec.blockSize != 32 ||
+      spec.subBlockSize != 0 || spec.tensorScale)
+    return WarpMMAFamily::Unsupported;
+  switch (spec.element) {
+  case ElementKind::I8:
+    return WarpMMAFamily::MXInt8;
+  case ElementKind::F8E4M3FN:
+  case ElementKind::F8E5M2:
+  case ElementKind::F4E2M1FN:
+    return WarpMMAFamily::MXFloat;
+  default:
+    return WarpMMAFamily::Unsupported;
+  }
+}
+} // namespace
+
+bool WarpMMAOp::supportsFormats(const FormatSpec &a, const FormatSpec &b) {
+  WarpMMAFamily fa = warpMMAFamily(a);
+  return fa != WarpMMAFamily::Unsupported && fa == warpMMAFamily(b);
+}
+
+LogicalResult WarpMMAOp::verify() {
+  FormatSpec specs[2] = {getASpec(), getBSpec()};
+  WarpMMAFamily families[2];
+  for (unsigned i = 0; i < 2; ++i) {
+    families[i] = warpMMAFamily(specs[i]);
+    if (families[i] == WarpMMAFamily::Unsupported)
+      return emitOpError() << (i ? "b" : "a") << "_format "
+                           << (i ? getBFormat() : getAFormat())
+                           << " has no tensor-core tile (expected INT8 with "
+                              "f32 scales, or E8M0 blocks of 32 with e4m3, "
+                              "e5m2, e2m1 or int8 elements)";
+  }
+  if (families[0] != families[1])
+    return emitOpError("a_format and b_format must both be INT8, both "
+                       "MXINT8 or both MX float formats");
+  // Tile shapes in storage: packed 4-bit elements halve the last dimension.
+  auto expectShape = [&](Value v, const FormatSpec &spec, int64_t rows,
+                         int64_t cols, StringRef name) -> LogicalResult {
+    int64_t packed = getStorageElementBits(spec) == 4 ? cols / 2 : cols;
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getShape() != ArrayRef<int64_t>{rows, packed})
+      return emitOpError() << name << " must be the " << rows << "x" << cols
+                           << " tile in storage, tensor<" << rows << "x"
+                           << packed << "xi8>, not " << type;
+    return success();
+  };
+  if (failed(expectShape(getA(), specs[0], 16, 32, "a")) ||
+      failed(expectShape(getB(), specs[1], 32, 8, "b")))
+    return failure();
+  bool scaled = families[0] != WarpMMAFamily::Int8;
+  if (scaled != static_cast<bool>(getAScales()) ||
+      scaled != static_cast<bool>(getBScales()))
+    return emitOpError(scaled ? "E8M0 formats need a_scales and b_scales"
+                              : "INT8 operands take no scales (they apply "
+                                "after the reduction)");
+  if (scaled) {
+    if (cast<RankedTensorType>(getAScales().getType()).getShape() !=
+        ArrayRef<int64_t>{16})
+      return emitOpError("a_scales must be tensor<16xi8> (one E8M0 code per "
+                         "row of A)");
+    if (cast<RankedTensorType>(getBScales().getType()).getShape() !=
+        ArrayRef<int64_t>{8})
+      return emitOpError("b_scales must be tensor<8xi8> (one E8M0 code per "
+                         "column of B)");
+  }
+  if (getResult().getType() != getAcc().getType())
+    return emitOpError("result type must be the accumulator type");
+  Type accElement = getAcc().getType().getElementType();
+  if (scaled != accElement.isF32())
+    return emitOpError(scaled ? "MX formats accumulate in f32"
+                              : "INT8 accumulates in i32");
+  return success();
+}

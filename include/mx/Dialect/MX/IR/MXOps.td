@@ -472,6 +472,84 @@ def MX_BroadcastOp : MX_Op<"broadcast", [Pure]> {
 }
 
 // Calibration observers (mx-calibrate) live in their own file.
+//===----------------------------------------------------------------------===//
+// GPU tensor-core tiles (issue 7): what --mx-lower-to-nvvm builds from
+// mx.contract. Kept apart from the tensor-level ops.
+//===----------------------------------------------------------------------===//
+
+def MX_WarpMMAOp : MX_Op<"warp_mma", [Pure, AttrSizedOperandSegments]> {
+  let summary = "One lane's share of a 16x8x32 block-scaled tile product";
+  let description = [{
+    The tensor-core step of the GPU matmul: a warp of 32 lanes computes
+    `D = C + (A * SA) x (B * SB)` for a 16 x 8 output tile and one 32-long
+    slice of the reduction, and this op is the part of lane `lane` (0..31):
+    its four accumulators, in the accumulator layout of PTX `mma.sync`
+    m16n8k*: element `r` is `D[lane / 4 + 8 * (r / 2)][2 * (lane % 4) + r % 2]`.
+    `A` and `B` are the whole tiles (every lane passes the same ones), in
+    the storage of their formats (docs/Formats.md): `a` holds the 16 x 32
+    element codes of A row-major (16 x 16 bytes for packed 4-bit elements),
+    `b` the 32 x 8 codes of B as stored, K-major (32 x 4 bytes packed).
+
+    The scale layout the tensor core wants is explicit: `a_scales` holds
+    one E8M0 code per row of A (`tensor<16xi8>`, the block scales of this
+    K slice) and `b_scales` one per column of B (`tensor<8xi8>`); the
+    product of an element pair is multiplied by `2^(sa - 127) * 2^(sb - 127)`
+    (0xFF: NaN). Formats with E8M0 blocks of 32 along K (MXFP8, MXFP4,
+    MXINT8) need both scale operands; INT8 (f32 scales, applied by the
+    caller after the whole reduction) takes none and accumulates exactly in
+    i32 (`acc` and result `vector<4xi32>`); everything else accumulates in
+    f32.
+
+    Numerics: each element product is exact in f32; the 32 products of a
+    K slice are summed in the accumulation order of the target (the CPU
+    lowering adds them in K order in f32; tensor cores keep at least f32
+    precision but an unspecified order), then scaled by `sa * sb` and added
+    to `acc`. MXINT8 codes are integers times 2^-6 (exact i32 sums).
+
+    Lowerings: `convert-mx-to-vector` (CPU: scalar loops, the test path of
+    the GPU kernels) and `convert-mx-warp-mma-to-nvvm{chip}` (fragment
+    loads and `mma.sync`: s8 m16n8k32 for INT8/MXINT8, e4m3/e5m2 m16n8k32
+    on sm_89 and later, otherwise elements decoded to f16 and two f16
+    m16n8k16). All 32 lanes of a warp must execute the op together.
+
+    ```mlir
+    %d = mx.warp_mma %a scales(%sa : tensor<16xi8>), %b scales(%sb : tensor<8xi8>),
+           %acc lane(%l) {a_format = #mx.format<mxfp8_e4m3>,
+                          b_format = #mx.format<mxfp8_e4m3>}
+         : tensor<16x32xi8>, tensor<32x8xi8>, vector<4xf32> -> vector<4xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$a,
+                       Optional<RankedTensorOf<[I8]>>:$a_scales,
+                       RankedTensorOf<[I8]>:$b,
+                       Optional<RankedTensorOf<[I8]>>:$b_scales,
+                       VectorOfLengthAndType<[4], [F32, I32]>:$acc,
+                       Index:$lane, MX_FormatAttr:$a_format,
+                       MX_FormatAttr:$b_format);
+  let results = (outs VectorOfLengthAndType<[4], [F32, I32]>:$result);
+  let assemblyFormat = [{
+    $a (`scales` `(` $a_scales^ `:` type($a_scales) `)`)? `,`
+    $b (`scales` `(` $b_scales^ `:` type($b_scales) `)`)? `,`
+    $acc `lane` `(` $lane `)` attr-dict `:` type($a) `,` type($b) `,`
+    type($acc) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mx::FormatSpec getASpec() { return getAFormat().getSpec(); }
+    ::mx::FormatSpec getBSpec() { return getBFormat().getSpec(); }
+    /// Whether the operands are INT8 codes (f32 scales applied by the
+    /// caller) summed exactly in i32.
+    bool isInt32Accumulation() {
+      return getASpec().scale == ::mx::ScaleKind::F32;
+    }
+    /// Whether operands of formats `a` and `b` have a tensor-core tile:
+    /// both INT8 (f32 scales, no zero points), both MXINT8, or both E8M0
+    /// blocks of 32 with e4m3, e5m2 or e2m1 elements.
+    static bool supportsFormats(const ::mx::FormatSpec &a,
+                                const ::mx::FormatSpec &b);
+  }];
+}
+
 include "mx/Dialect/MX/IR/MXCalibrationOps.td"
 
 #endif // MX_DIALECT_MX_IR_MXOPS_TD

@@ -1,0 +1,569 @@
+//===- WarpMatmul.cpp - mx.contract on GPU tensor cores -------------------===//
+//
+// Part of mx-opt. The tensor-core matmul of the GPU lowering:
+//
+// * ContractToWarpTiles (in convert-mx-to-parallel-blocks): a 2-D
+//   mx.contract whose operands have tensor-core tiles becomes an scf.forall
+//   over (M/16 tiles, N/8 tiles, 32 lanes) mapped to GPU blocks and the
+//   lanes of one warp; each lane loops over K in slices of 32, calling
+//   mx.warp_mma on the slice's code tiles and E8M0 scale tiles, then applies
+//   the epilogue to its four outputs and writes them.
+// * convert-mx-warp-mma-to-nvvm: mx.warp_mma to fragment loads and
+//   mma.sync (s8 m16n8k32; e4m3/e5m2 m16n8k32 on sm_89+ as inline PTX, the
+//   form MLIR 22's nvvm.mma.sync lacks; f16 m16n8k16 on elements decoded to
+//   f16 otherwise), block scales applied in f32 per K slice.
+// * mx-map-warp-kernels: after bufferization, those scf.forall loops become
+//   gpu.launch directly (blocks x one warp), so the generic parallel-loop
+//   tiling of the pipeline does not split the lanes of a warp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../MXToVector/WarpMMA.h"
+#include "mx/Conversion/MXToGPU/MXToGPU.h"
+#include "mx/Conversion/NumericsEmitter.h"
+#include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
+#include "mx/Support/Quantize.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace mx {
+#define GEN_PASS_DEF_CONVERTMXWARPMMATONVVM
+#define GEN_PASS_DEF_MXMAPWARPKERNELS
+#include "mx/Conversion/Passes.h.inc"
+} // namespace mx
+
+using namespace mlir;
+using namespace mx;
+namespace wm = mx::warp_mma;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// mx.contract -> warp tiles
+//===----------------------------------------------------------------------===//
+
+/// The maps of a plain matmul: (m, n, k) -> (m, k), (k, n), (m, n).
+bool isPlainMatmul(ContractOp op) {
+  SmallVector<AffineMap> maps =
+      llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+  if (maps.size() != 3 || op.getIteratorTypes().size() != 3)
+    return false;
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  return !op.isReductionDim(0) && !op.isReductionDim(1) &&
+         op.isReductionDim(2) && maps[0] == AffineMap::get(3, 0, {m, k}, ctx) &&
+         maps[1] == AffineMap::get(3, 0, {k, n}, ctx) &&
+         maps[2] == AffineMap::get(3, 0, {m, n}, ctx);
+}
+
+/// Why the contraction has no tensor-core kernel (empty: it has one).
+std::string whyNoWarpTiles(ContractOp op) {
+  if (!isPlainMatmul(op))
+    return "not a plain 2-D matmul";
+  RankedTensorType lhs = op.getLhs().getType(), rhs = op.getRhs().getType();
+  if (!lhs.hasStaticShape() || !rhs.hasStaticShape() ||
+      !op.getResultType().hasStaticShape())
+    return "dynamic shapes";
+  int64_t m = lhs.getDimSize(0), k = lhs.getDimSize(1), n = rhs.getDimSize(1);
+  if (m % wm::kM || n % wm::kN || k % wm::kK)
+    return "M, N, K not multiples of 16, 8, 32";
+  if (m / wm::kM > 65535)
+    return "more than 65535 row tiles";
+  QuantizedType qa = op.getLhsQuantizedType(), qb = op.getRhsQuantizedType();
+  FormatSpec a = qa.getSpec(), b = qb.getSpec();
+  if (!WarpMMAOp::supportsFormats(a, b))
+    return "formats without a tensor-core tile";
+  if (a.scale == ScaleKind::E8M0) {
+    if (qa.getAxis() != 1 || qb.getAxis() != 0)
+      return "blocks not along K";
+  } else {
+    // INT8: per tensor, or per channel along M (lhs) / N (rhs).
+    if (a.granularity == Granularity::Channel && qa.getAxis() != 0)
+      return "lhs channels not along M";
+    if (b.granularity == Granularity::Channel && qb.getAxis() != 1)
+      return "rhs channels not along N";
+  }
+  for (Value v : {op.getBias(), op.getResidual()})
+    if (v && !cast<RankedTensorType>(v.getType()).getElementType().isF32())
+      return "non-f32 bias or residual";
+  return "";
+}
+
+struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
+  ContractToWarpTiles(TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/3) {}
+
+  LogicalResult
+  matchAndRewrite(ContractOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    std::string why = whyNoWarpTiles(op);
+    if (!why.empty())
+      return rewriter.notifyMatchFailure(op, why);
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    QuantizedType qa = op.getLhsQuantizedType(), qb = op.getRhsQuantizedType();
+    FormatSpec specA = qa.getSpec(), specB = qb.getSpec();
+    bool int8 = specA.scale == ScaleKind::F32;
+    int64_t packA = getStorageElementBits(specA) == 4 ? 2 : 1;
+    int64_t packB = getStorageElementBits(specB) == 4 ? 2 : 1;
+    int64_t m = op.getLhs().getType().getDimSize(0);
+    int64_t k = op.getLhs().getType().getDimSize(1);
+    int64_t n = op.getRhs().getType().getDimSize(1);
+    ValueRange partsA = adaptor.getLhs(), partsB = adaptor.getRhs();
+
+    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
+    auto accType = VectorType::get({4}, int8 ? rewriter.getI32Type() : f32);
+    auto resultF32 = RankedTensorType::get({m, n}, f32);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, resultF32.getShape(), f32);
+    SmallVector<OpFoldResult> ubs = {rewriter.getIndexAttr(m / wm::kM),
+                                     rewriter.getIndexAttr(n / wm::kN),
+                                     rewriter.getIndexAttr(32)};
+    ArrayAttr mapping = rewriter.getArrayAttr(
+        {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
+         gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX),
+         gpu::GPUThreadMappingAttr::get(ctx, gpu::MappingId::DimX)});
+    auto forall =
+        scf::ForallOp::create(rewriter, loc, ubs, ValueRange{init}, mapping);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      Block *body = forall.getBody();
+      rewriter.setInsertionPointToStart(body);
+      Value ti = forall.getInductionVars()[0];
+      Value tj = forall.getInductionVars()[1];
+      Value lane = forall.getInductionVars()[2];
+      Value out = forall.getRegionIterArgs()[0];
+      AffineExpr d0 = rewriter.getAffineDimExpr(0);
+      auto apply = [&](AffineExpr e, Value v) -> Value {
+        return affine::makeComposedAffineApply(rewriter, loc, e,
+                                               {OpFoldResult(v)});
+      };
+      Value row0 = apply(d0 * wm::kM, ti), col0 = apply(d0 * wm::kN, tj);
+
+      // The K loop: one mx.warp_mma per 32-long slice.
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getZeroAttr(accType));
+      Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      Value cKB = arith::ConstantIndexOp::create(rewriter, loc, k / wm::kK);
+      auto kLoop = scf::ForOp::create(
+          rewriter, loc, c0, cKB, c1, ValueRange{zero},
+          [&](OpBuilder &b, Location loc, Value kb, ValueRange iter) {
+            auto applyB = [&](AffineExpr e, Value v) -> Value {
+              return affine::makeComposedAffineApply(b, loc, e,
+                                                     {OpFoldResult(v)});
+            };
+            auto slice = [&](Value src, ArrayRef<Value> offsets,
+                             ArrayRef<int64_t> sizes,
+                             RankedTensorType type) -> Value {
+              SmallVector<OpFoldResult> offs, szs, strides;
+              for (auto [o, s] : llvm::zip(offsets, sizes)) {
+                offs.push_back(o);
+                szs.push_back(b.getIndexAttr(s));
+                strides.push_back(b.getIndexAttr(1));
+              }
+              return tensor::ExtractSliceOp::create(b, loc, type, src, offs,
+                                                    szs, strides);
+            };
+            Value aTile =
+                slice(partsA[0], {row0, applyB(d0 * (wm::kK / packA), kb)},
+                      {wm::kM, wm::kK / packA},
+                      RankedTensorType::get({wm::kM, wm::kK / packA}, i8));
+            Value bTile = slice(
+                partsB[0],
+                {applyB(d0 * wm::kK, kb), applyB(d0 * (wm::kN / packB), tj)},
+                {wm::kK, wm::kN / packB},
+                RankedTensorType::get({wm::kK, wm::kN / packB}, i8));
+            Value aScales, bScales;
+            if (!int8) {
+              // One E8M0 code per row of A and per column of B: the scale
+              // layout of the tile (rank-reducing slices).
+              aScales = slice(partsA[1], {row0, kb}, {wm::kM, 1},
+                              RankedTensorType::get({wm::kM}, i8));
+              bScales = slice(partsB[1], {kb, col0}, {1, wm::kN},
+                              RankedTensorType::get({wm::kN}, i8));
+            }
+            Value next = WarpMMAOp::create(
+                b, loc, accType, aTile, aScales, bTile, bScales, iter[0], lane,
+                FormatAttr::get(ctx, specA), FormatAttr::get(ctx, specB));
+            scf::YieldOp::create(b, loc, next);
+          });
+      Value acc = kLoop.getResult(0);
+
+      // Epilogue on the lane's four outputs.
+      SmallVector<Value> outs;
+      NumericsEmitter s(rewriter, loc, {});
+      for (int64_t r = 0; r < 4; ++r) {
+        auto [lr, lc] = wm::accumulatorPosition(rewriter, loc, lane, r);
+        Value row = arith::AddIOp::create(rewriter, loc, row0, lr);
+        Value col = arith::AddIOp::create(rewriter, loc, col0, lc);
+        Value x = vector::ExtractOp::create(rewriter, loc, acc, r);
+        if (int8) {
+          x = arith::SIToFPOp::create(rewriter, loc, f32, x);
+          auto scaleAt = [&](Value part, const FormatSpec &spec, Value idx) {
+            if (spec.granularity == Granularity::Tensor)
+              return (Value)tensor::ExtractOp::create(rewriter, loc, part,
+                                                      ValueRange{});
+            return (Value)tensor::ExtractOp::create(rewriter, loc, part, idx);
+          };
+          Value sa = scaleAt(partsA[1], specA, row);
+          Value sb = scaleAt(partsB[1], specB, col);
+          // A NaN or infinite scale makes the value NaN, as the dequantizer
+          // and the CPU lowering do.
+          Value scale =
+              s.self(s.borB(s.fisNaNOrInf(sa), s.fisNaNOrInf(sb)),
+                     s.bitsToF(s.c(numerics::kQuietNaNBits)), s.fmul(sa, sb));
+          x = s.fmul(x, scale);
+        }
+        if (Value bias = op.getBias()) {
+          SmallVector<Value> idx;
+          Value cz = c0;
+          for (AffineExpr e : op.getBiasMap()->getResults())
+            idx.push_back(affine::makeComposedAffineApply(
+                rewriter, loc, AffineMap::get(3, 0, e, ctx),
+                ArrayRef<OpFoldResult>{row, col, cz}));
+          x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, bias, idx));
+        }
+        if (Value residual = op.getResidual())
+          x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, residual,
+                                                  ValueRange{row, col}));
+        if (op.getClampMin())
+          x = arith::MaximumFOp::create(
+              rewriter, loc, x,
+              arith::ConstantOp::create(rewriter, loc, op.getClampMinAttr()));
+        if (op.getClampMax())
+          x = arith::MinimumFOp::create(
+              rewriter, loc, x,
+              arith::ConstantOp::create(rewriter, loc, op.getClampMaxAttr()));
+        outs.push_back(x);
+      }
+      // Outputs (g, 2t), (g, 2t+1), (g+8, 2t), (g+8, 2t+1): a 2x2 tile with
+      // a row stride of 8.
+      auto tileType = RankedTensorType::get({2, 2}, f32);
+      Value tile =
+          tensor::FromElementsOp::create(rewriter, loc, tileType, outs);
+      auto [lr0, lc0] = wm::accumulatorPosition(rewriter, loc, lane, 0);
+      Value row = arith::AddIOp::create(rewriter, loc, row0, lr0);
+      Value col = arith::AddIOp::create(rewriter, loc, col0, lc0);
+      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
+      tensor::ParallelInsertSliceOp::create(
+          rewriter, loc, tile, out, ArrayRef<OpFoldResult>{row, col},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(2),
+                                 rewriter.getIndexAttr(2)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(8),
+                                 rewriter.getIndexAttr(1)});
+    }
+    Value result = forall.getResult(0);
+    if (op.getResultQuantizedType()) {
+      // Quantized like mx.quantize; the new op is lowered by this same
+      // conversion (tile by tile).
+      auto q = QuantizeOp::create(rewriter, loc, op.getResultType(), result);
+      if (op.getOutputScale())
+        q.setStaticScaleAttr(op.getOutputScaleAttr());
+      rewriter.replaceOp(op, q.getResult());
+      return success();
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// mx.warp_mma -> NVVM
+//===----------------------------------------------------------------------===//
+
+struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
+  WarpMMAToNVVM(MLIRContext *ctx, GPUChipInfo chip)
+      : OpRewritePattern(ctx), chip(chip) {}
+
+  /// A 32-bit register of four consecutive i8 codes of `tile` at (row, col),
+  /// (row, col+1), ... (`alongRows`: (row, col), (row+1, col), ...).
+  Value packBytes(OpBuilder &b, Location loc, Value tile, Value row, Value col,
+                  bool alongRows) const {
+    SmallVector<Value> bytes;
+    for (int64_t e = 0; e < 4; ++e) {
+      Value r = row, c = col;
+      Value off = arith::ConstantIndexOp::create(b, loc, e);
+      if (alongRows)
+        r = arith::AddIOp::create(b, loc, row, off);
+      else
+        c = arith::AddIOp::create(b, loc, col, off);
+      bytes.push_back(
+          tensor::ExtractOp::create(b, loc, tile, ValueRange{r, c}));
+    }
+    Value v = vector::FromElementsOp::create(
+        b, loc, VectorType::get({4}, b.getI8Type()), bytes);
+    v = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()),
+                                  v);
+    return vector::ExtractOp::create(b, loc, v, 0);
+  }
+
+  /// Two f16 values: elements (row, col), (row, col+1) (`alongRows`: (row,
+  /// col), (row+1, col)) decoded exactly.
+  Value packHalves(OpBuilder &b, Location loc, Value tile, Value row, Value col,
+                   bool alongRows, const FormatSpec &spec) const {
+    SmallVector<Value> halves;
+    for (int64_t e = 0; e < 2; ++e) {
+      Value r = row, c = col;
+      Value off = arith::ConstantIndexOp::create(b, loc, e);
+      if (alongRows)
+        r = arith::AddIOp::create(b, loc, row, off);
+      else
+        c = arith::AddIOp::create(b, loc, col, off);
+      Value v = wm::elementValue(b, loc, wm::loadCode(b, loc, tile, r, c, spec),
+                                 spec);
+      halves.push_back(arith::TruncFOp::create(b, loc, b.getF16Type(), v));
+    }
+    return vector::FromElementsOp::create(
+        b, loc, VectorType::get({2}, b.getF16Type()), halves);
+  }
+
+  LogicalResult matchAndRewrite(WarpMMAOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    FormatSpec specA = op.getASpec(), specB = op.getBSpec();
+    Value lane = op.getLane();
+    AffineExpr l = rewriter.getAffineDimExpr(0);
+    auto at = [&](AffineExpr e) -> Value {
+      return affine::makeComposedAffineApply(rewriter, loc, e,
+                                             {OpFoldResult(lane)});
+    };
+    Value g = at(l.floorDiv(4)), g8 = at(l.floorDiv(4) + 8);
+    Type i32 = rewriter.getI32Type(), f32 = rewriter.getF32Type();
+    bool integerCodes = specA.element == ElementKind::I8;
+    auto isF8 = [](const FormatSpec &s) {
+      return s.element == ElementKind::F8E4M3FN ||
+             s.element == ElementKind::F8E5M2;
+    };
+    bool f8 = !integerCodes && chip.f8MMA && isF8(specA) && isF8(specB);
+
+    SmallVector<Value> d; // the four raw results
+    if (integerCodes || f8) {
+      // m16n8k32 with 8-bit operands: A regs (g, 4t..), (g+8, 4t..),
+      // (g, 4t+16..), (g+8, 4t+16..); B regs k = 4t.., 4t+16.. at column g.
+      Value t4 = at((l % 4) * 4), t4p16 = at((l % 4) * 4 + 16);
+      SmallVector<Value> a = {
+          packBytes(rewriter, loc, op.getA(), g, t4, false),
+          packBytes(rewriter, loc, op.getA(), g8, t4, false),
+          packBytes(rewriter, loc, op.getA(), g, t4p16, false),
+          packBytes(rewriter, loc, op.getA(), g8, t4p16, false)};
+      SmallVector<Value> bRegs = {
+          packBytes(rewriter, loc, op.getB(), t4, g, true),
+          packBytes(rewriter, loc, op.getB(), t4p16, g, true)};
+      if (integerCodes) {
+        SmallVector<Value> c;
+        for (int64_t r = 0; r < 4; ++r)
+          c.push_back(
+              op.isInt32Accumulation()
+                  ? (Value)vector::ExtractOp::create(rewriter, loc, op.getAcc(),
+                                                     r)
+                  : (Value)arith::ConstantIntOp::create(rewriter, loc, i32, 0));
+        auto type = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, i32, i32});
+        auto mma = NVVM::MmaOp::create(
+            rewriter, loc, type, a, bRegs, c, {16, 8, 32}, std::nullopt,
+            NVVM::MMAIntOverflow::wrapped,
+            std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::s8,
+                                          NVVM::MMATypes::s8},
+            std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                           NVVM::MMALayout::col});
+        for (int64_t r = 0; r < 4; ++r)
+          d.push_back(LLVM::ExtractValueOp::create(rewriter, loc, mma, r));
+      } else {
+        // MLIR 22's nvvm.mma.sync has no dense f8 kind: inline PTX.
+        auto name = [](const FormatSpec &s) {
+          return s.element == ElementKind::F8E4M3FN ? "e4m3" : "e5m2";
+        };
+        std::string asmString =
+            std::string("mma.sync.aligned.m16n8k32.row.col.f32.") +
+            name(specA) + "." + name(specB) +
+            ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};";
+        SmallVector<Value> operands(a);
+        operands.append(bRegs);
+        Value fz = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getF32FloatAttr(0.0f));
+        operands.append(4, fz);
+        auto type = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+        auto mma = LLVM::InlineAsmOp::create(
+            rewriter, loc, type, operands, asmString,
+            "=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f", /*has_side_effects=*/false,
+            /*is_align_stack=*/false, LLVM::TailCallKind::None,
+            LLVM::AsmDialectAttr(), ArrayAttr());
+        for (int64_t r = 0; r < 4; ++r)
+          d.push_back(
+              LLVM::ExtractValueOp::create(rewriter, loc, mma.getRes(), r));
+      }
+    } else {
+      // Fallback: elements decoded to f16 (exact for e4m3, e5m2, e2m1),
+      // two m16n8k16 steps with f32 accumulation. A regs (g, 2t..),
+      // (g+8, 2t..), (g, 2t+8..), (g+8, 2t+8..); B regs k = 2t.., 2t+8.. at
+      // column g (plus the step's K offset).
+      Value c[4];
+      Value fz = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getF32FloatAttr(0.0f));
+      for (Value &v : c)
+        v = fz;
+      auto type = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+      for (int64_t k0 = 0; k0 < 32; k0 += 16) {
+        Value t2 = at((l % 4) * 2 + k0), t2p8 = at((l % 4) * 2 + k0 + 8);
+        SmallVector<Value> a = {
+            packHalves(rewriter, loc, op.getA(), g, t2, false, specA),
+            packHalves(rewriter, loc, op.getA(), g8, t2, false, specA),
+            packHalves(rewriter, loc, op.getA(), g, t2p8, false, specA),
+            packHalves(rewriter, loc, op.getA(), g8, t2p8, false, specA)};
+        SmallVector<Value> bRegs = {
+            packHalves(rewriter, loc, op.getB(), t2, g, true, specB),
+            packHalves(rewriter, loc, op.getB(), t2p8, g, true, specB)};
+        auto mma = NVVM::MmaOp::create(
+            rewriter, loc, type, a, bRegs, ValueRange(c), {16, 8, 16},
+            std::nullopt, std::nullopt,
+            std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::f16,
+                                          NVVM::MMATypes::f16},
+            std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                           NVVM::MMALayout::col});
+        for (int64_t r = 0; r < 4; ++r)
+          c[r] = LLVM::ExtractValueOp::create(rewriter, loc, mma, r);
+      }
+      d.assign(std::begin(c), std::end(c));
+    }
+
+    SmallVector<Value> results;
+    for (int64_t r = 0; r < 4; ++r) {
+      if (op.isInt32Accumulation()) {
+        results.push_back(d[r]);
+        continue;
+      }
+      auto [row, col] = wm::accumulatorPosition(rewriter, loc, lane, r);
+      Value sum = d[r];
+      if (integerCodes)
+        sum = arith::SIToFPOp::create(rewriter, loc, f32, sum);
+      Value acc = vector::ExtractOp::create(rewriter, loc, op.getAcc(), r);
+      Value sa = tensor::ExtractOp::create(rewriter, loc, op.getAScales(), row);
+      Value sb = tensor::ExtractOp::create(rewriter, loc, op.getBScales(), col);
+      results.push_back(
+          wm::applyScales(rewriter, loc, acc, sum, sa, sb, specA));
+    }
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, op.getAcc().getType(), results);
+    return success();
+  }
+
+  GPUChipInfo chip;
+};
+
+struct ConvertMXWarpMMAToNVVMPass
+    : mx::impl::ConvertMXWarpMMAToNVVMBase<ConvertMXWarpMMAToNVVMPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    std::optional<GPUChipInfo> info = parseGPUChip(chip);
+    if (!info) {
+      emitError(getOperation()->getLoc())
+          << "unknown GPU chip '" << chip
+          << "' (expected sm_<number>, optionally with a or f: sm_90, "
+             "sm_100a)";
+      return signalPassFailure();
+    }
+    if (!f8)
+      info->f8MMA = false;
+    RewritePatternSet patterns(&getContext());
+    populateMXWarpMMAToNVVMPatterns(patterns, *info);
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Warp kernels -> gpu.launch
+//===----------------------------------------------------------------------===//
+
+struct MXMapWarpKernelsPass
+    : mx::impl::MXMapWarpKernelsBase<MXMapWarpKernelsPass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> loops;
+    getOperation().walk([&](scf::ForallOp op) {
+      if (std::optional<ArrayAttr> mapping = op.getMapping();
+          mapping && !mapping->empty() &&
+          llvm::all_of(*mapping, [](Attribute a) {
+            return isa<gpu::GPUBlockMappingAttr, gpu::GPUThreadMappingAttr>(a);
+          }))
+        loops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (scf::ForallOp op : loops)
+      if (failed(mapToLaunch(rewriter, op)))
+        return signalPassFailure();
+  }
+
+  LogicalResult mapToLaunch(IRRewriter &rewriter, scf::ForallOp op) {
+    if (op.getNumResults() != 0 || !op.getTerminator().getYieldingOps().empty())
+      return op.emitOpError("a GPU-mapped loop must be bufferized before "
+                            "mx-map-warp-kernels");
+    ArrayRef<int64_t> lbs = op.getStaticLowerBound();
+    ArrayRef<int64_t> ubs = op.getStaticUpperBound();
+    ArrayRef<int64_t> steps = op.getStaticStep();
+    if (llvm::any_of(lbs, [](int64_t v) { return v != 0; }) ||
+        llvm::any_of(steps, [](int64_t v) { return v != 1; }) ||
+        llvm::any_of(ubs, ShapedType::isDynamic))
+      return op.emitOpError("a GPU-mapped loop needs static bounds from 0 "
+                            "with step 1");
+    int64_t grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
+    SmallVector<std::pair<bool, unsigned>> where; // (is block, dim)
+    for (auto [attr, ub] : llvm::zip(*op.getMapping(), ubs)) {
+      bool isBlock = isa<gpu::GPUBlockMappingAttr>(attr);
+      unsigned dim =
+          isBlock ? static_cast<unsigned>(
+                        cast<gpu::GPUBlockMappingAttr>(attr).getBlock())
+                  : static_cast<unsigned>(
+                        cast<gpu::GPUThreadMappingAttr>(attr).getThread());
+      if (dim > 2)
+        return op.emitOpError("only x, y, z GPU mappings are supported");
+      (isBlock ? grid : block)[dim] = ub;
+      where.push_back({isBlock, dim});
+    }
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    auto cst = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(rewriter, loc, v);
+    };
+    auto launch = gpu::LaunchOp::create(
+        rewriter, loc, cst(grid[0]), cst(grid[1]), cst(grid[2]), cst(block[0]),
+        cst(block[1]), cst(block[2]));
+    rewriter.setInsertionPointToStart(&launch.getBody().front());
+    IRMapping map;
+    gpu::KernelDim3 blockIds = launch.getBlockIds();
+    gpu::KernelDim3 threadIds = launch.getThreadIds();
+    for (auto [iv, w] : llvm::zip(op.getInductionVars(), where)) {
+      gpu::KernelDim3 ids = w.first ? blockIds : threadIds;
+      map.map(iv, w.second == 0 ? ids.x : w.second == 1 ? ids.y : ids.z);
+    }
+    for (Operation &inner : op.getBody()->without_terminator())
+      rewriter.clone(inner, map);
+    gpu::TerminatorOp::create(rewriter, loc);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+} // namespace
+
+void mx::populateMXContractToWarpTilesPatterns(TypeConverter &converter,
+                                               RewritePatternSet &patterns) {
+  patterns.add<ContractToWarpTiles>(converter, patterns.getContext());
+}
+
+void mx::populateMXWarpMMAToNVVMPatterns(RewritePatternSet &patterns,
+                                         GPUChipInfo chip) {
+  patterns.add<WarpMMAToNVVM>(patterns.getContext(), chip);
+}

@@ -1,0 +1,54 @@
+//===- WarpMMA.h - Shared pieces of the mx.warp_mma lowerings ---*- C++ -*-===//
+//
+// Part of mx-opt. The element decoding, fragment geometry and scale
+// application of mx.warp_mma, shared by its CPU lowering (WarpMMA.cpp here)
+// and its NVVM lowering (lib/Conversion/MXToGPU/WarpMMAToNVVM.cpp), so both
+// compute the same values around the tensor-core instruction.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_LIB_CONVERSION_MXTOVECTOR_WARPMMA_H
+#define MX_LIB_CONVERSION_MXTOVECTOR_WARPMMA_H
+
+#include "mx/Support/Format.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mx {
+namespace warp_mma {
+
+/// Tile geometry: a warp computes M x N outputs per K slice.
+constexpr int64_t kM = 16, kN = 8, kK = 32;
+
+/// Row and column (index values) of accumulator element `r` (0..3) of
+/// `lane`: (lane / 4 + 8 * (r / 2), 2 * (lane % 4) + r % 2).
+std::pair<mlir::Value, mlir::Value> accumulatorPosition(mlir::OpBuilder &b,
+                                                        mlir::Location loc,
+                                                        mlir::Value lane,
+                                                        int64_t r);
+
+/// The element code (i32, zero-extended; the nibble for 4-bit elements) at
+/// (row, col) of a tile stored as `tile` (packed along its last dimension).
+mlir::Value loadCode(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tile,
+                     mlir::Value row, mlir::Value col, const FormatSpec &spec);
+
+/// The unscaled value (f32, exact) of an element code of a float format.
+mlir::Value elementValue(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value code, const FormatSpec &spec);
+
+/// The signed integer (i32) of an int8 element code.
+mlir::Value integerValue(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value code);
+
+/// acc + sum * 2^(sa - 127) * 2^(sb - 127) (times 2^-12 for MXINT8, whose
+/// codes are integers times 2^-6), with `sum` the f32 sum of the unscaled
+/// element products of one K slice and sa, sb the E8M0 codes (i8 values;
+/// 0xFF makes the result NaN).
+mlir::Value applyScales(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
+                        mlir::Value sum, mlir::Value sa, mlir::Value sb,
+                        const FormatSpec &spec);
+
+} // namespace warp_mma
+} // namespace mx
+
+#endif // MX_LIB_CONVERSION_MXTOVECTOR_WARPMMA_H
