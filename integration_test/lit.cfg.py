@@ -61,3 +61,13 @@ if ptxas:
 else:
     lit_config.note("ptxas not found (PATH, /usr/local/cuda/bin): tests that "
                     "assemble generated PTX (REQUIRES: ptxas) are unsupported")
+
+# Tests that run the AVX-512 VNNI kernels of mx.contract (REQUIRES:
+# avx512vnni) run where the CPU has them.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = cpuinfo.read()
+    if " avx512_vnni" in flags and " avx512bw" in flags:
+        config.available_features.add("avx512vnni")
+except OSError:
+    pass

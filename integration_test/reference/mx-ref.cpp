@@ -1193,6 +1193,9 @@ const char *kUsage =
     "  mx-ref self-test\n"
     "  mx-ref int8-matmul A.npy B.npy OUT.npy   (exact INT8 matmul: A per\n"
     "                     tensor, B per column; i64 sums times both scales)\n"
+    "  mx-ref block-matmul --format F A.npy B.npy OUT.npy   (MX matmul,\n"
+    "                     blocks along K: exact block sums, summed in f32\n"
+    "                     in block order)\n"
     "  mx-ref compare GOT.npy WANT.npy [--ulps N] [--inf-as-nan]\n"
     "                 (NaN matches NaN; with --inf-as-nan, an Inf wanted\n"
     "                 matches a NaN got: an Inf makes its block NaN)\n"
@@ -1536,6 +1539,70 @@ int cmdInt8Matmul(int Argc, char **Argv) {
   return 0;
 }
 
+// block-matmul --format F A.npy B.npy OUT.npy: A (MxK) and B (KxN)
+// quantized to an MX format with E8M0 scales, both in blocks along K; OUT
+// = the exact value of each block's dot product (APFloat, f64: products
+// and block sums of MX elements are exact there), summed in f32 in block
+// order, one rounding per block (the integer kernels of mx.contract,
+// docs/Lowering.md). Inputs must be finite.
+int cmdBlockMatmul(int Argc, char **Argv) {
+  Options O = parseOptions(Argc, Argv, {"format", "block"});
+  expectPositional(O, 3, "A.npy B.npy OUT.npy");
+  Config C = buildConfig(O);
+  if (C.K != Kind::MX)
+    fatal("block-matmul takes an MX format with E8M0 scales");
+  F32Array A = readNpyF32(O.Positional[0]);
+  F32Array B = readNpyF32(O.Positional[1]);
+  if (A.Shape.size() != 2 || B.Shape.size() != 2 || A.Shape[1] != B.Shape[0])
+    fatal("block-matmul needs A (MxK) and B (KxN)");
+  if (anyNonFinite(A.Data) || anyNonFinite(B.Data))
+    fatal("block-matmul needs finite inputs");
+  uint64_t M = A.Shape[0], K = A.Shape[1], N = B.Shape[1];
+  // B transposed so that its blocks along K are rows too.
+  F32Array BT{{N, K}, std::vector<uint32_t>(N * K)};
+  for (uint64_t L = 0; L < K; ++L)
+    for (uint64_t J = 0; J < N; ++J)
+      BT.Data[J * K + L] = B.Data[L * N + J];
+  std::vector<uint8_t> CA, SA, CB, SB;
+  std::vector<uint64_t> ShapeA, ShapeB;
+  quantizeMX(C, A, CA, SA, ShapeA);
+  quantizeMX(C, BT, CB, SB, ShapeB);
+  uint64_t Blocks = ShapeA[1];
+  std::vector<uint32_t> Out(M * N);
+  for (uint64_t I = 0; I < M; ++I)
+    for (uint64_t J = 0; J < N; ++J) {
+      APFloat Acc(f32Sem(), APInt(32, 0));
+      for (uint64_t Blk = 0; Blk < Blocks; ++Blk) {
+        uint8_t EA = SA[I * Blocks + Blk], EB = SB[J * Blocks + Blk];
+        if (EA == 0xFF || EB == 0xFF) {
+          Acc = APFloat::getNaN(f32Sem());
+          continue;
+        }
+        APFloat Sum(f64Sem(), APInt(64, 0));
+        for (uint64_t L = Blk * C.Block; L < std::min(K, (Blk + 1) * C.Block);
+             ++L) {
+          APFloat P = elementValue(*C.Elem, CA[I * K + L]);
+          P.multiply(elementValue(*C.Elem, CB[J * K + L]), kRNE);
+          Sum.add(P, kRNE);
+        }
+        Sum = pow2Scale(Sum, int(EA) - 127 + int(EB) - 127);
+        // acc + block value, rounded once to f32 (quad holds both exactly
+        // for the exponent ranges of f32 and E8M0 products).
+        bool Lost;
+        APFloat Wide = Acc;
+        Wide.convert(APFloat::IEEEquad(), kRNE, &Lost);
+        Sum.convert(APFloat::IEEEquad(), kRNE, &Lost);
+        Wide.add(Sum, kRNE);
+        Wide.convert(f32Sem(), kRNE, &Lost);
+        Acc = Wide;
+      }
+      Out[I * N + J] =
+          static_cast<uint32_t>(Acc.bitcastToAPInt().getZExtValue());
+    }
+  writeNpyF32(O.Positional[2], {M, N}, Out);
+  return 0;
+}
+
 int cmdCompare(int Argc, char **Argv) {
   Options O = parseOptions(Argc, Argv, {"ulps", "inf-as-nan"});
   expectPositional(O, 2, "GOT.npy WANT.npy");
@@ -1603,6 +1670,8 @@ int main(int Argc, char **Argv) {
     return cmdCompare(Argc, Argv);
   if (Cmd == "int8-matmul")
     return cmdInt8Matmul(Argc, Argv);
+  if (Cmd == "block-matmul")
+    return cmdBlockMatmul(Argc, Argv);
   if (Cmd == "print")
     return cmdPrint(Argc, Argv);
   if (Cmd == "emit-resource")

@@ -26,7 +26,10 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                     const MXLowerToLLVMOptions &options) {
   if (options.cInterface)
     pm.addPass(mx::createMXExportEntryPoints());
-  pm.addNestedPass<func::FuncOp>(mx::createConvertMXToVector());
+  ConvertMXToVectorOptions toVector;
+  toVector.contractKernels = options.contractKernels;
+  toVector.contractExact = options.contractExact;
+  pm.addNestedPass<func::FuncOp>(mx::createConvertMXToVector(toVector));
   // Elementwise arith/math on whole tensors becomes linalg.generic so it
   // bufferizes.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -55,6 +58,9 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(mx::createMXStreamMemory(stream));
   }
   bufferization::buildBufferDeallocationPipeline(pm);
+  // The tagged dot products of the avx512vnni contract kernels (after the
+  // bufferization passes, which reject llvm.call_intrinsic).
+  pm.addNestedPass<func::FuncOp>(mx::createConvertMXVnniDots());
 
   // Parallel loops over block tiles (convert-mx-to-parallel-blocks, the
   // GPU lowering's first step) run as loops on the CPU.

@@ -52,16 +52,51 @@ def ConvertMXToVector : Pass<"convert-mx-to-vector"> {
     quantized result.
 
     Ops it cannot lower get an error that says why, and the pass fails.
+
+    With `contract-kernels` other than `none`, an `mx.contract` in matmul
+    form (`(b?, m, k) x (b?, k, n) -> (b?, m, n)`) becomes a packed,
+    register-blocked kernel instead (docs/Lowering.md, "Kernels for
+    mx.contract"): an integer kernel with 8-bit dot products and 32-bit
+    sums for INT8, MXINT8 and MXFP4 (`avx512vnni`: vpdpbusd; `generic`:
+    target-independent vector ops; `auto`: the host's), an f32 kernel on
+    the decoded operands for every other format. `contract-exact` keeps
+    to kernels whose results are bit-identical to the unfused graph.
   }];
+  let options = [
+    Option<"contractKernels", "contract-kernels", "std::string",
+           /*default=*/"\"none\"",
+           "Kernels for mx.contract in matmul form: none, generic, "
+           "avx512vnni or auto (the host CPU's)">,
+    Option<"contractExact", "contract-exact", "bool", /*default=*/"false",
+           "Use only contract kernels whose results are bit-identical to "
+           "the unfused graph (no integer kernel for MXINT8 / MXFP4)">
+  ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def ConvertMXVnniDots : Pass<"convert-mx-vnni-dots"> {
+  let summary = "Make the tagged 8-bit dot products of contract kernels vpdpbusd";
+  let description = [{
+    The `avx512vnni` kernels of `convert-mx-to-vector` write each 8-bit dot
+    product (groups of 4 unsigned bytes times 4 signed bytes, summed into
+    an i32 lane) in its target-independent form, `arith.extui` /
+    `arith.extsi`, `arith.muli`, `vector.shape_cast` to 16x4 and a
+    `vector.multi_reduction <add>` tagged `mx.vnni_dot`. This pass, run
+    after bufferization (which rejects `llvm.call_intrinsic`, an op with
+    unknown memory effects), replaces each tagged chain by one
+    `llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"`. A chain changed
+    on the way stays in its generic form, with a warning.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 //===----------------------------------------------------------------------===//

@@ -44,6 +44,16 @@ struct MXLowerToLLVMOptions
       *this, "x86-vector",
       llvm::cl::desc("Let vector-to-llvm use x86 vector intrinsics"),
       llvm::cl::init(false)};
+  PassOptions::Option<std::string> contractKernels{
+      *this, "contract-kernels",
+      llvm::cl::desc("Kernels for mx.contract in matmul form: none, generic, "
+                     "avx512vnni or auto (the host CPU's)"),
+      llvm::cl::init("auto")};
+  PassOptions::Option<bool> contractExact{
+      *this, "contract-exact",
+      llvm::cl::desc("Only contract kernels bit-identical to the unfused "
+                     "graph"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> reassociateFPReductions{
       *this, "reassociate-fp-reductions",
       llvm::cl::desc("Allow reassociation of floating-point reductions (not "

@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mx/Conversion/MXToVector/ContractKernels.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
@@ -236,7 +237,11 @@ FailureOr<SmallVector<Value>> requantize(OpBuilder &b, Location loc,
 }
 
 struct LowerContract : OpConversionPattern<ContractOp> {
-  using OpConversionPattern::OpConversionPattern;
+  LowerContract(TypeConverter &converter, MLIRContext *ctx,
+                const ContractKernelOptions &kernels)
+      : OpConversionPattern(converter, ctx), kernels(kernels) {}
+  /// Tiled kernels for matmul forms (ContractKernels.cpp).
+  ContractKernelOptions kernels;
 
   LogicalResult
   matchAndRewrite(ContractOp op, OneToNOpAdaptor adaptor,
@@ -284,10 +289,16 @@ struct LowerContract : OpConversionPattern<ContractOp> {
     }
 
     SmallVector<int64_t> shape(resultType.getShape());
-    Value acc =
-        intPath
-            ? contractInt8(rewriter, loc, infos, iterators, outMap, shape)
-            : contractFloat(rewriter, loc, op, infos, iterators, outMap, shape);
+    FailureOr<Value> kernel = emitContractKernel(
+        rewriter, loc, op, adaptor.getLhs(), adaptor.getRhs(), intPath, kernels);
+    if (failed(kernel))
+      return failure();
+    Value acc = *kernel;
+    if (!acc)
+      acc = intPath ? contractInt8(rewriter, loc, infos, iterators, outMap,
+                                   shape)
+                    : contractFloat(rewriter, loc, op, infos, iterators,
+                                    outMap, shape);
     if (!acc)
       return failure();
     Value result =
@@ -531,7 +542,8 @@ struct LowerContract : OpConversionPattern<ContractOp> {
 
 } // namespace
 
-void mx::populateMXContractLoweringPatterns(TypeConverter &converter,
-                                            RewritePatternSet &patterns) {
-  patterns.add<LowerContract>(converter, patterns.getContext());
+void mx::populateMXContractLoweringPatterns(
+    TypeConverter &converter, RewritePatternSet &patterns,
+    const ContractKernelOptions &kernels) {
+  patterns.add<LowerContract>(converter, patterns.getContext(), kernels);
 }

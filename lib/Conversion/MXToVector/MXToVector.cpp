@@ -37,6 +37,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -1890,6 +1891,7 @@ struct DisassembleFromParts : OpConversionPattern<DisassembleOp> {
 
 struct ConvertMXToVectorPass
     : mx::impl::ConvertMXToVectorBase<ConvertMXToVectorPass> {
+  using ConvertMXToVectorBase::ConvertMXToVectorBase;
   void runOnOperation() override {
     Operation *root = getOperation();
     MLIRContext *ctx = &getContext();
@@ -1928,8 +1930,18 @@ struct ConvertMXToVectorPass
       return converter.isSignatureLegal(op.getFunctionType()) &&
              converter.isLegal(&op.getBody());
     });
+    std::optional<ContractKernelTarget> kernelTarget =
+        parseContractKernelTarget(contractKernels);
+    if (!kernelTarget) {
+      emitError(root->getLoc())
+          << "convert-mx-to-vector: contract-kernels must be none, generic, "
+             "avx512vnni or auto, not '"
+          << contractKernels << "'";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(ctx);
-    populateMXStorageConversionPatterns(converter, patterns);
+    populateMXStorageConversionPatterns(converter, patterns,
+                                        {*kernelTarget, contractExact});
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
     if (failed(applyPartialConversion(root, target, std::move(patterns))))
@@ -1958,13 +1970,14 @@ void mx::populateMXStorageTypeConversion(TypeConverter &converter) {
       });
 }
 
-void mx::populateMXStorageConversionPatterns(TypeConverter &converter,
-                                             RewritePatternSet &patterns) {
+void mx::populateMXStorageConversionPatterns(
+    TypeConverter &converter, RewritePatternSet &patterns,
+    const ContractKernelOptions &kernels) {
   patterns.add<QuantizeToParts, DequantizeFromParts, AssembleToParts,
                DisassembleFromParts, ReshapeQuantized<tensor::CollapseShapeOp>,
                ReshapeQuantized<tensor::ExpandShapeOp>, SliceQuantized>(
       converter, patterns.getContext());
-  populateMXContractLoweringPatterns(converter, patterns);
+  populateMXContractLoweringPatterns(converter, patterns, kernels);
   populateMXDataMovementConversionPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);

@@ -7,6 +7,7 @@
 #ifndef MX_CONVERSION_MXTOVECTOR_MXTOVECTOR_H
 #define MX_CONVERSION_MXTOVECTOR_MXTOVECTOR_H
 
+#include "mx/Conversion/MXToVector/ContractKernels.h"
 #include "mx/Support/Format.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -63,15 +64,18 @@ emitDequantize(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange parts,
 void populateMXStorageTypeConversion(mlir::TypeConverter &converter);
 
 /// Lowers mx.contract to linalg.generic ops on the storage parts of its
-/// operands (included in populateMXStorageConversionPatterns).
-void populateMXContractLoweringPatterns(mlir::TypeConverter &converter,
-                                        mlir::RewritePatternSet &patterns);
+/// operands (included in populateMXStorageConversionPatterns); matmul forms
+/// become the tiled kernels that `kernels` selects (ContractKernels.h).
+void populateMXContractLoweringPatterns(
+    mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
+    const ContractKernelOptions &kernels = {});
 
 /// Lowers mx.quantize / mx.dequantize to and from storage parts, and
 /// converts function signatures, calls and returns that carry quantized
 /// tensors (the ABI in docs/Formats.md).
-void populateMXStorageConversionPatterns(mlir::TypeConverter &converter,
-                                         mlir::RewritePatternSet &patterns);
+void populateMXStorageConversionPatterns(
+    mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
+    const ContractKernelOptions &kernels = {});
 
 /// Lowers the mx ops on quantized tensors that --mx-propagate builds
 /// (mx.transpose, mx.clamp, mx.max_pool) and tensor.concat of quantized

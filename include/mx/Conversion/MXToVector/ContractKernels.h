@@ -1,0 +1,61 @@
+//===- ContractKernels.h - Tiled CPU kernels for mx.contract ----*- C++ -*-===//
+//
+// Part of mx-opt. Packed, register-blocked kernels for mx.contract ops in
+// matmul form (docs/Lowering.md, "Kernels for mx.contract").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_MXTOVECTOR_CONTRACTKERNELS_H
+#define MX_CONVERSION_MXTOVECTOR_CONTRACTKERNELS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
+namespace mx {
+
+class ContractOp;
+
+#define GEN_PASS_DECL_CONVERTMXVNNIDOTS
+#include "mx/Conversion/Passes.h.inc"
+
+/// Which kernels mx.contract lowers to.
+enum class ContractKernelTarget {
+  /// No kernels: the linalg.generic lowering of Contract.cpp.
+  None,
+  /// Kernels written with target-independent vector ops only.
+  Generic,
+  /// As Generic, with the 8-bit dot products as AVX-512 VNNI vpdpbusd.
+  AVX512VNNI,
+};
+
+struct ContractKernelOptions {
+  ContractKernelTarget target = ContractKernelTarget::None;
+  /// Only kernels whose results are bit-identical to the unfused graph
+  /// (MXINT8 and MXFP4 then take the f32 kernel instead of the integer one).
+  bool exact = false;
+};
+
+/// Parses "none", "generic", "avx512vnni" or "auto" (the host: avx512vnni
+/// when the CPU running this has AVX-512 VNNI and BW, generic otherwise).
+std::optional<ContractKernelTarget>
+parseContractKernelTarget(llvm::StringRef name);
+
+/// Emits a tiled kernel for `op` on the storage parts of its operands and
+/// returns the accumulator of the result's shape: i32 when `int8Path` (INT8
+/// with scales constant along the reduction: the caller's epilogue applies
+/// them), f32 otherwise (the caller's epilogue adds bias, residual, clamp).
+/// Returns a null value, emitting nothing, when `op` is not in a form the
+/// kernels handle (the caller then uses its generic lowering); fails after a
+/// diagnostic on `op`.
+mlir::FailureOr<mlir::Value>
+emitContractKernel(mlir::OpBuilder &b, mlir::Location loc, ContractOp op,
+                   mlir::ValueRange lhsParts, mlir::ValueRange rhsParts,
+                   bool int8Path, const ContractKernelOptions &options);
+
+} // namespace mx
+
+#endif // MX_CONVERSION_MXTOVECTOR_CONTRACTKERNELS_H

@@ -1,0 +1,781 @@
+//===- ContractKernels.cpp - Tiled CPU kernels for mx.contract ------------===//
+//
+// Part of mx-opt. mx.contract ops in matmul form (C[b?,m,n] = sum_k
+// A[b?,m,k] B[b?,k,n], any static sizes) become packed, register-blocked
+// kernels written with vector ops on tensors (docs/Lowering.md, "Kernels
+// for mx.contract"):
+//
+// * Integer kernel (INT8 per tensor / per channel, MXINT8, MXFP4): A is
+//   packed to unsigned bytes (code + 128, or 2 * E2M1 value + 12) in rows of
+//   i32 groups of 4; B to the VNNI panel layout [n/NR][k/4][NR][4] of signed
+//   bytes with, per K block, the offset times its column sums (to subtract)
+//   and (MX) its f32 block scales. The micro-kernel keeps MR x NR i32
+//   accumulators in registers and runs 8-bit dot products with 32-bit sums
+//   (vpdpbusd, or a generic vector form), converts each block's exact i32
+//   sum to f32 once and scales it by the two block scales.
+// * f32 kernel (every other format, and all formats under `exact`): both
+//   operands are decoded to f32 by the vectorized dequantizer, B is packed
+//   into [n/NR][K][NR] panels and the micro-kernel accumulates MR x NR f32
+//   results over k in order: the sums of the unfused graph, bit for bit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXToVector/ContractKernels.h"
+#include "mx/Conversion/MXToVector/MXToVector.h"
+#include "mx/Conversion/NumericsEmitter.h"
+#include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mx {
+#define GEN_PASS_DEF_CONVERTMXVNNIDOTS
+#include "mx/Conversion/Passes.h.inc"
+} // namespace mx
+
+using namespace mlir;
+using namespace mx;
+using namespace mx::numerics;
+
+namespace {
+
+/// Marks the generic form of an 8-bit dot product that is to become
+/// vpdpbusd.
+constexpr llvm::StringLiteral kVnniDotAttr = "mx.vnni_dot";
+
+/// f32 lanes of one vector register (zmm).
+constexpr int64_t kLanes = 16;
+/// Columns of a B panel: two registers of results.
+constexpr int64_t kNR = 32;
+/// Rows of a micro-kernel tile.
+constexpr int64_t kMRFloat = 8;
+constexpr int64_t kMRInt = 12;  // i32 accumulators only (INT8)
+constexpr int64_t kMRBlock = 6; // i32 block sums + f32 accumulators (MX)
+/// Rows of A kept in L2 while the B panels stream past them.
+constexpr int64_t kMC = 192;
+
+/// The loop roles of a contraction in matmul form.
+struct MatmulForm {
+  bool batched = false;
+  int64_t batch = 1, m = 0, n = 0, k = 0;
+};
+
+std::optional<MatmulForm> matchMatmul(ContractOp op) {
+  SmallVector<AffineMap> maps =
+      llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+  AffineMap lhs = maps[0], rhs = maps[1], out = maps[2];
+  unsigned numLoops = out.getNumDims();
+  if (numLoops != 3 && numLoops != 4)
+    return std::nullopt;
+  auto dims = [](AffineMap map) -> std::optional<SmallVector<unsigned>> {
+    SmallVector<unsigned> r;
+    for (AffineExpr e : map.getResults()) {
+      auto d = dyn_cast<AffineDimExpr>(e);
+      if (!d)
+        return std::nullopt;
+      r.push_back(d.getPosition());
+    }
+    return r;
+  };
+  auto l = dims(lhs), r = dims(rhs), o = dims(out);
+  if (!l || !r || !o)
+    return std::nullopt;
+  MatmulForm form;
+  form.batched = numLoops == 4;
+  unsigned rank = form.batched ? 3 : 2;
+  if (l->size() != rank || r->size() != rank || o->size() != rank)
+    return std::nullopt;
+  // out = (b?, m, n), lhs = (b?, m, k), rhs = (b?, k, n).
+  unsigned off = form.batched ? 1 : 0;
+  unsigned mD = (*o)[off], nD = (*o)[off + 1];
+  if (form.batched && ((*l)[0] != (*o)[0] || (*r)[0] != (*o)[0]))
+    return std::nullopt;
+  unsigned kD = (*l)[off + 1];
+  if ((*l)[off] != mD || (*r)[off] != kD || (*r)[off + 1] != nD)
+    return std::nullopt;
+  if (!op.isReductionDim(kD) || op.isReductionDim(mD) ||
+      op.isReductionDim(nD) || mD == nD ||
+      (form.batched && op.isReductionDim((*o)[0])))
+    return std::nullopt;
+  auto lt = op.getLhs().getType(), rt = op.getRhs().getType();
+  form.batch = form.batched ? lt.getDimSize(0) : 1;
+  form.m = lt.getDimSize(off);
+  form.k = lt.getDimSize(off + 1);
+  form.n = rt.getDimSize(off + 1);
+  if (form.m <= 0 || form.n <= 0 || form.k <= 0 || form.batch <= 0)
+    return std::nullopt;
+  return form;
+}
+
+//===----------------------------------------------------------------------===//
+// Small builders
+//===----------------------------------------------------------------------===//
+
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t c) {
+    return arith::MulIOp::create(b, loc, x, idx(c));
+  }
+  Value addc(Value x, int64_t c) { return add(x, idx(c)); }
+  /// A splat constant of an integer or float vector type (or scalar).
+  Value splat(Type t, int64_t v) {
+    Type elem = getElementTypeOrSelf(t);
+    TypedAttr a = isa<FloatType>(elem)
+                      ? TypedAttr(b.getFloatAttr(elem, double(v)))
+                      : TypedAttr(b.getIntegerAttr(elem, v));
+    if (auto vt = dyn_cast<VectorType>(t))
+      a = DenseElementsAttr::get(vt, a);
+    return arith::ConstantOp::create(b, loc, t, a);
+  }
+  Value zeros(Type t) { return splat(t, 0); }
+  Value empty(ArrayRef<int64_t> shape, Type elem) {
+    return tensor::EmptyOp::create(b, loc, shape, elem);
+  }
+  Value read(VectorType t, Value src, ValueRange indices, bool inBounds,
+             std::optional<Value> pad = std::nullopt) {
+    Value p = pad ? *pad : zeros(t.getElementType());
+    return vector::TransferReadOp::create(b, loc, t, src, indices, p,
+                                          ArrayRef<bool>{inBounds});
+  }
+  Value write(Value v, Value dest, ValueRange indices, bool inBounds) {
+    return vector::TransferWriteOp::create(b, loc, v, dest, indices,
+                                           ArrayRef<bool>{inBounds})
+        .getResult();
+  }
+  Value bitcast(Value v, VectorType t) {
+    return vector::BitCastOp::create(b, loc, t, v);
+  }
+  Value bcast(Value scalar, VectorType t) {
+    return vector::BroadcastOp::create(b, loc, t, scalar);
+  }
+  Value extract(Value t, ValueRange indices) {
+    return tensor::ExtractOp::create(b, loc, t, indices);
+  }
+  /// `for iv = lb to ub step s iter_args(inits)`: `body` returns the yields.
+  SmallVector<Value>
+  loop(Value lb, Value ub, int64_t step, ValueRange inits,
+       function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)> body) {
+    auto f = scf::ForOp::create(
+        b, loc, lb, ub, idx(step), inits,
+        [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
+          Emitter e{nb, nl};
+          scf::YieldOp::create(nb, nl, body(e, iv, args));
+        });
+    return SmallVector<Value>(f.getResults());
+  }
+  SmallVector<Value>
+  loop(int64_t lb, int64_t ub, int64_t step, ValueRange inits,
+       function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)> body) {
+    return loop(idx(lb), idx(ub), step, inits, body);
+  }
+};
+
+/// `rest` preceded by the batch index when the operand has a batch dim.
+SmallVector<Value> at(bool batched, Value bt, ArrayRef<Value> rest) {
+  SmallVector<Value> r;
+  if (batched)
+    r.push_back(bt);
+  r.append(rest.begin(), rest.end());
+  return r;
+}
+
+/// Loops over the tiles of the result: batch, row blocks of kMC, column
+/// panels of kNR, then row tiles of `mr` rows (and single rows for the
+/// rest). `tile(e, bt, m0, nb, rows, c)` returns the updated result.
+Value tileLoops(
+    Emitter &e, const MatmulForm &form, Value init, int64_t mr,
+    function_ref<Value(Emitter &, Value, Value, Value, int64_t, Value)> tile) {
+  int64_t numPanels = llvm::divideCeil(form.n, kNR);
+  int64_t mc = std::max<int64_t>(mr, kMC / mr * mr);
+  return e.loop(
+      0, form.batch, 1, init, [&](Emitter &e, Value bt, ValueRange c) {
+        return e.loop(
+            0, form.m, mc, c, [&](Emitter &e, Value m0, ValueRange c) {
+              return e.loop(
+                  0, numPanels, 1, c,
+                  [&](Emitter &e, Value nb,
+                      ValueRange c) -> SmallVector<Value> {
+                    Value end = arith::MinSIOp::create(
+                        e.b, e.loc, e.addc(m0, mc), e.idx(form.m));
+                    Value rows = arith::SubIOp::create(e.b, e.loc, end, m0);
+                    Value full =
+                        e.add(m0, e.mul(arith::DivSIOp::create(e.b, e.loc, rows,
+                                                               e.idx(mr)),
+                                        mr));
+                    SmallVector<Value> r =
+                        e.loop(m0, full, mr, c,
+                               [&](Emitter &e, Value m, ValueRange c) {
+                                 return SmallVector<Value>{
+                                     tile(e, bt, m, nb, mr, c[0])};
+                               });
+                    if (mr == 1)
+                      return r;
+                    return e.loop(full, end, 1, r,
+                                  [&](Emitter &e, Value m, ValueRange c) {
+                                    return SmallVector<Value>{
+                                        tile(e, bt, m, nb, 1, c[0])};
+                                  });
+                  });
+            });
+      })[0];
+}
+
+//===----------------------------------------------------------------------===//
+// f32 kernel
+//===----------------------------------------------------------------------===//
+
+/// Packs f32 B[b?][K][N] into panels [batch][N/NR][K][NR] (zero columns
+/// past N).
+Value packF32Panels(Emitter &e, const MatmulForm &form, Value bm) {
+  int64_t numPanels = llvm::divideCeil(form.n, kNR);
+  Type f32 = e.b.getF32Type();
+  auto vt = VectorType::get({kNR}, f32);
+  Value init = e.empty({form.batch, numPanels, form.k, kNR}, f32);
+  return e.loop(
+      0, form.batch, 1, init, [&](Emitter &e, Value bt, ValueRange p) {
+        return e.loop(
+            0, numPanels, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
+              Value n0 = e.mul(nb, kNR);
+              return e.loop(
+                  0, form.k, 1, p, [&](Emitter &e, Value k, ValueRange p) {
+                    Value v =
+                        e.read(vt, bm, at(form.batched, bt, {k, n0}), false);
+                    return SmallVector<Value>{
+                        e.write(v, p[0], {bt, nb, k, e.idx(0)}, true)};
+                  });
+            });
+      })[0];
+}
+
+Value emitF32Kernel(OpBuilder &b, Location loc, const MatmulForm &form,
+                    Value am, Value bm, bool fma, ArrayRef<int64_t> shape) {
+  Emitter e{b, loc};
+  Type f32 = b.getF32Type();
+  auto vt = VectorType::get({kLanes}, f32);
+  Value panels = packF32Panels(e, form, bm);
+  Value init = e.empty(shape, f32);
+  Value zero = e.zeros(vt);
+  constexpr int64_t nv = kNR / kLanes;
+  return tileLoops(
+      e, form, init, kMRFloat,
+      [&](Emitter &e, Value bt, Value m0, Value nb, int64_t rows, Value c) {
+        SmallVector<Value> rowIdx;
+        for (int64_t i = 0; i < rows; ++i)
+          rowIdx.push_back(e.addc(m0, i));
+        SmallVector<Value> inits(rows * nv, zero);
+        SmallVector<Value> acc = e.loop(
+            0, form.k, 1, inits, [&](Emitter &e, Value k, ValueRange acc) {
+              Value bv[nv];
+              for (int64_t j = 0; j < nv; ++j)
+                bv[j] =
+                    e.read(vt, panels, {bt, nb, k, e.idx(j * kLanes)}, true);
+              SmallVector<Value> next;
+              for (int64_t i = 0; i < rows; ++i) {
+                Value a = e.bcast(
+                    e.extract(am, at(form.batched, bt, {rowIdx[i], k})), vt);
+                for (int64_t j = 0; j < nv; ++j) {
+                  Value s = acc[i * nv + j];
+                  if (fma)
+                    s = vector::FMAOp::create(e.b, e.loc, a, bv[j], s);
+                  else
+                    s = arith::AddFOp::create(
+                        e.b, e.loc, s,
+                        arith::MulFOp::create(e.b, e.loc, a, bv[j]));
+                  next.push_back(s);
+                }
+              }
+              return next;
+            });
+        Value n0 = e.mul(nb, kNR);
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < nv; ++j)
+            c = e.write(
+                acc[i * nv + j], c,
+                at(form.batched, bt, {rowIdx[i], e.addc(n0, j * kLanes)}),
+                false);
+        return c;
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Integer kernel
+//===----------------------------------------------------------------------===//
+
+/// An operand of the integer kernel.
+struct IntOperand {
+  FormatSpec spec;
+  ValueRange parts;
+  bool fp4 = false; ///< E2M1 codes, two per byte (else one i8 code a byte).
+};
+
+bool isIntKernelElement(const FormatSpec &spec) {
+  return spec.scale == ScaleKind::E8M0 &&
+         spec.granularity == Granularity::Block &&
+         (spec.element == ElementKind::I8 ||
+          spec.element == ElementKind::F4E2M1FN);
+}
+
+/// 2 * the value of E2M1 codes (in the low 4 bits of each byte): small
+/// signed integers in [-12, 12].
+Value decodeE2M1Times2(Emitter &e, Value codes) {
+  Type t = codes.getType();
+  auto c = [&](int64_t v) { return e.splat(t, v); };
+  OpBuilder &b = e.b;
+  Location loc = e.loc;
+  Value mag = arith::AndIOp::create(b, loc, codes, c(7));
+  Value ex = arith::ShRUIOp::create(b, loc, mag, c(1));
+  Value m = arith::AndIOp::create(b, loc, mag, c(1));
+  // e == 0: m (0 or 0.5, times 2); else (2 + m) << (e - 1).
+  Value shift = arith::SubIOp::create(
+      b, loc, arith::MaxUIOp::create(b, loc, ex, c(1)), c(1));
+  Value normal = arith::ShLIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, m, c(2)), shift);
+  Value isSub =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, ex, c(0));
+  Value v = arith::SelectOp::create(b, loc, isSub, m, normal);
+  Value neg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                            arith::AndIOp::create(b, loc, codes, c(8)), c(0));
+  return arith::SelectOp::create(b, loc, neg,
+                                 arith::SubIOp::create(b, loc, c(0), v), v);
+}
+
+/// `n` integer values (i8 codes, or 2 * E2M1 values) of the data part at
+/// `prefix` (all but the last index), elements [col, col + n) of the last
+/// dimension; past the end they read as 0.
+Value loadIntValues(Emitter &e, const IntOperand &op, ArrayRef<Value> prefix,
+                    Value col, int64_t n) {
+  Type i8 = e.b.getI8Type();
+  SmallVector<Value> idx(prefix);
+  if (!op.fp4) {
+    idx.push_back(col);
+    return e.read(VectorType::get({n}, i8), op.parts[0], idx, false);
+  }
+  idx.push_back(arith::DivUIOp::create(e.b, e.loc, col, e.idx(2)));
+  auto half = VectorType::get({n / 2}, i8);
+  Value bytes = e.read(half, op.parts[0], idx, false);
+  Value lo = arith::AndIOp::create(e.b, e.loc, bytes, e.splat(half, 0xF));
+  Value hi = arith::ShRUIOp::create(e.b, e.loc, bytes, e.splat(half, 4));
+  Value codes = vector::InterleaveOp::create(e.b, e.loc, lo, hi);
+  return decodeE2M1Times2(e, codes);
+}
+
+/// f32 block scales from E8M0 codes (a vector or a scalar of i8), times the
+/// weight of one integer unit (2^-6 for MXINT8, 1/2 for 2 * E2M1).
+Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
+                       const IntOperand &op) {
+  ArrayRef<int64_t> shape;
+  if (auto vt = dyn_cast<VectorType>(codes.getType()))
+    shape = vt.getShape();
+  NumericsEmitter s(b, loc, shape);
+  Value code = arith::ExtUIOp::create(b, loc, s.i32(), codes);
+  E8M0Scale<NumericsEmitter> scale = e8m0ScaleFromCode(s, code, op.spec);
+  // up is 2^se (2^(se - 6) for MXINT8); one unit of 2 * E2M1 is 1/2. The
+  // product is exact: the smallest, 2^-128, is an f32 subnormal.
+  Value up = scale.up;
+  if (op.fp4)
+    up = s.fmul(up, s.cf(0.5f));
+  return s.self(scale.isNaN, s.bitsToF(s.c(kQuietNaNBits)), up);
+}
+
+/// Interleaves four rows of `nr` bytes into the VNNI order: byte 4j + r is
+/// row r, column j.
+Value vnniInterleave(Emitter &e, Value r0, Value r1, Value r2, Value r3,
+                     int64_t nr) {
+  Value i01 = vector::InterleaveOp::create(e.b, e.loc, r0, r1);
+  Value i23 = vector::InterleaveOp::create(e.b, e.loc, r2, r3);
+  auto w = VectorType::get({nr}, e.b.getI16Type());
+  Value x = vector::InterleaveOp::create(e.b, e.loc, e.bitcast(i01, w),
+                                         e.bitcast(i23, w));
+  return e.bitcast(x, VectorType::get({4 * nr}, e.b.getI8Type()));
+}
+
+/// acc (16 x i32) + the dot products of groups of 4 unsigned bytes of `a`
+/// with signed bytes of `w` (64 x i8 each), in target-independent vector
+/// ops. With `vnni` the reduction is tagged kVnniDotAttr: after
+/// bufferization, convert-mx-vnni-dots makes the chain one vpdpbusd (one-shot
+/// bufferization rejects llvm.call_intrinsic, whose memory effects are
+/// unknown).
+Value dot(Emitter &e, Value acc, Value a, Value w, bool vnni) {
+  Type i32 = e.b.getI32Type();
+  auto wide = VectorType::get({4 * kLanes}, i32);
+  Value p = arith::MulIOp::create(e.b, e.loc,
+                                  arith::ExtUIOp::create(e.b, e.loc, wide, a),
+                                  arith::ExtSIOp::create(e.b, e.loc, wide, w));
+  p = vector::ShapeCastOp::create(e.b, e.loc, VectorType::get({kLanes, 4}, i32),
+                                  p);
+  auto r = vector::MultiDimReductionOp::create(e.b, e.loc, p, acc,
+                                               ArrayRef<bool>{false, true},
+                                               vector::CombiningKind::ADD);
+  if (vnni)
+    r->setAttr(kVnniDotAttr, e.b.getUnitAttr());
+  return r;
+}
+
+struct IntPlan {
+  bool mx = false;     ///< Per-block scales (else INT8: one block over K).
+  int64_t block = 0;   ///< K elements per block (a multiple of 4).
+  int64_t groups = 0;  ///< Groups of 4 per block.
+  int64_t blocks = 0;  ///< Blocks along K.
+  int64_t kp = 0;      ///< K padded to whole blocks.
+  int64_t offsetA = 0; ///< Added to A's integers to make them unsigned.
+  bool vnni = false;
+};
+
+Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
+                    const IntOperand &A, const IntOperand &B,
+                    const IntPlan &plan, ArrayRef<int64_t> shape) {
+  Emitter e{b, loc};
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  int64_t numPanels = llvm::divideCeil(form.n, kNR);
+  int64_t kg = plan.kp / 4;
+
+  // A: unsigned bytes, four per i32, [batch][M][Kp/4].
+  constexpr int64_t chunk = 32;
+  auto chunkI32 = VectorType::get({chunk / 4}, i32);
+  Value ap = e.loop(
+      0, form.batch, 1, e.empty({form.batch, form.m, kg}, i32),
+      [&](Emitter &e, Value bt, ValueRange p) {
+        return e.loop(0, form.m, 1, p, [&](Emitter &e, Value m, ValueRange p) {
+          return e.loop(
+              0, plan.kp, chunk, p, [&](Emitter &e, Value k, ValueRange p) {
+                Value v =
+                    loadIntValues(e, A, at(form.batched, bt, {m}), k, chunk);
+                v = arith::AddIOp::create(
+                    e.b, e.loc, v,
+                    e.splat(v.getType(), int8_t(plan.offsetA & 0xFF)));
+                Value idx = arith::DivUIOp::create(e.b, e.loc, k, e.idx(4));
+                return SmallVector<Value>{
+                    e.write(e.bitcast(v, chunkI32), p[0], {bt, m, idx}, false)};
+              });
+        });
+      })[0];
+  // A's block scales as f32, the shape of its scale part.
+  Value as;
+  if (plan.mx) {
+    Value codes = A.parts[1];
+    auto ct = cast<RankedTensorType>(codes.getType());
+    unsigned rank = ct.getRank();
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    as = linalg::GenericOp::create(
+             b, loc, TypeRange{RankedTensorType::get(ct.getShape(), f32)},
+             ValueRange{codes}, ValueRange{e.empty(ct.getShape(), f32)},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc,
+                                       decodeBlockScale(b, loc, args[0], A));
+             })
+             .getResult(0);
+  }
+
+  // B: VNNI panels [batch][N/NR][Kp/4][NR * 4] (signed bytes), the A
+  // offset times minus the column sums of each block [batch][N/NR][blocks]
+  // [NR] (i32) and the block scales (f32, same shape).
+  auto rowT = VectorType::get({kNR}, i8);
+  auto sumT = VectorType::get({kNR}, i32);
+  SmallVector<Value> packInit = {
+      e.empty({form.batch, numPanels, kg, 4 * kNR}, i8),
+      e.empty({form.batch, numPanels, plan.blocks, kNR}, i32)};
+  if (plan.mx)
+    packInit.push_back(e.empty({form.batch, numPanels, plan.blocks, kNR}, f32));
+  Value zeroRow = e.zeros(rowT);
+  SmallVector<Value> packed = e.loop(
+      0, form.batch, 1, packInit, [&](Emitter &e, Value bt, ValueRange p) {
+        return e.loop(
+            0, numPanels, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
+              Value n0 = e.mul(nb, kNR);
+              return e.loop(
+                  0, plan.blocks, 1, p,
+                  [&](Emitter &e, Value kb, ValueRange p) {
+                    SmallVector<Value> inner = e.loop(
+                        0, plan.groups, 1, ValueRange{e.zeros(sumT), p[0]},
+                        [&](Emitter &e, Value g, ValueRange s) {
+                          Value grp = e.add(e.mul(kb, plan.groups), g);
+                          Value rows[4];
+                          Value sum = s[0];
+                          for (int64_t r = 0; r < 4; ++r) {
+                            Value k = e.addc(e.mul(grp, 4), r);
+                            // Rows past K read as zeros (the transfer pads only
+                            // the vector dimension).
+                            Value inK = arith::CmpIOp::create(
+                                e.b, e.loc, arith::CmpIPredicate::slt, k,
+                                e.idx(form.k));
+                            Value kc = arith::MinSIOp::create(
+                                e.b, e.loc, k, e.idx(form.k - 1));
+                            Value v = loadIntValues(
+                                e, B, at(form.batched, bt, {kc}), n0, kNR);
+                            rows[r] = arith::SelectOp::create(e.b, e.loc, inK,
+                                                              v, zeroRow);
+                            sum = arith::AddIOp::create(
+                                e.b, e.loc, sum,
+                                arith::ExtSIOp::create(e.b, e.loc, sumT,
+                                                       rows[r]));
+                          }
+                          Value vn = vnniInterleave(e, rows[0], rows[1],
+                                                    rows[2], rows[3], kNR);
+                          return SmallVector<Value>{
+                              sum,
+                              e.write(vn, s[1], {bt, nb, grp, e.idx(0)}, true)};
+                        });
+                    Value corr = arith::MulIOp::create(
+                        e.b, e.loc, inner[0], e.splat(sumT, -plan.offsetA));
+                    SmallVector<Value> next = {
+                        inner[1],
+                        e.write(corr, p[1], {bt, nb, kb, e.idx(0)}, true)};
+                    if (plan.mx) {
+                      Value codes = e.read(rowT, B.parts[1],
+                                           at(form.batched, bt, {kb, n0}),
+                                           false, e.splat(i8, 127));
+                      next.push_back(
+                          e.write(decodeBlockScale(e.b, e.loc, codes, B), p[2],
+                                  {bt, nb, kb, e.idx(0)}, true));
+                    }
+                    return next;
+                  });
+            });
+      });
+  Value bp = packed[0], bc = packed[1];
+  Value bs = plan.mx ? packed[2] : Value();
+
+  // The micro-kernel.
+  constexpr int64_t nv = kNR / kLanes;
+  auto accT = VectorType::get({kLanes}, i32);
+  auto fT = VectorType::get({kLanes}, f32);
+  auto bytesT = VectorType::get({4 * kLanes}, i8);
+  Value init = e.empty(shape, plan.mx ? f32 : i32);
+  Value fzero = e.zeros(fT);
+  return tileLoops(
+      e, form, init, plan.mx ? kMRBlock : kMRInt,
+      [&](Emitter &e, Value bt, Value m0, Value nb, int64_t rows, Value c) {
+        SmallVector<Value> rowIdx;
+        for (int64_t i = 0; i < rows; ++i)
+          rowIdx.push_back(e.addc(m0, i));
+        // The exact i32 sums of block kb.
+        auto blockSums = [&](Emitter &e, Value kb) {
+          SmallVector<Value> inits;
+          Value corr[nv];
+          for (int64_t j = 0; j < nv; ++j)
+            corr[j] = e.read(accT, bc, {bt, nb, kb, e.idx(j * kLanes)}, true);
+          for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = 0; j < nv; ++j)
+              inits.push_back(corr[j]);
+          return e.loop(
+              0, plan.groups, 1, inits,
+              [&](Emitter &e, Value g, ValueRange acc) {
+                Value grp = e.add(e.mul(kb, plan.groups), g);
+                Value w[nv];
+                for (int64_t j = 0; j < nv; ++j)
+                  w[j] = e.read(bytesT, bp,
+                                {bt, nb, grp, e.idx(j * 4 * kLanes)}, true);
+                SmallVector<Value> next;
+                for (int64_t i = 0; i < rows; ++i) {
+                  Value a = e.bitcast(
+                      e.bcast(e.extract(ap, {bt, rowIdx[i], grp}), accT),
+                      bytesT);
+                  for (int64_t j = 0; j < nv; ++j)
+                    next.push_back(dot(e, acc[i * nv + j], a, w[j], plan.vnni));
+                }
+                return next;
+              });
+        };
+        SmallVector<Value> result;
+        if (!plan.mx) {
+          result = blockSums(e, e.idx(0));
+        } else {
+          SmallVector<Value> inits(rows * nv, fzero);
+          result = e.loop(
+              0, plan.blocks, 1, inits,
+              [&](Emitter &e, Value kb, ValueRange facc) {
+                SmallVector<Value> sums = blockSums(e, kb);
+                Value sb[nv];
+                for (int64_t j = 0; j < nv; ++j)
+                  sb[j] = e.read(fT, bs, {bt, nb, kb, e.idx(j * kLanes)}, true);
+                SmallVector<Value> next;
+                for (int64_t i = 0; i < rows; ++i) {
+                  Value sa = e.bcast(
+                      e.extract(as, at(form.batched, bt, {rowIdx[i], kb})), fT);
+                  for (int64_t j = 0; j < nv; ++j) {
+                    // sum * sa is exact (|sum| < 2^24, sa a power of two);
+                    // one rounding per block in the fma.
+                    Value x = arith::MulFOp::create(
+                        e.b, e.loc,
+                        arith::SIToFPOp::create(e.b, e.loc, fT,
+                                                sums[i * nv + j]),
+                        sa);
+                    next.push_back(vector::FMAOp::create(e.b, e.loc, x, sb[j],
+                                                         facc[i * nv + j]));
+                  }
+                }
+                return next;
+              });
+        }
+        Value n0 = e.mul(nb, kNR);
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < nv; ++j)
+            c = e.write(
+                result[i * nv + j], c,
+                at(form.batched, bt, {rowIdx[i], e.addc(n0, j * kLanes)}),
+                false);
+        return c;
+      });
+}
+
+/// Products of two decoded values are exact in f32 (so fma equals the
+/// unfused multiply-then-add): power-of-two scales and few significant
+/// bits per element.
+bool exactProducts(const FormatSpec &spec) {
+  return spec.scale == ScaleKind::E8M0 && !spec.tensorScale;
+}
+
+} // namespace
+
+std::optional<ContractKernelTarget>
+mx::parseContractKernelTarget(llvm::StringRef name) {
+  if (name == "none")
+    return ContractKernelTarget::None;
+  if (name == "generic")
+    return ContractKernelTarget::Generic;
+  if (name == "avx512vnni")
+    return ContractKernelTarget::AVX512VNNI;
+  if (name == "auto") {
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    return features.lookup("avx512vnni") && features.lookup("avx512bw")
+               ? ContractKernelTarget::AVX512VNNI
+               : ContractKernelTarget::Generic;
+  }
+  return std::nullopt;
+}
+
+FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
+                                        ContractOp op, ValueRange lhsParts,
+                                        ValueRange rhsParts, bool int8Path,
+                                        const ContractKernelOptions &options) {
+  if (options.target == ContractKernelTarget::None)
+    return Value();
+  std::optional<MatmulForm> form = matchMatmul(op);
+  if (!form)
+    return Value();
+  QuantizedType qa = op.getLhsQuantizedType(), qb = op.getRhsQuantizedType();
+  IntOperand A{qa.getSpec(), lhsParts, false};
+  IntOperand B{qb.getSpec(), rhsParts, false};
+  SmallVector<int64_t> shape(op.getResultType().getShape());
+  unsigned kAxisA = form->batched ? 2 : 1, kAxisB = form->batched ? 1 : 0;
+  bool vnni = options.target == ContractKernelTarget::AVX512VNNI;
+
+  if (int8Path) {
+    // Symmetric i8 codes only (zero points stay on the generic path).
+    if (A.spec.zeroPoint || B.spec.zeroPoint ||
+        A.spec.element != ElementKind::I8 || B.spec.element != ElementKind::I8)
+      return Value();
+    IntPlan plan;
+    plan.kp = llvm::alignTo(form->k, 4);
+    plan.block = plan.kp;
+    plan.groups = plan.kp / 4;
+    plan.blocks = 1;
+    plan.offsetA = 128;
+    plan.vnni = vnni;
+    // i32 sums of (a + 128) * b, and of the correction, wrap but their
+    // difference is the exact sum while that fits (K < 2^31 / 128^2).
+    if (form->k >= (int64_t(1) << 31) / (128 * 128))
+      return Value();
+    return emitIntKernel(b, loc, *form, A, B, plan, shape);
+  }
+
+  if (!options.exact && isIntKernelElement(A.spec) &&
+      isIntKernelElement(B.spec) && A.spec.blockSize == B.spec.blockSize &&
+      A.spec.blockSize % 4 == 0 && qa.getAxis() == kAxisA &&
+      qb.getAxis() == kAxisB) {
+    A.fp4 = A.spec.element == ElementKind::F4E2M1FN;
+    B.fp4 = B.spec.element == ElementKind::F4E2M1FN;
+    IntPlan plan;
+    plan.mx = true;
+    plan.block = A.spec.blockSize;
+    plan.groups = plan.block / 4;
+    plan.blocks = llvm::divideCeil(form->k, plan.block);
+    plan.kp = plan.blocks * plan.block;
+    plan.offsetA = A.fp4 ? 12 : 128;
+    plan.vnni = vnni;
+    return emitIntKernel(b, loc, *form, A, B, plan, shape);
+  }
+
+  // f32 kernel on the dequantized operands.
+  auto decode = [&](ValueRange parts, Value v) -> FailureOr<Value> {
+    auto qt = cast<RankedTensorType>(v.getType());
+    return emitDequantize(b, loc, parts, qt,
+                          RankedTensorType::get(qt.getShape(), b.getF32Type()),
+                          op);
+  };
+  FailureOr<Value> am = decode(lhsParts, op.getLhs());
+  if (failed(am))
+    return failure();
+  FailureOr<Value> bm = decode(rhsParts, op.getRhs());
+  if (failed(bm))
+    return failure();
+  bool fma = exactProducts(A.spec) && exactProducts(B.spec);
+  return emitF32Kernel(b, loc, *form, *am, *bm, fma, shape);
+}
+
+//===----------------------------------------------------------------------===//
+// convert-mx-vnni-dots
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// multi_reduction<add>(shape_cast(extui(a) * extsi(w)) : 16x4, acc) tagged
+/// kVnniDotAttr -> vpdpbusd(acc, a, w).
+struct VnniDot : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op->hasAttr(kVnniDotAttr))
+      return failure();
+    auto cast = op.getSource().getDefiningOp<vector::ShapeCastOp>();
+    auto mul = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
+                    : arith::MulIOp();
+    auto a =
+        mul ? mul.getLhs().getDefiningOp<arith::ExtUIOp>() : arith::ExtUIOp();
+    auto w =
+        mul ? mul.getRhs().getDefiningOp<arith::ExtSIOp>() : arith::ExtSIOp();
+    auto i8x64 = VectorType::get({64}, rewriter.getI8Type());
+    auto i32x16 = VectorType::get({16}, rewriter.getI32Type());
+    if (!a || !w || a.getIn().getType() != i8x64 ||
+        w.getIn().getType() != i8x64 || op.getAcc().getType() != i32x16)
+      return rewriter.notifyMatchFailure(op, "not the tagged dot product");
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, i32x16, rewriter.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+        ValueRange{op.getAcc(), a.getIn(), w.getIn()});
+    return success();
+  }
+};
+
+struct ConvertMXVnniDotsPass
+    : mx::impl::ConvertMXVnniDotsBase<ConvertMXVnniDotsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<VnniDot>(&getContext());
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+    // A tag left means the chain was changed on the way: the generic form
+    // computes the same values, but say so.
+    getOperation()->walk([&](vector::MultiDimReductionOp op) {
+      if (op->hasAttr(kVnniDotAttr)) {
+        op->emitWarning("8-bit dot product left in its generic form");
+        op->removeAttr(kVnniDotAttr);
+      }
+    });
+  }
+};
+
+} // namespace

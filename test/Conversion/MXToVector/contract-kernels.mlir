@@ -1,0 +1,39 @@
+// RUN: mx-opt %s -split-input-file --convert-mx-to-vector=contract-kernels=avx512vnni | FileCheck %s --check-prefixes=CHECK,VNNI
+// RUN: mx-opt %s -split-input-file --convert-mx-to-vector=contract-kernels=generic | FileCheck %s --check-prefixes=CHECK,GENERIC
+// RUN: mx-opt %s -split-input-file --convert-mx-to-vector="contract-kernels=avx512vnni contract-exact=true" | FileCheck %s --check-prefix=EXACT
+// RUN: not mx-opt %s -split-input-file --convert-mx-to-vector=contract-kernels=avx2 2>&1 | FileCheck %s --check-prefix=BAD
+
+// The kernels of mx.contract in matmul form (docs/Lowering.md, "Kernels for
+// mx.contract"). Sizes are odd on purpose: M = 13, N = 37, K = 70.
+// BAD: contract-kernels must be none, generic, avx512vnni or auto, not 'avx2'
+
+// MXINT8: the integer kernel. A becomes unsigned bytes (+128), four per
+// i32; B is interleaved into VNNI groups with its column sums; the
+// micro-kernel accumulates 8-bit dot products in i32 per 32-element block,
+// then scales each block sum once (one fma per block).
+// CHECK-LABEL: func @mxint8
+// CHECK: vector.transfer_read {{.*}} : tensor<13x70xi8>, vector<32xi8>
+// CHECK: arith.addi {{.*}} : vector<32xi8>
+// CHECK: vector.bitcast {{.*}} : vector<32xi8> to vector<8xi32>
+// CHECK: vector.interleave {{.*}} : vector<32xi8> -> vector<64xi8>
+// CHECK: vector.interleave {{.*}} : vector<32xi16> -> vector<64xi16>
+// CHECK: arith.muli {{.*}} : vector<32xi32>
+// The micro-kernel: 6 rows x 2 registers (12 dot products per group of 4
+// k), then a single row for the 13th.
+// CHECK: vector.bitcast {{.*}} : vector<16xi32> to vector<64xi8>
+// VNNI-COUNT-12: vector.multi_reduction <add>, {{.*}} {mx.vnni_dot} [1] : vector<16x4xi32> to vector<16xi32>
+// GENERIC-COUNT-12: vector.multi_reduction <add>, {{.*}} [1] : vector<16x4xi32> to vector<16xi32>
+// GENERIC-NOT: mx.vnni_dot
+// CHECK: arith.sitofp {{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: vector.fma
+// CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<13x37xf32>
+// EXACT-LABEL: func @mxint8
+// EXACT-NOT: mx.vnni_dot
+// EXACT: vector.fma {{.*}} : vector<16xf32>
+func.func @mxint8(%a: tensor<13x70x!mx.q<mxint8, axis = 1>>, %b: tensor<70x37x!mx.q<mxint8, axis = 0>>) -> tensor<13x37xf32> {
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+         iterator_types = ["parallel", "parallel", "reduction"]}
+       : tensor<13x70x!mx.q<mxint8, axis = 1>>, tensor<70x37x!mx.q<mxint8, axis = 0>> -> tensor<13x37xf32>
+  return %c : tensor<13x37xf32>
+}
