@@ -49,6 +49,12 @@ struct MXLowerToLLVMOptions
       llvm::cl::desc("Allow reassociation of floating-point reductions (not "
                      "bit-exact)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> outlineKernels{
+      *this, "outline-kernels",
+      llvm::cl::desc("Outline mx ops into private kernel functions shared by "
+                     "identical ops (mx-outline-kernels): compile time "
+                     "linear in the number of ops"),
+      llvm::cl::init(true)};
 };
 
 /// Options of --mx-quantize-pipeline (the options of mx-quantize plus the
