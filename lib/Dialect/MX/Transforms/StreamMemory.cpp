@@ -79,6 +79,14 @@ int64_t mx::knownBaseAlignment(Value buffer, int64_t argAlignment) {
       }
       return argAlignment;
     }
+    // A reinterpretation at offset 0 (what mx-elide-result-copies makes
+    // of an out-parameter) keeps the start.
+    if (auto r = buffer.getDefiningOp<memref::ReinterpretCastOp>()) {
+      if (r.getStaticOffsets().size() != 1 || r.getStaticOffsets()[0] != 0)
+        return 0;
+      buffer = r.getSource();
+      continue;
+    }
     // Reshapes of contiguous buffers keep the start.
     if (auto c = buffer.getDefiningOp<memref::CollapseShapeOp>()) {
       buffer = c.getSrc();

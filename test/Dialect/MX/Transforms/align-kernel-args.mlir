@@ -6,7 +6,8 @@
 // Allocations passed to a private function become 64-byte aligned; its
 // arguments record the smallest alignment over the calls: an aligned
 // allocation (64), a public argument (what arg-alignment promises), a
-// reshape of one; an unknown view makes it 0.
+// reshape or a reinterpretation at offset 0 of one; a strided view makes
+// it 0.
 // CHECK-LABEL: func.func @caller
 // CHECK: memref.alloc() {alignment = 64 : i64} : memref<1024xi8>
 // NOARG-LABEL: func.func @caller
@@ -16,6 +17,8 @@ func.func @caller(%in: memref<1024xf32>, %out: memref<32x32xi8>, %sub: memref<10
   call @kernel(%in, %a) : (memref<1024xf32>, memref<1024xi8>) -> ()
   %flat = memref.collapse_shape %out [[0, 1]] : memref<32x32xi8> into memref<1024xi8>
   call @kernel(%in, %flat) : (memref<1024xf32>, memref<1024xi8>) -> ()
+  %rc = memref.reinterpret_cast %out to offset: [0], sizes: [1024], strides: [1] : memref<32x32xi8> to memref<1024xi8>
+  call @kernel(%in, %rc) : (memref<1024xf32>, memref<1024xi8>) -> ()
   call @unknown(%sub) : (memref<1024xi8, strided<[1], offset: ?>>) -> ()
   %f = func.constant @escapes : (memref<8xf32>) -> ()
   return
