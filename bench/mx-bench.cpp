@@ -1125,7 +1125,7 @@ static CompileRow runCompile(MLIRContext &context, int64_t requested) {
 
   std::string pipeline =
       llvm::formatv("mx-quantize{{format={0}},mx-propagate,mx-fuse,"
-                    "mx-lower-to-llvm",
+                    "mx-lower-to-llvm{{outline-kernels=true}",
                     kCompileFormat)
           .str();
   start = std::chrono::steady_clock::now();

@@ -10,7 +10,6 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -26,6 +25,12 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                     const MXLowerToLLVMOptions &options) {
   if (options.cInterface)
     pm.addPass(mx::createMXExportEntryPoints());
+  if (options.outlineKernels) {
+    // Identical quantizations (of a shared weight, say) merge first, then
+    // every mx op becomes a call of a kernel lowered once.
+    pm.addPass(createCSEPass());
+    pm.addPass(mx::createMXOutlineKernels());
+  }
   ConvertMXToVectorOptions toVector;
   toVector.contractKernels = options.contractKernels;
   toVector.contractExact = options.contractExact;
@@ -52,12 +57,29 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(mx::createMXElideResultCopies());
   }
   if (options.stream) {
+    // Kernel arguments: the alignment their callers' buffers have.
+    MXAlignKernelArgsOptions align;
+    align.argAlignment = options.argAlignment;
+    pm.addPass(mx::createMXAlignKernelArgs(align));
     MXStreamMemoryOptions stream;
     stream.prefetchDistance = options.prefetchDistance;
     stream.argAlignment = options.argAlignment;
     pm.addNestedPass<func::FuncOp>(mx::createMXStreamMemory(stream));
   }
-  bufferization::buildBufferDeallocationPipeline(pm);
+  // bufferization::buildBufferDeallocationPipeline, with the deallocations
+  // of plain allocations split before the simplification (whose alias
+  // checks are quadratic in the buffers of a block).
+  memref::ExpandReallocPassOptions expandRealloc;
+  expandRealloc.emitDeallocs = false;
+  pm.addPass(memref::createExpandReallocPass(expandRealloc));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
+  pm.addNestedPass<func::FuncOp>(mx::createMXSplitDeallocs());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   // The tagged dot products of the avx512vnni contract kernels (after the
   // bufferization passes, which reject llvm.call_intrinsic).
   pm.addNestedPass<func::FuncOp>(mx::createConvertMXVnniDots());

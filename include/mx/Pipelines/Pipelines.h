@@ -59,6 +59,14 @@ struct MXLowerToLLVMOptions
       llvm::cl::desc("Allow reassociation of floating-point reductions (not "
                      "bit-exact)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> outlineKernels{
+      *this, "outline-kernels",
+      llvm::cl::desc("Outline mx ops into private kernel functions shared by "
+                     "identical ops (mx-outline-kernels): compile time "
+                     "linear in the number of ops (off by default until "
+                     "buffer-results-to-out-params stops crashing on some "
+                     "outlined models, see bench/README.md)"),
+      llvm::cl::init(false)};
 };
 
 /// Options of --mx-quantize-pipeline (the options of mx-quantize plus the

@@ -57,15 +57,36 @@ int64_t knownMultiple(Value v) {
   return 1;
 }
 
-/// Alignment in bytes of the start of `buffer` (0 when unknown).
-int64_t baseAlignment(Value buffer, int64_t argAlignment) {
+} // namespace
+
+int64_t mx::knownBaseAlignment(Value buffer, int64_t argAlignment) {
   while (true) {
+    // A strided view may start at an offset from the aligned pointer.
+    auto type = dyn_cast<MemRefType>(buffer.getType());
+    if (!type || !type.getLayout().isIdentity())
+      return 0;
     if (auto alloc = buffer.getDefiningOp<memref::AllocOp>())
       return alloc.getAlignment().value_or(0);
-    if (isa<BlockArgument>(buffer) &&
-        isa<FunctionOpInterface>(
-            cast<BlockArgument>(buffer).getOwner()->getParentOp()))
+    if (auto arg = dyn_cast<BlockArgument>(buffer)) {
+      auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+      if (!func || arg.getOwner() != &func.getFunctionBody().front())
+        return 0;
+      // Private functions: what mx-align-kernel-args proved from the calls.
+      if (func.isPrivate()) {
+        auto known = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(),
+                                                        kAlignmentAttrName);
+        return known ? known.getInt() : 0;
+      }
       return argAlignment;
+    }
+    // A reinterpretation at offset 0 (what mx-elide-result-copies makes
+    // of an out-parameter) keeps the start.
+    if (auto r = buffer.getDefiningOp<memref::ReinterpretCastOp>()) {
+      if (r.getStaticOffsets().size() != 1 || r.getStaticOffsets()[0] != 0)
+        return 0;
+      buffer = r.getSource();
+      continue;
+    }
     // Reshapes of contiguous buffers keep the start.
     if (auto c = buffer.getDefiningOp<memref::CollapseShapeOp>()) {
       buffer = c.getSrc();
@@ -78,6 +99,8 @@ int64_t baseAlignment(Value buffer, int64_t argAlignment) {
     return 0;
   }
 }
+
+namespace {
 
 /// Alignment in bytes of the element at `indices` of an identity-layout
 /// static memref.
@@ -186,8 +209,9 @@ struct MXStreamMemoryPass : mx::impl::MXStreamMemoryBase<MXStreamMemoryPass> {
     int64_t want = 64;
     if (vecBytes % want != 0)
       return;
-    int64_t align = accessAlignment(
-        type, write.getIndices(), baseAlignment(write.getBase(), argAlignment));
+    int64_t align =
+        accessAlignment(type, write.getIndices(),
+                        mx::knownBaseAlignment(write.getBase(), argAlignment));
     if (align < want) {
       MX_DEBUG(llvm::dbgs() << "not streaming (alignment " << align << " < "
                             << want << "): " << write << "\n");

@@ -12,6 +12,7 @@
 #include "mx/Dialect/MX/IR/MXDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -24,6 +25,19 @@ namespace mx {
 /// The attribute in which mx-export-entry-points records a function's
 /// tensor-level type.
 inline constexpr llvm::StringLiteral kSignatureAttrName = "mx.signature";
+
+/// The argument attribute in which mx-align-kernel-args records the
+/// alignment in bytes that every caller of a private function guarantees.
+inline constexpr llvm::StringLiteral kAlignmentAttrName = "mx.alignment";
+
+/// The attribute that marks the kernel functions of mx-outline-kernels.
+inline constexpr llvm::StringLiteral kKernelAttrName = "mx.kernel";
+
+/// Alignment in bytes of the start of `buffer` (0 when unknown): an aligned
+/// memref.alloc, reshapes of one, an argument of a public function
+/// (`argAlignment`, what its callers guarantee) or of a private function
+/// with `mx.alignment`.
+int64_t knownBaseAlignment(mlir::Value buffer, int64_t argAlignment);
 
 /// Adds the patterns that rewrite mx.fake_quant into mx.quantize followed by
 /// mx.dequantize.

@@ -462,4 +462,139 @@ def MXInstrumentCalibration
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Compile time: one function per distinct kernel (issue 6)
+//===----------------------------------------------------------------------===//
+
+def MXOutlineKernels : Pass<"mx-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Outline mx ops into private kernel functions shared by identical ops";
+  let description = [{
+    Replaces every statically shaped `mx.quantize`, `mx.dequantize`,
+    `mx.fake_quant`, `mx.contract`, `mx.transpose`, `mx.clamp` and
+    `mx.max_pool` by a `func.call` of a private function (marked `mx.kernel`)
+    that holds the op. Ops with the same name, attributes, operand and result
+    types call the same function, so a model whose layers repeat lowers each
+    distinct kernel once, and the functions that reach bufferization and
+    LLVM stay small: the compile time of `--mx-lower-to-llvm` then grows
+    linearly with the number of ops (see bench/README.md, "Compile-time
+    rows").
+
+    * `mx.dequantize(mx.quantize(x))` where the quantization has no other
+      use becomes one kernel holding both ops, which the lowering turns
+      into a fake quantization (no packed storage in memory).
+    * Operands computed from constants (a constant, and pure ops such as
+      `mx.quantize` or reshapes applied to constants) are cloned into the
+      kernel instead of being passed, so quantizing constant weights still
+      folds at compile time; such kernels are shared only by ops that use
+      the same constant value.
+    * An `mx.quantize` or `mx.fake_quant` of a constant is left in place (it
+      folds to a constant), and so are ops with dynamic shapes,
+      unresolved static quantizations (the lowering reports them where they
+      are) and ops already inside a kernel.
+
+    Then the body of every function (other than kernels) with more than
+    `max-block-ops` ops in one block is split into private functions of at
+    most that many consecutive ops (`@f_part_0`, ...; constants are cloned
+    into them, other values are passed as arguments and results), called
+    in order. Upstream analyses that are quadratic in the size of a block
+    (One-Shot Bufferize's read-after-write checks on a weight read by every
+    layer, the alias checks of buffer deallocation) then see blocks of
+    bounded size.
+
+    The kernels and parts hold the same ops as before, so the program
+    computes the same bits; the call of a kernel costs a few nanoseconds.
+
+    ```mlir
+    %q0 = mx.quantize %x0 : tensor<8x32xf32> -> tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+    %q1 = mx.quantize %x1 : tensor<8x32xf32> -> tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+    // becomes
+    %q0 = call @mx_kernel_quantize(%x0) : (tensor<8x32xf32>) -> tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+    %q1 = call @mx_kernel_quantize(%x1) : (tensor<8x32xf32>) -> tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+    ...
+    func.func private @mx_kernel_quantize(%arg0: tensor<8x32xf32>) -> tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+        attributes {mx.kernel} {
+      %0 = mx.quantize %arg0 : tensor<8x32xf32> -> tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+      return %0 : tensor<8x32x!mx.q<mxfp8_e4m3, axis = 1>>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let options = [
+    Option<"maxBlockOps", "max-block-ops", "int64_t", "32",
+           "Split the body of a function with more ops than this into "
+           "private functions of at most this many ops (0: never)">
+  ];
+  let statistics = [
+    Statistic<"numParts", "num-parts", "Functions split off long blocks">,
+    Statistic<"numKernels", "num-kernels", "Kernel functions created">,
+    Statistic<"numCalls", "num-calls", "Ops replaced by kernel calls">
+  ];
+}
+
+def MXAlignKernelArgs : Pass<"mx-align-kernel-args", "::mlir::ModuleOp"> {
+  let summary = "Prove the alignment of the buffers passed to private functions";
+  let description = [{
+    After bufferization: the buffers that a function passes to a private
+    function with a body (the kernels of `mx-outline-kernels`, after
+    `buffer-results-to-out-params`) get a known alignment, so that
+    `mx-stream-memory` can use aligned non-temporal stores into the
+    kernel's arguments.
+
+    * Every statically shaped `memref.alloc` passed to such a call gets
+      `alignment = 64` if it had less (an allocation detail: nothing it
+      computes changes).
+    * Every memref argument of a private function whose symbol is used only
+      by `func.call`s gets `mx.alignment = N`: the smallest alignment of the
+      buffers passed there (an aligned allocation, reshapes of one, an
+      argument of a public function, whose callers guarantee `arg-alignment`,
+      or an argument of a private function that already has `mx.alignment`;
+      anything else is 0, unknown).
+
+    `mx-stream-memory` trusts `arg-alignment` for the arguments of public
+    functions only and `mx.alignment` for those of private functions.
+
+    ```mlir
+    %a = memref.alloc() : memref<4096x4096xi8>
+    call @mx_kernel_quantize(%x, %a) : (memref<4096x4096xf32>, memref<4096x4096xi8>) -> ()
+    // becomes
+    %a = memref.alloc() {alignment = 64 : i64} : memref<4096x4096xi8>
+    call @mx_kernel_quantize(%x, %a) : (memref<4096x4096xf32>, memref<4096x4096xi8>) -> ()
+    func.func private @mx_kernel_quantize(%arg0: memref<4096x4096xf32> {mx.alignment = 64 : i64},
+                                          %arg1: memref<4096x4096xi8> {mx.alignment = 64 : i64})
+    ```
+  }];
+  let options = [
+    Option<"argAlignment", "arg-alignment", "int64_t", "0",
+           "Alignment in bytes that callers guarantee for memref arguments "
+           "of public functions (0: unknown)">
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def MXSplitDeallocs : Pass<"mx-split-deallocs", "::mlir::func::FuncOp"> {
+  let summary = "Free distinct allocations of a block without alias checks";
+  let description = [{
+    Between `ownership-based-buffer-deallocation` and
+    `buffer-deallocation-simplification`: a `bufferization.dealloc` that
+    retains nothing and frees only distinct `memref.alloc` results of its
+    own block, each under a constant true condition, becomes one
+    `memref.dealloc` per allocation (what `lower-deallocations` would
+    produce after the simplification). Distinct allocations never alias, so
+    the pairwise alias checks of the simplification (quadratic in the
+    number of buffers of a block: a function with thousands of kernel
+    calls has thousands) have nothing to find.
+
+    ```mlir
+    bufferization.dealloc (%a, %b : memref<8x32xi8>, memref<8x1xi8>) if (%true, %true)
+    // becomes
+    memref.dealloc %a : memref<8x32xi8>
+    memref.dealloc %b : memref<8x1xi8>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numSplit", "num-split", "bufferization.dealloc ops split">
+  ];
+}
+
 #endif // MX_DIALECT_MX_TRANSFORMS_PASSES_TD
