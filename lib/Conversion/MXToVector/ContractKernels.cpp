@@ -665,6 +665,12 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
                                         const ContractKernelOptions &options) {
   if (options.target == ContractKernelTarget::None)
     return Value();
+  // A padded lhs and an accumulator that starts at the bias (both made by
+  // mx-fuse from tensor.pad / broadcast-bias inits) stay on the generic
+  // lowering, which implements them; the kernels read unpadded parts and
+  // start from zero.
+  if (op.hasLhsPadding() || op.getBiasInit())
+    return Value();
   std::optional<MatmulForm> form = matchMatmul(op);
   if (!form)
     return Value();
