@@ -40,6 +40,9 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // One buffer per result (buffer-results-to-out-params crashes on a
+  // buffer returned twice).
+  pm.addNestedPass<func::FuncOp>(mx::createMXCopyDuplicateResults());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

@@ -326,6 +326,27 @@ def MXExportEntryPoints : Pass<"mx-export-entry-points", "::mlir::ModuleOp"> {
   }];
 }
 
+def MXCopyDuplicateResults
+    : Pass<"mx-copy-duplicate-results", "::mlir::func::FuncOp"> {
+  let summary = "Give every returned tensor its own buffer";
+  let description = [{
+    Before bufferization: a `func.return` that returns the same tensor value
+    more than once (after CSE, say, two identical results merged) returns a
+    copy (`bufferization.alloc_tensor() copy(%v)`) for every repetition, so
+    that each result is written into a buffer of its own. Upstream
+    `buffer-results-to-out-params` crashes on a function returning one
+    buffer twice; `--mx-lower-to-llvm` runs this pass first.
+
+    ```mlir
+    return %y, %y : tensor<4xf32>, tensor<4xf32>
+    // becomes
+    %c = bufferization.alloc_tensor() copy(%y) : tensor<4xf32>
+    return %y, %c : tensor<4xf32>, tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 def MXElideResultCopies : Pass<"mx-elide-result-copies", "::mlir::func::FuncOp"> {
   let summary = "Compute results directly in the caller's buffer";
   let description = [{
