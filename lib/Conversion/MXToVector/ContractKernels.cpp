@@ -700,8 +700,11 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     return emitIntKernel(b, loc, *form, A, B, plan, shape);
   }
 
+  // (A per-tensor f32 pre-scale, tensor_scale = true, is applied by the
+  // dequantizer: such operands take the f32 kernel.)
   if (!options.exact && isIntKernelElement(A.spec) &&
-      isIntKernelElement(B.spec) && A.spec.blockSize == B.spec.blockSize &&
+      isIntKernelElement(B.spec) && !A.spec.tensorScale &&
+      !B.spec.tensorScale && A.spec.blockSize == B.spec.blockSize &&
       A.spec.blockSize % 4 == 0 && qa.getAxis() == kAxisA &&
       qb.getAxis() == kAxisB) {
     A.fp4 = A.spec.element == ElementKind::F4E2M1FN;
