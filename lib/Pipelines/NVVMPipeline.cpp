@@ -89,9 +89,8 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
       "gpu-to-llvm,convert-scf-to-cf,lower-affine,expand-strided-metadata,"
       "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,"
       "canonicalize,cse,gpu-module-to-binary{{format={4}}",
-      options.threads.getValue(), options.chip.getValue(),
-      features, options.optLevel.getValue(),
-      options.format.getValue());
+      options.threads.getValue(), options.chip.getValue(), features,
+      options.optLevel.getValue(), options.format.getValue());
   std::string errors;
   llvm::raw_string_ostream os(errors);
   if (failed(parsePassPipeline(gpu, pm, os)))

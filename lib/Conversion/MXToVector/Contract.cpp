@@ -289,16 +289,17 @@ struct LowerContract : OpConversionPattern<ContractOp> {
     }
 
     SmallVector<int64_t> shape(resultType.getShape());
-    FailureOr<Value> kernel = emitContractKernel(
-        rewriter, loc, op, adaptor.getLhs(), adaptor.getRhs(), intPath, kernels);
+    FailureOr<Value> kernel =
+        emitContractKernel(rewriter, loc, op, adaptor.getLhs(),
+                           adaptor.getRhs(), intPath, kernels);
     if (failed(kernel))
       return failure();
     Value acc = *kernel;
     if (!acc)
-      acc = intPath ? contractInt8(rewriter, loc, infos, iterators, outMap,
-                                   shape)
-                    : contractFloat(rewriter, loc, op, infos, iterators,
-                                    outMap, shape);
+      acc = intPath
+                ? contractInt8(rewriter, loc, infos, iterators, outMap, shape)
+                : contractFloat(rewriter, loc, op, infos, iterators, outMap,
+                                shape);
     if (!acc)
       return failure();
     Value result =

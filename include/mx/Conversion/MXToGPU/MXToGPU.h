@@ -12,8 +12,8 @@
 #define MX_CONVERSION_MXTOGPU_MXTOGPU_H
 
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 #include <optional>
 

@@ -766,9 +766,8 @@ WarpMMAFamily warpMMAFamily(const FormatSpec &spec) {
   if (spec.element == ElementKind::I8 && spec.scale == ScaleKind::F32 &&
       spec.granularity != Granularity::Block && !spec.zeroPoint)
     return WarpMMAFamily::Int8;
-  if (spec.scale != ScaleKind::E8M0 ||
-      spec.granularity != Granularity::Block || spec.blockSize != 32 ||
-      spec.subBlockSize != 0 || spec.tensorScale)
+  if (spec.scale != ScaleKind::E8M0 || spec.granularity != Granularity::Block ||
+      spec.blockSize != 32 || spec.subBlockSize != 0 || spec.tensorScale)
     return WarpMMAFamily::Unsupported;
   switch (spec.element) {
   case ElementKind::I8:
