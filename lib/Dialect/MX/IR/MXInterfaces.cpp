@@ -734,11 +734,40 @@ static FailureOr<QuantizedType> commuteConcat(QuantizedType type,
   return type;
 }
 
+/// Models of ops that combine several quantized operands (concat,
+/// insert_slice): one rule, `Derived::commute(op, type, equalStatic,
+/// reason)`, in both directions; `equalStatic` says every operand carries
+/// the same fixed per-tensor scale (the static forms), under which codes
+/// combine like values.
+template <typename Derived, typename OpTy>
+struct CombiningModel
+    : QuantCommutingOpInterface::ExternalModel<Derived, OpTy> {
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return Derived::commute(op, type, false, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    return Derived::commute(op, type, false, reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
+                          StaticScale scale, std::string &reason) const {
+    return Derived::commute(op, type, isStaticPerTensor(type), reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
+                        StaticScale scale, std::string &reason) const {
+    return Derived::commute(op, type, isStaticPerTensor(type), reason);
+  }
+};
+
 /// tensor.concat (Tosa = false) and tosa.concat (built as tensor.concat on
 /// quantized tensors: TOSA verifies its element types).
 template <typename OpTy>
-struct ConcatModel
-    : QuantCommutingOpInterface::ExternalModel<ConcatModel<OpTy>, OpTy> {
+struct ConcatModel : CombiningModel<ConcatModel<OpTy>, OpTy> {
   static int64_t dimOf(OpTy op) {
     if constexpr (std::is_same_v<OpTy, tensor::ConcatOp>)
       return op.getDim();
@@ -755,27 +784,6 @@ struct ConcatModel
   }
   SmallVector<unsigned> getQuantizedOperands(Operation *op) const {
     return llvm::to_vector(llvm::seq<unsigned>(0, op->getNumOperands()));
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commute(op, type, false, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commute(op, type, false, reason);
-  }
-  // With one fixed scale for every operand, codes concatenate like values.
-  FailureOr<QuantizedType>
-  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
-                          StaticScale scale, std::string &reason) const {
-    return commute(op, type, isStaticPerTensor(type), reason);
-  }
-  FailureOr<QuantizedType>
-  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
-                        StaticScale scale, std::string &reason) const {
-    return commute(op, type, isStaticPerTensor(type), reason);
   }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,
@@ -969,8 +977,7 @@ struct TosaPadModel : PadModelBase<TosaPadModel, tosa::PadOp> {
 /// per-channel scales would mix (the slice's channels carry the scales of
 /// the slice's elements only).
 struct InsertSliceModel
-    : QuantCommutingOpInterface::ExternalModel<InsertSliceModel,
-                                               tensor::InsertSliceOp> {
+    : CombiningModel<InsertSliceModel, tensor::InsertSliceOp> {
   static FailureOr<QuantizedType> commute(Operation *op, QuantizedType type,
                                           bool isStatic, std::string &reason) {
     auto insert = cast<tensor::InsertSliceOp>(op);
@@ -988,7 +995,7 @@ struct InsertSliceModel
     }
     FormatSpec spec = type.getSpec();
     if (spec.granularity != Granularity::Block || spec.tensorScale) {
-      if (isStatic && isStaticPerTensor(type))
+      if (isStatic)
         return type;
       reason = spec.granularity == Granularity::Channel
                    ? "inserting mixes the runtime scales of the slice's and "
@@ -1003,26 +1010,6 @@ struct InsertSliceModel
   }
   SmallVector<unsigned> getQuantizedOperands(Operation *op) const {
     return {0, 1};
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commute(op, type, false, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commute(op, type, false, reason);
-  }
-  FailureOr<QuantizedType>
-  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
-                          StaticScale scale, std::string &reason) const {
-    return commute(op, type, true, reason);
-  }
-  FailureOr<QuantizedType>
-  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
-                        StaticScale scale, std::string &reason) const {
-    return commute(op, type, true, reason);
   }
 };
 
