@@ -46,7 +46,9 @@ constexpr int64_t kNT = 2 * kTile;
 /// Columns of B kept in L2 while all row tiles of A pass them.
 constexpr int64_t kNC = 256;
 /// INT8: tile products between two spills of the accumulator tiles.
-constexpr int64_t kUnroll = 8;
+constexpr int64_t kUnroll = 16;
+/// MX: rows of the scaling loop per iteration.
+constexpr int64_t kRowUnroll = 4;
 
 MemRefType bufferType(Value tensor) {
   auto t = cast<RankedTensorType>(tensor.getType());
@@ -141,6 +143,30 @@ Value packBScales(Emitter &e, const MatmulForm &form, const IntOperand &B,
       })[0];
 }
 
+/// A's decoded block scales `as` ([b?][M][blocks] f32) as
+/// [batch][mp/32][blocks][32]: the 32 rows of a result tile for one block
+/// side by side; rows past M repeat the last row's scales (their sums are
+/// zero).
+Value packAScales(Emitter &e, const MatmulForm &form, Value as, int64_t mp,
+                  int64_t blocks) {
+  Type f32 = e.b.getF32Type();
+  return e.loop(
+      0, form.batch, 1, e.empty({form.batch, mp / kMT, blocks, kMT}, f32),
+      [&](Emitter &e, Value bt, ValueRange p) {
+        return e.loop(0, mp, 1, p, [&](Emitter &e, Value m, ValueRange p) {
+          Value mc = arith::MinSIOp::create(e.b, e.loc, m, e.idx(form.m - 1));
+          Value mt = arith::DivUIOp::create(e.b, e.loc, m, e.idx(kMT));
+          Value r = arith::RemUIOp::create(e.b, e.loc, m, e.idx(kMT));
+          return e.loop(
+              0, blocks, 1, p, [&](Emitter &e, Value kb, ValueRange p) {
+                Value v = e.extract(as, at(form.batched, bt, {mc, kb}));
+                return SmallVector<Value>{tensor::InsertOp::create(
+                    e.b, e.loc, v, p[0], ValueRange{bt, mt, kb, r})};
+              });
+        });
+      })[0];
+}
+
 /// Loops over the 32 x 32 result tiles: batch, column blocks of kNC, row
 /// tiles, column tiles.
 void resultTiles(Emitter &e, const MatmulForm &form, int64_t mp, int64_t np,
@@ -184,7 +210,7 @@ Value mx::contract_kernels::emitAMXIntKernel(
   Value bp = packB(e, form, B, np, kp);
   Value as, bs;
   if (plan.mx) {
-    as = decodeScaleTensor(b, loc, A);
+    as = packAScales(e, form, decodeScaleTensor(b, loc, A), mp, plan.blocks);
     bs = packBScales(e, form, B, np, plan.blocks);
   }
 
@@ -302,26 +328,26 @@ Value mx::contract_kernels::emitAMXIntKernel(
       for (int j = 0; j < 2; ++j)
         sb[j] = vector::LoadOp::create(
             e.b, e.loc, fT, bsBuf, ValueRange{bt, panelsB[j], kb, e.idx(0)});
-      e.loop(0, kMT, 1, {}, [&](Emitter &e, Value r, ValueRange) {
-        // Rows past M (zero sums) read the scales of the last row.
-        Value rowA =
-            arith::MinSIOp::create(e.b, e.loc, e.add(m0, r), e.idx(form.m - 1));
-        Value sa =
-            e.bcast(memref::LoadOp::create(e.b, e.loc, asBuf,
-                                           at(form.batched, bt, {rowA, kb})),
-                    fT);
-        for (int j = 0; j < 2; ++j) {
-          Value sum = vector::LoadOp::create(
-              e.b, e.loc, iT, scratch, ValueRange{sl, r, e.idx(j * kTile)});
-          // sum * sa is exact (|sum| < 2^24, sa a power of two); one
-          // rounding per block in the fma.
-          Value x = arith::MulFOp::create(
-              e.b, e.loc, arith::SIToFPOp::create(e.b, e.loc, fT, sum), sa);
-          Value prev = vector::LoadOp::create(e.b, e.loc, fT, accBuf,
-                                              ValueRange{r, e.idx(j * kTile)});
-          Value next = vector::FMAOp::create(e.b, e.loc, x, sb[j], prev);
-          vector::StoreOp::create(e.b, e.loc, next, accBuf,
-                                  ValueRange{r, e.idx(j * kTile)});
+      Value mt = arith::DivUIOp::create(e.b, e.loc, m0, e.idx(kMT));
+      e.loop(0, kMT, kRowUnroll, {}, [&](Emitter &e, Value r0, ValueRange) {
+        for (int64_t u = 0; u < kRowUnroll; ++u) {
+          Value r = e.addc(r0, u);
+          Value sa = e.bcast(memref::LoadOp::create(e.b, e.loc, asBuf,
+                                                    ValueRange{bt, mt, kb, r}),
+                             fT);
+          for (int j = 0; j < 2; ++j) {
+            Value sum = vector::LoadOp::create(
+                e.b, e.loc, iT, scratch, ValueRange{sl, r, e.idx(j * kTile)});
+            // sum * sa is exact (|sum| < 2^24, sa a power of two); one
+            // rounding per block in the fma.
+            Value x = arith::MulFOp::create(
+                e.b, e.loc, arith::SIToFPOp::create(e.b, e.loc, fT, sum), sa);
+            Value prev = vector::LoadOp::create(
+                e.b, e.loc, fT, accBuf, ValueRange{r, e.idx(j * kTile)});
+            Value next = vector::FMAOp::create(e.b, e.loc, x, sb[j], prev);
+            vector::StoreOp::create(e.b, e.loc, next, accBuf,
+                                    ValueRange{r, e.idx(j * kTile)});
+          }
         }
         return SmallVector<Value>{};
       });
