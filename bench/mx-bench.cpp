@@ -153,6 +153,13 @@ static llvm::cl::list<int64_t> compileSizesOpt(
                    "200,1000)"),
     llvm::cl::CommaSeparated, llvm::cl::value_desc("N,..."),
     llvm::cl::cat(benchCategory));
+static llvm::cl::opt<std::string> contractKernelsOpt(
+    "contract-kernels",
+    llvm::cl::desc("Kernels of the mx matmul rows (--mx-lower-to-llvm's "
+                   "contract-kernels: auto, amx, avx512vnni, generic, none); "
+                   "comma-separated: one row per choice"),
+    llvm::cl::init("auto"));
+
 static llvm::cl::opt<double> compileBudgetOpt(
     "compile-budget",
     llvm::cl::desc("Skip a compile-time size when the linear extrapolation "
@@ -710,6 +717,8 @@ public:
 
 private:
   void add(MatmulRow row);
+  /// contract-kernels of the mx row being measured (--contract-kernels).
+  std::string contractKernels = "auto";
   MatmulRow runFormat(llvm::StringRef format, const MatmulShape &shape,
                       const mx::AlignedArray &a, const mx::AlignedArray &b);
   void runReferences(const MatmulShape &shape, const mx::AlignedArray &a,
@@ -854,7 +863,7 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
                                  const mx::AlignedArray &b) {
   MatmulRow row;
   row.shape = shape.label();
-  row.impl = "mx";
+  row.impl = contractKernels == "auto" ? "mx" : "mx-" + contractKernels;
   row.format = format.str();
   auto error = [&](const llvm::Twine &msg) {
     row.status = "error";
@@ -899,6 +908,11 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
   });
   if (!fused)
     return error("mx-fuse did not make an mx.contract:\n" + diagnostics);
+  if (!contractKernels.empty() && contractKernels != "auto" &&
+      failed(runPipeline(
+          *module, "mx-lower-to-llvm{contract-kernels=" + contractKernels + "}",
+          diagnostics)))
+    return error("mx-lower-to-llvm failed:\n" + diagnostics);
   auto program = mx::JitProgram::compile(*module, "f");
   if (!program)
     return error(llvm::toString(program.takeError()));
@@ -995,6 +1009,9 @@ bool MatmulBench::runShape(const MatmulShape &shape) {
         continue;
       }
     }
+    SmallVector<StringRef> kernelChoices;
+    StringRef(contractKernelsOpt).split(kernelChoices, ',', -1, false);
+    contractKernels = kernelChoices.empty() ? "auto" : kernelChoices[0].str();
     MatmulRow row = runFormat(format, shape, a, b);
     if (row.status == "ok")
       lastGops[format] = row.gops;
@@ -1009,6 +1026,17 @@ bool MatmulBench::runShape(const MatmulShape &shape) {
       ok = false;
     }
     add(std::move(row));
+    // More --contract-kernels choices: one more row each.
+    for (StringRef kernels : llvm::drop_begin(kernelChoices)) {
+      contractKernels = kernels.str();
+      MatmulRow more = runFormat(format, shape, a, b);
+      if (more.status == "error") {
+        warn(format + " matmul " + shape.label() + " (" + kernels +
+             "): " + more.note);
+        ok = false;
+      }
+      add(std::move(more));
+    }
   }
   return ok;
 }

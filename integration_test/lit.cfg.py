@@ -69,5 +69,17 @@ try:
         flags = cpuinfo.read()
     if " avx512_vnni" in flags and " avx512bw" in flags:
         config.available_features.add("avx512vnni")
+    # AMX kernels (REQUIRES: amx): the CPU has AMX-INT8 tiles and Linux
+    # grants this process the tile state (arch_prctl(ARCH_REQ_XCOMP_PERM,
+    # XFEATURE_XTILEDATA), which a VM or an old kernel may refuse).
+    if " amx_tile" in flags and " amx_int8" in flags:
+        import ctypes
+        import platform
+
+        if platform.machine() == "x86_64":
+            SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA = 158, 0x1023, 18
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0:
+                config.available_features.add("amx")
 except OSError:
     pass

@@ -108,6 +108,8 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.x86Vector = options.x86Vector;
   vectorOptions.reassociateFPReductions = options.reassociateFPReductions;
+  // The tiles of the amx contract kernels (no other code makes AMX ops).
+  vectorOptions.amx = true;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -9,6 +9,7 @@
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Pipelines/Pipelines.h"
 #include "mx/Runtime/CalibrationRuntime.h"
+#include "mx/Support/AMX.h"
 #include "mx/Support/Debug.h"
 #include "mx/Support/Quantize.h"
 
@@ -262,6 +263,19 @@ JitProgram::compile(ModuleOp module, StringRef entry,
       return makeError("result of type " + sig.typeString +
                        " has a dynamic shape; results must have static "
                        "shapes to be returned in caller-allocated buffers");
+
+  // AMX tiles (contract-kernels=amx) need the tile state from Linux before
+  // the first tile instruction, which would fault otherwise.
+  bool usesAMX = false;
+  module.walk([&](LLVM::CallIntrinsicOp call) {
+    StringRef name = call.getIntrin();
+    if (name.starts_with("llvm.x86.tile") || name.starts_with("llvm.x86.tdp"))
+      usesAMX = true;
+  });
+  if (usesAMX && !requestAMXTileData())
+    return makeError("the program uses AMX tiles, but this process may not "
+                     "(arch_prctl(ARCH_REQ_XCOMP_PERM, XTILEDATA) failed); "
+                     "lower it with contract-kernels=avx512vnni");
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();

@@ -57,8 +57,9 @@ def ConvertMXToVector : Pass<"convert-mx-to-vector"> {
     form (`(b?, m, k) x (b?, k, n) -> (b?, m, n)`) becomes a packed,
     register-blocked kernel instead (docs/Lowering.md, "Kernels for
     mx.contract"): an integer kernel with 8-bit dot products and 32-bit
-    sums for INT8, MXINT8 and MXFP4 (`avx512vnni`: vpdpbusd; `generic`:
-    target-independent vector ops; `auto`: the host's), an f32 kernel on
+    sums for INT8, MXINT8 and MXFP4 (`amx`: AMX tiles, tdpbssd;
+    `avx512vnni`: vpdpbusd; `generic`: target-independent vector ops;
+    `auto`: the host's), an f32 kernel on
     the decoded operands for every other format. `contract-exact` keeps
     to kernels whose results are bit-identical to the unfused graph.
   }];
@@ -66,13 +67,17 @@ def ConvertMXToVector : Pass<"convert-mx-to-vector"> {
     Option<"contractKernels", "contract-kernels", "std::string",
            /*default=*/"\"none\"",
            "Kernels for mx.contract in matmul form: none, generic, "
-           "avx512vnni or auto (the host CPU's)">,
+           "avx512vnni, amx or auto (the host CPU's)">,
     Option<"contractExact", "contract-exact", "bool", /*default=*/"false",
            "Use only contract kernels whose results are bit-identical to "
            "the unfused graph (no integer kernel for MXINT8 / MXFP4)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
+    // The AMX contract kernels (tiles on buffers).
+    "::mlir::amx::AMXDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::linalg::LinalgDialect",

@@ -47,7 +47,7 @@ struct MXLowerToLLVMOptions
   PassOptions::Option<std::string> contractKernels{
       *this, "contract-kernels",
       llvm::cl::desc("Kernels for mx.contract in matmul form: none, generic, "
-                     "avx512vnni or auto (the host CPU's)"),
+                     "avx512vnni, amx or auto (the host CPU's)"),
       llvm::cl::init("auto")};
   PassOptions::Option<bool> contractExact{
       *this, "contract-exact",

@@ -21,9 +21,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Conversion/MXToVector/ContractKernels.h"
+#include "ContractKernelsImpl.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/AMX.h"
 #include "mx/Support/Numerics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -43,6 +45,7 @@ namespace mx {
 using namespace mlir;
 using namespace mx;
 using namespace mx::numerics;
+using namespace mx::contract_kernels;
 
 namespace {
 
@@ -50,8 +53,6 @@ namespace {
 /// vpdpbusd.
 constexpr llvm::StringLiteral kVnniDotAttr = "mx.vnni_dot";
 
-/// f32 lanes of one vector register (zmm).
-constexpr int64_t kLanes = 16;
 /// Columns of a B panel: two registers of results.
 constexpr int64_t kNR = 32;
 /// Rows of a micro-kernel tile.
@@ -60,12 +61,6 @@ constexpr int64_t kMRInt = 12;  // i32 accumulators only (INT8)
 constexpr int64_t kMRBlock = 6; // i32 block sums + f32 accumulators (MX)
 /// Rows of A kept in L2 while the B panels stream past them.
 constexpr int64_t kMC = 192;
-
-/// The loop roles of a contraction in matmul form.
-struct MatmulForm {
-  bool batched = false;
-  int64_t batch = 1, m = 0, n = 0, k = 0;
-};
 
 std::optional<MatmulForm> matchMatmul(ContractOp op) {
   SmallVector<AffineMap> maps =
@@ -117,78 +112,6 @@ std::optional<MatmulForm> matchMatmul(ContractOp op) {
 //===----------------------------------------------------------------------===//
 // Small builders
 //===----------------------------------------------------------------------===//
-
-struct Emitter {
-  OpBuilder &b;
-  Location loc;
-
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t c) {
-    return arith::MulIOp::create(b, loc, x, idx(c));
-  }
-  Value addc(Value x, int64_t c) { return add(x, idx(c)); }
-  /// A splat constant of an integer or float vector type (or scalar).
-  Value splat(Type t, int64_t v) {
-    Type elem = getElementTypeOrSelf(t);
-    TypedAttr a = isa<FloatType>(elem)
-                      ? TypedAttr(b.getFloatAttr(elem, double(v)))
-                      : TypedAttr(b.getIntegerAttr(elem, v));
-    if (auto vt = dyn_cast<VectorType>(t))
-      a = DenseElementsAttr::get(vt, a);
-    return arith::ConstantOp::create(b, loc, t, a);
-  }
-  Value zeros(Type t) { return splat(t, 0); }
-  Value empty(ArrayRef<int64_t> shape, Type elem) {
-    return tensor::EmptyOp::create(b, loc, shape, elem);
-  }
-  Value read(VectorType t, Value src, ValueRange indices, bool inBounds,
-             std::optional<Value> pad = std::nullopt) {
-    Value p = pad ? *pad : zeros(t.getElementType());
-    return vector::TransferReadOp::create(b, loc, t, src, indices, p,
-                                          ArrayRef<bool>{inBounds});
-  }
-  Value write(Value v, Value dest, ValueRange indices, bool inBounds) {
-    return vector::TransferWriteOp::create(b, loc, v, dest, indices,
-                                           ArrayRef<bool>{inBounds})
-        .getResult();
-  }
-  Value bitcast(Value v, VectorType t) {
-    return vector::BitCastOp::create(b, loc, t, v);
-  }
-  Value bcast(Value scalar, VectorType t) {
-    return vector::BroadcastOp::create(b, loc, t, scalar);
-  }
-  Value extract(Value t, ValueRange indices) {
-    return tensor::ExtractOp::create(b, loc, t, indices);
-  }
-  /// `for iv = lb to ub step s iter_args(inits)`: `body` returns the yields.
-  SmallVector<Value>
-  loop(Value lb, Value ub, int64_t step, ValueRange inits,
-       function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)> body) {
-    auto f = scf::ForOp::create(
-        b, loc, lb, ub, idx(step), inits,
-        [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
-          Emitter e{nb, nl};
-          scf::YieldOp::create(nb, nl, body(e, iv, args));
-        });
-    return SmallVector<Value>(f.getResults());
-  }
-  SmallVector<Value>
-  loop(int64_t lb, int64_t ub, int64_t step, ValueRange inits,
-       function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)> body) {
-    return loop(idx(lb), idx(ub), step, inits, body);
-  }
-};
-
-/// `rest` preceded by the batch index when the operand has a batch dim.
-SmallVector<Value> at(bool batched, Value bt, ArrayRef<Value> rest) {
-  SmallVector<Value> r;
-  if (batched)
-    r.push_back(bt);
-  r.append(rest.begin(), rest.end());
-  return r;
-}
 
 /// Loops over the tiles of the result: batch, row blocks of kMC, column
 /// panels of kNR, then row tiles of `mr` rows (and single rows for the
@@ -312,13 +235,6 @@ Value emitF32Kernel(OpBuilder &b, Location loc, const MatmulForm &form,
 // Integer kernel
 //===----------------------------------------------------------------------===//
 
-/// An operand of the integer kernel.
-struct IntOperand {
-  FormatSpec spec;
-  ValueRange parts;
-  bool fp4 = false; ///< E2M1 codes, two per byte (else one i8 code a byte).
-};
-
 bool isIntKernelElement(const FormatSpec &spec) {
   return spec.scale == ScaleKind::E8M0 &&
          spec.granularity == Granularity::Block &&
@@ -351,11 +267,14 @@ Value decodeE2M1Times2(Emitter &e, Value codes) {
                                  arith::SubIOp::create(b, loc, c(0), v), v);
 }
 
+} // namespace
+
 /// `n` integer values (i8 codes, or 2 * E2M1 values) of the data part at
 /// `prefix` (all but the last index), elements [col, col + n) of the last
 /// dimension; past the end they read as 0.
-Value loadIntValues(Emitter &e, const IntOperand &op, ArrayRef<Value> prefix,
-                    Value col, int64_t n) {
+Value mx::contract_kernels::loadIntValues(Emitter &e, const IntOperand &op,
+                                          ArrayRef<Value> prefix, Value col,
+                                          int64_t n) {
   Type i8 = e.b.getI8Type();
   SmallVector<Value> idx(prefix);
   if (!op.fp4) {
@@ -373,8 +292,9 @@ Value loadIntValues(Emitter &e, const IntOperand &op, ArrayRef<Value> prefix,
 
 /// f32 block scales from E8M0 codes (a vector or a scalar of i8), times the
 /// weight of one integer unit (2^-6 for MXINT8, 1/2 for 2 * E2M1).
-Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
-                       const IntOperand &op) {
+Value mx::contract_kernels::decodeBlockScale(OpBuilder &b, Location loc,
+                                             Value codes,
+                                             const IntOperand &op) {
   ArrayRef<int64_t> shape;
   if (auto vt = dyn_cast<VectorType>(codes.getType()))
     shape = vt.getShape();
@@ -389,10 +309,31 @@ Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
   return s.self(scale.isNaN, s.bitsToF(s.c(kQuietNaNBits)), up);
 }
 
+Value mx::contract_kernels::decodeScaleTensor(OpBuilder &b, Location loc,
+                                              const IntOperand &op) {
+  Value codes = op.parts[1];
+  auto ct = cast<RankedTensorType>(codes.getType());
+  unsigned rank = ct.getRank();
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  Type f32 = b.getF32Type();
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{RankedTensorType::get(ct.getShape(), f32)},
+             ValueRange{codes},
+             ValueRange{tensor::EmptyOp::create(b, loc, ct.getShape(), f32)},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc,
+                                       decodeBlockScale(b, loc, args[0], op));
+             })
+      .getResult(0);
+}
+
 /// Interleaves four rows of `nr` bytes into the VNNI order: byte 4j + r is
 /// row r, column j.
-Value vnniInterleave(Emitter &e, Value r0, Value r1, Value r2, Value r3,
-                     int64_t nr) {
+Value mx::contract_kernels::vnniInterleave(Emitter &e, Value r0, Value r1,
+                                           Value r2, Value r3, int64_t nr) {
   Value i01 = vector::InterleaveOp::create(e.b, e.loc, r0, r1);
   Value i23 = vector::InterleaveOp::create(e.b, e.loc, r2, r3);
   auto w = VectorType::get({nr}, e.b.getI16Type());
@@ -400,6 +341,8 @@ Value vnniInterleave(Emitter &e, Value r0, Value r1, Value r2, Value r3,
                                          e.bitcast(i23, w));
   return e.bitcast(x, VectorType::get({4 * nr}, e.b.getI8Type()));
 }
+
+namespace {
 
 /// acc (16 x i32) + the dot products of groups of 4 unsigned bytes of `a`
 /// with signed bytes of `w` (64 x i8 each), in target-independent vector
@@ -422,16 +365,6 @@ Value dot(Emitter &e, Value acc, Value a, Value w, bool vnni) {
     r->setAttr(kVnniDotAttr, e.b.getUnitAttr());
   return r;
 }
-
-struct IntPlan {
-  bool mx = false;     ///< Per-block scales (else INT8: one block over K).
-  int64_t block = 0;   ///< K elements per block (a multiple of 4).
-  int64_t groups = 0;  ///< Groups of 4 per block.
-  int64_t blocks = 0;  ///< Blocks along K.
-  int64_t kp = 0;      ///< K padded to whole blocks.
-  int64_t offsetA = 0; ///< Added to A's integers to make them unsigned.
-  bool vnni = false;
-};
 
 Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
                     const IntOperand &A, const IntOperand &B,
@@ -462,24 +395,7 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
         });
       })[0];
   // A's block scales as f32, the shape of its scale part.
-  Value as;
-  if (plan.mx) {
-    Value codes = A.parts[1];
-    auto ct = cast<RankedTensorType>(codes.getType());
-    unsigned rank = ct.getRank();
-    AffineMap id = b.getMultiDimIdentityMap(rank);
-    as = linalg::GenericOp::create(
-             b, loc, TypeRange{RankedTensorType::get(ct.getShape(), f32)},
-             ValueRange{codes}, ValueRange{e.empty(ct.getShape(), f32)},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &b, Location loc, ValueRange args) {
-               linalg::YieldOp::create(b, loc,
-                                       decodeBlockScale(b, loc, args[0], A));
-             })
-             .getResult(0);
-  }
+  Value as = plan.mx ? decodeScaleTensor(b, loc, A) : Value();
 
   // B: VNNI panels [batch][N/NR][Kp/4][NR * 4] (signed bytes), the A
   // offset times minus the column sums of each block [batch][N/NR][blocks]
@@ -650,11 +566,16 @@ mx::parseContractKernelTarget(llvm::StringRef name) {
     return ContractKernelTarget::Generic;
   if (name == "avx512vnni")
     return ContractKernelTarget::AVX512VNNI;
+  if (name == "amx")
+    return ContractKernelTarget::AMX;
   if (name == "auto") {
     llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    return features.lookup("avx512vnni") && features.lookup("avx512bw")
-               ? ContractKernelTarget::AVX512VNNI
-               : ContractKernelTarget::Generic;
+    bool vnni = features.lookup("avx512vnni") && features.lookup("avx512bw");
+    if (vnni && features.lookup("amx-tile") && features.lookup("amx-int8") &&
+        requestAMXTileData())
+      return ContractKernelTarget::AMX;
+    return vnni ? ContractKernelTarget::AVX512VNNI
+                : ContractKernelTarget::Generic;
   }
   return std::nullopt;
 }
@@ -679,7 +600,8 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
   IntOperand B{qb.getSpec(), rhsParts, false};
   SmallVector<int64_t> shape(op.getResultType().getShape());
   unsigned kAxisA = form->batched ? 2 : 1, kAxisB = form->batched ? 1 : 0;
-  bool vnni = options.target == ContractKernelTarget::AVX512VNNI;
+  bool amx = options.target == ContractKernelTarget::AMX;
+  bool vnni = amx || options.target == ContractKernelTarget::AVX512VNNI;
 
   if (int8Path) {
     // Symmetric i8 codes only (zero points stay on the generic path).
@@ -697,6 +619,9 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     // difference is the exact sum while that fits (K < 2^31 / 128^2).
     if (form->k >= (int64_t(1) << 31) / (128 * 128))
       return Value();
+    if (amx)
+      if (Value acc = emitAMXIntKernel(b, loc, *form, A, B, plan, shape))
+        return acc;
     return emitIntKernel(b, loc, *form, A, B, plan, shape);
   }
 
@@ -717,6 +642,9 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     plan.kp = plan.blocks * plan.block;
     plan.offsetA = A.fp4 ? 12 : 128;
     plan.vnni = vnni;
+    if (amx)
+      if (Value acc = emitAMXIntKernel(b, loc, *form, A, B, plan, shape))
+        return acc;
     return emitIntKernel(b, loc, *form, A, B, plan, shape);
   }
 

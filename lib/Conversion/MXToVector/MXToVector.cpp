@@ -23,13 +23,16 @@
 #include "mx/Support/Numerics.h"
 #include "mx/Support/Quantize.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -1935,7 +1938,7 @@ struct ConvertMXToVectorPass
     if (!kernelTarget) {
       emitError(root->getLoc())
           << "convert-mx-to-vector: contract-kernels must be none, generic, "
-             "avx512vnni or auto, not '"
+             "avx512vnni, amx or auto, not '"
           << contractKernels << "'";
       return signalPassFailure();
     }

@@ -5,7 +5,7 @@
 
 // The kernels of mx.contract in matmul form (docs/Lowering.md, "Kernels for
 // mx.contract"). Sizes are odd on purpose: M = 13, N = 37, K = 70.
-// BAD: contract-kernels must be none, generic, avx512vnni or auto, not 'avx2'
+// BAD: contract-kernels must be none, generic, avx512vnni, amx or auto, not 'avx2'
 
 // MXINT8: the integer kernel. A becomes unsigned bytes (+128), four per
 // i32; B is interleaved into VNNI groups with its column sums; the

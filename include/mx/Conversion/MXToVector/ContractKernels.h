@@ -30,6 +30,9 @@ enum class ContractKernelTarget {
   Generic,
   /// As Generic, with the 8-bit dot products as AVX-512 VNNI vpdpbusd.
   AVX512VNNI,
+  /// AMX tiles (tdpbssd) for the integer kernel (INT8, MXINT8, MXFP4);
+  /// the other formats as AVX512VNNI.
+  AMX,
 };
 
 struct ContractKernelOptions {
@@ -39,8 +42,10 @@ struct ContractKernelOptions {
   bool exact = false;
 };
 
-/// Parses "none", "generic", "avx512vnni" or "auto" (the host: avx512vnni
-/// when the CPU running this has AVX-512 VNNI and BW, generic otherwise).
+/// Parses "none", "generic", "avx512vnni", "amx" or "auto" (the host: amx
+/// when the CPU running this has AMX-INT8 and AVX-512 and Linux grants the
+/// tile state, else avx512vnni when it has AVX-512 VNNI and BW, generic
+/// otherwise).
 std::optional<ContractKernelTarget>
 parseContractKernelTarget(llvm::StringRef name);
 

@@ -1,0 +1,155 @@
+//===- ContractKernelsImpl.h - Shared pieces of the contract kernels -----===//
+//
+// Part of mx-opt. Private to lib/Conversion/MXToVector: the builders and
+// operand descriptions that the kernels of ContractKernels.cpp (VNNI /
+// generic / f32) and ContractKernelsAMX.cpp (AMX tiles) share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_LIB_CONVERSION_MXTOVECTOR_CONTRACTKERNELSIMPL_H
+#define MX_LIB_CONVERSION_MXTOVECTOR_CONTRACTKERNELSIMPL_H
+
+#include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Numerics.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/TypeUtilities.h"
+
+namespace mx::contract_kernels {
+
+using namespace mlir;
+using namespace mx::numerics;
+
+/// f32 lanes of one vector register (zmm).
+constexpr int64_t kLanes = 16;
+
+/// The loop roles of a contraction in matmul form.
+struct MatmulForm {
+  bool batched = false;
+  int64_t batch = 1, m = 0, n = 0, k = 0;
+};
+
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t c) {
+    return arith::MulIOp::create(b, loc, x, idx(c));
+  }
+  Value addc(Value x, int64_t c) { return add(x, idx(c)); }
+  /// A splat constant of an integer or float vector type (or scalar).
+  Value splat(Type t, int64_t v) {
+    Type elem = getElementTypeOrSelf(t);
+    TypedAttr a = isa<FloatType>(elem)
+                      ? TypedAttr(b.getFloatAttr(elem, double(v)))
+                      : TypedAttr(b.getIntegerAttr(elem, v));
+    if (auto vt = dyn_cast<VectorType>(t))
+      a = DenseElementsAttr::get(vt, a);
+    return arith::ConstantOp::create(b, loc, t, a);
+  }
+  Value zeros(Type t) { return splat(t, 0); }
+  Value empty(ArrayRef<int64_t> shape, Type elem) {
+    return tensor::EmptyOp::create(b, loc, shape, elem);
+  }
+  Value read(VectorType t, Value src, ValueRange indices, bool inBounds,
+             std::optional<Value> pad = std::nullopt) {
+    Value p = pad ? *pad : zeros(t.getElementType());
+    return vector::TransferReadOp::create(b, loc, t, src, indices, p,
+                                          ArrayRef<bool>{inBounds});
+  }
+  Value write(Value v, Value dest, ValueRange indices, bool inBounds) {
+    return vector::TransferWriteOp::create(b, loc, v, dest, indices,
+                                           ArrayRef<bool>{inBounds})
+        .getResult();
+  }
+  Value bitcast(Value v, VectorType t) {
+    return vector::BitCastOp::create(b, loc, t, v);
+  }
+  Value bcast(Value scalar, VectorType t) {
+    return vector::BroadcastOp::create(b, loc, t, scalar);
+  }
+  Value extract(Value t, ValueRange indices) {
+    return tensor::ExtractOp::create(b, loc, t, indices);
+  }
+  /// `for iv = lb to ub step s iter_args(inits)`: `body` returns the yields.
+  SmallVector<Value>
+  loop(Value lb, Value ub, int64_t step, ValueRange inits,
+       function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)> body) {
+    auto f = scf::ForOp::create(
+        b, loc, lb, ub, idx(step), inits,
+        [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
+          Emitter e{nb, nl};
+          scf::YieldOp::create(nb, nl, body(e, iv, args));
+        });
+    return SmallVector<Value>(f.getResults());
+  }
+  SmallVector<Value>
+  loop(int64_t lb, int64_t ub, int64_t step, ValueRange inits,
+       function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)> body) {
+    return loop(idx(lb), idx(ub), step, inits, body);
+  }
+};
+
+/// `rest` preceded by the batch index when the operand has a batch dim.
+inline SmallVector<Value> at(bool batched, Value bt, ArrayRef<Value> rest) {
+  SmallVector<Value> r;
+  if (batched)
+    r.push_back(bt);
+  r.append(rest.begin(), rest.end());
+  return r;
+}
+
+/// An operand of the integer kernel.
+struct IntOperand {
+  FormatSpec spec;
+  ValueRange parts;
+  bool fp4 = false; ///< E2M1 codes, two per byte (else one i8 code a byte).
+};
+
+struct IntPlan {
+  bool mx = false;     ///< Per-block scales (else INT8: one block over K).
+  int64_t block = 0;   ///< K elements per block (a multiple of 4).
+  int64_t groups = 0;  ///< Groups of 4 per block.
+  int64_t blocks = 0;  ///< Blocks along K.
+  int64_t kp = 0;      ///< K padded to whole blocks.
+  int64_t offsetA = 0; ///< Added to A's integers to make them unsigned.
+  bool vnni = false;
+};
+
+/// `n` integer values (i8 codes, or 2 * E2M1 values) of the data part at
+/// `prefix` (all but the last index), elements [col, col + n) of the last
+/// dimension; past the end they read as 0.
+Value loadIntValues(Emitter &e, const IntOperand &op, ArrayRef<Value> prefix,
+                    Value col, int64_t n);
+
+/// f32 block scales from E8M0 codes (a vector or a scalar of i8), times the
+/// weight of one integer unit (2^-6 for MXINT8, 1/2 for 2 * E2M1).
+Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
+                       const IntOperand &op);
+
+/// The block scales of `op` (its scale part, E8M0 codes) decoded to f32 by
+/// decodeBlockScale, a tensor of the scale part's shape.
+Value decodeScaleTensor(OpBuilder &b, Location loc, const IntOperand &op);
+
+/// Interleaves four rows of `nr` bytes into the VNNI order: byte 4j + r is
+/// row r, column j.
+Value vnniInterleave(Emitter &e, Value r0, Value r1, Value r2, Value r3,
+                     int64_t nr);
+
+/// The AMX integer kernel (ContractKernelsAMX.cpp): signed 8-bit tiles
+/// (tdpbssd) with i32 tile accumulators; INT8 sums over all of K, MX
+/// formats scale each block's exact i32 sums into f32 accumulators. Returns
+/// the accumulator of `shape` (i32 for INT8, f32 for MX), or a null value
+/// when the plan does not fit the tiles.
+Value emitAMXIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
+                       const IntOperand &A, const IntOperand &B,
+                       const IntPlan &plan, ArrayRef<int64_t> shape);
+
+} // namespace mx::contract_kernels
+
+#endif // MX_LIB_CONVERSION_MXTOVECTOR_CONTRACTKERNELSIMPL_H
