@@ -37,6 +37,8 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace mx;
 using namespace mx::numerics;
@@ -204,23 +206,24 @@ bool isIntElement(const FormatSpec &spec) {
 }
 
 /// 2 * the value of E2M1 codes (low 4 bits of each byte): integers in
-/// [-12, 12].
+/// [-12, 12]. The magnitudes 0..7 are 0, 1, 2, 3, 4, 6, 8, 12: m below 4,
+/// 2m - 4 below 6, else 4m - 16 (constant shifts and selects only).
 Value decodeE2M1Times2(G &g, Value codes) {
   Type t = codes.getType();
   auto c = [&](int64_t v) { return g.splat(t, v); };
   OpBuilder &b = g.b;
   Location loc = g.loc;
-  Value mag = arith::AndIOp::create(b, loc, codes, c(7));
-  Value ex = arith::ShRUIOp::create(b, loc, mag, c(1));
-  Value m = arith::AndIOp::create(b, loc, mag, c(1));
-  // e == 0: m (0 or 0.5, times 2); else (2 + m) << (e - 1).
-  Value shift = arith::SubIOp::create(
-      b, loc, arith::MaxUIOp::create(b, loc, ex, c(1)), c(1));
-  Value normal = arith::ShLIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, m, c(2)), shift);
-  Value isSub =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, ex, c(0));
-  Value v = arith::SelectOp::create(b, loc, isSub, m, normal);
+  auto ult = [&](Value x, int64_t v) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, c(v));
+  };
+  Value m = arith::AndIOp::create(b, loc, codes, c(7));
+  Value m2 = arith::AddIOp::create(b, loc, m, m);
+  Value m4 = arith::AddIOp::create(b, loc, m2, m2);
+  Value v = arith::SelectOp::create(
+      b, loc, ult(m, 4), m,
+      arith::SelectOp::create(b, loc, ult(m, 6),
+                              arith::SubIOp::create(b, loc, m2, c(4)),
+                              arith::SubIOp::create(b, loc, m4, c(16))));
   Value neg =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
                             arith::AndIOp::create(b, loc, codes, c(8)), c(0));
@@ -275,6 +278,9 @@ struct IntPlan {
   int64_t block = 0;  ///< K elements per block.
   int64_t blocks = 0; ///< Blocks along K.
   int64_t kp = 0;     ///< K padded to whole blocks (and to kChunk / 2).
+  /// Bits of the block sums of the [K, N] kernel: 16 when a block's sum
+  /// always fits (MXFP4: 32 * 12 * 12 < 2^15), else 32.
+  unsigned sumBits = 32;
 };
 
 /// A's integer values as i32 [M, kp] (zero past K) and, for MX, its block
@@ -314,7 +320,7 @@ std::pair<Value, Value> prepareA(G &g, const GemvForm &form,
 /// Integer kernel on B stored as [K, N].
 Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
                 const IntOperand &B, const IntPlan &plan) {
-  Type i32 = g.b.getI32Type(), f32 = g.b.getF32Type();
+  Type i32 = g.b.getIntegerType(plan.sumBits), f32 = g.b.getF32Type();
   auto [aInts, aScales] = prepareA(g, form, A, plan);
   int64_t np = llvm::alignTo(form.n, kChunk);
   auto vi = VectorType::get({kChunk}, i32);
@@ -327,12 +333,16 @@ Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
         Value k0 = g.mul(kb, plan.block);
         Value k1 = arith::MinSIOp::create(g.b, g.loc, g.addc(k0, plan.block),
                                           g.idx(form.k));
-        // The exact i32 sums of the block, one row of B at a time.
+        // The exact sums of the block, one row of B at a time.
         Value iacc =
             g.loop(k0, k1, 1, acc[0], [&](G &g, Value k, ValueRange t) {
               SmallVector<Value> a;
-              for (int64_t m = 0; m < form.m; ++m)
-                a.push_back(g.bcast(g.extract(aInts, {g.idx(m), k}), vi));
+              for (int64_t m = 0; m < form.m; ++m) {
+                Value x = g.extract(aInts, {g.idx(m), k});
+                if (plan.sumBits != 32)
+                  x = arith::TruncIOp::create(g.b, g.loc, i32, x);
+                a.push_back(g.bcast(x, vi));
+              }
               return g.chunks(
                   form.n, kChunk, t,
                   [&](G &g, Value nc, bool inBounds, ValueRange t) {
@@ -478,44 +488,135 @@ bool isDirect(const FormatSpec &spec) {
          (getStorageElementBits(spec) == 8 || getStorageElementBits(spec) == 4);
 }
 
-/// Products of two decoded values are exact in f32: power-of-two scales and
-/// few significant bits per element (so fma equals multiply-then-add).
-bool exactProducts(const FormatSpec &spec) {
-  return spec.scale == ScaleKind::E8M0 && !spec.tensorScale;
+/// The f32 accumulators `acc` ([M, np]) plus A[m, k] B[k, n] for k in
+/// [k0, k0 + rows), in order: the unfused graph's sums. `bRow(g, r, nc,
+/// inBounds)` gives kChunk f32 values of row k0 + r of B from column nc.
+Value axpyRows(G &g, const GemvForm &form, Value af, bool fma, Value acc,
+               Value k0, int64_t rows,
+               function_ref<Value(G &, Value, Value, bool)> bRow) {
+  auto vf = VectorType::get({kChunk}, g.b.getF32Type());
+  return g.loop(0, rows, 1, acc, [&](G &g, Value r, ValueRange t) {
+    Value k = g.add(k0, r);
+    SmallVector<Value> a;
+    for (int64_t m = 0; m < form.m; ++m)
+      a.push_back(g.bcast(g.extract(af, {g.idx(m), k}), vf));
+    return g.chunks(
+        form.n, kChunk, t, [&](G &g, Value nc, bool inBounds, ValueRange t) {
+          Value bv = bRow(g, r, nc, inBounds);
+          Value c = t[0];
+          for (int64_t m = 0; m < form.m; ++m) {
+            Value s = g.read(vf, c, {g.idx(m), nc}, true);
+            if (fma)
+              s = vector::FMAOp::create(g.b, g.loc, a[m], bv, s);
+            else
+              s = arith::AddFOp::create(
+                  g.b, g.loc, s, arith::MulFOp::create(g.b, g.loc, a[m], bv));
+            c = g.write(s, c, {g.idx(m), nc});
+          }
+          return SmallVector<Value>{c};
+        });
+  })[0];
 }
 
-/// sum_k A[m, k] B[k, n] in f32, over k in order: the unfused graph's sums.
-/// `bRow(g, k, nc, inBounds)` gives kChunk f32 values of row k of B.
-Value emitF32KN(
-    G &g, const GemvForm &form, Value af, bool fma,
-    function_ref<Value(G &, Value, Value, bool)> bRow) {
+/// Rows of B decoded at a time by the slab path: a multiple of every block
+/// and sub-block along K.
+int64_t slabRows(const FormatSpec &spec) {
+  int64_t rows = 32;
+  if (spec.granularity == Granularity::Block)
+    rows = std::lcm(rows, spec.blockSize);
+  return rows;
+}
+
+/// Which storage parts of B ([K, N]) the slab path slices along their
+/// first dimension (those that follow K), or nullopt when a part does not
+/// split into whole slabs of slabRows rows.
+std::optional<SmallVector<bool>> slabParts(ContractOp op,
+                                           const GemvForm &form) {
+  QuantizedType qt = op.getRhsQuantizedType();
+  FormatSpec spec = qt.getSpec();
+  int64_t rows = slabRows(spec);
+  int64_t full = form.k / rows, tail = form.k % rows;
+  if (full == 0)
+    return std::nullopt;
+  StorageLayout whole = getStorageLayout({form.k, form.n}, qt.getAxis(), spec);
+  StorageLayout slab = getStorageLayout({rows, form.n}, qt.getAxis(), spec);
+  StorageLayout last = getStorageLayout({std::max<int64_t>(tail, 1), form.n},
+                                        qt.getAxis(), spec);
+  SmallVector<bool> sliced;
+  for (auto [i, p] : llvm::enumerate(whole.parts)) {
+    bool s = !p.shape.empty() && p.shape[0] != slab.parts[i].shape[0];
+    if (s && p.shape[0] != full * slab.parts[i].shape[0] +
+                               (tail ? last.parts[i].shape[0] : 0))
+      return std::nullopt;
+    sliced.push_back(s);
+  }
+  return sliced;
+}
+
+/// The f32 kernel for formats decoded by the dequantizer: B ([K, N]) is
+/// dequantized slabRows rows at a time into an f32 slab (in L2), whose
+/// rows are then accumulated as above.
+FailureOr<Value> emitF32KNSlabs(G &g, const GemvForm &form, Value af, bool fma,
+                                ContractOp op, ValueRange parts,
+                                ArrayRef<bool> sliced) {
+  QuantizedType qt = op.getRhsQuantizedType();
+  FormatSpec spec = qt.getSpec();
+  int64_t rows = slabRows(spec);
+  int64_t full = form.k / rows, tail = form.k % rows;
+  StorageLayout slab = getStorageLayout({rows, form.n}, qt.getAxis(), spec);
+  StorageLayout last = getStorageLayout({std::max<int64_t>(tail, 1), form.n},
+                                        qt.getAxis(), spec);
   Type f32 = g.b.getF32Type();
-  int64_t np = llvm::alignTo(form.n, kChunk);
   auto vf = VectorType::get({kChunk}, f32);
+  auto decodeSlab = [&](G &g, Value index, int64_t n,
+                        const StorageLayout &layout) -> FailureOr<Value> {
+    SmallVector<Value> ps;
+    for (auto [i, part] : llvm::enumerate(parts)) {
+      if (!sliced[i]) {
+        ps.push_back(part);
+        continue;
+      }
+      auto type = cast<RankedTensorType>(part.getType());
+      int64_t prow = slab.parts[i].shape[0];
+      SmallVector<OpFoldResult> offsets(type.getRank(), g.b.getIndexAttr(0));
+      offsets[0] = g.mul(index, prow);
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t d : type.getShape())
+        sizes.push_back(g.b.getIndexAttr(d));
+      sizes[0] = g.b.getIndexAttr(layout.parts[i].shape[0]);
+      SmallVector<OpFoldResult> strides(type.getRank(), g.b.getIndexAttr(1));
+      ps.push_back(tensor::ExtractSliceOp::create(g.b, g.loc, part, offsets,
+                                                  sizes, strides));
+    }
+    auto qtype = RankedTensorType::get({n, form.n}, qt);
+    return emitDequantize(g.b, g.loc, ps, qtype,
+                          RankedTensorType::get({n, form.n}, f32), op);
+  };
+  bool failedDecode = false;
   Value acc = g.loop(
-      0, form.k, 1, g.zeroTensor({form.m, np}, f32),
-      [&](G &g, Value k, ValueRange t) {
-        SmallVector<Value> a;
-        for (int64_t m = 0; m < form.m; ++m)
-          a.push_back(g.bcast(g.extract(af, {g.idx(m), k}), vf));
-        return g.chunks(
-            form.n, kChunk, t,
-            [&](G &g, Value nc, bool inBounds, ValueRange t) {
-              Value bv = bRow(g, k, nc, inBounds);
-              Value c = t[0];
-              for (int64_t m = 0; m < form.m; ++m) {
-                Value s = g.read(vf, c, {g.idx(m), nc}, true);
-                if (fma)
-                  s = vector::FMAOp::create(g.b, g.loc, a[m], bv, s);
-                else
-                  s = arith::AddFOp::create(
-                      g.b, g.loc, s,
-                      arith::MulFOp::create(g.b, g.loc, a[m], bv));
-                c = g.write(s, c, {g.idx(m), nc});
-              }
-              return SmallVector<Value>{c};
-            });
+      0, full, 1, g.zeroTensor({form.m, int64_t(llvm::alignTo(form.n, kChunk))}, f32),
+      [&](G &g, Value s, ValueRange t) -> SmallVector<Value> {
+        FailureOr<Value> bf = decodeSlab(g, s, rows, slab);
+        if (failed(bf)) {
+          failedDecode = true;
+          return {t[0]};
+        }
+        return {axpyRows(g, form, af, fma, t[0], g.mul(s, rows), rows,
+                         [&](G &g, Value r, Value nc, bool inBounds) {
+                           return g.read(vf, *bf, {r, nc}, inBounds);
+                         })};
       })[0];
+  if (tail) {
+    FailureOr<Value> bf = decodeSlab(g, g.idx(full), tail, last);
+    if (failed(bf))
+      return failure();
+    acc = axpyRows(g, form, af, fma, acc, g.idx(full * rows), tail,
+                   [&](G &g, Value r, Value nc, bool inBounds) {
+                     return g.read(vf, *bf, {r, nc}, inBounds);
+                   });
+  }
+  if (failedDecode)
+    return failure();
   return g.slice(acc, {form.m, form.n});
 }
 
@@ -539,7 +640,38 @@ Value decodeDirectRow(G &g, const FormatSpec &spec, ValueRange parts, Value k,
   NumericsEmitter s(g.b, g.loc, {kChunk});
   Value code = arith::ExtUIOp::create(g.b, g.loc, s.i32(), codes);
   Value sc = arith::ExtUIOp::create(g.b, g.loc, s.i32(), scaleCodes);
-  return decodeE8M0Element(s, code, e8m0ScaleFromCode(s, sc, spec), spec);
+  E8M0Scale<NumericsEmitter> scale = e8m0ScaleFromCode(s, sc, spec);
+  if (spec.element != ElementKind::F8E4M3FN &&
+      spec.element != ElementKind::F8E5M2)
+    return decodeE8M0Element(s, code, scale, spec);
+  // FP8: the magnitude bits placed in an f16 (E5M2 is the top byte of an
+  // f16; E4M3 has one exponent bit less, so its f16 reading is 2^-8 times
+  // its value, subnormals included), widened to f32: the exact magnitude,
+  // as decodeE8M0Element computes it, then the same multiplication by the
+  // scale, sign and NaN rules.
+  bool e4m3 = spec.element == ElementKind::F8E4M3FN;
+  auto i16T = VectorType::get({kChunk}, g.b.getI16Type());
+  auto f16T = VectorType::get({kChunk}, g.b.getF16Type());
+  Value mag8 = arith::AndIOp::create(g.b, g.loc, codes,
+                                     g.splat(codes.getType(), 0x7F));
+  Value h = arith::ShLIOp::create(g.b, g.loc,
+                                  arith::ExtUIOp::create(g.b, g.loc, i16T, mag8),
+                                  g.splat(i16T, e4m3 ? 7 : 8));
+  Value mag = arith::ExtFOp::create(
+      g.b, g.loc, s.f32(), Value(arith::BitcastOp::create(g.b, g.loc, f16T, h)));
+  if (e4m3)
+    mag = s.fmul(mag, s.cf(256.0f));
+  Value value = s.fmul(mag, scale.up);
+  Value magCode = s.band(code, s.c(0x7F));
+  Value isNaN = scale.isNaN;
+  if (e4m3) {
+    isNaN = s.borB(isNaN, s.eq(magCode, s.c(0x7F)));
+  } else {
+    // Inf times a finite scale stays Inf; NaN codes are above Inf's.
+    isNaN = s.borB(isNaN, s.ugt(magCode, s.c(0x7C)));
+  }
+  Value signBit = s.shl(s.lshr(code, s.c(7)), s.c(31));
+  return orNaN(s, isNaN, s.bitsToF(s.bor(s.fToBits(value), signBit)));
 }
 
 } // namespace
@@ -587,6 +719,8 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc,
     plan.block = A.spec.blockSize;
     plan.blocks = llvm::divideCeil(form->k, plan.block);
     plan.kp = plan.blocks * plan.block;
+    if (A.fp4 && B.fp4 && plan.block * 12 * 12 < (1 << 15))
+      plan.sumBits = 16;
     return form->transposed ? emitIntNK(g, *form, A, B, plan)
                             : emitIntKN(g, *form, A, B, plan);
   }
@@ -595,6 +729,13 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc,
   // generic lowering).
   if (form->transposed)
     return Value();
+  bool direct = isDirect(B.spec) && qb.getAxis() == 0;
+  std::optional<SmallVector<bool>> sliced;
+  if (!direct) {
+    sliced = slabParts(op, *form);
+    if (!sliced)
+      return Value();
+  }
   auto f32Type = [&](Value v) {
     return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(),
                                  b.getF32Type());
@@ -603,20 +744,18 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc,
                                        f32Type(op.getLhs()), op);
   if (failed(af))
     return failure();
-  bool fma = exactProducts(A.spec) && exactProducts(B.spec);
-  if (isDirect(B.spec) && qb.getAxis() == 0)
-    return emitF32KN(g, *form, *af, fma,
-                     [&](G &g, Value k, Value nc, bool inBounds) {
-                       return decodeDirectRow(g, B.spec, rhsParts, k, nc,
-                                              inBounds);
-                     });
-  FailureOr<Value> bf = emitDequantize(b, loc, rhsParts, op.getRhs().getType(),
-                                       f32Type(op.getRhs()), op);
-  if (failed(bf))
-    return failure();
-  auto vf = VectorType::get({kChunk}, b.getF32Type());
-  return emitF32KN(g, *form, *af, fma,
-                   [&](G &g, Value k, Value nc, bool inBounds) {
-                     return g.read(vf, *bf, {k, nc}, inBounds);
-                   });
+  // Separate multiply and add, as the unfused graph: an fma would differ
+  // where a product overflows f32 (adversarial inputs).
+  bool fma = false;
+  if (direct) {
+    Value acc = axpyRows(
+        g, *form, *af, fma,
+        g.zeroTensor({form->m, int64_t(llvm::alignTo(form->n, kChunk))},
+                     b.getF32Type()),
+        g.idx(0), form->k, [&](G &g, Value k, Value nc, bool inBounds) {
+          return decodeDirectRow(g, B.spec, rhsParts, k, nc, inBounds);
+        });
+    return g.slice(acc, {form->m, form->n});
+  }
+  return emitF32KNSlabs(g, *form, *af, fma, op, rhsParts, *sliced);
 }
