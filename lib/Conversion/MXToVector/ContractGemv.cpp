@@ -402,9 +402,13 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
   // Per step of K: one block (MX), or 32 elements (INT8).
   int64_t step = plan.mx ? plan.block : 32;
   int64_t steps = llvm::divideCeil(form.k, step);
-  auto tileT = VectorType::get({kTile, step}, i32);
+  // Products and block sums in sumBits (i16 for MXFP4); INT8 sums over
+  // all of K in i32.
+  Type sumT = plan.mx ? g.b.getIntegerType(plan.sumBits) : i32;
+  auto tileT = VectorType::get({kTile, step}, sumT);
   auto aT = VectorType::get({step}, i32);
-  auto vi = VectorType::get({kTile}, i32);
+  auto aSumT = VectorType::get({step}, sumT);
+  auto vi = VectorType::get({kTile}, sumT);
   auto vf = VectorType::get({kTile}, f32);
 
   // B's block scales transposed to [blocks, np] f32 (rows past N: 1.0).
@@ -441,6 +445,8 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
       for (int64_t m = 0; m < form.m; ++m) {
         Value im = g.idx(m);
         Value a = g.read(aT, aInts, {im, k0}, true);
+        if (sumT != i32)
+          a = arith::TruncIOp::create(g.b, g.loc, aSumT, a);
         a = vector::BroadcastOp::create(g.b, g.loc, tileT, a);
         Value p = arith::MulIOp::create(g.b, g.loc, t, a);
         if (!plan.mx) {
