@@ -123,8 +123,7 @@ struct G {
   Value read(VectorType t, Value src, ValueRange indices,
              ArrayRef<bool> inBounds, std::optional<Value> pad = std::nullopt) {
     Value p = pad ? *pad : splat(t.getElementType(), 0);
-    return vector::TransferReadOp::create(b, loc, t, src, indices, p,
-                                          inBounds);
+    return vector::TransferReadOp::create(b, loc, t, src, indices, p, inBounds);
   }
   Value read(VectorType t, Value src, ValueRange indices, bool inBounds,
              std::optional<Value> pad = std::nullopt) {
@@ -252,8 +251,7 @@ Value loadInts(G &g, const IntOperand &op, ArrayRef<int64_t> shape,
   half.back() /= 2;
   SmallVector<Value> idx(indices);
   idx.back() = arith::DivUIOp::create(g.b, g.loc, idx.back(), g.idx(2));
-  Value bytes =
-      g.read(VectorType::get(half, i8), op.parts[0], idx, inBounds);
+  Value bytes = g.read(VectorType::get(half, i8), op.parts[0], idx, inBounds);
   return decodeE2M1Times2(g, unpackNibbles(g, bytes));
 }
 
@@ -291,28 +289,28 @@ std::pair<Value, Value> prepareA(G &g, const GemvForm &form,
   constexpr int64_t step = 32;
   int64_t kp = llvm::alignTo(plan.kp, step);
   auto vt = VectorType::get({step}, i32);
-  Value ints = g.loop(
-      0, form.m, 1, Value(tensor::EmptyOp::create(g.b, g.loc, {form.m, kp}, i32)),
-      [&](G &g, Value m, ValueRange t) {
-        return g.loop(0, kp, step, t, [&](G &g, Value k, ValueRange t) {
-          Value v = loadInts(g, A, {step}, {m, k}, {false});
-          v = arith::ExtSIOp::create(g.b, g.loc, vt, v);
-          return SmallVector<Value>{g.write(v, t[0], {m, k})};
-        });
-      })[0];
+  Value ints =
+      g.loop(0, form.m, 1,
+             Value(tensor::EmptyOp::create(g.b, g.loc, {form.m, kp}, i32)),
+             [&](G &g, Value m, ValueRange t) {
+               return g.loop(0, kp, step, t, [&](G &g, Value k, ValueRange t) {
+                 Value v = loadInts(g, A, {step}, {m, k}, {false});
+                 v = arith::ExtSIOp::create(g.b, g.loc, vt, v);
+                 return SmallVector<Value>{g.write(v, t[0], {m, k})};
+               });
+             })[0];
   if (!plan.mx)
     return {ints, Value()};
   Value scales = g.loop(
       0, form.m, 1,
       Value(tensor::EmptyOp::create(g.b, g.loc, {form.m, plan.blocks}, f32)),
       [&](G &g, Value m, ValueRange t) {
-        return g.loop(
-            0, plan.blocks, 1, t, [&](G &g, Value kb, ValueRange t) {
-              Value code = g.extract(A.parts[1], {m, kb});
-              Value s = decodeBlockScale(g, code, A);
-              return SmallVector<Value>{tensor::InsertOp::create(
-                  g.b, g.loc, s, t[0], ValueRange{m, kb})};
-            });
+        return g.loop(0, plan.blocks, 1, t, [&](G &g, Value kb, ValueRange t) {
+          Value code = g.extract(A.parts[1], {m, kb});
+          Value s = decodeBlockScale(g, code, A);
+          return SmallVector<Value>{
+              tensor::InsertOp::create(g.b, g.loc, s, t[0], ValueRange{m, kb})};
+        });
       })[0];
   return {ints, scales};
 }
@@ -328,8 +326,8 @@ Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
   SmallVector<Value> init = {g.zeroTensor({form.m, np}, i32)};
   if (plan.mx)
     init.push_back(g.zeroTensor({form.m, np}, f32));
-  SmallVector<Value> r = g.loop(
-      0, plan.blocks, 1, init, [&](G &g, Value kb, ValueRange acc) {
+  SmallVector<Value> r =
+      g.loop(0, plan.blocks, 1, init, [&](G &g, Value kb, ValueRange acc) {
         Value k0 = g.mul(kb, plan.block);
         Value k1 = arith::MinSIOp::create(g.b, g.loc, g.addc(k0, plan.block),
                                           g.idx(form.k));
@@ -370,8 +368,8 @@ Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
             0, np, kChunk, ValueRange{iacc, acc[1]},
             [&](G &g, Value nc, ValueRange t) {
               Value sbCodes =
-                  g.read(VectorType::get({kChunk}, g.b.getI8Type()),
-                         B.parts[1], {kb, nc}, false, g.splat(g.b.getI8Type(), 127));
+                  g.read(VectorType::get({kChunk}, g.b.getI8Type()), B.parts[1],
+                         {kb, nc}, false, g.splat(g.b.getI8Type(), 127));
               Value sb = decodeBlockScale(g, sbCodes, B);
               Value ic = t[0], fc = t[1];
               for (int64_t m = 0; m < form.m; ++m) {
@@ -424,8 +422,8 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
             AffineMap perm = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
             Value codes = vector::TransferReadOp::create(
                 g.b, g.loc, VectorType::get({kTile}, i8), B.parts[1],
-                ValueRange{n0, kb}, AffineMapAttr::get(perm),
-                g.splat(i8, 127), Value(), g.b.getBoolArrayAttr({false}));
+                ValueRange{n0, kb}, AffineMapAttr::get(perm), g.splat(i8, 127),
+                Value(), g.b.getBoolArrayAttr({false}));
             return SmallVector<Value>{
                 g.write(decodeBlockScale(g, codes, B), t[0], {kb, n0})};
           });
@@ -438,8 +436,7 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
     SmallVector<Value> inits(form.m, g.splat(plan.mx ? Type(vf) : Type(vi), 0));
     auto stepBody = [&](G &g, Value s, bool kInBounds, ValueRange acc) {
       Value k0 = g.mul(s, step);
-      Value t = loadInts(g, B, {kTile, step}, {n0, k0},
-                         {nInBounds, kInBounds});
+      Value t = loadInts(g, B, {kTile, step}, {n0, k0}, {nInBounds, kInBounds});
       t = arith::ExtSIOp::create(g.b, g.loc, tileT, t);
       SmallVector<Value> next;
       for (int64_t m = 0; m < form.m; ++m) {
@@ -600,7 +597,8 @@ FailureOr<Value> emitF32KNSlabs(G &g, const GemvForm &form, Value af, bool fma,
   };
   bool failedDecode = false;
   Value acc = g.loop(
-      0, full, 1, g.zeroTensor({form.m, int64_t(llvm::alignTo(form.n, kChunk))}, f32),
+      0, full, 1,
+      g.zeroTensor({form.m, int64_t(llvm::alignTo(form.n, kChunk))}, f32),
       [&](G &g, Value s, ValueRange t) -> SmallVector<Value> {
         FailureOr<Value> bf = decodeSlab(g, s, rows, slab);
         if (failed(bf)) {
@@ -634,9 +632,8 @@ Value decodeDirectRow(G &g, const FormatSpec &spec, ValueRange parts, Value k,
   Value codes;
   if (getStorageElementBits(spec) == 4) {
     Value idx = arith::DivUIOp::create(g.b, g.loc, nc, g.idx(2));
-    codes = unpackNibbles(
-        g, g.read(VectorType::get({kChunk / 2}, i8), parts[0], {k, idx},
-                  inBounds));
+    codes = unpackNibbles(g, g.read(VectorType::get({kChunk / 2}, i8), parts[0],
+                                    {k, idx}, inBounds));
   } else {
     codes = g.read(VectorType::get({kChunk}, i8), parts[0], {k, nc}, inBounds);
   }
@@ -658,13 +655,14 @@ Value decodeDirectRow(G &g, const FormatSpec &spec, ValueRange parts, Value k,
   bool e4m3 = spec.element == ElementKind::F8E4M3FN;
   auto i16T = VectorType::get({kChunk}, g.b.getI16Type());
   auto f16T = VectorType::get({kChunk}, g.b.getF16Type());
-  Value mag8 = arith::AndIOp::create(g.b, g.loc, codes,
-                                     g.splat(codes.getType(), 0x7F));
-  Value h = arith::ShLIOp::create(g.b, g.loc,
-                                  arith::ExtUIOp::create(g.b, g.loc, i16T, mag8),
-                                  g.splat(i16T, e4m3 ? 7 : 8));
+  Value mag8 =
+      arith::AndIOp::create(g.b, g.loc, codes, g.splat(codes.getType(), 0x7F));
+  Value h = arith::ShLIOp::create(
+      g.b, g.loc, arith::ExtUIOp::create(g.b, g.loc, i16T, mag8),
+      g.splat(i16T, e4m3 ? 7 : 8));
   Value mag = arith::ExtFOp::create(
-      g.b, g.loc, s.f32(), Value(arith::BitcastOp::create(g.b, g.loc, f16T, h)));
+      g.b, g.loc, s.f32(),
+      Value(arith::BitcastOp::create(g.b, g.loc, f16T, h)));
   if (e4m3)
     mag = s.fmul(mag, s.cf(256.0f));
   Value value = s.fmul(mag, scale.up);
@@ -682,9 +680,9 @@ Value decodeDirectRow(G &g, const FormatSpec &spec, ValueRange parts, Value k,
 
 } // namespace
 
-FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc,
-                                      ContractOp op, ValueRange lhsParts,
-                                      ValueRange rhsParts, bool int8Path,
+FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc, ContractOp op,
+                                      ValueRange lhsParts, ValueRange rhsParts,
+                                      bool int8Path,
                                       const ContractKernelOptions &options) {
   if (options.target == ContractKernelTarget::None)
     return Value();

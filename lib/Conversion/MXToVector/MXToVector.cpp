@@ -622,8 +622,7 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
           // (whole cache lines for 8- and 4-bit codes, so that
           // mx-stream-memory can make it non-temporal).
           int64_t rowBytes = packedBytes(g.k, bits);
-          auto groupType =
-              VectorType::get({rowBytes * g.group}, b.getI8Type());
+          auto groupType = VectorType::get({rowBytes * g.group}, b.getI8Type());
           Value packed = arith::ConstantOp::create(
               b, loc, groupType,
               DenseElementsAttr::get(groupType, b.getI8IntegerAttr(0)));
@@ -634,11 +633,11 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
                 b, loc, packRow(b, loc, codes, bits), packed,
                 ArrayRef<int64_t>{r * rowBytes}, ArrayRef<int64_t>{1});
           }
-          results.push_back(vector::TransferWriteOp::create(
-                                b, loc, packed, args[0],
-                                ValueRange{ivs[0], byteBase},
-                                ArrayRef<bool>{g.blocksInBounds})
-                                .getResult());
+          results.push_back(
+              vector::TransferWriteOp::create(b, loc, packed, args[0],
+                                              ValueRange{ivs[0], byteBase},
+                                              ArrayRef<bool>{g.blocksInBounds})
+                  .getResult());
         } else if (g.k > kMaxUnrolledRows && fmt.scalesFromMaxOnly()) {
           columnScales(b, loc, x, ivs, g, fmt);
           Value lane = mulIndex(b, loc, ivs[2], kLanes);
@@ -964,13 +963,12 @@ Value mapWithScale(OpBuilder &b, Location loc, Value flat, Type elemType,
                    function_ref<Value(NumericsEmitter &, Value,
                                       const Int8Scale<NumericsEmitter> &)>
                        fn) {
-  return mapFlat(b, loc, flat, elemType,
-                 [&](OpBuilder &b, Location loc, Value x) {
-                   ArrayRef<int64_t> shape =
-                       cast<VectorType>(x.getType()).getShape();
-                   NumericsEmitter t(b, loc, shape);
-                   return fn(t, x, spreadInt8(b, loc, scale, shape));
-                 });
+  return mapFlat(
+      b, loc, flat, elemType, [&](OpBuilder &b, Location loc, Value x) {
+        ArrayRef<int64_t> shape = cast<VectorType>(x.getType()).getShape();
+        NumericsEmitter t(b, loc, shape);
+        return fn(t, x, spreadInt8(b, loc, scale, shape));
+      });
 }
 
 /// Per-channel statistics of a [outer, C, inner] view: the bits of each
