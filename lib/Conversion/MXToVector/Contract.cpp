@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mx/Conversion/MXToVector/ContractGemv.h"
 #include "mx/Conversion/MXToVector/ContractKernels.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
 #include "mx/Conversion/NumericsEmitter.h"
@@ -289,9 +290,13 @@ struct LowerContract : OpConversionPattern<ContractOp> {
     }
 
     SmallVector<int64_t> shape(resultType.getShape());
+    // Decode shapes (few rows) first: ContractGemv.cpp.
     FailureOr<Value> kernel =
-        emitContractKernel(rewriter, loc, op, adaptor.getLhs(),
-                           adaptor.getRhs(), intPath, kernels);
+        emitContractGemv(rewriter, loc, op, adaptor.getLhs(), adaptor.getRhs(),
+                         intPath, kernels);
+    if (succeeded(kernel) && !*kernel)
+      kernel = emitContractKernel(rewriter, loc, op, adaptor.getLhs(),
+                                  adaptor.getRhs(), intPath, kernels);
     if (failed(kernel))
       return failure();
     Value acc = *kernel;

@@ -619,20 +619,28 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
           SmallVector<Value> tiles = readRowGroup(b, loc, x, ivs, g, fmt);
           Value byteBase =
               mulIndex(b, loc, ivs[1], packedBytes(g.k, bits) * g.group);
-          Value data = args[0];
           SmallVector<std::function<Value(Value)>> keep;
           keep.reserve(g.group);
+          // The packed codes of the group's blocks, written with one store
+          // (whole cache lines for 8- and 4-bit codes, so that
+          // mx-stream-memory can make it non-temporal).
+          int64_t rowBytes = packedBytes(g.k, bits);
+          auto groupType = VectorType::get({rowBytes * g.group}, b.getI8Type());
+          Value packed = arith::ConstantOp::create(
+              b, loc, groupType,
+              DenseElementsAttr::get(groupType, b.getI8IntegerAttr(0)));
           for (int64_t r = 0; r < g.group; ++r) {
             NumericsEmitter t(b, loc, {g.k});
             Value codes = fmt.encode(t, tiles[r], groupRow(b, loc, g, r, keep));
-            data = vector::TransferWriteOp::create(
-                       b, loc, packRow(b, loc, codes, bits), data,
-                       ValueRange{ivs[0], addIndex(b, loc, byteBase,
-                                                   r * packedBytes(g.k, bits))},
-                       ArrayRef<bool>{g.blocksInBounds})
-                       .getResult();
+            packed = vector::InsertStridedSliceOp::create(
+                b, loc, packRow(b, loc, codes, bits), packed,
+                ArrayRef<int64_t>{r * rowBytes}, ArrayRef<int64_t>{1});
           }
-          results.push_back(data);
+          results.push_back(
+              vector::TransferWriteOp::create(b, loc, packed, args[0],
+                                              ValueRange{ivs[0], byteBase},
+                                              ArrayRef<bool>{g.blocksInBounds})
+                  .getResult());
         } else if (g.k > kMaxUnrolledRows && fmt.scalesFromMaxOnly()) {
           columnScales(b, loc, x, ivs, g, fmt);
           Value lane = mulIndex(b, loc, ivs[2], kLanes);
@@ -808,6 +816,17 @@ Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
 // Per-tensor and per-channel INT8
 //===----------------------------------------------------------------------===//
 
+/// Lanes per iteration of the elementwise passes over a 1-D view of
+/// `size` elements: 64 (whole cache lines of i8 codes, so that
+/// mx-stream-memory can write them non-temporally, and four registers of
+/// f32 in flight) when they divide a static size, else kLanes.
+int64_t flatLanes(int64_t size) {
+  constexpr int64_t wide = 64;
+  if (!ShapedType::isDynamic(size) && size % wide == 0)
+    return wide;
+  return kLanes;
+}
+
 /// Whole-tensor reductions of a 1-D view: max of |x| bits, min and max.
 struct TensorStats {
   Value amaxBits; ///< i32 scalar.
@@ -819,21 +838,25 @@ TensorStats reduceTensor(OpBuilder &b, Location loc, Value flat,
                          bool withMinMax) {
   Value n = dimOf(b, loc, flat, 0);
   int64_t size = cast<RankedTensorType>(flat.getType()).getDimSize(0);
-  bool inBounds = !ShapedType::isDynamic(size) && size % kLanes == 0;
-  Value lanes = indexConst(b, loc, kLanes);
-  NumericsEmitter vec(b, loc, {kLanes});
+  // The maximum alone: flatLanes wide (several independent registers);
+  // with the minimum and maximum, whose +-0 results could depend on the
+  // grouping, kLanes as always.
+  int64_t width = withMinMax ? kLanes : flatLanes(size);
+  bool inBounds = !ShapedType::isDynamic(size) && size % width == 0;
+  Value lanes = indexConst(b, loc, width);
+  NumericsEmitter vec(b, loc, {width});
   SmallVector<Value> inits{vec.c(0)};
   if (withMinMax) {
     inits.push_back(vec.cf(0.0f));
     inits.push_back(vec.cf(0.0f));
   }
   auto loop = scf::ForOp::create(
-      b, loc, indexConst(b, loc, 0), ceilDiv(b, loc, n, kLanes),
+      b, loc, indexConst(b, loc, 0), ceilDiv(b, loc, n, width),
       indexConst(b, loc, 1), inits,
       [&](OpBuilder &b, Location loc, Value iv, ValueRange acc) {
         Value off = arith::MulIOp::create(b, loc, iv, lanes);
-        Value x = readF32(b, loc, flat, off, {kLanes}, {inBounds});
-        NumericsEmitter v(b, loc, {kLanes});
+        Value x = readF32(b, loc, flat, off, {width}, {inBounds});
+        NumericsEmitter v(b, loc, {width});
         SmallVector<Value> next{arith::MaxUIOp::create(
             b, loc, acc[0], v.band(v.fToBits(x), v.c(0x7FFFFFFF)))};
         if (withMinMax) {
@@ -890,14 +913,14 @@ Int8Scale<NumericsEmitter> spreadInt8(OpBuilder &b, Location loc,
 /// Reads 16 lanes at `idx`: f32 for float tensors (extended), i32 for
 /// integer (byte) tensors (zero-extended). Out-of-bounds lanes read 0.
 Value readLanes(OpBuilder &b, Location loc, Value t, ValueRange idx,
-                bool inBounds) {
+                bool inBounds, int64_t width = kLanes) {
   Type elem = cast<RankedTensorType>(t.getType()).getElementType();
   if (isa<FloatType>(elem))
-    return readF32(b, loc, t, idx, {kLanes}, {inBounds});
+    return readF32(b, loc, t, idx, {width}, {inBounds});
   Value pad = arith::ConstantOp::create(b, loc, elem, b.getZeroAttr(elem));
   return castInt(
       b, loc,
-      vector::TransferReadOp::create(b, loc, VectorType::get({kLanes}, elem), t,
+      vector::TransferReadOp::create(b, loc, VectorType::get({width}, elem), t,
                                      idx, pad, ArrayRef<bool>{inBounds}),
       32);
 }
@@ -920,15 +943,16 @@ Value mapFlat(OpBuilder &b, Location loc, Value flat, Type elemType,
               function_ref<Value(OpBuilder &, Location, Value)> fn) {
   Value n = dimOf(b, loc, flat, 0);
   int64_t size = cast<RankedTensorType>(flat.getType()).getDimSize(0);
-  bool inBounds = !ShapedType::isDynamic(size) && size % kLanes == 0;
+  int64_t width = flatLanes(size);
+  bool inBounds = !ShapedType::isDynamic(size) && size % width == 0;
   Value init = emptyLike(b, loc, flat, elemType);
-  Value lanes = indexConst(b, loc, kLanes);
+  Value lanes = indexConst(b, loc, width);
   auto loop = scf::ForOp::create(
-      b, loc, indexConst(b, loc, 0), ceilDiv(b, loc, n, kLanes),
+      b, loc, indexConst(b, loc, 0), ceilDiv(b, loc, n, width),
       indexConst(b, loc, 1), ValueRange{init},
       [&](OpBuilder &b, Location loc, Value iv, ValueRange acc) {
         Value off = arith::MulIOp::create(b, loc, iv, lanes);
-        Value x = readLanes(b, loc, flat, off, inBounds);
+        Value x = readLanes(b, loc, flat, off, inBounds, width);
         Value y = fn(b, loc, x);
         Value written = writeLanes(b, loc, y, acc[0], off, inBounds);
         scf::YieldOp::create(b, loc, written);
@@ -942,11 +966,12 @@ Value mapWithScale(OpBuilder &b, Location loc, Value flat, Type elemType,
                    function_ref<Value(NumericsEmitter &, Value,
                                       const Int8Scale<NumericsEmitter> &)>
                        fn) {
-  return mapFlat(b, loc, flat, elemType,
-                 [&](OpBuilder &b, Location loc, Value x) {
-                   NumericsEmitter t(b, loc, {kLanes});
-                   return fn(t, x, spreadInt8(b, loc, scale, {kLanes}));
-                 });
+  return mapFlat(
+      b, loc, flat, elemType, [&](OpBuilder &b, Location loc, Value x) {
+        ArrayRef<int64_t> shape = cast<VectorType>(x.getType()).getShape();
+        NumericsEmitter t(b, loc, shape);
+        return fn(t, x, spreadInt8(b, loc, scale, shape));
+      });
 }
 
 /// Per-channel statistics of a [outer, C, inner] view: the bits of each

@@ -56,13 +56,14 @@ func.func @microexponents(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
 }
 
 // Per-tensor INT8: a reduction pass over a 1-D view, then an elementwise
-// pass, both on vector<16xf32>.
+// pass, both on vector<64xf32> (64 divides the size; whole cache lines of
+// codes per store).
 // CHECK-LABEL: func @per_tensor
 // CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<64x256xf32> into tensor<16384xf32>
-// CHECK: scf.for {{.*}} -> (vector<16xi32>)
-// CHECK: vector.reduction <maxui>, %{{.*}} : vector<16xi32> into i32
+// CHECK: scf.for {{.*}} -> (vector<64xi32>)
+// CHECK: vector.reduction <maxui>, %{{.*}} : vector<64xi32> into i32
 // CHECK: scf.for {{.*}} -> (tensor<16384xf32>)
-// CHECK: math.roundeven %{{.*}} : vector<16xf32>
+// CHECK: math.roundeven %{{.*}} : vector<64xf32>
 func.func @per_tensor(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
   %y = mx.fake_quant %x {format = "int8"} : tensor<64x256xf32>
   return %y : tensor<64x256xf32>
@@ -70,7 +71,7 @@ func.func @per_tensor(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
 
 // NVFP4: the tensor scale first, then E4M3 block scales over 16 elements.
 // CHECK-LABEL: func @nvfp4
-// CHECK: scf.for {{.*}} -> (vector<16xi32>)
+// CHECK: scf.for {{.*}} -> (vector<64xi32>)
 // CHECK: arith.divf %{{.*}} : f32
 // CHECK: vector.transfer_read %{{.*}} : tensor<64x256xf32>, vector<16xf32>
 func.func @nvfp4(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {

@@ -18,8 +18,8 @@ func.func @static_nvfp4(%x: tensor<4x64xf32>) -> tensor<4x64x!mx.q<nvfp4, axis =
 
 // CHECK-LABEL: func.func @dynamic_nvfp4
 // CHECK: arith.constant 2.688000e+03 : f32
-// CHECK: scf.for {{.*}} -> (vector<16xi32>)
-// CHECK: vector.reduction <maxui>, %{{.*}} : vector<16xi32> into i32
+// CHECK: scf.for {{.*}} -> (vector<64xi32>)
+// CHECK: vector.reduction <maxui>, %{{.*}} : vector<64xi32> into i32
 // CHECK: scf.for
 // CHECK: tensor.from_elements %{{.*}} : tensor<f32>
 func.func @dynamic_nvfp4(%x: tensor<4x64xf32>) -> tensor<4x64x!mx.q<nvfp4, axis = 1>> {
