@@ -9,6 +9,7 @@
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Support/Debug.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -36,9 +37,12 @@ std::optional<std::string> locationName(Location loc) {
   return std::nullopt;
 }
 
+/// f32 tensors are observed as they are; f16 and bf16 tensors through an
+/// exact arith.extf to f32.
 bool isObservable(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.getElementType().isF32();
+  return t && (t.getElementType().isF32() || t.getElementType().isF16() ||
+               t.getElementType().isBF16());
 }
 
 /// Ops whose results are not activations: constants (weights) and
@@ -53,6 +57,9 @@ struct MXInstrumentCalibrationPass
   using Base::Base;
 
   void observe(OpBuilder &b, Location loc, Value v, StringRef name) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.getElementType().isF32())
+      v = arith::ExtFOp::create(b, loc, type.clone(b.getF32Type()), v);
     auto op =
         ObserveOp::create(b, loc, v, b.getStringAttr(name), IntegerAttr());
     int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
@@ -120,7 +127,8 @@ struct MXInstrumentCalibrationPass
       OpBuilder b(q);
       if (!isObservable(q.getInput())) {
         q.emitWarning() << "tensor '" << name
-                        << "' is not an f32 tensor; it is not observed";
+                        << "' is not an f32, f16 or bf16 tensor; it is not "
+                           "observed";
         continue;
       }
       observe(b, q.getLoc(), q.getInput(), name);

@@ -454,6 +454,9 @@ def MXInstrumentCalibration
     before propagating. Everything else computes exactly what it computed
     before: observers only read their input.
 
+    f16 and bf16 tensors are observed through an `arith.extf` to f32 (exact:
+    the statistics are those of the same values in f32).
+
     `channel-axis=A` (A >= 0) also records the absolute maximum of every
     index of axis A of each observed tensor with more than A dimensions.
 
@@ -466,7 +469,7 @@ def MXInstrumentCalibration
     %y = linalg.matmul ins(%x, %w : ...)
     ```
   }];
-  let dependentDialects = ["::mx::MXDialect"];
+  let dependentDialects = ["::mx::MXDialect", "::mlir::arith::ArithDialect"];
   let options = [
     Option<"all", "all", "bool", "false",
            "Observe every f32 activation, not only the quantized ones">,
