@@ -78,8 +78,8 @@ static llvm::cl::opt<std::string>
                llvm::cl::value_desc("table.json"), llvm::cl::cat(category));
 static llvm::cl::opt<bool>
     all("all",
-        llvm::cl::desc("Observe every f32 activation, not only the "
-                       "tensors quantizations will quantize"),
+        llvm::cl::desc("Observe every f32, f16 and bf16 activation, not "
+                       "only the tensors quantizations will quantize"),
         llvm::cl::cat(category));
 static llvm::cl::opt<unsigned>
     numBins("bins", llvm::cl::desc("Histogram bins (entropy needs >= 128)"),
