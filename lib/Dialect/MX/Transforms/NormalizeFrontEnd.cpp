@@ -179,7 +179,8 @@ struct NchwMaxPoolToNhwc : OpRewritePattern<linalg::PoolingNchwMaxOp> {
     if (inType.getRank() != 4 || outType.getRank() != 4)
       return failure();
     const int64_t toNhwc[] = {0, 2, 3, 1}, toNchw[] = {0, 3, 1, 2};
-    auto transpose = [&](Value v, ArrayRef<int64_t> perm) -> Value {
+    // An empty tensor of the shape of `v` permuted by `perm`.
+    auto permutedEmpty = [&](Value v, ArrayRef<int64_t> perm) -> Value {
       auto type = cast<RankedTensorType>(v.getType());
       SmallVector<int64_t> shape;
       SmallVector<Value> dynamic;
@@ -188,31 +189,24 @@ struct NchwMaxPoolToNhwc : OpRewritePattern<linalg::PoolingNchwMaxOp> {
         if (type.isDynamicDim(p))
           dynamic.push_back(tensor::DimOp::create(rewriter, loc, v, p));
       }
-      Value empty = tensor::EmptyOp::create(rewriter, loc, shape,
-                                            type.getElementType(), dynamic);
-      return linalg::TransposeOp::create(rewriter, loc, v, empty, perm)
+      return tensor::EmptyOp::create(rewriter, loc, shape,
+                                     type.getElementType(), dynamic);
+    };
+    auto transpose = [&](Value v, ArrayRef<int64_t> perm) -> Value {
+      return linalg::TransposeOp::create(rewriter, loc, v,
+                                         permutedEmpty(v, perm), perm)
           .getResult()[0];
     };
     // The initial value: the same fill in NHWC when it is one (the form
     // --mx-propagate recognises), else the transposed tensor.
     Value nhwcInit;
     if (auto fill = init.getDefiningOp<linalg::FillOp>();
-        fill && fill.hasPureTensorSemantics()) {
-      SmallVector<int64_t> shape;
-      SmallVector<Value> dynamic;
-      for (int64_t p : toNhwc) {
-        shape.push_back(outType.getDimSize(p));
-        if (outType.isDynamicDim(p))
-          dynamic.push_back(tensor::DimOp::create(rewriter, loc, init, p));
-      }
-      Value empty = tensor::EmptyOp::create(rewriter, loc, shape,
-                                            outType.getElementType(), dynamic);
-      nhwcInit =
-          linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
-              .getResult(0);
-    } else {
+        fill && fill.hasPureTensorSemantics())
+      nhwcInit = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0],
+                                        permutedEmpty(init, toNhwc))
+                     .getResult(0);
+    else
       nhwcInit = transpose(init, toNhwc);
-    }
     Value nhwcInput = transpose(input, toNhwc);
     auto pool = linalg::PoolingNhwcMaxOp::create(
         rewriter, loc, TypeRange{nhwcInit.getType()},
