@@ -187,6 +187,42 @@ static bool isLLVMModule(ModuleOp module) {
 }
 
 //===----------------------------------------------------------------------===//
+// f16 / bf16 inputs from float32 arrays
+//===----------------------------------------------------------------------===//
+
+static bool isHalf(npy::DType dtype) {
+  return dtype == npy::DType::F16 || dtype == npy::DType::BF16;
+}
+
+/// An f16 or bf16 input given as a float32 array (rounded when copied).
+static bool isRoundedFromF32(npy::DType input, npy::DType array) {
+  return isHalf(input) && array == npy::DType::F32;
+}
+
+/// `array` (float32) rounded to nearest even to `dtype` (F16 or BF16), as
+/// arith.truncf does.
+static npy::Array roundFromF32(const npy::Array &array, npy::DType dtype) {
+  const llvm::fltSemantics &sem = dtype == npy::DType::F16
+                                      ? llvm::APFloat::IEEEhalf()
+                                      : llvm::APFloat::BFloat();
+  npy::Array out;
+  out.dtype = dtype;
+  out.shape = array.shape;
+  size_t n = array.data.size() / sizeof(float);
+  out.data.resize(n * 2);
+  for (size_t i = 0; i < n; ++i) {
+    float f;
+    std::memcpy(&f, array.data.data() + i * sizeof(float), sizeof(float));
+    llvm::APFloat v(f);
+    bool lost = false;
+    v.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
+    auto bits = static_cast<uint16_t>(v.bitcastToAPInt().getZExtValue());
+    std::memcpy(out.data.data() + i * 2, &bits, 2);
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
 // JitProgram
 //===----------------------------------------------------------------------===//
 
@@ -333,11 +369,16 @@ llvm::Error JitProgram::checkInputs(ArrayRef<npy::Array> arrays,
     // Packed bytes may come as int8 or uint8.
     bool bytesOk = sig.isBytes && (array.dtype == npy::DType::I8 ||
                                    array.dtype == npy::DType::U8);
-    if (array.dtype != sig.dtype && !bytesOk)
-      return makeError(
-          llvm::formatv("input {0} ({1}): expected dtype {2} for {3}, got {4}",
-                        i, name, npy::dtypeName(sig.dtype), sig.typeString,
-                        npy::dtypeName(array.dtype)));
+    if (array.dtype != sig.dtype && !bytesOk &&
+        !isRoundedFromF32(sig.dtype, array.dtype))
+      return makeError(llvm::formatv(
+          "input {0} ({1}): expected dtype {2} for {3}, got {4}{5}", i, name,
+          npy::dtypeName(sig.dtype), sig.typeString,
+          npy::dtypeName(array.dtype),
+          isHalf(sig.dtype) ? " (f16 and bf16 inputs also take float32, "
+                              "rounded to nearest even; bf16 as '<V2', "
+                              "ml_dtypes.bfloat16)"
+                            : ""));
     bool shapeOk = array.shape.size() == sig.shape.size();
     for (size_t d = 0; shapeOk && d < sig.shape.size(); ++d)
       shapeOk =
@@ -348,6 +389,25 @@ llvm::Error JitProgram::checkInputs(ArrayRef<npy::Array> arrays,
           shapeString(sig.shape), sig.typeString, shapeString(array.shape)));
   }
   return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<AlignedArray>>
+JitProgram::prepareInputs(ArrayRef<npy::Array> arrays,
+                          ArrayRef<std::string> names) const {
+  if (auto err = checkInputs(arrays, names))
+    return std::move(err);
+  std::vector<AlignedArray> result;
+  result.reserve(arrays.size());
+  for (auto [array, sig] : llvm::zip(arrays, inputs)) {
+    if (isRoundedFromF32(sig.dtype, array.dtype))
+      result.emplace_back(roundFromF32(array, sig.dtype));
+    else
+      result.emplace_back(array);
+    if (!result.back().data())
+      return makeError("out of memory copying an input of type " +
+                       sig.typeString);
+  }
+  return std::move(result);
 }
 
 llvm::Expected<std::vector<AlignedArray>> JitProgram::allocateOutputs() const {
@@ -387,6 +447,14 @@ llvm::Error JitProgram::run(ArrayRef<AlignedArray> in,
                             MutableArrayRef<AlignedArray> out) {
   if (in.size() != inputs.size() || out.size() != outputs.size())
     return makeError("wrong number of buffers for @" + entryName);
+  // Buffers of another element type would be read as this one.
+  for (auto [a, sig] : llvm::zip(in, inputs))
+    if (a.getDType() != sig.dtype &&
+        !(sig.isBytes &&
+          (a.getDType() == npy::DType::I8 || a.getDType() == npy::DType::U8)))
+      return makeError("an input buffer of dtype " +
+                       npy::dtypeName(a.getDType()) + " for " + sig.typeString +
+                       " (use prepareInputs)");
   std::vector<Descriptor> descriptors;
   descriptors.reserve(in.size() + out.size());
   for (const AlignedArray &a : in)

@@ -738,6 +738,18 @@ Expected<Array> mx::npy::readFile(StringRef path, std::optional<DType> v2As) {
   return parse((*buffer)->getBuffer(), name, v2As);
 }
 
+Expected<std::vector<Array>> mx::npy::readFiles(ArrayRef<std::string> paths) {
+  std::vector<Array> arrays;
+  arrays.reserve(paths.size());
+  for (const std::string &path : paths) {
+    Expected<Array> array = readFile(path);
+    if (!array)
+      return array.takeError();
+    arrays.push_back(std::move(*array));
+  }
+  return std::move(arrays);
+}
+
 //===----------------------------------------------------------------------===//
 // Writer
 //===----------------------------------------------------------------------===//

@@ -48,6 +48,21 @@ static int64_t packedSize(int64_t n, unsigned bits) {
   }
 }
 
+int64_t mx::getStoragePartOffset(const FormatSpec &spec, int64_t axis,
+                                 unsigned partIndex, int64_t dim, int64_t rank,
+                                 int64_t offset) {
+  if (partIndex == 0) {
+    if (dim != rank - 1)
+      return offset;
+    unsigned bits = getStorageElementBits(spec);
+    return bits == 4 ? offset / 2 : bits == 6 ? offset / 4 * 3 : offset;
+  }
+  if (spec.granularity != Granularity::Block || dim != axis)
+    return offset;
+  return offset / (partIndex == 2 && spec.subBlockSize > 0 ? spec.subBlockSize
+                                                           : spec.blockSize);
+}
+
 StorageLayout mx::getStorageLayout(llvm::ArrayRef<int64_t> shape, int64_t axis,
                                    const FormatSpec &spec) {
   StorageLayout layout;

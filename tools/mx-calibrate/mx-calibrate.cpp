@@ -78,8 +78,8 @@ static llvm::cl::opt<std::string>
                llvm::cl::value_desc("table.json"), llvm::cl::cat(category));
 static llvm::cl::opt<bool>
     all("all",
-        llvm::cl::desc("Observe every f32 activation, not only the "
-                       "tensors quantizations will quantize"),
+        llvm::cl::desc("Observe every f32, f16 and bf16 activation, not "
+                       "only the tensors quantizations will quantize"),
         llvm::cl::cat(category));
 static llvm::cl::opt<unsigned>
     numBins("bins", llvm::cl::desc("Histogram bins (entropy needs >= 128)"),
@@ -331,13 +331,9 @@ static int runCalibration() {
   if (!batchFiles)
     return fail(llvm::toString(batchFiles.takeError()));
   size_t numBatches = batchFiles->begin()->second.size();
-  std::vector<mx::npy::Array> fixed;
-  for (const std::string &path : fixedInputs) {
-    auto array = mx::npy::readFile(path);
-    if (!array)
-      return fail(llvm::toString(array.takeError()));
-    fixed.push_back(std::move(*array));
-  }
+  auto fixed = mx::npy::readFiles(fixedInputs);
+  if (!fixed)
+    return fail(llvm::toString(fixed.takeError()));
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -400,11 +396,11 @@ static int runCalibration() {
     std::vector<mx::npy::Array> arrays;
     std::vector<std::string> argNames;
     size_t nextFixed = 0;
-    unsigned numArgs = batchFiles->size() + fixed.size();
+    unsigned numArgs = batchFiles->size() + fixed->size();
     for (unsigned k = 0; k < numArgs; ++k) {
       auto it = batchFiles->find(k);
       if (it == batchFiles->end()) {
-        arrays.push_back(fixed[nextFixed]);
+        arrays.push_back((*fixed)[nextFixed]);
         argNames.push_back(fixedInputs[nextFixed++]);
         continue;
       }
@@ -419,15 +415,10 @@ static int runCalibration() {
     std::string path;
     for (const auto &[arg, files] : *batchFiles)
       path += (path.empty() ? "" : ", ") + files[i];
-    if (auto err = (*program)->checkInputs(arrays, argNames))
-      return fail(path + ": " + llvm::toString(std::move(err)));
-    std::vector<mx::AlignedArray> in;
-    for (const mx::npy::Array &a : arrays) {
-      in.emplace_back(a);
-      if (!in.back().data())
-        return fail("out of memory copying the inputs of " + path);
-    }
-    if (auto err = (*program)->run(in, *out))
+    auto in = (*program)->prepareInputs(arrays, argNames);
+    if (!in)
+      return fail(path + ": " + llvm::toString(in.takeError()));
+    if (auto err = (*program)->run(*in, *out))
       return fail(path + ": " + llvm::toString(std::move(err)));
     if (auto err = collector.takeError())
       return fail(path + ": " + llvm::toString(std::move(err)));

@@ -153,13 +153,10 @@ int main(int argc, char **argv) {
     return 1; // The parser printed the diagnostic.
 
   // Read the inputs first: bad files fail fast, before compiling.
-  std::vector<mx::npy::Array> arrays;
-  for (const std::string &path : inputs) {
-    auto array = mx::npy::readFile(path);
-    if (!array)
-      return fail(llvm::toString(array.takeError()));
-    arrays.push_back(std::move(*array));
-  }
+  auto read = mx::npy::readFiles(inputs);
+  if (!read)
+    return fail(llvm::toString(read.takeError()));
+  std::vector<mx::npy::Array> arrays = std::move(*read);
   std::optional<mx::npy::Array> labels;
   if (!labelsFile.empty()) {
     auto array = mx::npy::readFile(labelsFile);
@@ -211,20 +208,14 @@ int main(int argc, char **argv) {
   if (!out)
     return fail(llvm::toString(out.takeError()));
   for (unsigned b = 0; b < batches; ++b) {
-    llvm::ArrayRef<mx::npy::Array> set =
-        llvm::ArrayRef(arrays).slice(b * numInputs, numInputs);
-    if (batches > 1)
-      if (auto err = (*program)->checkInputs(
-              set, llvm::ArrayRef<std::string>(inputs).slice(b * numInputs,
-                                                             numInputs)))
-        return fail("input set " + llvm::Twine(b) + ": " +
-                    llvm::toString(std::move(err)));
-    in.clear();
-    for (const mx::npy::Array &a : set) {
-      in.emplace_back(a);
-      if (!in.back().data())
-        return fail("out of memory copying an input");
-    }
+    auto prepared = (*program)->prepareInputs(
+        llvm::ArrayRef(arrays).slice(b * numInputs, numInputs),
+        llvm::ArrayRef<std::string>(inputs).slice(b * numInputs, numInputs));
+    if (!prepared)
+      return fail(
+          (batches > 1 ? "input set " + llvm::Twine(b) + ": " : llvm::Twine()) +
+          llvm::toString(prepared.takeError()));
+    in = std::move(*prepared);
     if (auto err = (*program)->run(in, *out))
       return fail(llvm::toString(std::move(err)));
     for (auto [i, result] : llvm::enumerate(*out)) {

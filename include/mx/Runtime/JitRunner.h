@@ -83,9 +83,17 @@ public:
   llvm::ArrayRef<TensorSignature> getOutputs() const { return outputs; }
 
   /// Checks `arrays` against the inputs (count, dtype, shape). `names` name
-  /// the arrays in messages.
+  /// the arrays in messages. Buffers for run() come from prepareInputs
+  /// (which converts float32 arrays of f16 / bf16 inputs).
   llvm::Error checkInputs(llvm::ArrayRef<npy::Array> arrays,
                           llvm::ArrayRef<std::string> names) const;
+  /// Checks `arrays` against the inputs (as checkInputs) and copies them
+  /// into aligned buffers for run(). An f16 or bf16 input also takes a
+  /// float32 array, rounded to nearest even (docs/Tools.md, "Input
+  /// dtypes"). `names` name the arrays in messages.
+  llvm::Expected<std::vector<AlignedArray>>
+  prepareInputs(llvm::ArrayRef<npy::Array> arrays,
+                llvm::ArrayRef<std::string> names) const;
   /// Allocates result buffers (static shapes only).
   llvm::Expected<std::vector<AlignedArray>> allocateOutputs() const;
   /// Runs once. `inputs` and `outputs` must match the signature.

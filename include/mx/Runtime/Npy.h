@@ -95,6 +95,10 @@ llvm::Error verify(const Array &array);
 llvm::Expected<Array> readFile(llvm::StringRef path,
                                std::optional<DType> v2As = DType::BF16);
 
+/// Reads the .npy files at \p paths, in order; the first failure is the
+/// error (prefixed with its path).
+llvm::Expected<std::vector<Array>> readFiles(llvm::ArrayRef<std::string> paths);
+
 /// Parses the contents of a .npy file held in \p buffer. \p nameForErrors
 /// prefixes every error message. Raw 2-byte void arrays ('<V2' / '|V2') are
 /// interpreted as \p v2As, which must be a 2-byte DType (BF16, F16 or I16),

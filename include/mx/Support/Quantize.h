@@ -61,6 +61,16 @@ unsigned getStorageElementBits(const FormatSpec &spec);
 StorageLayout getStorageLayout(llvm::ArrayRef<int64_t> shape, int64_t axis,
                                const FormatSpec &spec);
 
+/// The offset along dimension `dim` of storage part `partIndex` (in layout
+/// order; a part with the tensor's `rank`) that element offset `offset`
+/// falls at: bytes along the packed last dimension of the data (4-bit: 2
+/// per byte, 6-bit: 4 per 3 bytes), blocks (sub-blocks for the
+/// microexponents) along the block `axis`, else `offset` itself. Offsets
+/// must start whole packing groups and blocks (the callers' verifiers).
+int64_t getStoragePartOffset(const FormatSpec &spec, int64_t axis,
+                             unsigned partIndex, int64_t dim, int64_t rank,
+                             int64_t offset);
+
 /// Checks that the lowering can pack this shape: sub-byte elements need a
 /// block size that is a multiple of the packing group (2 or 4), and, when
 /// the block axis is not the last one and there is more than one dimension

@@ -384,7 +384,6 @@ struct PadToParts : OpConversionPattern<PadOp> {
     ValueRange parts = adaptor.getInput();
     Location loc = op.getLoc();
     int64_t rank = resultType.getRank();
-    unsigned bits = getStorageElementBits(spec);
     SmallVector<Value> results;
     for (auto [index, part, outType] :
          llvm::enumerate(parts, ArrayRef<RankedTensorType>(outTypes))) {
@@ -398,12 +397,8 @@ struct PadToParts : OpConversionPattern<PadOp> {
                << partType << " to " << outType;
       SmallVector<OpFoldResult> low, high;
       for (int64_t d = 0; d < rank; ++d) {
-        int64_t l = op.getLow()[d];
-        if (index == 0 && d == rank - 1 && bits != 8)
-          l = bits == 4 ? l / 2 : l / 4 * 3;
-        else if (index != 0 && !qtype.isPerTensor() && d == qtype.getAxis())
-          l /= index == 2 && spec.subBlockSize > 0 ? spec.subBlockSize
-                                                   : spec.blockSize;
+        int64_t l = getStoragePartOffset(spec, qtype.getAxis(), index, d, rank,
+                                         op.getLow()[d]);
         int64_t h = outType.getDimSize(d) - partType.getDimSize(d) - l;
         if (h < 0)
           return op.emitOpError("cannot pad the storage part ")
@@ -498,12 +493,10 @@ struct InsertSliceToParts : OpConversionPattern<tensor::InsertSliceOp> {
                             "scales: the slice's channel scales would mix "
                             "with the destination's");
     int64_t rank = destType.getRank();
-    int64_t axis = std::max<int64_t>(qtype.getAxis(), 0);
-    StorageLayout layout = getStorageLayout(destType.getShape(), axis, spec);
     ArrayRef<int64_t> offsets = op.getStaticOffsets();
     SmallVector<Value> results;
-    for (auto [index, src, dst, desc] : llvm::enumerate(
-             adaptor.getSource(), adaptor.getDest(), layout.parts)) {
+    for (auto [index, src, dst] :
+         llvm::enumerate(adaptor.getSource(), adaptor.getDest())) {
       auto dstType = cast<RankedTensorType>(dst.getType());
       auto srcType = cast<RankedTensorType>(src.getType());
       if (dstType.getRank() == 0 || dstType.getRank() != rank) {
@@ -517,18 +510,9 @@ struct InsertSliceToParts : OpConversionPattern<tensor::InsertSliceOp> {
         continue;
       }
       SmallVector<int64_t> partOffsets;
-      for (int64_t d = 0; d < rank; ++d) {
-        int64_t off = offsets[d];
-        if (index == 0 && d == rank - 1) {
-          unsigned bits = layout.elementBits;
-          off = bits == 4 ? off / 2 : bits == 6 ? off / 4 * 3 : off;
-        } else if (index != 0 && spec.granularity == Granularity::Block &&
-                   d == qtype.getAxis()) {
-          off /= desc.name == "microexponents" ? spec.subBlockSize
-                                               : spec.blockSize;
-        }
-        partOffsets.push_back(off);
-      }
+      for (int64_t d = 0; d < rank; ++d)
+        partOffsets.push_back(getStoragePartOffset(spec, qtype.getAxis(), index,
+                                                   d, rank, offsets[d]));
       SmallVector<int64_t> strides(rank, 1);
       results.push_back(tensor::InsertSliceOp::create(
           rewriter, op.getLoc(), src, dst, ValueRange{}, ValueRange{},

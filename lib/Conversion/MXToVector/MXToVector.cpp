@@ -1848,13 +1848,11 @@ struct SliceQuantized : OpConversionPattern<tensor::ExtractSliceOp> {
     SmallVector<int64_t> srcShape(op.getSourceType().getShape());
     SmallVector<RankedTensorType> outTypes =
         qtype.getStorageTypes(resultType.getShape());
-    StorageLayout layout =
-        getStorageLayout(srcShape, std::max<int64_t>(qtype.getAxis(), 0), spec);
     ArrayRef<int64_t> offsets = op.getStaticOffsets();
     int64_t rank = srcShape.size();
     SmallVector<Value> results;
-    for (auto [part, outType, desc] :
-         llvm::zip(adaptor.getSource(), outTypes, layout.parts)) {
+    for (auto [index, part, outType] :
+         llvm::enumerate(adaptor.getSource(), outTypes)) {
       auto partType = cast<RankedTensorType>(part.getType());
       if (partType == outType && partType.getRank() == 0) {
         results.push_back(part);
@@ -1863,21 +1861,11 @@ struct SliceQuantized : OpConversionPattern<tensor::ExtractSliceOp> {
       // The unit one element of the part stands for along each dimension.
       SmallVector<int64_t> partOffsets;
       for (int64_t d = 0; d < partType.getRank(); ++d) {
-        int64_t srcDim = desc.name == "data" || partType.getRank() == rank
+        int64_t srcDim = index == 0 || partType.getRank() == rank
                              ? d
                              : qtype.getAxis(); // per-channel scales: [C]
-        int64_t off = offsets[srcDim];
-        if (desc.name == "data" && d == rank - 1) {
-          unsigned bits = layout.elementBits;
-          off = bits == 4 ? off / 2 : bits == 6 ? off / 4 * 3 : off;
-        } else if (desc.name != "data" &&
-                   spec.granularity == Granularity::Block &&
-                   srcDim == qtype.getAxis()) {
-          int64_t unit = desc.name == "microexponents" ? spec.subBlockSize
-                                                       : spec.blockSize;
-          off /= unit;
-        }
-        partOffsets.push_back(off);
+        partOffsets.push_back(getStoragePartOffset(
+            spec, qtype.getAxis(), index, srcDim, rank, offsets[srcDim]));
       }
       SmallVector<int64_t> strides(partType.getRank(), 1);
       results.push_back(tensor::ExtractSliceOp::create(

@@ -61,60 +61,78 @@ static LogicalResult verifyConversion(Operation *op, RankedTensorType floatTy,
 // QuantizeOp / DequantizeOp
 //===----------------------------------------------------------------------===//
 
-/// Checks `static_scales` / `static_zero_points` against the storage parts
-/// of the result (docs/Formats.md, "Storage layout").
-static LogicalResult verifyStaticScales(QuantizeOp op) {
-  QuantizedType qtype = op.getQuantizedType();
+/// Checks fixed INT8 scales (and zero points) given as attributes against
+/// the scales part of `resultType` (docs/Formats.md, "Storage layout"):
+/// static_scales / static_zero_points of mx.quantize (`prefix` "static",
+/// `subject` "format"), output_scales / output_zero_points of mx.contract
+/// ("output", "result").
+static LogicalResult
+verifyFixedInt8Scales(Operation *op, StringRef prefix, StringRef subject,
+                      QuantizedType qtype, RankedTensorType resultType,
+                      DenseFPElementsAttr scales,
+                      std::optional<DenseIntElementsAttr> zps) {
+  std::string scalesName = (prefix + "_scales").str();
+  std::string zpsName = (prefix + "_zero_points").str();
+  // "format" or "result format", for the zero point messages.
+  std::string formatNoun =
+      subject == "format" ? "format" : (subject + " format").str();
   FormatSpec spec = qtype.getSpec();
   bool isInt =
       spec.element == ElementKind::I8 || spec.element == ElementKind::UI8;
-  if (op.getStaticScale())
-    return op.emitOpError("static_scale and static_scales exclude each other");
   if (!isInt || spec.scale != ScaleKind::F32 || spec.tensorScale)
-    return op.emitOpError()
-           << "static_scales need an INT8 format with f32 scales; "
-           << "the scales of this format are computed from the data";
-  RankedTensorType resultType = op.getResult().getType();
-  SmallVector<RankedTensorType> parts =
-      qtype.getStorageTypes(resultType.getShape());
-  RankedTensorType scalesType = parts[1];
+    return op->emitOpError()
+           << scalesName << " need an INT8 " << subject
+           << " with f32 scales; the scales of this format are computed "
+              "from the data";
+  RankedTensorType scalesType = qtype.getStorageTypes(resultType.getShape())[1];
   if (!scalesType.hasStaticShape())
-    return op.emitOpError()
-           << "static_scales need static sizes along the quantization axis "
-              "(the scales part is "
+    return op->emitOpError()
+           << scalesName
+           << " need static sizes along the quantization axis (the scales "
+              "part is "
            << scalesType << ")";
-  DenseFPElementsAttr scales = *op.getStaticScales();
   if (scales.getType().getShape() != scalesType.getShape())
-    return op.emitOpError()
-           << "static_scales have shape "
+    return op->emitOpError()
+           << scalesName << " have shape "
            << shapeString(scales.getType().getShape())
            << ", but the scales part of " << resultType << " has shape "
            << shapeString(scalesType.getShape());
   for (APFloat s : scales.getValues<APFloat>())
     if (!s.isFiniteNonZero() || s.isNegative())
-      return op.emitOpError("static_scales must be positive and finite");
-  std::optional<DenseIntElementsAttr> zps = op.getStaticZeroPoints();
-  if (spec.zeroPoint != zps.has_value())
-    return op.emitOpError()
-           << (spec.zeroPoint ? "the format has a zero point: give "
-                                "static_zero_points with static_scales"
-                              : "static_zero_points need a format with "
-                                "zero_point = true");
-  if (zps) {
-    if (zps->getType().getShape() != scalesType.getShape())
-      return op.emitOpError() << "static_zero_points have shape "
-                              << shapeString(zps->getType().getShape())
-                              << ", but static_scales have shape "
-                              << shapeString(scalesType.getShape());
-    int64_t lo = spec.element == ElementKind::UI8 ? 0 : -128;
-    int64_t hi = spec.element == ElementKind::UI8 ? 255 : 127;
-    for (APInt z : zps->getValues<APInt>())
-      if (z.getSExtValue() < lo || z.getSExtValue() > hi)
-        return op.emitOpError()
-               << "static zero point " << z.getSExtValue()
-               << " is outside the element range [" << lo << ", " << hi << "]";
+      return op->emitOpError() << scalesName << " must be positive and finite";
+  if (spec.zeroPoint != zps.has_value()) {
+    if (spec.zeroPoint)
+      return op->emitOpError()
+             << "the " << formatNoun << " has a zero point: give " << zpsName
+             << " with " << scalesName;
+    return op->emitOpError()
+           << zpsName << " need a " << formatNoun << " with zero_point = true";
   }
+  if (!zps)
+    return success();
+  if (zps->getType().getShape() != scalesType.getShape())
+    return op->emitOpError()
+           << zpsName << " have shape "
+           << shapeString(zps->getType().getShape()) << ", but " << scalesName
+           << " have shape " << shapeString(scalesType.getShape());
+  int64_t lo = spec.element == ElementKind::UI8 ? 0 : -128;
+  int64_t hi = spec.element == ElementKind::UI8 ? 255 : 127;
+  for (APInt z : zps->getValues<APInt>())
+    if (z.getSExtValue() < lo || z.getSExtValue() > hi)
+      return op->emitOpError()
+             << prefix << " zero point " << z.getSExtValue()
+             << " is outside the element range [" << lo << ", " << hi << "]";
   return success();
+}
+
+/// Checks `static_scales` / `static_zero_points` against the storage parts
+/// of the result.
+static LogicalResult verifyStaticScales(QuantizeOp op) {
+  if (op.getStaticScale())
+    return op.emitOpError("static_scale and static_scales exclude each other");
+  return verifyFixedInt8Scales(op, "static", "format", op.getQuantizedType(),
+                               op.getResult().getType(), *op.getStaticScales(),
+                               op.getStaticZeroPoints());
 }
 
 LogicalResult QuantizeOp::verify() {
@@ -554,45 +572,8 @@ static LogicalResult verifyContractOutputScales(ContractOp op) {
     return op.emitOpError("output_scales need a quantized result");
   if (op.getOutputScale())
     return op.emitOpError("output_scale and output_scales exclude each other");
-  FormatSpec spec = qtype.getSpec();
-  bool isInt =
-      spec.element == ElementKind::I8 || spec.element == ElementKind::UI8;
-  if (!isInt || spec.scale != ScaleKind::F32 || spec.tensorScale)
-    return op.emitOpError() << "output_scales need an INT8 result with f32 "
-                               "scales; the scales of this format are "
-                               "computed from the data";
-  RankedTensorType resultType = op.getResultType();
-  RankedTensorType scalesType = qtype.getStorageTypes(resultType.getShape())[1];
-  if (scales->getType().getShape() != scalesType.getShape())
-    return op.emitOpError()
-           << "output_scales have shape "
-           << shapeString(scales->getType().getShape())
-           << ", but the scales part of " << resultType << " has shape "
-           << shapeString(scalesType.getShape());
-  for (APFloat s : scales->getValues<APFloat>())
-    if (!s.isFiniteNonZero() || s.isNegative())
-      return op.emitOpError("output_scales must be positive and finite");
-  if (spec.zeroPoint != zps.has_value())
-    return op.emitOpError()
-           << (spec.zeroPoint ? "the result format has a zero point: give "
-                                "output_zero_points with output_scales"
-                              : "output_zero_points need a result format "
-                                "with zero_point = true");
-  if (!zps)
-    return success();
-  if (zps->getType().getShape() != scalesType.getShape())
-    return op.emitOpError() << "output_zero_points have shape "
-                            << shapeString(zps->getType().getShape())
-                            << ", but output_scales have shape "
-                            << shapeString(scalesType.getShape());
-  int64_t lo = spec.element == ElementKind::UI8 ? 0 : -128;
-  int64_t hi = spec.element == ElementKind::UI8 ? 255 : 127;
-  for (APInt z : zps->getValues<APInt>())
-    if (z.getSExtValue() < lo || z.getSExtValue() > hi)
-      return op.emitOpError()
-             << "output zero point " << z.getSExtValue()
-             << " is outside the element range [" << lo << ", " << hi << "]";
-  return success();
+  return verifyFixedInt8Scales(op, "output", "result", qtype,
+                               op.getResultType(), *scales, zps);
 }
 
 LogicalResult ContractOp::verify() {

@@ -89,11 +89,12 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
   /// NaN after reporting its own error.
   void resolveAll(
       llvm::function_ref<std::optional<float>(QuantizeOp, StringRef)> scaleOf) {
-    bool failedAny = false;
+    bool failedAny = false, anyNamed = false;
     getOperation()->walk([&](QuantizeOp q) {
       std::optional<StringRef> name = q.getCalibration();
       if (!name)
         return;
+      anyNamed = true;
       std::optional<float> scale = scaleOf(q, *name);
       if (!scale) {
         q.emitOpError() << "tensor '" << *name << "' is not in the "
@@ -112,7 +113,17 @@ struct MXInferScalesPass : mx::impl::MXInferScalesBase<MXInferScalesPass> {
       ++numResolved;
     });
     if (failedAny)
-      signalPassFailure();
+      return signalPassFailure();
+    // Not an error (nothing is wrong with the IR), but the table is unused:
+    // say so rather than let dynamic scales pass for calibrated ones.
+    if (!anyNamed)
+      emitWarning(getOperation()->getLoc())
+          << "mx-infer-scales: no quantization has a calibration name, so "
+             "the table "
+          << table
+          << " resolves nothing (the activations are quantized "
+             "dynamically; quantize them with "
+             "--mx-quantize=\"... activations=static\" to use it)";
   }
 
   /// Resolves the quantizations from a TensorRT cache or tpu-mlir table.

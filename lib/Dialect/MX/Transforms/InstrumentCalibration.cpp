@@ -9,6 +9,7 @@
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Support/Debug.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -36,9 +37,19 @@ std::optional<std::string> locationName(Location loc) {
   return std::nullopt;
 }
 
+/// f32 tensors are observed as they are; f16 and bf16 tensors through an
+/// exact arith.extf to f32.
 bool isObservable(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && t.getElementType().isF32();
+  return t && (t.getElementType().isF32() || t.getElementType().isF16() ||
+               t.getElementType().isBF16());
+}
+
+/// A tensor --all cannot observe: another element type than f32, f16 and
+/// bf16 (quantized tensors are not activations: their float source is).
+bool isUnobservableTensor(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && !isObservable(v) && !isa<QuantizedType>(t.getElementType());
 }
 
 /// Ops whose results are not activations: constants (weights) and
@@ -53,6 +64,9 @@ struct MXInstrumentCalibrationPass
   using Base::Base;
 
   void observe(OpBuilder &b, Location loc, Value v, StringRef name) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.getElementType().isF32())
+      v = arith::ExtFOp::create(b, loc, type.clone(b.getF32Type()), v);
     auto op =
         ObserveOp::create(b, loc, v, b.getStringAttr(name), IntegerAttr());
     int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
@@ -78,20 +92,31 @@ struct MXInstrumentCalibrationPass
       std::string name;
     };
     SmallVector<Activation> activations;
+    // --all: tensors of other element types (f64, integers, ...), named by
+    // their argument name or by op and result number.
+    SmallVector<Activation> skipped;
     if (all) {
       for (auto func : module.getOps<FunctionOpInterface>()) {
         if (func.isExternal())
           continue;
         StringRef fn = func.getName();
-        for (BlockArgument arg : func.getArguments())
+        for (BlockArgument arg : func.getArguments()) {
+          std::string name = (fn + ":arg" + Twine(arg.getArgNumber())).str();
           if (isObservable(arg))
-            activations.push_back(
-                {arg, (fn + ":arg" + Twine(arg.getArgNumber())).str()});
+            activations.push_back({arg, name});
+          else if (isUnobservableTensor(arg))
+            skipped.push_back({arg, name});
+        }
         llvm::StringMap<unsigned> ordinals;
         func->walk<WalkOrder::PreOrder>([&](Operation *op) {
           if (op == func.getOperation() || isNotActivation(op) ||
               isa<QuantizeOp, DequantizeOp>(op))
             return;
+          for (OpResult r : op->getResults())
+            if (isUnobservableTensor(r))
+              skipped.push_back({r, (op->getName().getStringRef() + " result " +
+                                     Twine(r.getResultNumber()))
+                                        .str()});
           bool any = llvm::any_of(op->getResults(), isObservable);
           if (!any)
             return;
@@ -119,8 +144,12 @@ struct MXInstrumentCalibrationPass
       StringRef name = *q.getCalibration();
       OpBuilder b(q);
       if (!isObservable(q.getInput())) {
-        q.emitWarning() << "tensor '" << name
-                        << "' is not an f32 tensor; it is not observed";
+        // The verifier of mx.quantize admits only observable inputs today;
+        // a new input type must not leave the tensor silently uncalibrated.
+        q.emitError() << "cannot calibrate tensor '" << name << "' of type "
+                      << q.getInput().getType()
+                      << ": observers take f32, f16 or bf16 tensors";
+        failedAny = true;
         continue;
       }
       observe(b, q.getLoc(), q.getInput(), name);
@@ -148,6 +177,12 @@ struct MXInstrumentCalibrationPass
     }
     if (failedAny)
       return signalPassFailure();
+
+    // Never a silent skip: a tensor --all does not observe says so.
+    for (Activation &a : skipped)
+      emitWarning(a.value.getLoc())
+          << "--all: " << a.name << " (" << a.value.getType()
+          << ") is not observed: observers take f32, f16 or bf16 tensors";
 
     for (Activation &a : activations) {
       OpBuilder b(module.getContext());

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
 
 #define DEBUG_TYPE "mx-quantize"
@@ -237,6 +238,14 @@ struct MXQuantizePass : mx::impl::MXQuantizeBase<MXQuantizePass> {
                            "int8 (block formats compute their scales from "
                            "the data)";
       return signalPassFailure();
+    }
+
+    // Front-end variants into the forms propagation and fusion recognise
+    // (same values; NormalizeFrontEnd.cpp).
+    {
+      RewritePatternSet patterns(&getContext());
+      populateNormalizeFrontEndPatterns(patterns);
+      walkAndApplyPatterns(root, std::move(patterns));
     }
 
     SmallVector<Operation *> candidates;

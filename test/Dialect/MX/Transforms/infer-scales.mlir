@@ -10,6 +10,7 @@
 // RUN: not mx-opt %t/model.mlir --mx-infer-scales="table=%t/nonexistent.json" 2>&1 | FileCheck %s --check-prefix=NOFILE
 // RUN: not mx-opt %t/model.mlir --mx-infer-scales="table=%t/good.json method=kl" 2>&1 | FileCheck %s --check-prefix=METHOD
 // RUN: not mx-opt %t/model.mlir --mx-infer-scales 2>&1 | FileCheck %s --check-prefix=NOTABLE
+// RUN: mx-opt %t/dynamic.mlir --mx-infer-scales="table=%t/good.json" 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 
 // max: 6.35 / 127 = 0.05.
 // MAX: mx.quantize %{{.*}} {calibration = "m:linalg.matmul#0:in0", static_scale = 5.000000e-02 : f32}
@@ -22,12 +23,24 @@
 // NOFILE: nonexistent.json: cannot read
 // METHOD: mx-infer-scales: unknown method 'kl'
 // NOTABLE: give the calibration table
+// A model quantized with dynamic activation scales has nothing to resolve:
+// a warning says the table is unused (the IR is left as it is).
+// DYNAMIC: warning: mx-infer-scales: no quantization has a calibration name, so the table {{.*}}good.json resolves nothing (the activations are quantized dynamically; quantize them with --mx-quantize="... activations=static" to use it)
+// DYNAMIC-NOT: static_scale
+// DYNAMIC: mx.quantize %arg0 : tensor<2x4xf32> -> tensor<2x4x!mx.q<int8>>
 
 //--- model.mlir
 func.func @m(%x: tensor<8x64xf32>) -> tensor<8x64x!mx.q<int8>> {
   %q = mx.quantize %x {calibration = "m:linalg.matmul#0:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>
   return %q : tensor<8x64x!mx.q<int8>>
 }
+//--- dynamic.mlir
+func.func @d(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %q = mx.quantize %x : tensor<2x4xf32> -> tensor<2x4x!mx.q<int8>>
+  %d = mx.dequantize %q : tensor<2x4x!mx.q<int8>> -> tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}
+
 //--- missing.mlir
 func.func @m(%x: tensor<8x64xf32>) -> tensor<8x64x!mx.q<int8>> {
   %q = mx.quantize %x {calibration = "m:other#0:in0"} : tensor<8x64xf32> -> tensor<8x64x!mx.q<int8>>

@@ -43,6 +43,12 @@ int64_t knownBaseAlignment(mlir::Value buffer, int64_t argAlignment);
 /// mx.dequantize.
 void populateExpandFakeQuantPatterns(mlir::RewritePatternSet &patterns);
 
+/// Adds the patterns that rewrite front-end variants of linalg ops into the
+/// forms --mx-propagate and --mx-fuse recognise (a bias linalg.add of a
+/// linalg.broadcast, linalg.max / linalg.min with a splat, NCHW max
+/// pooling), computing the same values. --mx-quantize applies them first.
+void populateNormalizeFrontEndPatterns(mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "mx/Dialect/MX/Transforms/Passes.h.inc"
 

@@ -454,6 +454,11 @@ def MXInstrumentCalibration
     before propagating. Everything else computes exactly what it computed
     before: observers only read their input.
 
+    f16 and bf16 tensors are observed through an `arith.extf` to f32 (exact:
+    the statistics are those of the same values in f32). With `all=true`,
+    tensors of other element types (f64, integers) are not observed; each
+    gets a warning naming it.
+
     `channel-axis=A` (A >= 0) also records the absolute maximum of every
     index of axis A of each observed tensor with more than A dimensions.
 
@@ -466,10 +471,11 @@ def MXInstrumentCalibration
     %y = linalg.matmul ins(%x, %w : ...)
     ```
   }];
-  let dependentDialects = ["::mx::MXDialect"];
+  let dependentDialects = ["::mx::MXDialect", "::mlir::arith::ArithDialect"];
   let options = [
     Option<"all", "all", "bool", "false",
-           "Observe every f32 activation, not only the quantized ones">,
+           "Observe every f32, f16 and bf16 activation, not only the "
+           "quantized ones (other tensors get a warning naming them)">,
     Option<"channelAxis", "channel-axis", "int64_t", "-1",
            "Also record the per-channel absolute maximum along this axis "
            "(-1: none)">,
