@@ -54,52 +54,99 @@ namespace {
 // mx.contract -> warp tiles
 //===----------------------------------------------------------------------===//
 
-/// The maps of a plain matmul: (m, n, k) -> (m, k), (k, n), (m, n).
-bool isPlainMatmul(ContractOp op) {
+/// Whether the contraction is a matmul, (m, n, k) -> (m, k), (k, n), (m, n),
+/// or a batch matmul, (b, m, n, k) -> (b, m, k), (b, k, n), (b, m, n).
+/// `batch` says which.
+bool isMatmulForm(ContractOp op, bool &batch) {
   SmallVector<AffineMap> maps =
       llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
-  if (maps.size() != 3 || op.getIteratorTypes().size() != 3)
+  unsigned dims = op.getIteratorTypes().size();
+  if (maps.size() != 3 || (dims != 3 && dims != 4))
     return false;
+  batch = dims == 4;
   MLIRContext *ctx = op.getContext();
-  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-             k = getAffineDimExpr(2, ctx);
-  return !op.isReductionDim(0) && !op.isReductionDim(1) &&
-         op.isReductionDim(2) && maps[0] == AffineMap::get(3, 0, {m, k}, ctx) &&
-         maps[1] == AffineMap::get(3, 0, {k, n}, ctx) &&
-         maps[2] == AffineMap::get(3, 0, {m, n}, ctx);
+  unsigned first = batch ? 1 : 0;
+  AffineExpr m = getAffineDimExpr(first, ctx),
+             n = getAffineDimExpr(first + 1, ctx),
+             k = getAffineDimExpr(first + 2, ctx);
+  SmallVector<AffineExpr> lead;
+  if (batch)
+    lead.push_back(getAffineDimExpr(0, ctx));
+  auto with = [&](AffineExpr a, AffineExpr b) {
+    SmallVector<AffineExpr> r(lead);
+    r.append({a, b});
+    return AffineMap::get(dims, 0, r, ctx);
+  };
+  for (unsigned d = 0; d < dims; ++d)
+    if (op.isReductionDim(d) != (d == dims - 1))
+      return false;
+  return maps[0] == with(m, k) && maps[1] == with(k, n) &&
+         maps[2] == with(m, n);
 }
+
+int64_t roundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
+
+/// The E8M0 code of 1.0.
+constexpr int8_t kE8M0One = 127;
 
 /// Why the contraction has no tensor-core kernel (empty: it has one).
 std::string whyNoWarpTiles(ContractOp op) {
-  if (!isPlainMatmul(op))
-    return "not a plain 2-D matmul";
+  bool batch = false;
+  if (!isMatmulForm(op, batch))
+    return "not a matmul or batch matmul";
   RankedTensorType lhs = op.getLhs().getType(), rhs = op.getRhs().getType();
   if (!lhs.hasStaticShape() || !rhs.hasStaticShape() ||
       !op.getResultType().hasStaticShape())
     return "dynamic shapes";
-  int64_t m = lhs.getDimSize(0), k = lhs.getDimSize(1), n = rhs.getDimSize(1);
-  if (m % wm::kM || n % wm::kN || k % wm::kK)
-    return "M, N, K not multiples of 16, 8, 32";
-  if (m / wm::kM > 65535)
-    return "more than 65535 row tiles";
+  if (op.hasLhsPadding())
+    return "padded lhs";
+  if (op.getBiasInit())
+    return "bias-initialised accumulator";
+  unsigned r = lhs.getRank();
+  int64_t m = lhs.getDimSize(r - 2), n = rhs.getDimSize(r - 1);
+  if (roundUp(m, wm::kM) / wm::kM > 65535 ||
+      (batch && lhs.getDimSize(0) > 65535))
+    return "more than 65535 row tiles or batches";
   QuantizedType qa = op.getLhsQuantizedType(), qb = op.getRhsQuantizedType();
   FormatSpec a = qa.getSpec(), b = qb.getSpec();
   if (!WarpMMAOp::supportsFormats(a, b))
     return "formats without a tensor-core tile";
   if (a.scale == ScaleKind::E8M0) {
-    if (qa.getAxis() != 1 || qb.getAxis() != 0)
+    if (qa.getAxis() != r - 1 || qb.getAxis() != r - 2)
       return "blocks not along K";
   } else {
     // INT8: per tensor, or per channel along M (lhs) / N (rhs).
-    if (a.granularity == Granularity::Channel && qa.getAxis() != 0)
+    if (a.granularity == Granularity::Channel && qa.getAxis() != r - 2)
       return "lhs channels not along M";
-    if (b.granularity == Granularity::Channel && qb.getAxis() != 1)
+    if (b.granularity == Granularity::Channel && qb.getAxis() != r - 1)
       return "rhs channels not along N";
   }
+  // Packed 4-bit elements along N: padding N to 8 pads whole bytes only
+  // when N's bytes are whole (an odd N leaves a half-filled last byte,
+  // which is fine: its output column is cut off).
+  (void)n;
   for (Value v : {op.getBias(), op.getResidual()})
     if (v && !cast<RankedTensorType>(v.getType()).getElementType().isF32())
       return "non-f32 bias or residual";
   return "";
+}
+
+/// `v` padded at the end of each dimension to `shape` with `pad` (i8).
+Value padTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape,
+            int8_t pad) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == shape)
+    return v;
+  SmallVector<OpFoldResult> low, high;
+  for (auto [have, want] : llvm::zip(type.getShape(), shape)) {
+    low.push_back(b.getIndexAttr(0));
+    high.push_back(b.getIndexAttr(want - have));
+  }
+  Value padValue = arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type.getElementType(), pad));
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), v, low, high,
+      padValue);
 }
 
 struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
@@ -119,32 +166,65 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
     bool int8 = specA.scale == ScaleKind::F32;
     int64_t packA = getStorageElementBits(specA) == 4 ? 2 : 1;
     int64_t packB = getStorageElementBits(specB) == 4 ? 2 : 1;
-    int64_t m = op.getLhs().getType().getDimSize(0);
-    int64_t k = op.getLhs().getType().getDimSize(1);
-    int64_t n = op.getRhs().getType().getDimSize(1);
-    ValueRange partsA = adaptor.getLhs(), partsB = adaptor.getRhs();
+    bool batch = op.getLhs().getType().getRank() == 3;
+    int64_t r = batch ? 3 : 2;
+    int64_t nb = batch ? op.getLhs().getType().getDimSize(0) : 1;
+    int64_t m = op.getLhs().getType().getDimSize(r - 2);
+    int64_t k = op.getLhs().getType().getDimSize(r - 1);
+    int64_t n = op.getRhs().getType().getDimSize(r - 1);
+    // Shapes that are not multiples of the tile: the operands' codes are
+    // padded with zero codes (value +0 in every format) up to whole tiles,
+    // their E8M0 scales with 127 (1.0), so padded products are +0 and
+    // padded K adds nothing; padded rows and columns of the result are cut
+    // off; the epilogue reads its operands at clamped indices.
+    int64_t mp = roundUp(m, wm::kM), np = roundUp(n, wm::kN),
+            kp = roundUp(k, wm::kK);
+    auto shapeOf = [&](int64_t rows, int64_t cols) {
+      SmallVector<int64_t> s;
+      if (batch)
+        s.push_back(nb);
+      s.append({rows, cols});
+      return s;
+    };
+    SmallVector<Value> partsA(adaptor.getLhs()), partsB(adaptor.getRhs());
+    partsA[0] = padTo(rewriter, loc, partsA[0], shapeOf(mp, kp / packA), 0);
+    partsB[0] = padTo(rewriter, loc, partsB[0], shapeOf(kp, np / packB), 0);
+    if (!int8) {
+      partsA[1] =
+          padTo(rewriter, loc, partsA[1], shapeOf(mp, kp / wm::kK), kE8M0One);
+      partsB[1] =
+          padTo(rewriter, loc, partsB[1], shapeOf(kp / wm::kK, np), kE8M0One);
+    }
 
     Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
     auto accType = VectorType::get({4}, int8 ? rewriter.getI32Type() : f32);
-    auto resultF32 = RankedTensorType::get({m, n}, f32);
+    auto resultF32 = RankedTensorType::get(shapeOf(mp, np), f32);
     Value init =
         tensor::EmptyOp::create(rewriter, loc, resultF32.getShape(), f32);
-    SmallVector<OpFoldResult> ubs = {rewriter.getIndexAttr(m / wm::kM),
-                                     rewriter.getIndexAttr(n / wm::kN),
-                                     rewriter.getIndexAttr(32)};
-    ArrayAttr mapping = rewriter.getArrayAttr(
+    SmallVector<OpFoldResult> ubs;
+    SmallVector<Attribute> mappingAttrs;
+    if (batch) {
+      ubs.push_back(rewriter.getIndexAttr(nb));
+      mappingAttrs.push_back(
+          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimZ));
+    }
+    ubs.append({rewriter.getIndexAttr(mp / wm::kM),
+                rewriter.getIndexAttr(np / wm::kN), rewriter.getIndexAttr(32)});
+    mappingAttrs.append(
         {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX),
          gpu::GPUThreadMappingAttr::get(ctx, gpu::MappingId::DimX)});
-    auto forall =
-        scf::ForallOp::create(rewriter, loc, ubs, ValueRange{init}, mapping);
+    auto forall = scf::ForallOp::create(rewriter, loc, ubs, ValueRange{init},
+                                        rewriter.getArrayAttr(mappingAttrs));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       Block *body = forall.getBody();
       rewriter.setInsertionPointToStart(body);
-      Value ti = forall.getInductionVars()[0];
-      Value tj = forall.getInductionVars()[1];
-      Value lane = forall.getInductionVars()[2];
+      ValueRange ivs = forall.getInductionVars();
+      Value bi = batch ? ivs[0] : Value();
+      Value ti = ivs[batch ? 1 : 0];
+      Value tj = ivs[batch ? 2 : 1];
+      Value lane = ivs[batch ? 3 : 2];
       Value out = forall.getRegionIterArgs()[0];
       AffineExpr d0 = rewriter.getAffineDimExpr(0);
       auto apply = [&](AffineExpr e, Value v) -> Value {
@@ -158,7 +238,7 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
                                              rewriter.getZeroAttr(accType));
       Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
       Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
-      Value cKB = arith::ConstantIndexOp::create(rewriter, loc, k / wm::kK);
+      Value cKB = arith::ConstantIndexOp::create(rewriter, loc, kp / wm::kK);
       auto kLoop = scf::ForOp::create(
           rewriter, loc, c0, cKB, c1, ValueRange{zero},
           [&](OpBuilder &b, Location loc, Value kb, ValueRange iter) {
@@ -166,10 +246,16 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
               return affine::makeComposedAffineApply(b, loc, e,
                                                      {OpFoldResult(v)});
             };
+            // A (rank-reducing) slice of one batch's matrix.
             auto slice = [&](Value src, ArrayRef<Value> offsets,
                              ArrayRef<int64_t> sizes,
                              RankedTensorType type) -> Value {
               SmallVector<OpFoldResult> offs, szs, strides;
+              if (batch) {
+                offs.push_back(bi);
+                szs.push_back(b.getIndexAttr(1));
+                strides.push_back(b.getIndexAttr(1));
+              }
               for (auto [o, s] : llvm::zip(offsets, sizes)) {
                 offs.push_back(o);
                 szs.push_back(b.getIndexAttr(s));
@@ -203,14 +289,29 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
           });
       Value acc = kLoop.getResult(0);
 
-      // Epilogue on the lane's four outputs.
+      // Epilogue on the lane's four outputs. Rows and columns of the
+      // padding read the epilogue operands at the last row / column (their
+      // outputs are cut off).
+      Value lastRow = arith::ConstantIndexOp::create(rewriter, loc, m - 1);
+      Value lastCol = arith::ConstantIndexOp::create(rewriter, loc, n - 1);
       SmallVector<Value> outs;
       NumericsEmitter s(rewriter, loc, {});
-      for (int64_t r = 0; r < 4; ++r) {
-        auto [lr, lc] = wm::accumulatorPosition(rewriter, loc, lane, r);
+      for (int64_t e = 0; e < 4; ++e) {
+        auto [lr, lc] = wm::accumulatorPosition(rewriter, loc, lane, e);
         Value row = arith::AddIOp::create(rewriter, loc, row0, lr);
         Value col = arith::AddIOp::create(rewriter, loc, col0, lc);
-        Value x = vector::ExtractOp::create(rewriter, loc, acc, r);
+        if (mp != m)
+          row = arith::MinUIOp::create(rewriter, loc, row, lastRow);
+        if (np != n)
+          col = arith::MinUIOp::create(rewriter, loc, col, lastCol);
+        auto withBatch = [&](ValueRange idx) {
+          SmallVector<Value> all;
+          if (batch)
+            all.push_back(bi);
+          all.append(idx.begin(), idx.end());
+          return all;
+        };
+        Value x = vector::ExtractOp::create(rewriter, loc, acc, e);
         if (int8) {
           x = arith::SIToFPOp::create(rewriter, loc, f32, x);
           auto scaleAt = [&](Value part, const FormatSpec &spec, Value idx) {
@@ -230,16 +331,18 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
         }
         if (Value bias = op.getBias()) {
           SmallVector<Value> idx;
-          Value cz = c0;
-          for (AffineExpr e : op.getBiasMap()->getResults())
+          SmallVector<OpFoldResult> dims;
+          if (batch)
+            dims.push_back(bi);
+          dims.append({row, col, c0});
+          for (AffineExpr ex : op.getBiasMap()->getResults())
             idx.push_back(affine::makeComposedAffineApply(
-                rewriter, loc, AffineMap::get(3, 0, e, ctx),
-                ArrayRef<OpFoldResult>{row, col, cz}));
+                rewriter, loc, AffineMap::get(dims.size(), 0, ex, ctx), dims));
           x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, bias, idx));
         }
         if (Value residual = op.getResidual())
           x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, residual,
-                                                  ValueRange{row, col}));
+                                                  withBatch({row, col})));
         if (op.getClampMin())
           x = arith::MaximumFOp::create(
               rewriter, loc, x,
@@ -259,20 +362,38 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
       Value row = arith::AddIOp::create(rewriter, loc, row0, lr0);
       Value col = arith::AddIOp::create(rewriter, loc, col0, lc0);
       rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
-      tensor::ParallelInsertSliceOp::create(
-          rewriter, loc, tile, out, ArrayRef<OpFoldResult>{row, col},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(2),
-                                 rewriter.getIndexAttr(2)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(8),
-                                 rewriter.getIndexAttr(1)});
+      SmallVector<OpFoldResult> offs, sizes, strides;
+      if (batch) {
+        offs.push_back(bi);
+        sizes.push_back(rewriter.getIndexAttr(1));
+        strides.push_back(rewriter.getIndexAttr(1));
+      }
+      offs.append({row, col});
+      sizes.append({rewriter.getIndexAttr(2), rewriter.getIndexAttr(2)});
+      strides.append({rewriter.getIndexAttr(8), rewriter.getIndexAttr(1)});
+      tensor::ParallelInsertSliceOp::create(rewriter, loc, tile, out, offs,
+                                            sizes, strides);
     }
     Value result = forall.getResult(0);
+    if (mp != m || np != n) {
+      SmallVector<OpFoldResult> offs(r, rewriter.getIndexAttr(0)), sizes,
+          strides(r, rewriter.getIndexAttr(1));
+      for (int64_t d : shapeOf(m, n))
+        sizes.push_back(rewriter.getIndexAttr(d));
+      result = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get(shapeOf(m, n), f32), result,
+          offs, sizes, strides);
+    }
     if (op.getResultQuantizedType()) {
       // Quantized like mx.quantize; the new op is lowered by this same
       // conversion (tile by tile).
       auto q = QuantizeOp::create(rewriter, loc, op.getResultType(), result);
       if (op.getOutputScale())
         q.setStaticScaleAttr(op.getOutputScaleAttr());
+      if (op.getOutputScales())
+        q.setStaticScalesAttr(*op.getOutputScales());
+      if (op.getOutputZeroPoints())
+        q.setStaticZeroPointsAttr(*op.getOutputZeroPoints());
       rewriter.replaceOp(op, q.getResult());
       return success();
     }
