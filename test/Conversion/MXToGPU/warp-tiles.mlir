@@ -127,3 +127,35 @@ func.func @batch(%a: tensor<3x32x64x!mx.q<mxfp8_e4m3, axis = 2>>, %b: tensor<3x6
        : tensor<3x32x64x!mx.q<mxfp8_e4m3, axis = 2>>, tensor<3x64x16x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<3x32x16xf32>
   return %c : tensor<3x32x16xf32>
 }
+
+// -----
+
+#in = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#fl = affine_map<(n, oh, ow, f, kh, kw, c) -> (kh, kw, c, f)>
+#out = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh, ow, f)>
+
+// A convolution: implicit GEMM. M = n * oh * ow = 4 (padded to 16), N = f =
+// 16, K = 9 taps x 8 channels, each tap's channels padded to 32 so a K
+// slice lies in one block: A and B codes and scales are gathered from the
+// operands' storage through the indexing maps (zero codes, scales 127
+// outside), the [M, N] result is reshaped to the output.
+// CHECK-LABEL: func @conv
+// CHECK: %[[AC:.*]] = tensor.generate {
+// CHECK: } : tensor<16x288xi8>
+// CHECK: %[[BC:.*]] = tensor.generate {
+// CHECK: } : tensor<288x16xi8>
+// CHECK: %[[AS:.*]] = tensor.generate {
+// CHECK: } : tensor<16x9xi8>
+// CHECK: %[[BS:.*]] = tensor.generate {
+// CHECK: } : tensor<9x16xi8>
+// CHECK: scf.forall {{.*}} in (1, 2, 32) {{.*}} -> (tensor<16x16xf32>)
+// CHECK: scf.for {{.*}} = %c0 to %c9
+// CHECK: tensor.extract_slice %[[AC]]
+// CHECK: mx.warp_mma
+// CHECK: tensor.extract_slice {{.*}} : tensor<16x16xf32> to tensor<4x16xf32>
+// CHECK: tensor.expand_shape {{.*}} : tensor<4x16xf32> into tensor<1x2x2x16xf32>
+func.func @conv(%x: tensor<1x4x4x8x!mx.q<mxfp8_e4m3, axis = 3>>, %w: tensor<3x3x8x16x!mx.q<mxfp8_e4m3, axis = 2>>) -> tensor<1x2x2x16xf32> {
+  %c = mx.contract %x, %w {indexing_maps = [#in, #fl, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       : tensor<1x4x4x8x!mx.q<mxfp8_e4m3, axis = 3>>, tensor<3x3x8x16x!mx.q<mxfp8_e4m3, axis = 2>> -> tensor<1x2x2x16xf32>
+  return %c : tensor<1x2x2x16xf32>
+}
