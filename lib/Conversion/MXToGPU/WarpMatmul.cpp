@@ -753,21 +753,31 @@ struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
   WarpMMAToNVVM(MLIRContext *ctx, GPUChipInfo chip)
       : OpRewritePattern(ctx), chip(chip) {}
 
-  /// A 32-bit register of four consecutive i8 codes of `tile` at (row, col),
-  /// (row, col+1), ... (`alongRows`: (row, col), (row+1, col), ...).
-  Value packBytes(OpBuilder &b, Location loc, Value tile, Value row, Value col,
-                  bool alongRows) const {
-    SmallVector<Value> bytes;
-    for (int64_t e = 0; e < 4; ++e) {
+  /// `count` consecutive elements of `tile` at (row, col), (row, col+1), ...
+  /// (`alongRows`: (row, col), (row+1, col), ...), each read by `element`.
+  SmallVector<Value> gather(OpBuilder &b, Location loc, Value row, Value col,
+                            bool alongRows, int64_t count,
+                            function_ref<Value(Value, Value)> element) const {
+    SmallVector<Value> values;
+    for (int64_t e = 0; e < count; ++e) {
       Value r = row, c = col;
       Value off = arith::ConstantIndexOp::create(b, loc, e);
       if (alongRows)
         r = arith::AddIOp::create(b, loc, row, off);
       else
         c = arith::AddIOp::create(b, loc, col, off);
-      bytes.push_back(
-          tensor::ExtractOp::create(b, loc, tile, ValueRange{r, c}));
+      values.push_back(element(r, c));
     }
+    return values;
+  }
+
+  /// A 32-bit register of four consecutive i8 codes of `tile` (see gather).
+  Value packBytes(OpBuilder &b, Location loc, Value tile, Value row, Value col,
+                  bool alongRows) const {
+    SmallVector<Value> bytes =
+        gather(b, loc, row, col, alongRows, 4, [&](Value r, Value c) -> Value {
+          return tensor::ExtractOp::create(b, loc, tile, ValueRange{r, c});
+        });
     Value v = vector::FromElementsOp::create(
         b, loc, VectorType::get({4}, b.getI8Type()), bytes);
     v = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()),
@@ -775,22 +785,15 @@ struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
     return vector::ExtractOp::create(b, loc, v, 0);
   }
 
-  /// Two f16 values: elements (row, col), (row, col+1) (`alongRows`: (row,
-  /// col), (row+1, col)) decoded exactly.
+  /// Two consecutive elements of `tile` (see gather) decoded exactly to f16.
   Value packHalves(OpBuilder &b, Location loc, Value tile, Value row, Value col,
                    bool alongRows, const FormatSpec &spec) const {
-    SmallVector<Value> halves;
-    for (int64_t e = 0; e < 2; ++e) {
-      Value r = row, c = col;
-      Value off = arith::ConstantIndexOp::create(b, loc, e);
-      if (alongRows)
-        r = arith::AddIOp::create(b, loc, row, off);
-      else
-        c = arith::AddIOp::create(b, loc, col, off);
-      Value v = wm::elementValue(b, loc, wm::loadCode(b, loc, tile, r, c, spec),
-                                 spec);
-      halves.push_back(arith::TruncFOp::create(b, loc, b.getF16Type(), v));
-    }
+    SmallVector<Value> halves =
+        gather(b, loc, row, col, alongRows, 2, [&](Value r, Value c) -> Value {
+          Value v = wm::elementValue(
+              b, loc, wm::loadCode(b, loc, tile, r, c, spec), spec);
+          return arith::TruncFOp::create(b, loc, b.getF16Type(), v);
+        });
     return vector::FromElementsOp::create(
         b, loc, VectorType::get({2}, b.getF16Type()), halves);
   }
