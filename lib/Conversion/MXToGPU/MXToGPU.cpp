@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -202,9 +203,17 @@ buildTileLoop(OpBuilder &b, Location loc, const Tiling &t,
     outs.push_back(tensor::EmptyOp::create(b, loc, op.full.getShape(),
                                            op.full.getElementType()));
   bool ok = true;
+  // A single tile (whole-tensor scales: dynamic per-tensor INT8, NVFP4) is
+  // mapped to one GPU block explicitly: canonicalization folds an unmapped
+  // one-iteration scf.forall into its parent, which left the tile on the
+  // host (reading device memory); mx-map-warp-kernels launches it.
+  std::optional<ArrayAttr> mapping;
+  if (t.numTiles() == 1)
+    mapping = b.getArrayAttr(
+        {gpu::GPUBlockMappingAttr::get(b.getContext(), gpu::MappingId::DimX)});
   auto forall = scf::ForallOp::create(
       b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(t.numTiles())}, outs,
-      std::nullopt, [&](OpBuilder &b, Location loc, ValueRange args) {
+      mapping, [&](OpBuilder &b, Location loc, ValueRange args) {
         Value iv = args[0];
         SmallVector<Value> idx;
         if (t.counts.size() == 1) {
@@ -744,6 +753,9 @@ struct ConvertMXToParallelBlocksPass
     patterns.add<DequantizeToBlocks>(converter, ctx);
     if (tensorCores)
       populateMXContractToWarpTilesPatterns(converter, patterns);
+    // The loop kernel of other contractions decodes operands without an
+    // inline decoder with mx.dequantize: tile kernels on the GPU.
+    populateMXContractLoweringWithDequantizeOpsPatterns(converter, patterns);
     // Signatures, calls, reshapes, slices and constant quantizations.
     populateMXStorageConversionPatterns(converter, patterns);
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,

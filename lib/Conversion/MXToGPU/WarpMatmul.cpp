@@ -54,52 +54,400 @@ namespace {
 // mx.contract -> warp tiles
 //===----------------------------------------------------------------------===//
 
-/// The maps of a plain matmul: (m, n, k) -> (m, k), (k, n), (m, n).
-bool isPlainMatmul(ContractOp op) {
+/// Whether the contraction is a matmul, (m, n, k) -> (m, k), (k, n), (m, n),
+/// or a batch matmul, (b, m, n, k) -> (b, m, k), (b, k, n), (b, m, n).
+/// `batch` says which.
+bool isMatmulForm(ContractOp op, bool &batch) {
   SmallVector<AffineMap> maps =
       llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
-  if (maps.size() != 3 || op.getIteratorTypes().size() != 3)
+  unsigned dims = op.getIteratorTypes().size();
+  if (maps.size() != 3 || (dims != 3 && dims != 4))
     return false;
+  batch = dims == 4;
   MLIRContext *ctx = op.getContext();
-  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-             k = getAffineDimExpr(2, ctx);
-  return !op.isReductionDim(0) && !op.isReductionDim(1) &&
-         op.isReductionDim(2) && maps[0] == AffineMap::get(3, 0, {m, k}, ctx) &&
-         maps[1] == AffineMap::get(3, 0, {k, n}, ctx) &&
-         maps[2] == AffineMap::get(3, 0, {m, n}, ctx);
+  unsigned first = batch ? 1 : 0;
+  AffineExpr m = getAffineDimExpr(first, ctx),
+             n = getAffineDimExpr(first + 1, ctx),
+             k = getAffineDimExpr(first + 2, ctx);
+  SmallVector<AffineExpr> lead;
+  if (batch)
+    lead.push_back(getAffineDimExpr(0, ctx));
+  auto with = [&](AffineExpr a, AffineExpr b) {
+    SmallVector<AffineExpr> r(lead);
+    r.append({a, b});
+    return AffineMap::get(dims, 0, r, ctx);
+  };
+  for (unsigned d = 0; d < dims; ++d)
+    if (op.isReductionDim(d) != (d == dims - 1))
+      return false;
+  return maps[0] == with(m, k) && maps[1] == with(k, n) &&
+         maps[2] == with(m, n);
 }
+
+int64_t roundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
+
+/// The E8M0 code of 1.0.
+constexpr int8_t kE8M0One = 127;
 
 /// Why the contraction has no tensor-core kernel (empty: it has one).
 std::string whyNoWarpTiles(ContractOp op) {
-  if (!isPlainMatmul(op))
-    return "not a plain 2-D matmul";
+  bool batch = false;
+  if (!isMatmulForm(op, batch))
+    return "not a matmul or batch matmul";
   RankedTensorType lhs = op.getLhs().getType(), rhs = op.getRhs().getType();
   if (!lhs.hasStaticShape() || !rhs.hasStaticShape() ||
       !op.getResultType().hasStaticShape())
     return "dynamic shapes";
-  int64_t m = lhs.getDimSize(0), k = lhs.getDimSize(1), n = rhs.getDimSize(1);
-  if (m % wm::kM || n % wm::kN || k % wm::kK)
-    return "M, N, K not multiples of 16, 8, 32";
-  if (m / wm::kM > 65535)
-    return "more than 65535 row tiles";
+  if (op.hasLhsPadding())
+    return "padded lhs";
+  if (op.getBiasInit())
+    return "bias-initialised accumulator";
+  unsigned r = lhs.getRank();
+  int64_t m = lhs.getDimSize(r - 2), n = rhs.getDimSize(r - 1);
+  if (roundUp(m, wm::kM) / wm::kM > 65535 ||
+      (batch && lhs.getDimSize(0) > 65535))
+    return "more than 65535 row tiles or batches";
   QuantizedType qa = op.getLhsQuantizedType(), qb = op.getRhsQuantizedType();
   FormatSpec a = qa.getSpec(), b = qb.getSpec();
   if (!WarpMMAOp::supportsFormats(a, b))
     return "formats without a tensor-core tile";
   if (a.scale == ScaleKind::E8M0) {
-    if (qa.getAxis() != 1 || qb.getAxis() != 0)
+    if (qa.getAxis() != r - 1 || qb.getAxis() != r - 2)
       return "blocks not along K";
   } else {
     // INT8: per tensor, or per channel along M (lhs) / N (rhs).
-    if (a.granularity == Granularity::Channel && qa.getAxis() != 0)
+    if (a.granularity == Granularity::Channel && qa.getAxis() != r - 2)
       return "lhs channels not along M";
-    if (b.granularity == Granularity::Channel && qb.getAxis() != 1)
+    if (b.granularity == Granularity::Channel && qb.getAxis() != r - 1)
       return "rhs channels not along N";
   }
+  // Packed 4-bit elements along N: padding N to 8 pads whole bytes only
+  // when N's bytes are whole (an odd N leaves a half-filled last byte,
+  // which is fine: its output column is cut off).
+  (void)n;
   for (Value v : {op.getBias(), op.getResidual()})
     if (v && !cast<RankedTensorType>(v.getType()).getElementType().isF32())
       return "non-f32 bias or residual";
   return "";
+}
+
+/// `v` padded at the end of each dimension to `shape` with `pad` (i8).
+Value padTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape,
+            int8_t pad) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == shape)
+    return v;
+  SmallVector<OpFoldResult> low, high;
+  for (auto [have, want] : llvm::zip(type.getShape(), shape)) {
+    low.push_back(b.getIndexAttr(0));
+    high.push_back(b.getIndexAttr(want - have));
+  }
+  Value padValue = arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type.getElementType(), pad));
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), v, low, high,
+      padValue);
+}
+
+/// A contraction in implicit-GEMM form (a convolution): the parallel dims
+/// of the lhs (not in the rhs) form the GEMM's M (in the order of the result
+/// map), the one parallel dim of the rhs its N, the reduction dims its K.
+/// K is laid out as `groups` groups of `cp` (the reduction dim `kc` that
+/// the lhs's last dimension indexes, padded to 32; for MX formats the
+/// quantization axis of both operands), one per value of the other
+/// reduction dims (`kOuter`, e.g. the filter's kh, kw), so every 32-long K
+/// slice lies in one quantization block of each operand.
+struct ImplicitGemm {
+  SmallVector<int64_t> dimSizes;
+  SmallVector<unsigned> mDims, kOuter;
+  unsigned nDim = 0, kc = 0;
+  int64_t m = 1, n = 1, c = 1, cp = 32, groups = 1;
+};
+
+/// The implicit-GEMM form of `op`, or why it has none.
+FailureOr<ImplicitGemm> analyzeImplicitGemm(ContractOp op, std::string &why) {
+  SmallVector<AffineMap> maps =
+      llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+  auto fail = [&](const char *reason) {
+    why = reason;
+    return failure();
+  };
+  RankedTensorType lhs = op.getLhs().getType(), rhs = op.getRhs().getType();
+  RankedTensorType res = op.getResultType();
+  if (maps.size() != 3 || !lhs.hasStaticShape() || !rhs.hasStaticShape() ||
+      !res.hasStaticShape())
+    return fail("not a static contraction");
+  unsigned numDims = op.getIteratorTypes().size();
+  ImplicitGemm g;
+  g.dimSizes.assign(numDims, ShapedType::kDynamic);
+  SmallVector<bool> inLhs(numDims, false), inRhs(numDims, false);
+  for (AffineExpr e : maps[0].getResults())
+    for (unsigned d = 0; d < numDims; ++d)
+      if (e.isFunctionOfDim(d))
+        inLhs[d] = true;
+  for (auto [i, e] : llvm::enumerate(maps[1].getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    if (!dim)
+      return fail("rhs map is not a permutation of dims");
+    inRhs[dim.getPosition()] = true;
+    g.dimSizes[dim.getPosition()] = rhs.getDimSize(i);
+  }
+  for (auto [i, e] : llvm::enumerate(maps[2].getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    if (!dim || op.isReductionDim(dim.getPosition()))
+      return fail("result map is not a permutation of parallel dims");
+    g.dimSizes[dim.getPosition()] = res.getDimSize(i);
+    if (inRhs[dim.getPosition()]) {
+      if (inLhs[dim.getPosition()] || i + 1 != maps[2].getNumResults())
+        return fail("batch dims, or N not the last result dim");
+      g.nDim = dim.getPosition();
+    } else {
+      g.mDims.push_back(dim.getPosition());
+    }
+  }
+  if (!llvm::is_contained(maps[2].getResults(),
+                          getAffineDimExpr(g.nDim, op.getContext())) ||
+      !inRhs[g.nDim])
+    return fail("no N dim");
+  auto kcExpr = dyn_cast<AffineDimExpr>(maps[0].getResults().back());
+  if (!kcExpr || !op.isReductionDim(kcExpr.getPosition()) ||
+      !inRhs[kcExpr.getPosition()])
+    return fail("the lhs's last dimension is not a reduction dim");
+  g.kc = kcExpr.getPosition();
+  for (unsigned d = 0; d < numDims; ++d) {
+    if (!op.isReductionDim(d)) {
+      if (!llvm::is_contained(g.mDims, d) && d != g.nDim)
+        return fail("a parallel dim outside the result");
+      continue;
+    }
+    if (!inRhs[d])
+      return fail("a reduction dim outside the rhs");
+    if (d != g.kc)
+      g.kOuter.push_back(d);
+  }
+  for (unsigned d : g.mDims)
+    g.m *= g.dimSizes[d];
+  for (unsigned d : g.kOuter)
+    g.groups *= g.dimSizes[d];
+  g.n = g.dimSizes[g.nDim];
+  g.c = g.dimSizes[g.kc];
+  g.cp = roundUp(g.c, wm::kK);
+
+  QuantizedType qa = op.getLhsQuantizedType(), qb = op.getRhsQuantizedType();
+  FormatSpec a = qa.getSpec(), b = qb.getSpec();
+  if (!WarpMMAOp::supportsFormats(a, b))
+    return fail("formats without a tensor-core tile");
+  int64_t rhsKc =
+      *maps[1].getResultPosition(getAffineDimExpr(g.kc, op.getContext()));
+  int64_t rhsN =
+      *maps[1].getResultPosition(getAffineDimExpr(g.nDim, op.getContext()));
+  if (a.scale == ScaleKind::E8M0) {
+    if (qa.getAxis() != lhs.getRank() - 1 || qb.getAxis() != rhsKc)
+      return fail("blocks not along the lhs's last (reduction) dimension");
+  } else if (a.granularity != Granularity::Tensor ||
+             (b.granularity == Granularity::Channel && qb.getAxis() != rhsN)) {
+    return fail("INT8 channels other than the rhs's N");
+  }
+  if (getStorageElementBits(b) == 4 && rhsN != rhs.getRank() - 1 &&
+      rhsKc != rhs.getRank() - 1)
+    return fail("packed rhs not packed along N or the channels");
+  if (op.getBiasInit())
+    return fail("bias-initialised accumulator");
+  for (Value v : {op.getBias(), op.getResidual()})
+    if (v && !cast<RankedTensorType>(v.getType()).getElementType().isF32())
+      return fail("non-f32 bias or residual");
+  if (roundUp(g.m, wm::kM) / wm::kM > 65535)
+    return fail("more than 65535 row tiles");
+  return g;
+}
+
+/// `v` split into the values of dims of `sizes` (row-major).
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value v,
+                               ArrayRef<int64_t> sizes) {
+  SmallVector<Value> out(sizes.size());
+  for (int64_t i = sizes.size() - 1; i >= 0; --i) {
+    Value size = arith::ConstantIndexOp::create(b, loc, sizes[i]);
+    out[i] = i == 0 ? v : arith::RemUIOp::create(b, loc, v, size).getResult();
+    if (i > 0)
+      v = arith::DivUIOp::create(b, loc, v, size);
+  }
+  return out;
+}
+
+/// The implicit-GEMM operands of a convolution-like contraction, gathered
+/// from the operands' storage (im2col addressing from the indexing maps):
+/// A codes [Mp, K / packA] and scales [Mp, K / 32], B codes [K, Np / packB]
+/// and scales [K / 32, Np], K = groups * cp, padded with zero codes and
+/// 1.0 scales (rows past M, columns past N, channels past C, the lhs
+/// padding of lhs_pad_low / lhs_pad_high).
+void gatherImplicitGemm(OpBuilder &b, Location loc, ContractOp op,
+                        const ImplicitGemm &g, SmallVector<Value> &partsA,
+                        SmallVector<Value> &partsB) {
+  MLIRContext *ctx = op.getContext();
+  SmallVector<AffineMap> maps =
+      llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+  FormatSpec specA = op.getLhsQuantizedType().getSpec();
+  FormatSpec specB = op.getRhsQuantizedType().getSpec();
+  bool int8 = specA.scale == ScaleKind::F32;
+  int64_t packA = getStorageElementBits(specA) == 4 ? 2 : 1;
+  int64_t packB = getStorageElementBits(specB) == 4 ? 2 : 1;
+  int64_t mp = roundUp(g.m, wm::kM), np = roundUp(g.n, wm::kN);
+  int64_t kp = g.groups * g.cp;
+  SmallVector<int64_t> mSizes, outerSizes;
+  for (unsigned d : g.mDims)
+    mSizes.push_back(g.dimSizes[d]);
+  for (unsigned d : g.kOuter)
+    outerSizes.push_back(g.dimSizes[d]);
+  SmallVector<int64_t> padLow(op.getLhs().getType().getRank(), 0);
+  if (std::optional<ArrayRef<int64_t>> p = op.getLhsPadLow())
+    padLow.assign(p->begin(), p->end());
+  bool padded = op.hasLhsPadding();
+  Type i8 = b.getI8Type();
+  auto cst = [&](OpBuilder &bb, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(bb, loc, v);
+  };
+  auto i8c = [&](OpBuilder &bb, int64_t v) -> Value {
+    return arith::ConstantOp::create(bb, loc, bb.getIntegerAttr(i8, v));
+  };
+  auto andB = [&](OpBuilder &bb, Value x, Value y) -> Value {
+    return x ? arith::AndIOp::create(bb, loc, x, y).getResult() : y;
+  };
+  auto ult = [&](OpBuilder &bb, Value x, int64_t bound) -> Value {
+    return arith::CmpIOp::create(bb, loc, arith::CmpIPredicate::ult, x,
+                                 cst(bb, bound));
+  };
+  auto clamp = [&](OpBuilder &bb, Value x, int64_t bound) -> Value {
+    return arith::MinUIOp::create(bb, loc, x, cst(bb, bound - 1));
+  };
+  // Reads `part` (storage of the lhs) at the lhs map applied to `dims`,
+  // the last dimension at `last` (a storage index), or `fill` outside.
+  auto readLhs = [&](OpBuilder &bb, Value part, SmallVector<Value> dims,
+                     Value last, Value valid, int64_t fill) -> Value {
+    auto type = cast<RankedTensorType>(part.getType());
+    SmallVector<Value> idx;
+    for (auto [i, e] : llvm::enumerate(maps[0].getResults())) {
+      if (i + 1 == maps[0].getNumResults()) {
+        idx.push_back(last);
+        continue;
+      }
+      SmallVector<OpFoldResult> ofr(dims.begin(), dims.end());
+      Value v = affine::makeComposedAffineApply(
+          bb, loc, AffineMap::get(dims.size(), 0, e - padLow[i], ctx), ofr);
+      // Inside the unpadded lhs: 0 <= v < size (as unsigned: v < size).
+      if (padded)
+        valid = andB(bb, valid, ult(bb, v, type.getDimSize(i)));
+      idx.push_back(clamp(bb, v, type.getDimSize(i)));
+    }
+    Value x = tensor::ExtractOp::create(bb, loc, part, idx);
+    return arith::SelectOp::create(bb, loc, valid, x, i8c(bb, fill));
+  };
+  auto readRhs = [&](OpBuilder &bb, Value part, SmallVector<Value> dims,
+                     Value valid, int64_t fill) -> Value {
+    auto type = cast<RankedTensorType>(part.getType());
+    SmallVector<Value> idx;
+    for (auto [i, e] : llvm::enumerate(maps[1].getResults()))
+      idx.push_back(clamp(bb, dims[cast<AffineDimExpr>(e).getPosition()],
+                          type.getDimSize(i)));
+    Value x = tensor::ExtractOp::create(bb, loc, part, idx);
+    return arith::SelectOp::create(bb, loc, valid, x, i8c(bb, fill));
+  };
+  unsigned numDims = g.dimSizes.size();
+  // Loop-dim values of GEMM row `row` (clamped) and K group `group`.
+  auto lhsDims = [&](OpBuilder &bb, Value row, Value group) {
+    SmallVector<Value> dims(numDims, cst(bb, 0));
+    for (auto [d, v] :
+         llvm::zip(g.mDims, delinearize(bb, loc, clamp(bb, row, g.m), mSizes)))
+      dims[d] = v;
+    if (!g.kOuter.empty())
+      for (auto [d, v] :
+           llvm::zip(g.kOuter, delinearize(bb, loc, group, outerSizes)))
+        dims[d] = v;
+    return dims;
+  };
+  auto rhsDims = [&](OpBuilder &bb, Value group, Value kcValue, Value nValue) {
+    SmallVector<Value> dims(numDims, cst(bb, 0));
+    if (!g.kOuter.empty())
+      for (auto [d, v] :
+           llvm::zip(g.kOuter, delinearize(bb, loc, group, outerSizes)))
+        dims[d] = v;
+    dims[g.kc] = kcValue;
+    dims[g.nDim] = nValue;
+    return dims;
+  };
+  auto generate = [&](ArrayRef<int64_t> shape,
+                      function_ref<Value(OpBuilder &, Value, Value)> body) {
+    return tensor::GenerateOp::create(
+               b, loc, RankedTensorType::get(shape, i8), ValueRange{},
+               [&](OpBuilder &bb, Location, ValueRange ivs) {
+                 tensor::YieldOp::create(bb, loc, body(bb, ivs[0], ivs[1]));
+               })
+        .getResult();
+  };
+  int64_t cBytesA = (g.c + packA - 1) / packA, cpBytesA = g.cp / packA;
+  Value lhsCodes = partsA[0], rhsCodes = partsB[0];
+  partsA[0] = generate({mp, kp / packA}, [&](OpBuilder &bb, Value i, Value j) {
+    Value group = arith::DivUIOp::create(bb, loc, j, cst(bb, cpBytesA));
+    Value jb = arith::RemUIOp::create(bb, loc, j, cst(bb, cpBytesA));
+    Value valid = andB(bb, ult(bb, i, g.m), ult(bb, jb, cBytesA));
+    return readLhs(bb, lhsCodes, lhsDims(bb, i, group), clamp(bb, jb, cBytesA),
+                   valid, 0);
+  });
+  int64_t nBytesB = (g.n + packB - 1) / packB;
+  bool rhsPackedAlongKc =
+      packB == 2 &&
+      cast<AffineDimExpr>(maps[1].getResults().back()).getPosition() == g.kc;
+  partsB[0] = generate({kp, np / packB}, [&](OpBuilder &bb, Value j, Value nb) {
+    Value group = arith::DivUIOp::create(bb, loc, j, cst(bb, g.cp));
+    Value c = arith::RemUIOp::create(bb, loc, j, cst(bb, g.cp));
+    if (!rhsPackedAlongKc) {
+      Value valid = andB(bb, ult(bb, c, g.c), ult(bb, nb, nBytesB));
+      return readRhs(bb, rhsCodes, rhsDims(bb, group, c, nb), valid, 0);
+    }
+    // 4-bit codes stored packed along the channels (a TOSA [F, H, W, C]
+    // filter): the tile packs them along N, two columns per byte (element
+    // 2j in the low nibble), so each byte takes one nibble of two bytes.
+    Value cByte = arith::DivUIOp::create(bb, loc, c, cst(bb, 2));
+    Value shift = arith::IndexCastOp::create(
+        bb, loc, i8,
+        arith::MulIOp::create(bb, loc,
+                              arith::RemUIOp::create(bb, loc, c, cst(bb, 2)),
+                              cst(bb, 4)));
+    Value packedByte;
+    for (int64_t e = 0; e < 2; ++e) {
+      Value n = arith::AddIOp::create(
+          bb, loc, arith::MulIOp::create(bb, loc, nb, cst(bb, 2)), cst(bb, e));
+      Value valid = andB(bb, ult(bb, c, g.c), ult(bb, n, g.n));
+      Value byte =
+          readRhs(bb, rhsCodes, rhsDims(bb, group, cByte, n), valid, 0);
+      Value nib = arith::AndIOp::create(
+          bb, loc, arith::ShRUIOp::create(bb, loc, byte, shift), i8c(bb, 0xF));
+      if (e == 0) {
+        packedByte = nib;
+      } else {
+        nib = arith::ShLIOp::create(bb, loc, nib, i8c(bb, 4));
+        packedByte = arith::OrIOp::create(bb, loc, packedByte, nib);
+      }
+    }
+    return packedByte;
+  });
+  if (int8)
+    return;
+  int64_t slices = g.cp / wm::kK;
+  Value lhsScales = partsA[1], rhsScales = partsB[1];
+  partsA[1] =
+      generate({mp, kp / wm::kK}, [&](OpBuilder &bb, Value i, Value sl) {
+        Value group = arith::DivUIOp::create(bb, loc, sl, cst(bb, slices));
+        Value cb = arith::RemUIOp::create(bb, loc, sl, cst(bb, slices));
+        return readLhs(bb, lhsScales, lhsDims(bb, i, group), cb,
+                       ult(bb, i, g.m), kE8M0One);
+      });
+  partsB[1] =
+      generate({kp / wm::kK, np}, [&](OpBuilder &bb, Value sl, Value n) {
+        Value group = arith::DivUIOp::create(bb, loc, sl, cst(bb, slices));
+        Value cb = arith::RemUIOp::create(bb, loc, sl, cst(bb, slices));
+        return readRhs(bb, rhsScales, rhsDims(bb, group, cb, n),
+                       ult(bb, n, g.n), kE8M0One);
+      });
 }
 
 struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
@@ -110,8 +458,15 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
   matchAndRewrite(ContractOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     std::string why = whyNoWarpTiles(op);
-    if (!why.empty())
-      return rewriter.notifyMatchFailure(op, why);
+    std::optional<ImplicitGemm> implicit;
+    if (!why.empty()) {
+      std::string whyNot;
+      FailureOr<ImplicitGemm> g = analyzeImplicitGemm(op, whyNot);
+      if (failed(g))
+        return rewriter.notifyMatchFailure(
+            op, why + "; no implicit GEMM: " + whyNot);
+      implicit = *g;
+    }
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     QuantizedType qa = op.getLhsQuantizedType(), qb = op.getRhsQuantizedType();
@@ -119,32 +474,76 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
     bool int8 = specA.scale == ScaleKind::F32;
     int64_t packA = getStorageElementBits(specA) == 4 ? 2 : 1;
     int64_t packB = getStorageElementBits(specB) == 4 ? 2 : 1;
-    int64_t m = op.getLhs().getType().getDimSize(0);
-    int64_t k = op.getLhs().getType().getDimSize(1);
-    int64_t n = op.getRhs().getType().getDimSize(1);
-    ValueRange partsA = adaptor.getLhs(), partsB = adaptor.getRhs();
+    bool batch = !implicit && op.getLhs().getType().getRank() == 3;
+    int64_t r = batch ? 3 : 2;
+    int64_t nb = batch ? op.getLhs().getType().getDimSize(0) : 1;
+    int64_t m, k, n;
+    if (implicit) {
+      m = implicit->m;
+      n = implicit->n;
+      k = implicit->groups * implicit->cp;
+    } else {
+      m = op.getLhs().getType().getDimSize(r - 2);
+      k = op.getLhs().getType().getDimSize(r - 1);
+      n = op.getRhs().getType().getDimSize(r - 1);
+    }
+    // Shapes that are not multiples of the tile: the operands' codes are
+    // padded with zero codes (value +0 in every format) up to whole tiles,
+    // their E8M0 scales with 127 (1.0), so padded products are +0 and
+    // padded K adds nothing; padded rows and columns of the result are cut
+    // off; the epilogue reads its operands at clamped indices.
+    int64_t mp = roundUp(m, wm::kM), np = roundUp(n, wm::kN),
+            kp = roundUp(k, wm::kK);
+    auto shapeOf = [&](int64_t rows, int64_t cols) {
+      SmallVector<int64_t> s;
+      if (batch)
+        s.push_back(nb);
+      s.append({rows, cols});
+      return s;
+    };
+    SmallVector<Value> partsA(adaptor.getLhs()), partsB(adaptor.getRhs());
+    if (implicit) {
+      gatherImplicitGemm(rewriter, loc, op, *implicit, partsA, partsB);
+    } else {
+      partsA[0] = padTo(rewriter, loc, partsA[0], shapeOf(mp, kp / packA), 0);
+      partsB[0] = padTo(rewriter, loc, partsB[0], shapeOf(kp, np / packB), 0);
+      if (!int8) {
+        partsA[1] =
+            padTo(rewriter, loc, partsA[1], shapeOf(mp, kp / wm::kK), kE8M0One);
+        partsB[1] =
+            padTo(rewriter, loc, partsB[1], shapeOf(kp / wm::kK, np), kE8M0One);
+      }
+    }
 
     Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
     auto accType = VectorType::get({4}, int8 ? rewriter.getI32Type() : f32);
-    auto resultF32 = RankedTensorType::get({m, n}, f32);
+    auto resultF32 = RankedTensorType::get(shapeOf(mp, np), f32);
     Value init =
         tensor::EmptyOp::create(rewriter, loc, resultF32.getShape(), f32);
-    SmallVector<OpFoldResult> ubs = {rewriter.getIndexAttr(m / wm::kM),
-                                     rewriter.getIndexAttr(n / wm::kN),
-                                     rewriter.getIndexAttr(32)};
-    ArrayAttr mapping = rewriter.getArrayAttr(
+    SmallVector<OpFoldResult> ubs;
+    SmallVector<Attribute> mappingAttrs;
+    if (batch) {
+      ubs.push_back(rewriter.getIndexAttr(nb));
+      mappingAttrs.push_back(
+          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimZ));
+    }
+    ubs.append({rewriter.getIndexAttr(mp / wm::kM),
+                rewriter.getIndexAttr(np / wm::kN), rewriter.getIndexAttr(32)});
+    mappingAttrs.append(
         {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX),
          gpu::GPUThreadMappingAttr::get(ctx, gpu::MappingId::DimX)});
-    auto forall =
-        scf::ForallOp::create(rewriter, loc, ubs, ValueRange{init}, mapping);
+    auto forall = scf::ForallOp::create(rewriter, loc, ubs, ValueRange{init},
+                                        rewriter.getArrayAttr(mappingAttrs));
     {
       OpBuilder::InsertionGuard guard(rewriter);
       Block *body = forall.getBody();
       rewriter.setInsertionPointToStart(body);
-      Value ti = forall.getInductionVars()[0];
-      Value tj = forall.getInductionVars()[1];
-      Value lane = forall.getInductionVars()[2];
+      ValueRange ivs = forall.getInductionVars();
+      Value bi = batch ? ivs[0] : Value();
+      Value ti = ivs[batch ? 1 : 0];
+      Value tj = ivs[batch ? 2 : 1];
+      Value lane = ivs[batch ? 3 : 2];
       Value out = forall.getRegionIterArgs()[0];
       AffineExpr d0 = rewriter.getAffineDimExpr(0);
       auto apply = [&](AffineExpr e, Value v) -> Value {
@@ -158,7 +557,7 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
                                              rewriter.getZeroAttr(accType));
       Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
       Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
-      Value cKB = arith::ConstantIndexOp::create(rewriter, loc, k / wm::kK);
+      Value cKB = arith::ConstantIndexOp::create(rewriter, loc, kp / wm::kK);
       auto kLoop = scf::ForOp::create(
           rewriter, loc, c0, cKB, c1, ValueRange{zero},
           [&](OpBuilder &b, Location loc, Value kb, ValueRange iter) {
@@ -166,10 +565,16 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
               return affine::makeComposedAffineApply(b, loc, e,
                                                      {OpFoldResult(v)});
             };
+            // A (rank-reducing) slice of one batch's matrix.
             auto slice = [&](Value src, ArrayRef<Value> offsets,
                              ArrayRef<int64_t> sizes,
                              RankedTensorType type) -> Value {
               SmallVector<OpFoldResult> offs, szs, strides;
+              if (batch) {
+                offs.push_back(bi);
+                szs.push_back(b.getIndexAttr(1));
+                strides.push_back(b.getIndexAttr(1));
+              }
               for (auto [o, s] : llvm::zip(offsets, sizes)) {
                 offs.push_back(o);
                 szs.push_back(b.getIndexAttr(s));
@@ -203,24 +608,60 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
           });
       Value acc = kLoop.getResult(0);
 
-      // Epilogue on the lane's four outputs.
+      // Epilogue on the lane's four outputs. Rows and columns of the
+      // padding read the epilogue operands at the last row / column (their
+      // outputs are cut off).
+      Value lastRow = arith::ConstantIndexOp::create(rewriter, loc, m - 1);
+      Value lastCol = arith::ConstantIndexOp::create(rewriter, loc, n - 1);
       SmallVector<Value> outs;
       NumericsEmitter s(rewriter, loc, {});
-      for (int64_t r = 0; r < 4; ++r) {
-        auto [lr, lc] = wm::accumulatorPosition(rewriter, loc, lane, r);
+      for (int64_t e = 0; e < 4; ++e) {
+        auto [lr, lc] = wm::accumulatorPosition(rewriter, loc, lane, e);
         Value row = arith::AddIOp::create(rewriter, loc, row0, lr);
         Value col = arith::AddIOp::create(rewriter, loc, col0, lc);
-        Value x = vector::ExtractOp::create(rewriter, loc, acc, r);
+        if (mp != m)
+          row = arith::MinUIOp::create(rewriter, loc, row, lastRow);
+        if (np != n)
+          col = arith::MinUIOp::create(rewriter, loc, col, lastCol);
+        // The loop-dim values of this output (reduction dims 0).
+        SmallVector<Value> dims;
+        if (implicit) {
+          dims.assign(implicit->dimSizes.size(), c0);
+          SmallVector<int64_t> mSizes;
+          for (unsigned d : implicit->mDims)
+            mSizes.push_back(implicit->dimSizes[d]);
+          for (auto [d, v] : llvm::zip(implicit->mDims,
+                                       delinearize(rewriter, loc, row, mSizes)))
+            dims[d] = v;
+          dims[implicit->nDim] = col;
+        } else {
+          if (batch)
+            dims.push_back(bi);
+          dims.append({row, col, c0});
+        }
+        SmallVector<AffineMap> maps = llvm::to_vector(
+            op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+        auto at = [&](AffineMap map) {
+          SmallVector<Value> idx;
+          SmallVector<OpFoldResult> ofr(dims.begin(), dims.end());
+          for (AffineExpr ex : map.getResults())
+            idx.push_back(affine::makeComposedAffineApply(
+                rewriter, loc, AffineMap::get(dims.size(), 0, ex, ctx), ofr));
+          return idx;
+        };
+        Value x = vector::ExtractOp::create(rewriter, loc, acc, e);
         if (int8) {
           x = arith::SIToFPOp::create(rewriter, loc, f32, x);
-          auto scaleAt = [&](Value part, const FormatSpec &spec, Value idx) {
-            if (spec.granularity == Granularity::Tensor)
+          auto scaleAt = [&](Value part, QuantizedType q, AffineMap map) {
+            if (q.getSpec().granularity == Granularity::Tensor)
               return (Value)tensor::ExtractOp::create(rewriter, loc, part,
                                                       ValueRange{});
-            return (Value)tensor::ExtractOp::create(rewriter, loc, part, idx);
+            return (Value)tensor::ExtractOp::create(
+                rewriter, loc, part,
+                at(map.getSubMap({(unsigned)q.getAxis()})));
           };
-          Value sa = scaleAt(partsA[1], specA, row);
-          Value sb = scaleAt(partsB[1], specB, col);
+          Value sa = scaleAt(partsA[1], qa, maps[0]);
+          Value sb = scaleAt(partsB[1], qb, maps[1]);
           // A NaN or infinite scale makes the value NaN, as the dequantizer
           // and the CPU lowering do.
           Value scale =
@@ -228,18 +669,12 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
                      s.bitsToF(s.c(numerics::kQuietNaNBits)), s.fmul(sa, sb));
           x = s.fmul(x, scale);
         }
-        if (Value bias = op.getBias()) {
-          SmallVector<Value> idx;
-          Value cz = c0;
-          for (AffineExpr e : op.getBiasMap()->getResults())
-            idx.push_back(affine::makeComposedAffineApply(
-                rewriter, loc, AffineMap::get(3, 0, e, ctx),
-                ArrayRef<OpFoldResult>{row, col, cz}));
-          x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, bias, idx));
-        }
+        if (Value bias = op.getBias())
+          x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, bias,
+                                                  at(*op.getBiasMap())));
         if (Value residual = op.getResidual())
           x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, residual,
-                                                  ValueRange{row, col}));
+                                                  at(maps[2])));
         if (op.getClampMin())
           x = arith::MaximumFOp::create(
               rewriter, loc, x,
@@ -259,20 +694,49 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
       Value row = arith::AddIOp::create(rewriter, loc, row0, lr0);
       Value col = arith::AddIOp::create(rewriter, loc, col0, lc0);
       rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
-      tensor::ParallelInsertSliceOp::create(
-          rewriter, loc, tile, out, ArrayRef<OpFoldResult>{row, col},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(2),
-                                 rewriter.getIndexAttr(2)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(8),
-                                 rewriter.getIndexAttr(1)});
+      SmallVector<OpFoldResult> offs, sizes, strides;
+      if (batch) {
+        offs.push_back(bi);
+        sizes.push_back(rewriter.getIndexAttr(1));
+        strides.push_back(rewriter.getIndexAttr(1));
+      }
+      offs.append({row, col});
+      sizes.append({rewriter.getIndexAttr(2), rewriter.getIndexAttr(2)});
+      strides.append({rewriter.getIndexAttr(8), rewriter.getIndexAttr(1)});
+      tensor::ParallelInsertSliceOp::create(rewriter, loc, tile, out, offs,
+                                            sizes, strides);
     }
     Value result = forall.getResult(0);
+    if (mp != m || np != n) {
+      SmallVector<OpFoldResult> offs(r, rewriter.getIndexAttr(0)), sizes,
+          strides(r, rewriter.getIndexAttr(1));
+      for (int64_t d : shapeOf(m, n))
+        sizes.push_back(rewriter.getIndexAttr(d));
+      result = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get(shapeOf(m, n), f32), result,
+          offs, sizes, strides);
+    }
+    if (implicit && op.getResultType().getRank() != 2) {
+      // [M, N] -> the result shape (M dims in result order, then N).
+      SmallVector<int64_t> shape(op.getResultType().getShape());
+      ReassociationIndices mGroup;
+      for (int64_t i = 0; i + 1 < (int64_t)shape.size(); ++i)
+        mGroup.push_back(i);
+      result = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, f32), result,
+          ArrayRef<ReassociationIndices>{
+              mGroup, ReassociationIndices{(int64_t)shape.size() - 1}});
+    }
     if (op.getResultQuantizedType()) {
       // Quantized like mx.quantize; the new op is lowered by this same
       // conversion (tile by tile).
       auto q = QuantizeOp::create(rewriter, loc, op.getResultType(), result);
       if (op.getOutputScale())
         q.setStaticScaleAttr(op.getOutputScaleAttr());
+      if (op.getOutputScales())
+        q.setStaticScalesAttr(*op.getOutputScales());
+      if (op.getOutputZeroPoints())
+        q.setStaticZeroPointsAttr(*op.getOutputZeroPoints());
       rewriter.replaceOp(op, q.getResult());
       return success();
     }
@@ -289,21 +753,31 @@ struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
   WarpMMAToNVVM(MLIRContext *ctx, GPUChipInfo chip)
       : OpRewritePattern(ctx), chip(chip) {}
 
-  /// A 32-bit register of four consecutive i8 codes of `tile` at (row, col),
-  /// (row, col+1), ... (`alongRows`: (row, col), (row+1, col), ...).
-  Value packBytes(OpBuilder &b, Location loc, Value tile, Value row, Value col,
-                  bool alongRows) const {
-    SmallVector<Value> bytes;
-    for (int64_t e = 0; e < 4; ++e) {
+  /// `count` consecutive elements of `tile` at (row, col), (row, col+1), ...
+  /// (`alongRows`: (row, col), (row+1, col), ...), each read by `element`.
+  SmallVector<Value> gather(OpBuilder &b, Location loc, Value row, Value col,
+                            bool alongRows, int64_t count,
+                            function_ref<Value(Value, Value)> element) const {
+    SmallVector<Value> values;
+    for (int64_t e = 0; e < count; ++e) {
       Value r = row, c = col;
       Value off = arith::ConstantIndexOp::create(b, loc, e);
       if (alongRows)
         r = arith::AddIOp::create(b, loc, row, off);
       else
         c = arith::AddIOp::create(b, loc, col, off);
-      bytes.push_back(
-          tensor::ExtractOp::create(b, loc, tile, ValueRange{r, c}));
+      values.push_back(element(r, c));
     }
+    return values;
+  }
+
+  /// A 32-bit register of four consecutive i8 codes of `tile` (see gather).
+  Value packBytes(OpBuilder &b, Location loc, Value tile, Value row, Value col,
+                  bool alongRows) const {
+    SmallVector<Value> bytes =
+        gather(b, loc, row, col, alongRows, 4, [&](Value r, Value c) -> Value {
+          return tensor::ExtractOp::create(b, loc, tile, ValueRange{r, c});
+        });
     Value v = vector::FromElementsOp::create(
         b, loc, VectorType::get({4}, b.getI8Type()), bytes);
     v = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()),
@@ -311,22 +785,15 @@ struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
     return vector::ExtractOp::create(b, loc, v, 0);
   }
 
-  /// Two f16 values: elements (row, col), (row, col+1) (`alongRows`: (row,
-  /// col), (row+1, col)) decoded exactly.
+  /// Two consecutive elements of `tile` (see gather) decoded exactly to f16.
   Value packHalves(OpBuilder &b, Location loc, Value tile, Value row, Value col,
                    bool alongRows, const FormatSpec &spec) const {
-    SmallVector<Value> halves;
-    for (int64_t e = 0; e < 2; ++e) {
-      Value r = row, c = col;
-      Value off = arith::ConstantIndexOp::create(b, loc, e);
-      if (alongRows)
-        r = arith::AddIOp::create(b, loc, row, off);
-      else
-        c = arith::AddIOp::create(b, loc, col, off);
-      Value v = wm::elementValue(b, loc, wm::loadCode(b, loc, tile, r, c, spec),
-                                 spec);
-      halves.push_back(arith::TruncFOp::create(b, loc, b.getF16Type(), v));
-    }
+    SmallVector<Value> halves =
+        gather(b, loc, row, col, alongRows, 2, [&](Value r, Value c) -> Value {
+          Value v = wm::elementValue(
+              b, loc, wm::loadCode(b, loc, tile, r, c, spec), spec);
+          return arith::TruncFOp::create(b, loc, b.getF16Type(), v);
+        });
     return vector::FromElementsOp::create(
         b, loc, VectorType::get({2}, b.getF16Type()), halves);
   }

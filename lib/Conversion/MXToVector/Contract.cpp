@@ -239,10 +239,16 @@ FailureOr<SmallVector<Value>> requantize(OpBuilder &b, Location loc,
 
 struct LowerContract : OpConversionPattern<ContractOp> {
   LowerContract(TypeConverter &converter, MLIRContext *ctx,
-                const ContractKernelOptions &kernels)
-      : OpConversionPattern(converter, ctx), kernels(kernels) {}
+                const ContractKernelOptions &kernels,
+                bool decodeWithOps = false, PatternBenefit benefit = 1)
+      : OpConversionPattern(converter, ctx, benefit), kernels(kernels),
+        decodeWithOps(decodeWithOps) {}
   /// Tiled kernels for matmul forms (ContractKernels.cpp).
   ContractKernelOptions kernels;
+  /// Decoded operands become mx.dequantize ops (lowered by the surrounding
+  /// conversion: on the GPU path, to parallel tile kernels) instead of the
+  /// inline vectorized dequantizer.
+  bool decodeWithOps = false;
 
   LogicalResult
   matchAndRewrite(ContractOp op, OneToNOpAdaptor adaptor,
@@ -383,8 +389,13 @@ struct LowerContract : OpConversionPattern<ContractOp> {
         RankedTensorType qt =
             i == 0 ? op.getLhs().getType() : op.getRhs().getType();
         auto f32Type = RankedTensorType::get(qt.getShape(), b.getF32Type());
-        FailureOr<Value> decoded =
-            emitDequantize(b, loc, info.parts, qt, f32Type, op);
+        FailureOr<Value> decoded;
+        if (decodeWithOps)
+          decoded = DequantizeOp::create(b, loc, f32Type,
+                                         i == 0 ? op.getLhs() : op.getRhs())
+                        .getResult();
+        else
+          decoded = emitDequantize(b, loc, info.parts, qt, f32Type, op);
         if (failed(decoded))
           return {};
         inputs.push_back(padDecoded(b, loc, op, i, *decoded));
@@ -552,4 +563,11 @@ void mx::populateMXContractLoweringPatterns(
     TypeConverter &converter, RewritePatternSet &patterns,
     const ContractKernelOptions &kernels) {
   patterns.add<LowerContract>(converter, patterns.getContext(), kernels);
+}
+
+void mx::populateMXContractLoweringWithDequantizeOpsPatterns(
+    TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<LowerContract>(converter, patterns.getContext(),
+                              ContractKernelOptions{},
+                              /*decodeWithOps=*/true, /*benefit=*/2);
 }

@@ -78,14 +78,25 @@ func.func @int8(%a: tensor<32x64x!mx.q<int8>>, %b: tensor<64x16x!mx.q<int8, gran
 #kn = affine_map<(m, n, k) -> (k, n)>
 #mn = affine_map<(m, n, k) -> (m, n)>
 
-// No tensor-core tile (6-bit elements; N not a multiple of 8): the loop
-// lowering of mx.contract.
+// No tensor-core tile (6-bit elements): the loop lowering of mx.contract.
+// N not a multiple of 8: the codes of B are padded with zero codes, its
+// scales with 1.0 (127), to whole tiles; the padded columns are cut off and
+// the epilogue reads its operands at clamped columns.
 // CHECK-LABEL: func @fallback
 // CHECK-NOT: mx.warp_mma
 // CHECK: linalg.generic
 // CHECK-LABEL: func @odd
-// CHECK-NOT: mx.warp_mma
-// CHECK: linalg.generic
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i8
+// CHECK: tensor.pad %{{.*}} low[0, 0] high[0, 4]
+// CHECK: tensor.yield %[[ZERO]]
+// CHECK: } : tensor<64x12xi8> to tensor<64x16xi8>
+// CHECK: %[[ONE:.*]] = arith.constant 127 : i8
+// CHECK: tensor.pad %{{.*}} low[0, 0] high[0, 4]
+// CHECK: tensor.yield %[[ONE]]
+// CHECK: } : tensor<2x12xi8> to tensor<2x16xi8>
+// CHECK: scf.forall {{.*}} in (2, 2, 32) {{.*}} -> (tensor<32x16xf32>)
+// CHECK: mx.warp_mma
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [32, 12] [1, 1] : tensor<32x16xf32> to tensor<32x12xf32>
 func.func @fallback(%a: tensor<32x64x!mx.q<mxfp6_e3m2, axis = 1>>, %b: tensor<64x16x!mx.q<mxfp6_e3m2, axis = 0>>) -> tensor<32x16xf32> {
   %c = mx.contract %a, %b {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
        : tensor<32x64x!mx.q<mxfp6_e3m2, axis = 1>>, tensor<64x16x!mx.q<mxfp6_e3m2, axis = 0>> -> tensor<32x16xf32>
@@ -95,4 +106,56 @@ func.func @odd(%a: tensor<32x64x!mx.q<mxfp8_e4m3, axis = 1>>, %b: tensor<64x12x!
   %c = mx.contract %a, %b {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
        : tensor<32x64x!mx.q<mxfp8_e4m3, axis = 1>>, tensor<64x12x!mx.q<mxfp8_e4m3, axis = 0>> -> tensor<32x12xf32>
   return %c : tensor<32x12xf32>
+}
+
+// -----
+
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+
+// Batch matmul: the batch is a grid dimension (z); the tiles are
+// rank-reducing slices of one batch.
+// CHECK-LABEL: func @batch
+// CHECK: scf.forall (%[[B:.*]], %{{.*}}, %{{.*}}, %{{.*}}) in (3, 2, 2, 32) {{.*}} -> (tensor<3x32x16xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[%[[B]], {{.*}}] [1, 16, 32] [1, 1, 1] : tensor<3x32x64xi8> to tensor<16x32xi8>
+// CHECK: mx.warp_mma
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[B]], {{.*}}] [1, 2, 2] [1, 8, 1]
+// CHECK: mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>, #gpu.thread<x>]
+func.func @batch(%a: tensor<3x32x64x!mx.q<mxfp8_e4m3, axis = 2>>, %b: tensor<3x64x16x!mx.q<mxfp8_e4m3, axis = 1>>) -> tensor<3x32x16xf32> {
+  %c = mx.contract %a, %b {indexing_maps = [#bmk, #bkn, #bmn], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+       : tensor<3x32x64x!mx.q<mxfp8_e4m3, axis = 2>>, tensor<3x64x16x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<3x32x16xf32>
+  return %c : tensor<3x32x16xf32>
+}
+
+// -----
+
+#in = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#fl = affine_map<(n, oh, ow, f, kh, kw, c) -> (kh, kw, c, f)>
+#out = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh, ow, f)>
+
+// A convolution: implicit GEMM. M = n * oh * ow = 4 (padded to 16), N = f =
+// 16, K = 9 taps x 8 channels, each tap's channels padded to 32 so a K
+// slice lies in one block: A and B codes and scales are gathered from the
+// operands' storage through the indexing maps (zero codes, scales 127
+// outside), the [M, N] result is reshaped to the output.
+// CHECK-LABEL: func @conv
+// CHECK: %[[AC:.*]] = tensor.generate {
+// CHECK: } : tensor<16x288xi8>
+// CHECK: %[[BC:.*]] = tensor.generate {
+// CHECK: } : tensor<288x16xi8>
+// CHECK: %[[AS:.*]] = tensor.generate {
+// CHECK: } : tensor<16x9xi8>
+// CHECK: %[[BS:.*]] = tensor.generate {
+// CHECK: } : tensor<9x16xi8>
+// CHECK: scf.forall {{.*}} in (1, 2, 32) {{.*}} -> (tensor<16x16xf32>)
+// CHECK: scf.for {{.*}} = %c0 to %c9
+// CHECK: tensor.extract_slice %[[AC]]
+// CHECK: mx.warp_mma
+// CHECK: tensor.extract_slice {{.*}} : tensor<16x16xf32> to tensor<4x16xf32>
+// CHECK: tensor.expand_shape {{.*}} : tensor<4x16xf32> into tensor<1x2x2x16xf32>
+func.func @conv(%x: tensor<1x4x4x8x!mx.q<mxfp8_e4m3, axis = 3>>, %w: tensor<3x3x8x16x!mx.q<mxfp8_e4m3, axis = 2>>) -> tensor<1x2x2x16xf32> {
+  %c = mx.contract %x, %w {indexing_maps = [#in, #fl, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+       : tensor<1x4x4x8x!mx.q<mxfp8_e4m3, axis = 3>>, tensor<3x3x8x16x!mx.q<mxfp8_e4m3, axis = 2>> -> tensor<1x2x2x16xf32>
+  return %c : tensor<1x2x2x16xf32>
 }

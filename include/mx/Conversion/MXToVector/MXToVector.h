@@ -70,6 +70,14 @@ void populateMXContractLoweringPatterns(
     mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
     const ContractKernelOptions &kernels = {});
 
+/// The generic lowering of mx.contract whose operands without an inline
+/// decoder (mxfp6, nvfp4, mx9/6/4, ...) are decoded by mx.dequantize ops
+/// that the surrounding conversion lowers (the GPU path: tile kernels, so
+/// no host code reads device memory). Takes precedence over the patterns
+/// of populateMXContractLoweringPatterns.
+void populateMXContractLoweringWithDequantizeOpsPatterns(
+    mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+
 /// Lowers mx.quantize / mx.dequantize to and from storage parts, and
 /// converts function signatures, calls and returns that carry quantized
 /// tensors (the ABI in docs/Formats.md).
