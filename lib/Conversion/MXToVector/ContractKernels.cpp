@@ -550,8 +550,10 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
 }
 
 /// Products of two decoded values are exact in f32 (so fma equals the
-/// unfused multiply-then-add): power-of-two scales and few significant
-/// bits per element.
+/// unfused multiply-then-add) as long as they stay inside the f32 range:
+/// power-of-two scales and few significant bits per element. A product
+/// that overflows (or underflows below 2^-149) is rounded by the unfused
+/// multiply but not inside an fma, so `exact` kernels never fuse.
 bool exactProducts(const FormatSpec &spec) {
   return spec.scale == ScaleKind::E8M0 && !spec.tensorScale;
 }
@@ -661,7 +663,7 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
   FailureOr<Value> bm = decode(rhsParts, op.getRhs());
   if (failed(bm))
     return failure();
-  bool fma = exactProducts(A.spec) && exactProducts(B.spec);
+  bool fma = !options.exact && exactProducts(A.spec) && exactProducts(B.spec);
   return emitF32Kernel(b, loc, *form, *am, *bm, fma, shape);
 }
 
