@@ -53,6 +53,9 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   // the allocations themselves and can become the out-parameters.
   pm.addPass(createCanonicalizerPass());
   if (options.outParams) {
+    // In-place bufferization can return one buffer for two distinct tensors
+    // (buffer-results-to-out-params would erase its allocation twice).
+    pm.addNestedPass<func::FuncOp>(mx::createMXCopyDuplicateResults());
     bufferization::BufferResultsToOutParamsPassOptions outParams;
     outParams.hoistStaticAllocs = true;
     outParams.modifyPublicFunctions = true;

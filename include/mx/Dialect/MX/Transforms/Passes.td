@@ -343,8 +343,16 @@ def MXCopyDuplicateResults
     %c = bufferization.alloc_tensor() copy(%y) : tensor<4xf32>
     return %y, %c : tensor<4xf32>, tensor<4xf32>
     ```
+
+    After bufferization the same holds for statically shaped buffers
+    (`memref.alloc` + `memref.copy`): two distinct tensors can bufferize in
+    place into one buffer (an elementwise op overwriting its operand, say),
+    so a function can return one buffer twice even when its tensors were
+    distinct; `--mx-lower-to-llvm` runs the pass again just before
+    `buffer-results-to-out-params`.
   }];
-  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def MXElideResultCopies : Pass<"mx-elide-result-copies", "::mlir::func::FuncOp"> {
