@@ -21,6 +21,24 @@
 
 using namespace mlir;
 
+/// Adds `pass` (op-agnostic, converting the ops of `dialects` only) so that
+/// it runs only on the functions of the module (ops named `anchor`) that
+/// contain ops of `dialects` (mx-on-functions-with): after outlining, most
+/// functions are chains of calls that the pass would walk for nothing.
+static void addOnFunctionsWith(OpPassManager &pm, StringRef anchor,
+                               ArrayRef<std::string> dialects,
+                               std::unique_ptr<Pass> pass) {
+  OpPassManager nested(anchor);
+  nested.addPass(std::move(pass));
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  nested.printAsTextualPipeline(os);
+  mx::MXOnFunctionsWithOptions options;
+  options.dialects.assign(dialects.begin(), dialects.end());
+  options.pipeline = text;
+  pm.addPass(mx::createMXOnFunctionsWith(options));
+}
+
 void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                     const MXLowerToLLVMOptions &options) {
   if (options.cInterface)
@@ -101,21 +119,23 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   VectorTransferToSCFOptions vectorToSCF;
   vectorToSCF.unroll = true;
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  StringRef func = func::FuncOp::getOperationName();
+  addOnFunctionsWith(pm, func, {"affine"}, createLowerAffinePass());
+  addOnFunctionsWith(pm, func, {"scf"}, createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   // Subviews at loop-dependent offsets leave affine.apply behind.
-  pm.addPass(createLowerAffinePass());
+  addOnFunctionsWith(pm, func, {"affine"}, createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.x86Vector = options.x86Vector;
   vectorOptions.reassociateFPReductions = options.reassociateFPReductions;
-  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
+  addOnFunctionsWith(pm, func, {"vector", "x86vector"},
+                     createConvertVectorToLLVMPass(vectorOptions));
+  addOnFunctionsWith(pm, func, {"math"}, createConvertMathToLLVMPass());
+  addOnFunctionsWith(pm, func, {"arith"}, createArithToLLVMConversionPass());
+  addOnFunctionsWith(pm, func, {"index"}, createConvertIndexToLLVMPass());
+  addOnFunctionsWith(pm, func, {"ub"}, createUBToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

@@ -626,4 +626,40 @@ def MXSplitDeallocs : Pass<"mx-split-deallocs", "::mlir::func::FuncOp"> {
   ];
 }
 
+def MXOnFunctionsWith : Pass<"mx-on-functions-with", "::mlir::ModuleOp"> {
+  let summary = "Run a function pipeline only where ops of given dialects are";
+  let description = [{
+    Runs `pipeline` (textual, anchored on a function op: `func.func(...)`
+    or `llvm.func(...)`) on every function of the module of that op name
+    that contains at least one op of one of `dialects`; the other functions
+    are not visited. `--mx-lower-to-llvm` wraps the dialect-specific
+    conversions in it (`convert-vector-to-llvm` where there are vector ops,
+    `convert-math-to-llvm` where there are math ops, ...): after
+    `mx-outline-kernels` a model's functions are chains of calls and
+    allocations, and a conversion pass walking them for ops they do not
+    contain costs per op of the model without doing anything (see
+    docs/Lowering.md, "Compile time").
+
+    Correct for conversions whose patterns only match ops of their own
+    dialects: a function without such ops is left as the pass would leave
+    it. The pipeline is parsed when the pass is initialized; a bad pipeline
+    or a wrong anchor is an error.
+
+    ```
+    mx-on-functions-with{dialects=vector pipeline=func.func(convert-vector-to-llvm)}
+    ```
+  }];
+  let options = [
+    ListOption<"dialects", "dialects", "std::string",
+               "Dialect namespaces whose ops select a function">,
+    Option<"pipeline", "pipeline", "std::string", /*default=*/"\"\"",
+           "The pipeline to run on each selected function, anchored on its "
+           "op name, e.g. func.func(convert-vector-to-llvm)">
+  ];
+  let statistics = [
+    Statistic<"numRun", "num-run", "functions the pipeline ran on">,
+    Statistic<"numSkipped", "num-skipped", "functions skipped">
+  ];
+}
+
 #endif // MX_DIALECT_MX_TRANSFORMS_PASSES_TD
