@@ -84,6 +84,9 @@ bool hasStaticParts(Value v, unsigned depth = 0) {
     return false;
   if (auto q = dyn_cast<QuantizeOp>(def))
     return q.hasStaticScales();
+  // A contraction computes new parts: static ones with output_scales.
+  if (auto contract = dyn_cast<ContractOp>(def))
+    return static_cast<bool>(contract.getOutputScales());
   if (depth > 16)
     return true; // Conservatively: a long chain stays inline.
   return llvm::any_of(def->getOperands(), [&](Value operand) {
