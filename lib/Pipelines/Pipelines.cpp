@@ -30,13 +30,7 @@ static void addOnFunctionsWith(OpPassManager &pm, StringRef anchor,
                                std::unique_ptr<Pass> pass) {
   OpPassManager nested(anchor);
   nested.addPass(std::move(pass));
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  nested.printAsTextualPipeline(os);
-  mx::MXOnFunctionsWithOptions options;
-  options.dialects.assign(dialects.begin(), dialects.end());
-  options.pipeline = text;
-  pm.addPass(mx::createMXOnFunctionsWith(options));
+  pm.addPass(mx::createMXOnFunctionsWith(dialects, std::move(nested)));
 }
 
 void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,

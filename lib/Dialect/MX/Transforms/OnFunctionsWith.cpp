@@ -23,8 +23,24 @@ namespace {
 struct MXOnFunctionsWithPass
     : mx::impl::MXOnFunctionsWithBase<MXOnFunctionsWithPass> {
   using Base::Base;
+  /// From C++: the pipeline as built (its passes need not be registered,
+  /// as in tools that register none); the option keeps its text for
+  /// printing.
+  MXOnFunctionsWithPass(ArrayRef<std::string> dialectNames,
+                        OpPassManager pipelinePM) {
+    dialects = dialectNames;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    pipelinePM.printAsTextualPipeline(os);
+    pipeline = text;
+    prebuilt.emplace(std::move(pipelinePM));
+  }
 
   void getDependentDialects(DialectRegistry &registry) const override {
+    if (prebuilt) {
+      prebuilt->getDependentDialects(registry);
+      return;
+    }
     // Errors are reported by initialize().
     std::string ignored;
     llvm::raw_string_ostream os(ignored);
@@ -34,6 +50,13 @@ struct MXOnFunctionsWithPass
   }
 
   LogicalResult initialize(MLIRContext *context) override {
+    namespaces.clear();
+    for (const std::string &d : dialects)
+      namespaces.insert(d);
+    if (prebuilt) {
+      nested.emplace(*prebuilt);
+      return success();
+    }
     std::string message;
     llvm::raw_string_ostream os(message);
     FailureOr<OpPassManager> pm = parsePassPipeline(pipeline, os);
@@ -48,9 +71,6 @@ struct MXOnFunctionsWithPass
                 "function op (e.g. func.func(...)), got '"
              << pipeline << "'";
     nested = std::move(*pm);
-    namespaces.clear();
-    for (const std::string &d : dialects)
-      namespaces.insert(d);
     return success();
   }
 
@@ -78,8 +98,14 @@ struct MXOnFunctionsWithPass
   }
 
 private:
-  std::optional<OpPassManager> nested;
+  std::optional<OpPassManager> prebuilt, nested;
   llvm::StringSet<> namespaces;
 };
 
 } // namespace
+
+std::unique_ptr<Pass>
+mx::createMXOnFunctionsWith(ArrayRef<std::string> dialects,
+                            OpPassManager pipeline) {
+  return std::make_unique<MXOnFunctionsWithPass>(dialects, std::move(pipeline));
+}
