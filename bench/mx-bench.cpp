@@ -123,8 +123,9 @@ static llvm::cl::opt<bool> includeUnloweredOpt(
 static llvm::cl::opt<std::string> sectionsOpt(
     "sections",
     llvm::cl::desc("Comma-separated sections to run: stream (quantize, "
-                   "dequantize, fake-quant vs copy), matmul, compile"),
-    llvm::cl::init("stream,matmul,compile"), llvm::cl::value_desc("LIST"),
+                   "dequantize, fake-quant vs copy), matmul, compile, cnn "
+                   "(the example CNN end to end)"),
+    llvm::cl::init("stream,matmul,compile,cnn"), llvm::cl::value_desc("LIST"),
     llvm::cl::cat(benchCategory));
 static llvm::cl::opt<double> matmulBudgetOpt(
     "matmul-budget",
@@ -169,6 +170,30 @@ static llvm::cl::opt<double> compileBudgetOpt(
 static llvm::cl::opt<std::string>
     svgOpt("svg", llvm::cl::desc("Also write an SVG bar chart of all rows"),
            llvm::cl::value_desc("PATH"), llvm::cl::cat(benchCategory));
+
+// The CNN rows (section cnn).
+static llvm::cl::opt<std::string> cnnModelOpt(
+    "cnn-model",
+    llvm::cl::desc("The CNN of the cnn section (default: the source tree's "
+                   "examples/digits/digits.mlir)"),
+    llvm::cl::init(MX_BENCH_DIGITS_MODEL), llvm::cl::value_desc("PATH"),
+    llvm::cl::cat(benchCategory));
+static llvm::cl::opt<std::string>
+    cnnEntryOpt("cnn-entry", llvm::cl::desc("Entry function of --cnn-model"),
+                llvm::cl::init("digits"), llvm::cl::value_desc("NAME"),
+                llvm::cl::cat(benchCategory));
+static llvm::cl::list<std::string> cnnFormatsOpt(
+    "cnn-formats",
+    llvm::cl::desc("Rows of the cnn section: fp32 and format presets "
+                   "(default: fp32 and every preset)"),
+    llvm::cl::CommaSeparated, llvm::cl::value_desc("NAME,..."),
+    llvm::cl::cat(benchCategory));
+static llvm::cl::opt<unsigned> cnnRepeatOpt(
+    "cnn-repeat",
+    llvm::cl::desc("Timed batches per cnn row, after one warm-up (default "
+                   "20; --quick: 2)"),
+    llvm::cl::init(20), llvm::cl::value_desc("N"),
+    llvm::cl::cat(benchCategory));
 
 static constexpr uint64_t kSeed = 0x6d782d62656e6368; // "mx-bench"
 
@@ -1342,6 +1367,110 @@ static llvm::Error writeSvg(llvm::StringRef path,
 }
 
 //===----------------------------------------------------------------------===//
+// CNN rows: the example model end to end
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct CnnRow {
+  std::string format;
+  /// "ok" or "error".
+  std::string status;
+  std::string note;
+  int64_t batch = 0;
+  double quantizeMs = 0, lowerMs = 0, medianMs = 0;
+};
+} // namespace
+
+/// Quantizes (unless fp32) the model as examples/digits/run.sh does
+/// (mx-quantize, mx-propagate, mx-fuse), lowers and JIT-compiles it, and
+/// times whole batches on N(0, 1) inputs of the entry's shape, one thread.
+static CnnRow runCnn(MLIRContext &context, llvm::StringRef source,
+                     llvm::StringRef format, unsigned repeat) {
+  CnnRow row;
+  row.format = format.str();
+  auto error = [&](const llvm::Twine &msg) {
+    row.status = "error";
+    row.note = msg.str();
+    return row;
+  };
+  std::string diagnostics;
+  OwningOpRef<ModuleOp> module = parseModule(context, source, diagnostics);
+  if (!module)
+    return error("the model does not parse:\n" + diagnostics);
+  auto start = std::chrono::steady_clock::now();
+  if (format != "fp32") {
+    std::string pipeline =
+        llvm::formatv("mx-quantize{{format={0}},mx-propagate,mx-fuse", format)
+            .str();
+    if (failed(runPipeline(*module, pipeline, diagnostics)))
+      return error("quantizing failed:\n" + diagnostics);
+  }
+  row.quantizeMs = msSince(start);
+  start = std::chrono::steady_clock::now();
+  auto program = mx::JitProgram::compile(*module, cnnEntryOpt);
+  if (!program)
+    return error(llvm::toString(program.takeError()));
+  row.lowerMs = msSince(start);
+  std::vector<mx::AlignedArray> inputs;
+  for (const mx::TensorSignature &sig : (*program)->getInputs()) {
+    if (sig.dtype != mx::npy::DType::F32 ||
+        llvm::any_of(sig.shape, ShapedType::isDynamic))
+      return error("the entry's inputs must be statically shaped f32 "
+                   "tensors, got " +
+                   sig.typeString);
+    inputs.emplace_back(mx::npy::DType::F32, sig.shape);
+    fillGaussian(inputs.back(), kSeed + inputs.size());
+  }
+  if (inputs.empty() || inputs.front().getShape().empty())
+    return error("the entry takes no batch of images");
+  row.batch = inputs.front().getShape().front();
+  auto outputs = (*program)->allocateOutputs();
+  if (!outputs)
+    return error(llvm::toString(outputs.takeError()));
+  llvm::Expected<double> ms =
+      medianMs(repeat, [&] { return (*program)->run(inputs, *outputs); });
+  if (!ms)
+    return error(llvm::toString(ms.takeError()));
+  row.medianMs = *ms;
+  row.status = "ok";
+  return row;
+}
+
+static void printCnnRow(const CnnRow &r, double fp32Ms) {
+  if (r.status != "ok") {
+    llvm::outs() << llvm::format("%-12s %s  %s\n", r.format.c_str(),
+                                 r.status.c_str(), r.note.c_str());
+    return;
+  }
+  double imagesPerS = r.medianMs > 0 ? 1e3 * r.batch / r.medianMs : 0;
+  llvm::outs() << llvm::format(
+      "%-12s %6lld %12.3f %12.0f %10.2f %12.0f\n", r.format.c_str(),
+      (long long)r.batch, r.medianMs, imagesPerS,
+      fp32Ms > 0 ? fp32Ms / r.medianMs : 0.0, r.quantizeMs + r.lowerMs);
+}
+
+static llvm::json::Array cnnJSON(const std::vector<CnnRow> &rows,
+                                 double fp32Ms) {
+  llvm::json::Array out;
+  for (const CnnRow &r : rows) {
+    llvm::json::Object o{{"format", r.format}, {"status", r.status}};
+    if (r.status == "ok") {
+      o["batch"] = r.batch;
+      o["median_ms_per_batch"] = r.medianMs;
+      o["images_per_s"] = 1e3 * r.batch / r.medianMs;
+      if (fp32Ms > 0)
+        o["speedup_vs_fp32"] = fp32Ms / r.medianMs;
+      o["quantize_ms"] = r.quantizeMs;
+      o["lower_and_jit_ms"] = r.lowerMs;
+    } else {
+      o["note"] = r.note;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
 // main
 //===----------------------------------------------------------------------===//
 
@@ -1374,7 +1503,7 @@ int main(int argc, char **argv) {
 
   llvm::SmallVector<llvm::StringRef> sectionNames;
   llvm::StringRef(sectionsOpt).split(sectionNames, ',', -1, false);
-  bool doStream = false, doMatmul = false, doCompile = false;
+  bool doStream = false, doMatmul = false, doCompile = false, doCnn = false;
   for (llvm::StringRef name : sectionNames) {
     name = name.trim();
     if (name == "stream")
@@ -1383,9 +1512,11 @@ int main(int argc, char **argv) {
       doMatmul = true;
     else if (name == "compile")
       doCompile = true;
+    else if (name == "cnn")
+      doCnn = true;
     else
       return fail("unknown section '" + name +
-                  "' in --sections (expected stream, matmul, compile)");
+                  "' in --sections (expected stream, matmul, compile, cnn)");
   }
 
   std::vector<int64_t> compileSizes(compileSizesOpt.begin(),
@@ -1602,6 +1733,60 @@ int main(int argc, char **argv) {
         panel.bars.push_back({llvm::formatv("mx pipeline {0} ops", r.ops),
                               1e3 * r.mxMs / r.ops, false});
       }
+    panels.push_back(std::move(panel));
+  }
+
+  //===--- The example CNN end to end ---===//
+  if (doCnn) {
+    std::vector<std::string> formats(cnnFormatsOpt.begin(),
+                                     cnnFormatsOpt.end());
+    if (formats.empty()) {
+      formats.push_back("fp32");
+      for (llvm::StringRef p : mx::FormatSpec::presetNames())
+        formats.push_back(p.str());
+    }
+    unsigned cnnRepeat = cnnRepeatOpt;
+    if (quickOpt && cnnRepeatOpt.getNumOccurrences() == 0)
+      cnnRepeat = 2;
+    auto buffer = llvm::MemoryBuffer::getFile(cnnModelOpt);
+    if (!buffer)
+      return fail("cannot read --cnn-model " + cnnModelOpt + ": " +
+                  buffer.getError().message());
+    llvm::outs() << "\nCNN end to end: " << cnnModelOpt << " @" << cnnEntryOpt
+                 << "; mx-quantize{format=F}, mx-propagate, mx-fuse, "
+                    "mx-lower-to-llvm; median of "
+                 << cnnRepeat << " batches after 1 warm-up, 1 thread\n\n";
+    llvm::outs() << llvm::format("%-12s %6s %12s %12s %10s %12s\n", "format",
+                                 "batch", "ms/batch", "images/s", "vs fp32",
+                                 "compile ms");
+    MLIRContext cnnContext(registry, MLIRContext::Threading::DISABLED);
+    std::vector<CnnRow> cnnRows;
+    double fp32Ms = 0;
+    for (const std::string &format : formats) {
+      if (format != "fp32" && !mx::FormatSpec::getPreset(format))
+        return fail("unknown format '" + format + "' in --cnn-formats");
+      CnnRow row =
+          runCnn(cnnContext, (*buffer)->getBuffer(), format, cnnRepeat);
+      if (row.status != "ok")
+        anyError = true;
+      else if (format == "fp32")
+        fp32Ms = row.medianMs;
+      printCnnRow(row, fp32Ms);
+      cnnRows.push_back(std::move(row));
+    }
+    root["cnn"] = cnnJSON(cnnRows, fp32Ms);
+    root["cnn_config"] = llvm::json::Object{
+        {"model", cnnModelOpt.getValue()},
+        {"entry", cnnEntryOpt.getValue()},
+        {"passes", "mx-quantize{format=F},mx-propagate,mx-fuse"},
+        {"repeat", int64_t(cnnRepeat)},
+        {"threads", 1},
+        {"input", "N(0,1) float32"}};
+    ChartPanel panel{"CNN end to end", "images/s", {}};
+    for (const CnnRow &r : cnnRows)
+      if (r.status == "ok")
+        panel.bars.push_back(
+            {r.format, 1e3 * r.batch / r.medianMs, r.format == "fp32"});
     panels.push_back(std::move(panel));
   }
 

@@ -21,6 +21,18 @@
 
 using namespace mlir;
 
+/// Adds `pass` (op-agnostic, converting the ops of `dialects` only) so that
+/// it runs only on the functions of the module (ops named `anchor`) that
+/// contain ops of `dialects` (mx-on-functions-with): after outlining, most
+/// functions are chains of calls that the pass would walk for nothing.
+static void addOnFunctionsWith(OpPassManager &pm, StringRef anchor,
+                               ArrayRef<std::string> dialects,
+                               std::unique_ptr<Pass> pass) {
+  OpPassManager nested(anchor);
+  nested.addPass(std::move(pass));
+  pm.addPass(mx::createMXOnFunctionsWith(dialects, std::move(nested)));
+}
+
 void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                     const MXLowerToLLVMOptions &options) {
   if (options.cInterface)
@@ -53,6 +65,9 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   // the allocations themselves and can become the out-parameters.
   pm.addPass(createCanonicalizerPass());
   if (options.outParams) {
+    // In-place bufferization can return one buffer for two distinct tensors
+    // (buffer-results-to-out-params would erase its allocation twice).
+    pm.addNestedPass<func::FuncOp>(mx::createMXCopyDuplicateResults());
     bufferization::BufferResultsToOutParamsPassOptions outParams;
     outParams.hoistStaticAllocs = true;
     outParams.modifyPublicFunctions = true;
@@ -98,11 +113,12 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   VectorTransferToSCFOptions vectorToSCF;
   vectorToSCF.unroll = true;
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  StringRef func = func::FuncOp::getOperationName();
+  addOnFunctionsWith(pm, func, {"affine"}, createLowerAffinePass());
+  addOnFunctionsWith(pm, func, {"scf"}, createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   // Subviews at loop-dependent offsets leave affine.apply behind.
-  pm.addPass(createLowerAffinePass());
+  addOnFunctionsWith(pm, func, {"affine"}, createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   ConvertVectorToLLVMPassOptions vectorOptions;
@@ -110,11 +126,12 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   vectorOptions.reassociateFPReductions = options.reassociateFPReductions;
   // The tiles of the amx contract kernels (no other code makes AMX ops).
   vectorOptions.amx = true;
-  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
+  addOnFunctionsWith(pm, func, {"vector", "x86vector", "amx"},
+                     createConvertVectorToLLVMPass(vectorOptions));
+  addOnFunctionsWith(pm, func, {"math"}, createConvertMathToLLVMPass());
+  addOnFunctionsWith(pm, func, {"arith"}, createArithToLLVMConversionPass());
+  addOnFunctionsWith(pm, func, {"index"}, createConvertIndexToLLVMPass());
+  addOnFunctionsWith(pm, func, {"ub"}, createUBToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

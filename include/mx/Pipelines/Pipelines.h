@@ -63,10 +63,8 @@ struct MXLowerToLLVMOptions
       *this, "outline-kernels",
       llvm::cl::desc("Outline mx ops into private kernel functions shared by "
                      "identical ops (mx-outline-kernels): compile time "
-                     "linear in the number of ops (off by default until "
-                     "buffer-results-to-out-params stops crashing on some "
-                     "outlined models, see bench/README.md)"),
-      llvm::cl::init(false)};
+                     "linear in the number of ops"),
+      llvm::cl::init(true)};
 };
 
 /// Options of --mx-quantize-pipeline (the options of mx-quantize plus the

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace mx {
@@ -28,12 +29,25 @@ struct MXCopyDuplicateResultsPass
       OpBuilder b(ret);
       for (OpOperand &operand : ret->getOpOperands()) {
         Value v = operand.get();
-        auto type = dyn_cast<RankedTensorType>(v.getType());
-        if (!type || seen.insert(v).second)
+        if (seen.insert(v).second)
           continue;
-        // (A copy takes its sizes from the copied tensor.)
-        auto copy = bufferization::AllocTensorOp::create(
-            b, ret.getLoc(), type, /*dynamicSizes=*/ValueRange(), /*copy=*/v);
+        if (auto type = dyn_cast<RankedTensorType>(v.getType())) {
+          // (A copy takes its sizes from the copied tensor.)
+          auto copy = bufferization::AllocTensorOp::create(
+              b, ret.getLoc(), type, /*dynamicSizes=*/ValueRange(),
+              /*copy=*/v);
+          operand.set(copy);
+          continue;
+        }
+        // After bufferization: two distinct tensors can bufferize in place
+        // to one buffer (a result and the buffer of an op that overwrote it
+        // elementwise). Statically shaped buffers are the ones
+        // buffer-results-to-out-params hoists (and would erase twice).
+        auto type = dyn_cast<MemRefType>(v.getType());
+        if (!type || !type.hasStaticShape())
+          continue;
+        Value copy = memref::AllocOp::create(b, ret.getLoc(), type);
+        memref::CopyOp::create(b, ret.getLoc(), v, copy);
         operand.set(copy);
       }
     });

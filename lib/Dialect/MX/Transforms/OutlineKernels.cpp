@@ -68,6 +68,33 @@ bool isConstantChain(Value v, unsigned depth = 0) {
   });
 }
 
+bool isQuantizedTensor(Type t) {
+  auto tensor = dyn_cast<RankedTensorType>(t);
+  return tensor && isa<QuantizedType>(tensor.getElementType());
+}
+
+/// Whether the quantized value `v` has storage parts fixed at compile time:
+/// the static scale (and zero point) of an mx.quantize, forwarded by the
+/// ops between it and `v`. The lowering of a concatenation or an insertion
+/// of such tensors needs those parts as constants in its own function, so
+/// the ops producing them stay where they are.
+bool hasStaticParts(Value v, unsigned depth = 0) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  if (auto q = dyn_cast<QuantizeOp>(def))
+    return q.hasStaticScales();
+  // A contraction computes new parts: static ones with output_scales.
+  if (auto contract = dyn_cast<ContractOp>(def))
+    return static_cast<bool>(contract.getOutputScales());
+  if (depth > 16)
+    return true; // Conservatively: a long chain stays inline.
+  return llvm::any_of(def->getOperands(), [&](Value operand) {
+    return isQuantizedTensor(operand.getType()) &&
+           hasStaticParts(operand, depth + 1);
+  });
+}
+
 /// Whether `op` can be the (last) op of a kernel.
 bool isOutlinable(Operation *op) {
   if (!isKernelOp(op) || op->getNumRegions() != 0)
@@ -79,6 +106,11 @@ bool isOutlinable(Operation *op) {
   if (auto q = dyn_cast<QuantizeOp>(op))
     if (q.isUnresolved())
       return false;
+  // Compile-time parts stay visible to the ops that need them constant.
+  if (llvm::any_of(op->getResults(), [](Value v) {
+        return isQuantizedTensor(v.getType()) && hasStaticParts(v);
+      }))
+    return false;
   // A quantization of a constant folds to a constant where it is.
   if (isa<QuantizeOp, FakeQuantOp>(op) && isConstantChain(op->getOperand(0)))
     return false;

@@ -124,3 +124,24 @@ func.func @data_movement(%q: tensor<1x4x4x16x!mx.q<int8>>, %t: tensor<8x64x!mx.q
   }
   return %p, %tr, %r : tensor<1x2x2x16x!mx.q<int8>>, tensor<64x8x!mx.q<mxfp8_e4m3, axis = 0>>, tensor<8x64x!mx.q<mxfp8_e4m3, axis = 1>>
 }
+
+// -----
+
+// Tensors with compile-time parts (a static INT8 scale, forwarded by
+// mx.clamp) are produced where they are used: the lowering of their
+// concatenation needs the scale as a constant of the same function. Their
+// dequantization is a kernel as usual.
+// CHECK-LABEL: func.func @static_parts
+// CHECK: %[[Q:.*]] = mx.quantize %arg0 {calibration = "x", static_scale = 6.250000e-02 : f32}
+// CHECK: %[[R:.*]] = mx.clamp %[[Q]]
+// CHECK: %[[C:.*]] = tensor.concat dim(1) %[[R]], %[[Q]]
+// CHECK: call @mx_kernel_dequantize(%[[C]])
+// CHECK: call @mx_kernel_quantize(%arg0)
+func.func @static_parts(%x: tensor<8x32xf32>) -> (tensor<8x64xf32>, tensor<8x32x!mx.q<int8>>) {
+  %q = mx.quantize %x {calibration = "x", static_scale = 0.0625 : f32} : tensor<8x32xf32> -> tensor<8x32x!mx.q<int8>>
+  %r = mx.clamp %q {min = 0.0 : f32} : tensor<8x32x!mx.q<int8>>
+  %c = tensor.concat dim(1) %r, %q : (tensor<8x32x!mx.q<int8>>, tensor<8x32x!mx.q<int8>>) -> tensor<8x64x!mx.q<int8>>
+  %d = mx.dequantize %c : tensor<8x64x!mx.q<int8>> -> tensor<8x64xf32>
+  %dyn = mx.quantize %x : tensor<8x32xf32> -> tensor<8x32x!mx.q<int8>>
+  return %d, %dyn : tensor<8x64xf32>, tensor<8x32x!mx.q<int8>>
+}

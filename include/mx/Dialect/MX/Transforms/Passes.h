@@ -9,6 +9,7 @@
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -29,6 +30,12 @@ inline constexpr llvm::StringLiteral kSignatureAttrName = "mx.signature";
 /// The argument attribute in which mx-align-kernel-args records the
 /// alignment in bytes that every caller of a private function guarantees.
 inline constexpr llvm::StringLiteral kAlignmentAttrName = "mx.alignment";
+
+/// mx-on-functions-with running `pipeline` (anchored on a function op)
+/// as built, without parsing its text (its passes need not be registered).
+std::unique_ptr<mlir::Pass>
+createMXOnFunctionsWith(llvm::ArrayRef<std::string> dialects,
+                        mlir::OpPassManager pipeline);
 
 /// The attribute that marks the kernel functions of mx-outline-kernels.
 inline constexpr llvm::StringLiteral kKernelAttrName = "mx.kernel";

@@ -343,8 +343,16 @@ def MXCopyDuplicateResults
     %c = bufferization.alloc_tensor() copy(%y) : tensor<4xf32>
     return %y, %c : tensor<4xf32>, tensor<4xf32>
     ```
+
+    After bufferization the same holds for statically shaped buffers
+    (`memref.alloc` + `memref.copy`): two distinct tensors can bufferize in
+    place into one buffer (an elementwise op overwriting its operand, say),
+    so a function can return one buffer twice even when its tensors were
+    distinct; `--mx-lower-to-llvm` runs the pass again just before
+    `buffer-results-to-out-params`.
   }];
-  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def MXElideResultCopies : Pass<"mx-elide-result-copies", "::mlir::func::FuncOp"> {
@@ -621,6 +629,42 @@ def MXSplitDeallocs : Pass<"mx-split-deallocs", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
   let statistics = [
     Statistic<"numSplit", "num-split", "bufferization.dealloc ops split">
+  ];
+}
+
+def MXOnFunctionsWith : Pass<"mx-on-functions-with", "::mlir::ModuleOp"> {
+  let summary = "Run a function pipeline only where ops of given dialects are";
+  let description = [{
+    Runs `pipeline` (textual, anchored on a function op: `func.func(...)`
+    or `llvm.func(...)`) on every function of the module of that op name
+    that contains at least one op of one of `dialects`; the other functions
+    are not visited. `--mx-lower-to-llvm` wraps the dialect-specific
+    conversions in it (`convert-vector-to-llvm` where there are vector ops,
+    `convert-math-to-llvm` where there are math ops, ...): after
+    `mx-outline-kernels` a model's functions are chains of calls and
+    allocations, and a conversion pass walking them for ops they do not
+    contain costs per op of the model without doing anything (see
+    docs/Lowering.md, "Compile time").
+
+    Correct for conversions whose patterns only match ops of their own
+    dialects: a function without such ops is left as the pass would leave
+    it. The pipeline is parsed when the pass is initialized; a bad pipeline
+    or a wrong anchor is an error.
+
+    ```
+    mx-on-functions-with{dialects=vector pipeline=func.func(convert-vector-to-llvm)}
+    ```
+  }];
+  let options = [
+    ListOption<"dialects", "dialects", "std::string",
+               "Dialect namespaces whose ops select a function">,
+    Option<"pipeline", "pipeline", "std::string", /*default=*/"\"\"",
+           "The pipeline to run on each selected function, anchored on its "
+           "op name, e.g. func.func(convert-vector-to-llvm)">
+  ];
+  let statistics = [
+    Statistic<"numRun", "num-run", "functions the pipeline ran on">,
+    Statistic<"numSkipped", "num-skipped", "functions skipped">
   ];
 }
 
