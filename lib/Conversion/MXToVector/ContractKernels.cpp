@@ -154,6 +154,22 @@ Value tileLoops(
       })[0];
 }
 
+/// Writes the accumulators of a tile (`rowIdx.size()` rows x kNR columns
+/// of panel `nb`, kLanes per vector, row-major) into the result `c`;
+/// columns past N are masked off.
+Value storeTile(Emitter &e, const MatmulForm &form, Value bt,
+                ArrayRef<Value> rowIdx, Value nb, ArrayRef<Value> acc,
+                Value c) {
+  constexpr int64_t nv = kNR / kLanes;
+  Value n0 = e.mul(nb, kNR);
+  for (size_t i = 0; i < rowIdx.size(); ++i)
+    for (int64_t j = 0; j < nv; ++j)
+      c = e.write(acc[i * nv + j], c,
+                  at(form.batched, bt, {rowIdx[i], e.addc(n0, j * kLanes)}),
+                  false);
+  return c;
+}
+
 //===----------------------------------------------------------------------===//
 // f32 kernel
 //===----------------------------------------------------------------------===//
@@ -220,14 +236,7 @@ Value emitF32Kernel(OpBuilder &b, Location loc, const MatmulForm &form,
               }
               return next;
             });
-        Value n0 = e.mul(nb, kNR);
-        for (int64_t i = 0; i < rows; ++i)
-          for (int64_t j = 0; j < nv; ++j)
-            c = e.write(
-                acc[i * nv + j], c,
-                at(form.batched, bt, {rowIdx[i], e.addc(n0, j * kLanes)}),
-                false);
-        return c;
+        return storeTile(e, form, bt, rowIdx, nb, acc, c);
       });
 }
 
@@ -538,14 +547,7 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
                 return next;
               });
         }
-        Value n0 = e.mul(nb, kNR);
-        for (int64_t i = 0; i < rows; ++i)
-          for (int64_t j = 0; j < nv; ++j)
-            c = e.write(
-                result[i * nv + j], c,
-                at(form.batched, bt, {rowIdx[i], e.addc(n0, j * kLanes)}),
-                false);
-        return c;
+        return storeTile(e, form, bt, rowIdx, nb, result, c);
       });
 }
 
