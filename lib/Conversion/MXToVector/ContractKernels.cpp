@@ -624,7 +624,8 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     if (form->k >= (int64_t(1) << 31) / (128 * 128))
       return Value();
     if (amx)
-      if (Value acc = emitAMXIntKernel(b, loc, *form, A, B, plan, shape))
+      if (Value acc =
+              emitAMXIntKernel(b, loc, *form, A, B, plan, shape, nullptr))
         return acc;
     return emitIntKernel(b, loc, *form, A, B, plan, shape);
   }
@@ -646,10 +647,15 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     plan.kp = plan.blocks * plan.block;
     plan.offsetA = A.fp4 ? 12 : 128;
     plan.vnni = vnni;
+    // (AMX: the VNNI kernel serves scales outside the bf16 kernel's range.)
+    auto vnniKernel = [&](OpBuilder &b, Location loc) {
+      return emitIntKernel(b, loc, *form, A, B, plan, shape);
+    };
     if (amx)
-      if (Value acc = emitAMXIntKernel(b, loc, *form, A, B, plan, shape))
+      if (Value acc =
+              emitAMXIntKernel(b, loc, *form, A, B, plan, shape, vnniKernel))
         return acc;
-    return emitIntKernel(b, loc, *form, A, B, plan, shape);
+    return vnniKernel(b, loc);
   }
 
   // f32 kernel on the dequantized operands.

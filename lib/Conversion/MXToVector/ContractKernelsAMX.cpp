@@ -1,21 +1,28 @@
 //===- ContractKernelsAMX.cpp - AMX tile kernels for mx.contract ----------===//
 //
-// Part of mx-opt. The integer kernel of ContractKernels.cpp on Intel AMX
+// Part of mx-opt. The integer kernels of ContractKernels.cpp on Intel AMX
 // tiles (docs/Lowering.md, "Kernels for mx.contract", AMX):
 //
-// * A is packed to signed bytes [batch][Mp][Kp] (i8 codes, or 2 * E2M1
-//   values; zero rows past M and columns past K), B to the tile layout
-//   [batch][Np/16][Kp/4][64] (byte 4j + r of row g is B[4g + r][16nb + j]),
-//   and (MX) the block scales to f32. Both operands are signed, so the
-//   products need no offset correction (tdpbssd).
-// * The micro-kernel computes 32 x 32 results with 2 x 2 i32 accumulator
-//   tiles and 2 + 2 operand tiles (all 8 tile registers). INT8 sums over
-//   all of K in the tiles (spilled to the i32 result every kUnroll tile
-//   products, so no tile value crosses a block boundary); MX formats take
-//   one tile product per 32-element block, store the exact i32 block sums
-//   and scale them into f32 accumulators with AVX-512 vector ops:
-//   acc = fma(float(sum) * sa, sb, acc), the operations (and rounding) of
-//   the VNNI integer kernel.
+// * INT8: A is packed to signed bytes [batch][Mp][Kp] (zero rows past M and
+//   columns past K), B to the tile layout [batch][Np/16][Kp/4][64] (byte
+//   4j + r of row g is B[4g + r][16nb + j]). Both operands are signed, so
+//   the products need no offset correction (tdpbssd); i32 tiles sum over
+//   all of K.
+// * MX formats with 32-element blocks (MXINT8, MXFP4): every integer (i8
+//   code, or 2 * E2M1) is multiplied by its block scale and packed as bf16,
+//   A one tile per 16 rows and block [batch][Mp/16][blocks][16][32], B in
+//   pairs of rows [batch][Np/16][Kp/2][32] (element 2j + r of row g is
+//   B[2g + r][16nb + j]). One tdpbf16ps per block adds 2^(a + b) times the
+//   block's exact integer dot product to the f32 accumulator tile with one
+//   rounding: the reference's acc = fma(float(sum) * sa, sb, acc). This
+//   needs every prescaled value, product and partial sum to be a normal
+//   f32 (checked at run time on the decoded scales, bf16ScalesFit; other
+//   scales take the VNNI kernel). TDPBF16PS (Intel SDM) sums the products
+//   in FP32 from zero and adds that sum to the accumulator, rounding each
+//   step; every step but the last is exact here (docs/Lowering.md).
+// * The micro-kernel computes 32 x 32 results with 2 x 2 accumulator tiles
+//   and 2 + 2 operand tiles (all 8 tile registers), spilled to the result
+//   every kUnroll tile products.
 //
 // The packing is on tensors; the micro-kernel works on buffers: the packed
 // tensors enter it through bufferization.to_buffer (read only) and the
@@ -29,6 +36,8 @@
 #include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mx;
@@ -45,10 +54,10 @@ constexpr int64_t kMT = 2 * kTile;
 constexpr int64_t kNT = 2 * kTile;
 /// Columns of B kept in L2 while all row tiles of A pass them.
 constexpr int64_t kNC = 256;
-/// INT8: tile products between two spills of the accumulator tiles.
+/// Tile products between two spills of the accumulator tiles.
 constexpr int64_t kUnroll = 16;
-/// MX: rows of the scaling loop per iteration.
-constexpr int64_t kRowUnroll = 4;
+/// MX: elements of a block (one tile product each).
+constexpr int64_t kBlock = 32;
 
 MemRefType bufferType(Value tensor) {
   auto t = cast<RankedTensorType>(tensor.getType());
@@ -119,54 +128,6 @@ Value packB(Emitter &e, const MatmulForm &form, const IntOperand &B, int64_t np,
       })[0];
 }
 
-/// B's block scales as f32 [batch][np/16][blocks][16].
-Value packBScales(Emitter &e, const MatmulForm &form, const IntOperand &B,
-                  int64_t np, int64_t blocks) {
-  Type i8 = e.b.getI8Type(), f32 = e.b.getF32Type();
-  auto codesT = VectorType::get({kTile}, i8);
-  return e.loop(
-      0, form.batch, 1, e.empty({form.batch, np / kTile, blocks, kTile}, f32),
-      [&](Emitter &e, Value bt, ValueRange p) {
-        return e.loop(
-            0, np / kTile, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
-              Value n0 = e.mul(nb, kTile);
-              return e.loop(
-                  0, blocks, 1, p, [&](Emitter &e, Value kb, ValueRange p) {
-                    Value codes = e.read(codesT, B.parts[1],
-                                         at(form.batched, bt, {kb, n0}), false,
-                                         e.splat(i8, 127));
-                    return SmallVector<Value>{
-                        e.write(decodeBlockScale(e.b, e.loc, codes, B), p[0],
-                                {bt, nb, kb, e.idx(0)}, true)};
-                  });
-            });
-      })[0];
-}
-
-/// A's decoded block scales `as` ([b?][M][blocks] f32) as
-/// [batch][mp/32][blocks][32]: the 32 rows of a result tile for one block
-/// side by side; rows past M repeat the last row's scales (their sums are
-/// zero).
-Value packAScales(Emitter &e, const MatmulForm &form, Value as, int64_t mp,
-                  int64_t blocks) {
-  Type f32 = e.b.getF32Type();
-  return e.loop(
-      0, form.batch, 1, e.empty({form.batch, mp / kMT, blocks, kMT}, f32),
-      [&](Emitter &e, Value bt, ValueRange p) {
-        return e.loop(0, mp, 1, p, [&](Emitter &e, Value m, ValueRange p) {
-          Value mc = arith::MinSIOp::create(e.b, e.loc, m, e.idx(form.m - 1));
-          Value mt = arith::DivUIOp::create(e.b, e.loc, m, e.idx(kMT));
-          Value r = arith::RemUIOp::create(e.b, e.loc, m, e.idx(kMT));
-          return e.loop(
-              0, blocks, 1, p, [&](Emitter &e, Value kb, ValueRange p) {
-                Value v = e.extract(as, at(form.batched, bt, {mc, kb}));
-                return SmallVector<Value>{tensor::InsertOp::create(
-                    e.b, e.loc, v, p[0], ValueRange{bt, mt, kb, r})};
-              });
-        });
-      })[0];
-}
-
 /// Loops over the 32 x 32 result tiles: batch, column blocks of kNC, row
 /// tiles, column tiles.
 void resultTiles(Emitter &e, const MatmulForm &form, int64_t mp, int64_t np,
@@ -188,202 +149,340 @@ void resultTiles(Emitter &e, const MatmulForm &form, int64_t mp, int64_t np,
   });
 }
 
-} // namespace
-
-Value mx::contract_kernels::emitAMXIntKernel(
-    OpBuilder &b, Location loc, const MatmulForm &form, const IntOperand &A,
-    const IntOperand &B, const IntPlan &plan, ArrayRef<int64_t> shape) {
-  // MX blocks are one tile product each: 32 bytes of K per A row (a tile row
-  // holds up to 64).
-  if (plan.mx && plan.block != 32)
-    return Value();
-  Emitter e{b, loc};
-  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
-  int64_t mp = llvm::alignTo(form.m, kMT);
-  int64_t np = llvm::alignTo(form.n, kNT);
-  int64_t kStep = plan.mx ? plan.block : kTileBytes;
-  int64_t kp =
-      plan.mx ? plan.blocks * plan.block : llvm::alignTo(form.k, kTileBytes);
-  int64_t steps = kp / kStep;
-
-  Value ap = packA(e, form, A, mp, kp, kStep);
-  Value bp = packB(e, form, B, np, kp);
-  Value as, bs;
-  if (plan.mx) {
-    as = packAScales(e, form, decodeScaleTensor(b, loc, A), mp, plan.blocks);
-    bs = packBScales(e, form, B, np, plan.blocks);
-  }
-
-  // The micro-kernel, on buffers.
-  Value apBuf = toBuffer(e, ap), bpBuf = toBuffer(e, bp);
-  Value asBuf = plan.mx ? toBuffer(e, as) : Value();
-  Value bsBuf = plan.mx ? toBuffer(e, bs) : Value();
-  Type accElem = plan.mx ? f32 : i32;
-  SmallVector<int64_t> outShape = form.batched
-                                      ? SmallVector<int64_t>{form.batch, mp, np}
-                                      : SmallVector<int64_t>{mp, np};
-  auto outT = MemRefType::get(outShape, accElem);
-  Value out = memref::AllocOp::create(b, loc, outT, b.getI64IntegerAttr(64));
-  Value scratch, accBuf;
-  if (plan.mx) {
-    scratch = memref::AllocaOp::create(
-        b, loc, MemRefType::get({2, kMT, kNT}, i32), b.getI64IntegerAttr(64));
-    accBuf = memref::AllocaOp::create(b, loc, MemRefType::get({kMT, kNT}, f32),
-                                      b.getI64IntegerAttr(64));
-  }
-
-  auto tileA = amx::TileType::get({kTile, kStep}, i8);
-  auto tileB = amx::TileType::get({kStep / 4, kTileBytes}, i8);
-  auto tileC = amx::TileType::get({kTile, kTile}, i32);
-  auto fT = VectorType::get({kTile}, f32);
-  auto iT = VectorType::get({kTile}, i32);
-
-  resultTiles(e, form, mp, np, [&](Emitter &e, Value bt, Value m0, Value n0) {
-    Value nb0 = arith::DivUIOp::create(e.b, e.loc, n0, e.idx(kTile));
-    Value rowsA[2] = {m0, e.addc(m0, kTile)};
-    Value panelsB[2] = {nb0, e.addc(nb0, 1)};
-    Value colsC[2] = {n0, e.addc(n0, kTile)};
-    // acc[i][j] += A tiles of step s x B tiles of step s.
-    auto product = [&](Emitter &e, Value s, Value acc[2][2]) {
-      Value k = e.mul(s, kStep);
-      Value g = e.mul(s, kStep / 4);
-      Value ta[2], tb[2];
-      for (int i = 0; i < 2; ++i)
-        ta[i] = amx::TileLoadOp::create(e.b, e.loc, tileA, apBuf,
-                                        ValueRange{bt, rowsA[i], k});
-      for (int j = 0; j < 2; ++j)
-        tb[j] = amx::TileLoadOp::create(
-            e.b, e.loc, tileB, bpBuf, ValueRange{bt, panelsB[j], g, e.idx(0)});
-      for (int i = 0; i < 2; ++i)
-        for (int j = 0; j < 2; ++j)
-          acc[i][j] = amx::TileMulIOp::create(e.b, e.loc, tileC, ta[i], tb[j],
-                                              acc[i][j]);
-    };
-
-    if (!plan.mx) {
-      // INT8: chunks of up to kUnroll tile products between spills of the
-      // accumulators to the i32 result.
-      auto chunk = [&](Emitter &e, Value first, int64_t count, bool zero) {
-        Value acc[2][2];
-        for (int i = 0; i < 2; ++i)
-          for (int j = 0; j < 2; ++j)
-            acc[i][j] = zero ? Value(amx::TileZeroOp::create(e.b, e.loc, tileC))
-                             : Value(amx::TileLoadOp::create(
-                                   e.b, e.loc, tileC, out,
-                                   at(form.batched, bt, {rowsA[i], colsC[j]})));
-        for (int64_t s = 0; s < count; ++s)
-          product(e, e.addc(first, s), acc);
-        for (int i = 0; i < 2; ++i)
-          for (int j = 0; j < 2; ++j)
-            amx::TileStoreOp::create(e.b, e.loc, out,
-                                     at(form.batched, bt, {rowsA[i], colsC[j]}),
-                                     acc[i][j]);
-      };
-      int64_t head = std::min(steps, kUnroll);
-      chunk(e, e.idx(0), head, true);
-      int64_t full = (steps - head) / kUnroll, rem = (steps - head) % kUnroll;
-      if (full > 0)
-        e.loop(0, full, 1, {}, [&](Emitter &e, Value c, ValueRange) {
-          chunk(e, e.addc(e.mul(c, kUnroll), head), kUnroll, false);
-          return SmallVector<Value>{};
-        });
-      if (rem > 0)
-        chunk(e, e.idx(head + full * kUnroll), rem, false);
-      return;
-    }
-
-    // MX: one tile product per block. The f32 accumulators live in accBuf
-    // (contiguous, so its 64 rows stay in L1; rows of the result are a
-    // power-of-two stride apart for usual sizes and would thrash a cache
-    // set) and go to the result at the end. The block sums are stored to
-    // alternate halves of `scratch`: block kb's tile stores drain while the
-    // vector code scales block kb - 1 (a vector load right behind a tile
-    // store of the same line waits for it).
-    Value fzero = e.zeros(fT);
-    e.loop(0, kMT, 1, {}, [&](Emitter &e, Value r, ValueRange) {
-      for (int j = 0; j < 2; ++j)
-        vector::StoreOp::create(e.b, e.loc, fzero, accBuf,
-                                ValueRange{r, e.idx(j * kTile)});
-      return SmallVector<Value>{};
-    });
-    auto slot = [&](Emitter &e, Value kb) {
-      return arith::RemUIOp::create(e.b, e.loc, kb, e.idx(2));
-    };
-    auto blockSums = [&](Emitter &e, Value kb) {
-      Value acc[2][2];
-      for (int i = 0; i < 2; ++i)
-        for (int j = 0; j < 2; ++j)
-          acc[i][j] = amx::TileZeroOp::create(e.b, e.loc, tileC);
-      product(e, kb, acc);
-      Value sl = slot(e, kb);
-      for (int i = 0; i < 2; ++i)
-        for (int j = 0; j < 2; ++j)
-          amx::TileStoreOp::create(
-              e.b, e.loc, scratch,
-              ValueRange{sl, e.idx(i * kTile), e.idx(j * kTile)}, acc[i][j]);
-    };
-    auto scaleSums = [&](Emitter &e, Value kb) {
-      Value sl = slot(e, kb);
-      Value sb[2];
-      for (int j = 0; j < 2; ++j)
-        sb[j] = vector::LoadOp::create(
-            e.b, e.loc, fT, bsBuf, ValueRange{bt, panelsB[j], kb, e.idx(0)});
-      Value mt = arith::DivUIOp::create(e.b, e.loc, m0, e.idx(kMT));
-      e.loop(0, kMT, kRowUnroll, {}, [&](Emitter &e, Value r0, ValueRange) {
-        for (int64_t u = 0; u < kRowUnroll; ++u) {
-          Value r = e.addc(r0, u);
-          Value sa = e.bcast(memref::LoadOp::create(e.b, e.loc, asBuf,
-                                                    ValueRange{bt, mt, kb, r}),
-                             fT);
-          for (int j = 0; j < 2; ++j) {
-            Value sum = vector::LoadOp::create(
-                e.b, e.loc, iT, scratch, ValueRange{sl, r, e.idx(j * kTile)});
-            // sum * sa is exact (|sum| < 2^24, sa a power of two); one
-            // rounding per block in the fma.
-            Value x = arith::MulFOp::create(
-                e.b, e.loc, arith::SIToFPOp::create(e.b, e.loc, fT, sum), sa);
-            Value prev = vector::LoadOp::create(
-                e.b, e.loc, fT, accBuf, ValueRange{r, e.idx(j * kTile)});
-            Value next = vector::FMAOp::create(e.b, e.loc, x, sb[j], prev);
-            vector::StoreOp::create(e.b, e.loc, next, accBuf,
-                                    ValueRange{r, e.idx(j * kTile)});
-          }
-        }
-        return SmallVector<Value>{};
-      });
-    };
-    blockSums(e, e.idx(0));
-    e.loop(1, plan.blocks, 1, {}, [&](Emitter &e, Value kb, ValueRange) {
-      blockSums(e, kb);
-      scaleSums(e, arith::SubIOp::create(e.b, e.loc, kb, e.idx(1)));
-      return SmallVector<Value>{};
-    });
-    scaleSums(e, e.idx(plan.blocks - 1));
-    e.loop(0, kMT, 1, {}, [&](Emitter &e, Value r, ValueRange) {
-      Value row = e.add(m0, r);
-      for (int j = 0; j < 2; ++j)
-        vector::StoreOp::create(
-            e.b, e.loc,
-            vector::LoadOp::create(e.b, e.loc, fT, accBuf,
-                                   ValueRange{r, e.idx(j * kTile)}),
-            out, at(form.batched, bt, {row, colsC[j]}));
-      return SmallVector<Value>{};
-    });
-  });
-
-  // The padded result as a tensor, then its [b?, M, N] part (the buffer
-  // itself when nothing is padded: it then becomes the out-parameter).
+/// The padded [b?][mp][np] result buffer `out` as a tensor, then its
+/// [b?, M, N] part (the buffer itself when nothing is padded: it then becomes
+/// the out-parameter).
+Value resultTensor(OpBuilder &b, Location loc, const MatmulForm &form,
+                   Value out, ArrayRef<int64_t> shape) {
+  auto outT = cast<MemRefType>(out.getType());
   Value padded = bufferization::ToTensorOp::create(
-      b, loc, RankedTensorType::get(outShape, accElem), out, b.getUnitAttr(),
-      b.getUnitAttr());
-  if (mp == form.m && np == form.n)
+      b, loc, RankedTensorType::get(outT.getShape(), outT.getElementType()),
+      out, b.getUnitAttr(), b.getUnitAttr());
+  if (outT.getShape() == shape)
     return padded;
-  unsigned rank = outShape.size();
+  unsigned rank = outT.getRank();
   SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
   SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
       shape, [&](int64_t d) -> OpFoldResult { return b.getIndexAttr(d); });
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  return tensor::ExtractSliceOp::create(b, loc,
-                                        RankedTensorType::get(shape, accElem),
-                                        padded, offsets, sizes, strides);
+  return tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get(shape, outT.getElementType()), padded,
+      offsets, sizes, strides);
+}
+
+/// Loads the operand tile `i` (0 or 1) of the 32 x 32 result tile whose
+/// first row (A) or column (B) is `origin`, for tile product `s`.
+using TileLoader =
+    function_ref<Value(Emitter &, Value bt, Value origin, int i, Value s)>;
+
+/// The micro-kernel: 2 x 2 accumulator tiles of `accElem` per 32 x 32
+/// result tile, `steps` tile products each (tdpbssd or tdpbf16ps), spilled
+/// to `out` ([b?][mp][np]) every kUnroll products.
+void emitTileLoops(Emitter &e, const MatmulForm &form, int64_t mp, int64_t np,
+                   int64_t steps, Value out, TileLoader loadA,
+                   TileLoader loadB) {
+  Type accElem = cast<MemRefType>(out.getType()).getElementType();
+  auto tileC = amx::TileType::get({kTile, kTile}, accElem);
+  bool isFloat = isa<FloatType>(accElem);
+  resultTiles(e, form, mp, np, [&](Emitter &e, Value bt, Value m0, Value n0) {
+    Value rowsC[2] = {m0, e.addc(m0, kTile)};
+    Value colsC[2] = {n0, e.addc(n0, kTile)};
+    auto product = [&](Emitter &e, Value s, Value acc[2][2]) {
+      Value ta[2], tb[2];
+      for (int i = 0; i < 2; ++i)
+        ta[i] = loadA(e, bt, m0, i, s);
+      for (int j = 0; j < 2; ++j)
+        tb[j] = loadB(e, bt, n0, j, s);
+      for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j)
+          acc[i][j] =
+              isFloat ? Value(amx::TileMulFOp::create(e.b, e.loc, tileC, ta[i],
+                                                      tb[j], acc[i][j]))
+                      : Value(amx::TileMulIOp::create(e.b, e.loc, tileC, ta[i],
+                                                      tb[j], acc[i][j]));
+    };
+    auto chunk = [&](Emitter &e, Value first, int64_t count, bool zero) {
+      Value acc[2][2];
+      for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j)
+          acc[i][j] = zero ? Value(amx::TileZeroOp::create(e.b, e.loc, tileC))
+                           : Value(amx::TileLoadOp::create(
+                                 e.b, e.loc, tileC, out,
+                                 at(form.batched, bt, {rowsC[i], colsC[j]})));
+      for (int64_t s = 0; s < count; ++s)
+        product(e, e.addc(first, s), acc);
+      for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j)
+          amx::TileStoreOp::create(e.b, e.loc, out,
+                                   at(form.batched, bt, {rowsC[i], colsC[j]}),
+                                   acc[i][j]);
+    };
+    int64_t head = std::min(steps, kUnroll);
+    chunk(e, e.idx(0), head, true);
+    int64_t full = (steps - head) / kUnroll, rem = (steps - head) % kUnroll;
+    if (full > 0)
+      e.loop(0, full, 1, {}, [&](Emitter &e, Value c, ValueRange) {
+        chunk(e, e.addc(e.mul(c, kUnroll), head), kUnroll, false);
+        return SmallVector<Value>{};
+      });
+    if (rem > 0)
+      chunk(e, e.idx(head + full * kUnroll), rem, false);
+  });
+}
+
+/// A [b?][mp][np] result buffer of `elem`.
+Value allocResult(OpBuilder &b, Location loc, const MatmulForm &form,
+                  int64_t mp, int64_t np, Type elem) {
+  SmallVector<int64_t> shape{mp, np};
+  if (form.batched)
+    shape.insert(shape.begin(), form.batch);
+  return memref::AllocOp::create(b, loc, MemRefType::get(shape, elem),
+                                 b.getI64IntegerAttr(64));
+}
+
+/// The INT8 kernel (tdpbssd): i32 sums over all of K in the tiles.
+Value emitInt8Tiles(OpBuilder &b, Location loc, const MatmulForm &form,
+                    const IntOperand &A, const IntOperand &B,
+                    ArrayRef<int64_t> shape) {
+  Emitter e{b, loc};
+  Type i8 = b.getI8Type();
+  int64_t mp = llvm::alignTo(form.m, kMT);
+  int64_t np = llvm::alignTo(form.n, kNT);
+  int64_t kp = llvm::alignTo(form.k, kTileBytes);
+  Value apBuf = toBuffer(e, packA(e, form, A, mp, kp, kTileBytes));
+  Value bpBuf = toBuffer(e, packB(e, form, B, np, kp));
+  Value out = allocResult(b, loc, form, mp, np, b.getI32Type());
+  auto tile = amx::TileType::get({kTile, kTileBytes}, i8);
+  emitTileLoops(
+      e, form, mp, np, kp / kTileBytes, out,
+      [&](Emitter &e, Value bt, Value m0, int i, Value s) -> Value {
+        return amx::TileLoadOp::create(
+            e.b, e.loc, tile, apBuf,
+            ValueRange{bt, e.addc(m0, i * kTile), e.mul(s, kTileBytes)});
+      },
+      [&](Emitter &e, Value bt, Value n0, int j, Value s) -> Value {
+        Value nb = arith::DivUIOp::create(e.b, e.loc, n0, e.idx(kTile));
+        return amx::TileLoadOp::create(
+            e.b, e.loc, tile, bpBuf,
+            ValueRange{bt, e.addc(nb, j), e.mul(s, kTile), e.idx(0)});
+      });
+  return resultTensor(b, loc, form, out, shape);
+}
+
+/// The smallest and largest value of the f32 tensor `scales` (NaN
+/// propagates). Both start at 1.0, which only widens the range the caller
+/// checks.
+std::pair<Value, Value> scaleRange(Emitter &e, Value scales) {
+  auto t = cast<RankedTensorType>(scales.getType());
+  Type f32 = e.b.getF32Type();
+  Value flat = scales;
+  if (t.getRank() != 1) {
+    SmallVector<ReassociationIndices> all{
+        llvm::to_vector(llvm::seq<int64_t>(0, t.getRank()))};
+    flat = tensor::CollapseShapeOp::create(e.b, e.loc, scales, all);
+  }
+  auto vt = VectorType::get({kLanes}, f32);
+  Value one = e.splat(vt, 1);
+  SmallVector<Value> r =
+      e.loop(0, t.getNumElements(), kLanes, {one, one},
+             [&](Emitter &e, Value i, ValueRange p) {
+               Value v = e.read(vt, flat, {i}, false, e.splat(f32, 1));
+               return SmallVector<Value>{
+                   arith::MinimumFOp::create(e.b, e.loc, p[0], v),
+                   arith::MaximumFOp::create(e.b, e.loc, p[1], v)};
+             });
+  return {vector::ReductionOp::create(e.b, e.loc,
+                                      vector::CombiningKind::MINIMUMF, r[0]),
+          vector::ReductionOp::create(e.b, e.loc,
+                                      vector::CombiningKind::MAXIMUMF, r[1])};
+}
+
+/// Whether the bf16 kernel is exact for these decoded block scales, powers
+/// of two 2^a of A and 2^b of B over `blocks` blocks (the integers are at
+/// most 2^7 in magnitude, their products 2^14, a block's dot product 2^19):
+/// * a, b >= -126: the prescaled operands are normal bf16 (AMX reads
+///   subnormals as zero);
+/// * a + b >= -126: every product, block sum and accumulator value is a
+///   multiple of 2^-126, so never subnormal (AMX flushes those to zero);
+/// * a, b <= 108: the reference's float(sum) * sa does not overflow;
+/// * a + b <= 107 - ceil(log2(blocks)): the accumulator stays below 2^127.
+/// NaN scales fail the ordered comparisons.
+Value bf16ScalesFit(Emitter &e, Value as, Value bs, int64_t blocks) {
+  auto [minA, maxA] = scaleRange(e, as);
+  auto [minB, maxB] = scaleRange(e, bs);
+  auto cst = [&](int exp) -> Value {
+    return arith::ConstantOp::create(e.b, e.loc,
+                                     e.b.getF32FloatAttr(std::ldexp(1.f, exp)));
+  };
+  Value lo = cst(-126), hi = cst(108);
+  Value hiAB = cst(107 - int(llvm::Log2_64_Ceil(uint64_t(blocks))));
+  auto ge = [&](Value x, Value y) -> Value {
+    return arith::CmpFOp::create(e.b, e.loc, arith::CmpFPredicate::OGE, x, y);
+  };
+  auto le = [&](Value x, Value y) -> Value {
+    return arith::CmpFOp::create(e.b, e.loc, arith::CmpFPredicate::OLE, x, y);
+  };
+  // Products of powers of two are exact, or round to 0 / inf, which fail
+  // the checks as the exact products would.
+  Value minAB = arith::MulFOp::create(e.b, e.loc, minA, minB);
+  Value maxAB = arith::MulFOp::create(e.b, e.loc, maxA, maxB);
+  Value ok = ge(minA, lo);
+  for (Value c : {ge(minB, lo), le(maxA, hi), le(maxB, hi), ge(minAB, lo),
+                  le(maxAB, hiAB)})
+    ok = arith::AndIOp::create(e.b, e.loc, ok, c);
+  return ok;
+}
+
+/// A's integers times their block scales, as bf16, one tile per 16 rows and
+/// block: [batch][mp/16][blocks][16][32]; zeros past M and K.
+Value packABf16(Emitter &e, const MatmulForm &form, const IntOperand &A,
+                Value as, int64_t mp, int64_t blocks) {
+  Type bf16 = e.b.getBF16Type(), f32 = e.b.getF32Type();
+  auto fT = VectorType::get({kBlock}, f32);
+  auto hT = VectorType::get({kBlock}, bf16);
+  Value zero = e.zeros(hT);
+  return e.loop(
+      0, form.batch, 1,
+      e.empty({form.batch, mp / kTile, blocks, kTile, kBlock}, bf16),
+      [&](Emitter &e, Value bt, ValueRange p) {
+        return e.loop(0, mp, 1, p, [&](Emitter &e, Value m, ValueRange p) {
+          Value inM = arith::CmpIOp::create(
+              e.b, e.loc, arith::CmpIPredicate::slt, m, e.idx(form.m));
+          Value mc = arith::MinSIOp::create(e.b, e.loc, m, e.idx(form.m - 1));
+          Value mt = arith::DivUIOp::create(e.b, e.loc, m, e.idx(kTile));
+          Value r = arith::RemUIOp::create(e.b, e.loc, m, e.idx(kTile));
+          return e.loop(
+              0, blocks, 1, p, [&](Emitter &e, Value kb, ValueRange p) {
+                Value v = loadIntValues(e, A, at(form.batched, bt, {mc}),
+                                        e.mul(kb, kBlock), kBlock);
+                Value s = e.extract(as, at(form.batched, bt, {mc, kb}));
+                Value x = arith::MulFOp::create(
+                    e.b, e.loc, arith::SIToFPOp::create(e.b, e.loc, fT, v),
+                    e.bcast(s, fT));
+                Value h = arith::TruncFOp::create(e.b, e.loc, hT, x);
+                h = arith::SelectOp::create(e.b, e.loc, inM, h, zero);
+                return SmallVector<Value>{
+                    e.write(h, p[0], {bt, mt, kb, r, e.idx(0)}, true)};
+              });
+        });
+      })[0];
+}
+
+/// B's integers times their block scales, as bf16 pairs of rows in the tile
+/// layout [batch][np/16][kp/2][32] (element 2j + r of row g is B[2g + r][16nb
+/// + j]); zeros past K and N.
+Value packBBf16(Emitter &e, const MatmulForm &form, const IntOperand &B,
+                Value bs, int64_t np, int64_t kp) {
+  Type bf16 = e.b.getBF16Type(), f32 = e.b.getF32Type();
+  auto fT = VectorType::get({kTile}, f32);
+  auto hT = VectorType::get({kTile}, bf16);
+  Value zero = e.zeros(fT);
+  return e.loop(
+      0, form.batch, 1,
+      e.empty({form.batch, np / kTile, kp / 2, 2 * kTile}, bf16),
+      [&](Emitter &e, Value bt, ValueRange p) {
+        return e.loop(
+            0, np / kTile, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
+              Value n0 = e.mul(nb, kTile);
+              return e.loop(
+                  0, kp / 2, 1, p, [&](Emitter &e, Value g, ValueRange p) {
+                    Value rows[2];
+                    for (int64_t r = 0; r < 2; ++r) {
+                      Value k = e.addc(e.mul(g, 2), r);
+                      Value inK = arith::CmpIOp::create(
+                          e.b, e.loc, arith::CmpIPredicate::slt, k,
+                          e.idx(form.k));
+                      Value kc = arith::MinSIOp::create(e.b, e.loc, k,
+                                                        e.idx(form.k - 1));
+                      Value kb =
+                          arith::DivUIOp::create(e.b, e.loc, kc, e.idx(kBlock));
+                      Value v = loadIntValues(e, B, at(form.batched, bt, {kc}),
+                                              n0, kTile);
+                      Value s = e.read(fT, bs, at(form.batched, bt, {kb, n0}),
+                                       false, e.splat(f32, 1));
+                      Value x = arith::MulFOp::create(
+                          e.b, e.loc,
+                          arith::SIToFPOp::create(e.b, e.loc, fT, v), s);
+                      x = arith::SelectOp::create(e.b, e.loc, inK, x, zero);
+                      rows[r] = arith::TruncFOp::create(e.b, e.loc, hT, x);
+                    }
+                    Value pair = vector::InterleaveOp::create(e.b, e.loc,
+                                                              rows[0], rows[1]);
+                    return SmallVector<Value>{
+                        e.write(pair, p[0], {bt, nb, g, e.idx(0)}, true)};
+                  });
+            });
+      })[0];
+}
+
+/// The bf16 kernel for MX blocks of 32 (see the file comment), into the
+/// padded result buffer `out`.
+void emitBF16Tiles(OpBuilder &b, Location loc, const MatmulForm &form,
+                   const IntOperand &A, const IntOperand &B,
+                   const IntPlan &plan, Value asDec, Value bsDec, Value out) {
+  Emitter e{b, loc};
+  int64_t mp = llvm::alignTo(form.m, kMT);
+  int64_t np = llvm::alignTo(form.n, kNT);
+  Value apBuf = toBuffer(e, packABf16(e, form, A, asDec, mp, plan.blocks));
+  Value bpBuf =
+      toBuffer(e, packBBf16(e, form, B, bsDec, np, plan.blocks * kBlock));
+  auto tile = amx::TileType::get({kTile, kBlock}, b.getBF16Type());
+  emitTileLoops(
+      e, form, mp, np, plan.blocks, out,
+      [&](Emitter &e, Value bt, Value m0, int i, Value s) -> Value {
+        Value mt = arith::DivUIOp::create(e.b, e.loc, m0, e.idx(kTile));
+        return amx::TileLoadOp::create(
+            e.b, e.loc, tile, apBuf,
+            ValueRange{bt, e.addc(mt, i), s, e.idx(0), e.idx(0)});
+      },
+      [&](Emitter &e, Value bt, Value n0, int j, Value s) -> Value {
+        Value nb = arith::DivUIOp::create(e.b, e.loc, n0, e.idx(kTile));
+        return amx::TileLoadOp::create(
+            e.b, e.loc, tile, bpBuf,
+            ValueRange{bt, e.addc(nb, j), e.mul(s, kTile), e.idx(0)});
+      });
+}
+
+} // namespace
+
+Value mx::contract_kernels::emitAMXIntKernel(
+    OpBuilder &b, Location loc, const MatmulForm &form, const IntOperand &A,
+    const IntOperand &B, const IntPlan &plan, ArrayRef<int64_t> shape,
+    function_ref<Value(OpBuilder &, Location)> fallback) {
+  if (!plan.mx)
+    return emitInt8Tiles(b, loc, form, A, B, shape);
+  // MX blocks are one tile product each: 32 elements of K per A row.
+  if (plan.block != kBlock || !fallback)
+    return Value();
+  Emitter e{b, loc};
+  Value as = decodeScaleTensor(b, loc, A);
+  Value bs = decodeScaleTensor(b, loc, B);
+  Value fits = bf16ScalesFit(e, as, bs, plan.blocks);
+  // Both branches write the padded result buffer (a result-less scf.if: a
+  // yielded tensor would bufferize to a buffer of dynamic layout, copied
+  // once more on return).
+  Value out = allocResult(b, loc, form, llvm::alignTo(form.m, kMT),
+                          llvm::alignTo(form.n, kNT), b.getF32Type());
+  scf::IfOp::create(
+      b, loc, fits,
+      [&](OpBuilder &b, Location loc) {
+        emitBF16Tiles(b, loc, form, A, B, plan, as, bs, out);
+        scf::YieldOp::create(b, loc);
+      },
+      [&](OpBuilder &b, Location loc) {
+        unsigned rank = shape.size();
+        SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+        SmallVector<OpFoldResult> sizes =
+            llvm::map_to_vector(shape, [&](int64_t d) -> OpFoldResult {
+              return b.getIndexAttr(d);
+            });
+        SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+        Value part =
+            memref::SubViewOp::create(b, loc, out, offsets, sizes, strides);
+        bufferization::MaterializeInDestinationOp::create(
+            b, loc, TypeRange{}, fallback(b, loc), part, /*restrict=*/false,
+            /*writable=*/true);
+        scf::YieldOp::create(b, loc);
+      });
+  return resultTensor(b, loc, form, out, shape);
 }

@@ -141,14 +141,17 @@ Value decodeScaleTensor(OpBuilder &b, Location loc, const IntOperand &op);
 Value vnniInterleave(Emitter &e, Value r0, Value r1, Value r2, Value r3,
                      int64_t nr);
 
-/// The AMX integer kernel (ContractKernelsAMX.cpp): signed 8-bit tiles
-/// (tdpbssd) with i32 tile accumulators; INT8 sums over all of K, MX
-/// formats scale each block's exact i32 sums into f32 accumulators. Returns
-/// the accumulator of `shape` (i32 for INT8, f32 for MX), or a null value
-/// when the plan does not fit the tiles.
+/// The AMX kernels (ContractKernelsAMX.cpp). INT8: signed 8-bit tiles
+/// (tdpbssd), i32 sums over all of K in the tiles; returns the i32
+/// accumulator of `shape`. MX formats with blocks of 32: both operands
+/// prescaled by their block scales into bf16 tiles (tdpbf16ps, one per
+/// block), exact where the scales keep every value a normal f32 (checked at
+/// run time; `fallback` builds the kernel for the other case); returns the
+/// f32 accumulator of `shape`. A null value when the plan does not fit.
 Value emitAMXIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
                        const IntOperand &A, const IntOperand &B,
-                       const IntPlan &plan, ArrayRef<int64_t> shape);
+                       const IntPlan &plan, ArrayRef<int64_t> shape,
+                       function_ref<Value(OpBuilder &, Location)> fallback);
 
 } // namespace mx::contract_kernels
 

@@ -6,37 +6,41 @@
 // mx.contract"). Sizes are odd on purpose: M = 13, N = 37, K = 70 (MX) or
 // 2200 (INT8).
 
-// MXINT8: A packed to signed bytes [1][32][96] (M and K padded to the 32 x
-// 32 result tiles and whole 32-element blocks), B to the tile layout
-// [1][N/16][K/4][64], A's scales to [1][M/32][blocks][32]; per block, 2 x 2 tile products of 16x32 by 8x64 bytes
-// (tdpbssd), the exact i32 sums stored to alternate halves of a scratch
-// buffer and scaled into f32 accumulators (sitofp, mulf by the A scale, fma
-// with the B scales); the padded result is sliced to 13 x 37.
+// MXINT8 (block scales in range, checked at run time): every integer is
+// multiplied by its block scale and packed as bf16, A one tile per 16 rows
+// and block [1][2][3][16][32] (M padded to the 32 x 32 result tiles, K to
+// whole 32-element blocks), B in pairs of rows [1][N/16][K/2][32]; the f32
+// accumulator tiles take one tdpbf16ps per block (3 blocks: 12 tile
+// products) and are stored to the padded result, sliced to 13 x 37.
+// Scales outside the exact range take the VNNI kernel, whose result is
+// copied into the same buffer.
 // CHECK-LABEL: func @mxint8
-// CHECK-DAG: %[[A:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x32x96xi8> to memref<1x32x96xi8>
-// CHECK-DAG: %[[B:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x4x24x64xi8> to memref<1x4x24x64xi8>
-// CHECK-DAG: %[[SA:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x1x3x32xf32> to memref<1x1x3x32xf32>
-// CHECK-DAG: %[[SB:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x4x3x16xf32> to memref<1x4x3x16xf32>
-// CHECK-DAG: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<32x64xf32>
-// CHECK-DAG: %[[SCRATCH:.*]] = memref.alloca() {alignment = 64 : i64} : memref<2x32x32xi32>
-// CHECK-COUNT-4: amx.tile_zero : !amx.tile<16x16xi32>
-// CHECK: amx.tile_load %[[A]]{{.*}} : memref<1x32x96xi8> into !amx.tile<16x32xi8>
-// CHECK: amx.tile_load %[[A]]{{.*}} : memref<1x32x96xi8> into !amx.tile<16x32xi8>
-// CHECK: amx.tile_load %[[B]]{{.*}} : memref<1x4x24x64xi8> into !amx.tile<8x64xi8>
-// CHECK: amx.tile_load %[[B]]{{.*}} : memref<1x4x24x64xi8> into !amx.tile<8x64xi8>
-// CHECK-COUNT-4: amx.tile_muli {{.*}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
-// CHECK-COUNT-4: amx.tile_store %[[SCRATCH]]
-// CHECK: vector.load %[[SB]]
-// CHECK: memref.load %[[SA]]
-// CHECK: vector.load %[[SCRATCH]]
-// CHECK: arith.sitofp {{.*}} : vector<16xi32> to vector<16xf32>
-// CHECK: vector.fma
+// CHECK-COUNT-2: vector.reduction <minimumf>
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<32x64xf32>
+// CHECK: scf.if
+// CHECK: arith.truncf {{.*}} : vector<32xf32> to vector<32xbf16>
+// CHECK: %[[A:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x2x3x16x32xbf16> to memref<1x2x3x16x32xbf16>
+// CHECK: vector.interleave {{.*}} : vector<16xbf16> -> vector<32xbf16>
+// CHECK: %[[B:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x4x48x32xbf16> to memref<1x4x48x32xbf16>
+// CHECK-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
+// CHECK: amx.tile_load %[[A]]{{.*}} : memref<1x2x3x16x32xbf16> into !amx.tile<16x32xbf16>
+// CHECK: amx.tile_load %[[A]]
+// CHECK: amx.tile_load %[[B]]{{.*}} : memref<1x4x48x32xbf16> into !amx.tile<16x32xbf16>
+// CHECK: amx.tile_load %[[B]]
+// CHECK-COUNT-12: amx.tile_mulf {{.*}} : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
+// CHECK-NOT: amx.tile_mulf
+// CHECK-COUNT-4: amx.tile_store %[[OUT]]
+// CHECK: } else {
+// CHECK-NOT: amx.
+// CHECK: vector.multi_reduction
+// CHECK: bufferization.materialize_in_destination {{.*}} in writable %{{.*}} : (tensor<13x37xf32>, memref<13x37xf32, strided<[64, 1]>>) -> ()
 // CHECK: bufferization.to_tensor %[[OUT]] restrict writable : memref<32x64xf32> to tensor<32x64xf32>
 // CHECK: tensor.extract_slice {{.*}}[0, 0] [13, 37] [1, 1] : tensor<32x64xf32> to tensor<13x37xf32>
 // LLVM-LABEL: llvm.func @mxint8
 // LLVM: llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
-// LLVM: llvm.call_intrinsic "llvm.x86.tdpbssd.internal"
+// LLVM: llvm.call_intrinsic "llvm.x86.tdpbf16ps.internal"
 // LLVM: llvm.call_intrinsic "llvm.x86.tilestored64.internal"
+// LLVM: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // Under contract-exact, MX formats keep to the f32 kernel.
 // EXACT-LABEL: func @mxint8
 // EXACT-NOT: amx.
@@ -54,11 +58,13 @@ func.func @mxint8(%a: tensor<13x70x!mx.q<mxint8, axis = 1>>, %b: tensor<70x37x!m
 
 // -----
 
-// MXFP4: A's E2M1 codes are decoded to 2 * value (signed bytes in
-// [-12, 12]) while packing, as for the VNNI kernel.
+// MXFP4: the E2M1 codes are decoded to 2 * value (integers in [-12, 12])
+// while packing, as for the VNNI kernel, then scaled into bf16.
 // CHECK-LABEL: func @mxfp4
+// CHECK: scf.if
 // CHECK: vector.interleave {{.*}} : vector<16xi8> -> vector<32xi8>
-// CHECK: amx.tile_muli {{.*}} : !amx.tile<16x32xi8>, !amx.tile<8x64xi8>, !amx.tile<16x16xi32>
+// CHECK: arith.truncf {{.*}} : vector<32xf32> to vector<32xbf16>
+// CHECK: amx.tile_mulf {{.*}} : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
 func.func @mxfp4(%a: tensor<13x70x!mx.q<mxfp4_e2m1, axis = 1>>, %b: tensor<70x37x!mx.q<mxfp4_e2m1, axis = 0>>) -> tensor<13x37xf32> {
   %c = mx.contract %a, %b {
          indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
