@@ -202,6 +202,28 @@ commuteSlice(QuantizedType type, ArrayRef<int64_t> srcShape,
   return type;
 }
 
+/// A tensor.extract_slice or insert_slice (`noun`: "slice", "insertion")
+/// of `part` in `whole` that commuteSlice can check: same rank, static
+/// offsets, sizes and shape, unit strides.
+template <typename SliceOp>
+static LogicalResult checkStaticSlice(SliceOp op, RankedTensorType whole,
+                                      RankedTensorType part, StringRef noun,
+                                      std::string &reason) {
+  if (part.getRank() != whole.getRank()) {
+    reason = ("rank-reducing " + noun + "s are not supported").str();
+    return failure();
+  }
+  if (!whole.hasStaticShape() || !op.hasUnitStride() ||
+      llvm::any_of(op.getStaticOffsets(), ShapedType::isDynamic) ||
+      llvm::any_of(op.getStaticSizes(), ShapedType::isDynamic)) {
+    reason = ("the " + noun +
+              " needs static offsets, sizes and shapes and unit strides")
+                 .str();
+    return failure();
+  }
+  return success();
+}
+
 struct ExtractSliceModel
     : DirectionalModel<ExtractSliceModel, tensor::ExtractSliceOp> {
   static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
@@ -211,17 +233,9 @@ struct ExtractSliceModel
     if (!isDataOperand(operand, "sliced", reason))
       return failure();
     RankedTensorType src = slice.getSourceType();
-    if (slice.getResultType().getRank() != src.getRank()) {
-      reason = "rank-reducing slices are not supported";
+    if (failed(checkStaticSlice(slice, src, slice.getResultType(), "slice",
+                                reason)))
       return failure();
-    }
-    if (!src.hasStaticShape() || !slice.hasUnitStride() ||
-        llvm::any_of(slice.getStaticOffsets(), ShapedType::isDynamic) ||
-        llvm::any_of(slice.getStaticSizes(), ShapedType::isDynamic)) {
-      reason = "the slice needs static offsets, sizes and shapes and unit "
-               "strides";
-      return failure();
-    }
     return commuteSlice(type, src.getShape(), slice.getStaticOffsets(),
                         slice.getStaticSizes(), forward, reason);
   }
@@ -968,17 +982,9 @@ struct InsertSliceModel
                                           bool isStatic, std::string &reason) {
     auto insert = cast<tensor::InsertSliceOp>(op);
     RankedTensorType dest = insert.getDestType();
-    if (insert.getSourceType().getRank() != dest.getRank()) {
-      reason = "rank-reducing insertions are not supported";
+    if (failed(checkStaticSlice(insert, dest, insert.getSourceType(),
+                                "insertion", reason)))
       return failure();
-    }
-    if (!dest.hasStaticShape() || !insert.hasUnitStride() ||
-        llvm::any_of(insert.getStaticOffsets(), ShapedType::isDynamic) ||
-        llvm::any_of(insert.getStaticSizes(), ShapedType::isDynamic)) {
-      reason = "the insertion needs static offsets, sizes and shapes and "
-               "unit strides";
-      return failure();
-    }
     FormatSpec spec = type.getSpec();
     if (spec.granularity != Granularity::Block || spec.tensorScale) {
       if (isStatic)
