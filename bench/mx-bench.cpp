@@ -195,6 +195,19 @@ static llvm::cl::opt<unsigned> cnnRepeatOpt(
     llvm::cl::init(20), llvm::cl::value_desc("N"),
     llvm::cl::cat(benchCategory));
 
+/// The value of `opt`, or `quick` under --quick when `opt` is not given.
+template <typename T, typename Q>
+static T quickOr(const llvm::cl::opt<T> &opt, Q quick) {
+  return quickOpt && opt.getNumOccurrences() == 0 ? T(quick) : T(opt);
+}
+
+/// The items of a comma-separated option value (empty items dropped).
+static llvm::SmallVector<llvm::StringRef> splitList(llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef> items;
+  text.split(items, ',', -1, false);
+  return items;
+}
+
 static constexpr uint64_t kSeed = 0x6d782d62656e6368; // "mx-bench"
 
 //===----------------------------------------------------------------------===//
@@ -1034,8 +1047,7 @@ bool MatmulBench::runShape(const MatmulShape &shape) {
         continue;
       }
     }
-    SmallVector<StringRef> kernelChoices;
-    StringRef(contractKernelsOpt).split(kernelChoices, ',', -1, false);
+    SmallVector<StringRef> kernelChoices = splitList(contractKernelsOpt);
     contractKernels = kernelChoices.empty() ? "auto" : kernelChoices[0].str();
     MatmulRow row = runFormat(format, shape, a, b);
     if (row.status == "ok")
@@ -1484,16 +1496,8 @@ int main(int argc, char **argv) {
       "copy of the same array), quantized matmuls next to OpenBLAS and "
       "oneDNN, and compile time of the mx pipeline\n");
 
-  int64_t rows = rowsOpt, cols = colsOpt;
-  unsigned repeat = repeatOpt;
-  if (quickOpt) {
-    if (rowsOpt.getNumOccurrences() == 0)
-      rows = 64;
-    if (colsOpt.getNumOccurrences() == 0)
-      cols = 256;
-    if (repeatOpt.getNumOccurrences() == 0)
-      repeat = 3;
-  }
+  int64_t rows = quickOr(rowsOpt, 64), cols = quickOr(colsOpt, 256);
+  unsigned repeat = quickOr(repeatOpt, 3);
   if (rows <= 0 || cols <= 0)
     return fail("--rows and --cols must be positive");
   if (repeat == 0)
@@ -1501,10 +1505,8 @@ int main(int argc, char **argv) {
   if (!(matmulBudgetOpt >= 0))
     return fail("--matmul-budget must not be negative");
 
-  llvm::SmallVector<llvm::StringRef> sectionNames;
-  llvm::StringRef(sectionsOpt).split(sectionNames, ',', -1, false);
   bool doStream = false, doMatmul = false, doCompile = false, doCnn = false;
-  for (llvm::StringRef name : sectionNames) {
+  for (llvm::StringRef name : splitList(sectionsOpt)) {
     name = name.trim();
     if (name == "stream")
       doStream = true;
@@ -1745,9 +1747,7 @@ int main(int argc, char **argv) {
       for (llvm::StringRef p : mx::FormatSpec::presetNames())
         formats.push_back(p.str());
     }
-    unsigned cnnRepeat = cnnRepeatOpt;
-    if (quickOpt && cnnRepeatOpt.getNumOccurrences() == 0)
-      cnnRepeat = 2;
+    unsigned cnnRepeat = quickOr(cnnRepeatOpt, 2);
     auto buffer = llvm::MemoryBuffer::getFile(cnnModelOpt);
     if (!buffer)
       return fail("cannot read --cnn-model " + cnnModelOpt + ": " +

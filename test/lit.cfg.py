@@ -1,58 +1,19 @@
 # -*- Python -*-
 # lit configuration for the mx regression tests (FileCheck, verifier and
-# plugin tests). Executable tests live in integration_test/.
+# plugin tests). Executable tests live in integration_test/. The set-up
+# both suites share is utils/lit/mx_lit_common.py.
 
 import os
-import shutil
+import sys
 
-import lit.formats
-from lit.llvm import llvm_config
-from lit.llvm.subst import ToolSubst
+sys.path.insert(0, os.path.join(config.mx_src_root, "utils", "lit"))
+import mx_lit_common
 
-config.name = "MX"
-config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
-config.test_source_root = os.path.dirname(__file__)
-config.test_exec_root = os.path.join(config.mx_obj_root, "test")
-
-config.substitutions.append(("%PATH%", config.environment["PATH"]))
-config.substitutions.append(("%shlibext", ".so"))
-config.substitutions.append(("%mx_src_root", config.mx_src_root))
-config.substitutions.append(("%mx_obj_root", config.mx_obj_root))
-config.substitutions.append(("%mx_libs", config.mx_lib_dir))
-config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
-config.substitutions.append(("%cmake", config.cmake_command))
-config.substitutions.append(("%cxx", config.cxx_compiler))
-
-# Captured FileCheck variables do not leak across CHECK-LABELs.
-config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
-
-llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
-llvm_config.use_default_substitutions()
-
-tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
-tools = [
-    "mx-opt",
-    "mx-calibrate",
-    "mx-format",
-    "split-file",
-    "not",
-    "count",
-    ToolSubst("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt"), unresolved="fatal"),
-]
-llvm_config.add_tool_substitutions(tools, tool_dirs)
-
-if shutil.which("ninja"):
-    config.available_features.add("ninja")
-
-# GPU assembly tests (REQUIRES: ptxas) run where CUDA's ptxas is installed.
-ptxas = shutil.which("ptxas") or (
-    "/usr/local/cuda/bin/ptxas" if os.path.exists("/usr/local/cuda/bin/ptxas") else None)
-if ptxas:
-    config.available_features.add("ptxas")
-    config.substitutions.append(("%ptxas", ptxas))
-    config.substitutions.append(("%cuda_root", os.path.dirname(os.path.dirname(ptxas))))
-else:
-    lit_config.note("ptxas not found (PATH, /usr/local/cuda/bin): tests that "
-                    "assemble generated PTX (REQUIRES: ptxas) are unsupported")
+mx_lit_common.configure(
+    config,
+    lit_config,
+    name="MX",
+    source_root=os.path.dirname(__file__),
+    exec_dir="test",
+    tools=["mx-opt", "mx-calibrate", "mx-format", "split-file", "not", "count"],
+)

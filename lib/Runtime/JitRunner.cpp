@@ -12,6 +12,7 @@
 #include "mx/Support/AMX.h"
 #include "mx/Support/Debug.h"
 #include "mx/Support/Quantize.h"
+#include "mx/Support/ShapeString.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -40,21 +41,11 @@ static llvm::Error makeError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
+/// A shape in argument checks: 64x256, or "scalar ()".
+static std::string shapeOrScalarString(ArrayRef<int64_t> shape) {
   if (shape.empty())
     return "scalar ()";
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(
-      shape, os,
-      [&](int64_t d) {
-        if (ShapedType::isDynamic(d))
-          os << "?";
-        else
-          os << d;
-      },
-      "x");
-  return s;
+  return mx::shapeString(shape);
 }
 
 //===----------------------------------------------------------------------===//
@@ -384,9 +375,10 @@ llvm::Error JitProgram::checkInputs(ArrayRef<npy::Array> arrays,
       shapeOk =
           ShapedType::isDynamic(sig.shape[d]) || sig.shape[d] == array.shape[d];
     if (!shapeOk)
-      return makeError(llvm::formatv(
-          "input {0} ({1}): expected shape {2} for {3}, got {4}", i, name,
-          shapeString(sig.shape), sig.typeString, shapeString(array.shape)));
+      return makeError(
+          llvm::formatv("input {0} ({1}): expected shape {2} for {3}, got {4}",
+                        i, name, shapeOrScalarString(sig.shape), sig.typeString,
+                        shapeOrScalarString(array.shape)));
   }
   return llvm::Error::success();
 }

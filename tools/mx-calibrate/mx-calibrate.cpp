@@ -26,6 +26,7 @@
 #include "mx/Runtime/CalibrationRuntime.h"
 #include "mx/Runtime/JitRunner.h"
 #include "mx/Runtime/Npy.h"
+#include "mx/Runtime/ToolModule.h"
 #include "mx/Support/CalibrationCache.h"
 #include "mx/Support/CalibrationTable.h"
 #include "mx/Support/Debug.h"
@@ -336,21 +337,15 @@ static int runCalibration() {
     return fail(llvm::toString(fixed.takeError()));
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  mx::registerMXDialect(registry);
+  mx::registerToolDialects(registry);
   MLIRContext context(registry);
 
+  mx::ToolModule source;
   std::string errorMessage;
-  auto file = openInputFile(positional.front(), &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1; // The parser printed the diagnostic.
+  // An empty message: the parser printed the diagnostic.
+  if (failed(source.parse(positional.front(), context, errorMessage)))
+    return errorMessage.empty() ? 1 : fail(errorMessage);
+  OwningOpRef<ModuleOp> &module = source.module;
   if (!module->lookupSymbol(entry))
     return fail("no function @" + entry + " in " + positional.front());
 

@@ -19,7 +19,9 @@
 #include "mx/InitMX.h"
 #include "mx/Runtime/JitRunner.h"
 #include "mx/Runtime/Npy.h"
+#include "mx/Runtime/ToolModule.h"
 #include "mx/Support/Debug.h"
+#include "mx/Support/ShapeString.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -89,10 +91,7 @@ static int fail(const llvm::Twine &msg) {
 }
 
 static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
-  std::string text = "(";
-  for (auto [i, d] : llvm::enumerate(shape))
-    text += (i ? "x" : "") + std::to_string(d);
-  return text + ")";
+  return "(" + mx::shapeString(shape) + ")";
 }
 
 /// Reads label `i` of an integer array as int64.
@@ -136,21 +135,15 @@ int main(int argc, char **argv) {
     return fail("--batches must be at least 1");
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  mx::registerMXDialect(registry);
+  mx::registerToolDialects(registry);
   MLIRContext context(registry);
 
+  mx::ToolModule source;
   std::string errorMessage;
-  auto file = openInputFile(inputFile, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1; // The parser printed the diagnostic.
+  // An empty message: the parser printed the diagnostic.
+  if (failed(source.parse(inputFile, context, errorMessage)))
+    return errorMessage.empty() ? 1 : fail(errorMessage);
+  OwningOpRef<ModuleOp> &module = source.module;
 
   // Read the inputs first: bad files fail fast, before compiling.
   auto read = mx::npy::readFiles(inputs);

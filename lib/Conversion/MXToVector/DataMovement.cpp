@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StorageParts.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
@@ -36,31 +37,26 @@ struct TransposeToParts : OpConversionPattern<TransposeOp> {
   matchAndRewrite(TransposeOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType = op.getResult().getType();
-    if (!resultType.hasStaticShape())
-      return op.emitOpError("needs static shapes in the CPU lowering");
-    auto qtype = cast<QuantizedType>(resultType.getElementType());
-    SmallVector<RankedTensorType> outTypes =
-        qtype.getStorageTypes(resultType.getShape());
+    FailureOr<SmallVector<RankedTensorType>> outTypes =
+        getStaticStorageTypes(op, resultType);
+    if (failed(outTypes))
+      return failure();
     ArrayRef<int64_t> perm = op.getPermutation();
     int64_t rank = resultType.getRank();
-    SmallVector<Value> results;
-    for (auto [part, outType] : llvm::zip(adaptor.getInput(), outTypes)) {
-      auto partType = cast<RankedTensorType>(part.getType());
-      if (partType.getRank() != rank || rank == 0) {
-        if (partType != outType)
-          return op.emitOpError("cannot transpose the storage part ")
-                 << partType << " to " << outType;
-        results.push_back(part);
-        continue;
-      }
-      Value init = tensor::EmptyOp::create(
-          rewriter, op.getLoc(), outType.getShape(), outType.getElementType());
-      results.push_back(
-          linalg::TransposeOp::create(rewriter, op.getLoc(), part, init, perm)
-              .getResult()[0]);
-    }
-    rewriter.replaceOpWithMultiple(op, {results});
-    return success();
+    return replaceWithMovedParts(
+        op, adaptor.getInput(), *outTypes, "transpose", rewriter,
+        [&](RankedTensorType partType, RankedTensorType) {
+          return partType.getRank() == rank && rank != 0;
+        },
+        [&](unsigned, Value part,
+            RankedTensorType outType) -> FailureOr<Value> {
+          Value init =
+              tensor::EmptyOp::create(rewriter, op.getLoc(), outType.getShape(),
+                                      outType.getElementType());
+          return linalg::TransposeOp::create(rewriter, op.getLoc(), part, init,
+                                             perm)
+              .getResult()[0];
+        });
   }
 };
 
@@ -199,9 +195,7 @@ struct ClampToParts : OpConversionPattern<ClampOp> {
               b, l,
               clampByte(b, l, args[0], spec, lower, upper, loCode, hiCode));
         });
-    SmallVector<Value> results(parts.begin(), parts.end());
-    results.front() = generic.getResult(0);
-    rewriter.replaceOpWithMultiple(op, {results});
+    replaceData(op, parts, generic.getResult(0), rewriter);
     return success();
   }
 };
@@ -248,9 +242,7 @@ struct MaxPoolToParts : OpConversionPattern<MaxPoolOp> {
                    ValueRange{parts.front(), window}, ValueRange{init},
                    attr(op.getStrides()), attr(op.getDilations()))
                    .getResult(0);
-    SmallVector<Value> results(parts.begin(), parts.end());
-    results.front() = pooled;
-    rewriter.replaceOpWithMultiple(op, {results});
+    replaceData(op, parts, pooled, rewriter);
     return success();
   }
 };
@@ -384,25 +376,20 @@ struct PadToParts : OpConversionPattern<PadOp> {
     ValueRange parts = adaptor.getInput();
     Location loc = op.getLoc();
     int64_t rank = resultType.getRank();
-    SmallVector<Value> results;
-    for (auto [index, part, outType] :
-         llvm::enumerate(parts, ArrayRef<RankedTensorType>(outTypes))) {
+    auto build = [&](unsigned index, Value part,
+                     RankedTensorType outType) -> FailureOr<Value> {
       auto partType = cast<RankedTensorType>(part.getType());
-      if (partType == outType) {
-        results.push_back(part);
-        continue;
-      }
-      if (partType.getRank() != rank)
-        return op.emitOpError("cannot pad the storage part ")
-               << partType << " to " << outType;
+      SmallVector<int64_t> partLow = getStoragePartOffsets(
+          spec, qtype.getAxis(), index, rank, op.getLow());
       SmallVector<OpFoldResult> low, high;
       for (int64_t d = 0; d < rank; ++d) {
-        int64_t l = getStoragePartOffset(spec, qtype.getAxis(), index, d, rank,
-                                         op.getLow()[d]);
+        int64_t l = partLow[d];
         int64_t h = outType.getDimSize(d) - partType.getDimSize(d) - l;
-        if (h < 0)
-          return op.emitOpError("cannot pad the storage part ")
-                 << partType << " to " << outType;
+        if (h < 0) {
+          op.emitOpError("cannot pad the storage part ")
+              << partType << " to " << outType;
+          return failure();
+        }
         low.push_back(rewriter.getIndexAttr(l));
         high.push_back(rewriter.getIndexAttr(h));
       }
@@ -422,11 +409,16 @@ struct PadToParts : OpConversionPattern<PadOp> {
       } else {
         padValue = paddingPartValue(rewriter, loc, spec, index, elementType);
       }
-      results.push_back(tensor::PadOp::create(rewriter, loc, outType, part, low,
-                                              high, padValue));
-    }
-    rewriter.replaceOpWithMultiple(op, {results});
-    return success();
+      return tensor::PadOp::create(rewriter, loc, outType, part, low, high,
+                                   padValue)
+          .getResult();
+    };
+    return replaceWithMovedParts(
+        op, parts, outTypes, "pad", rewriter,
+        [&](RankedTensorType partType, RankedTensorType outType) {
+          return partType != outType && partType.getRank() == rank;
+        },
+        build);
   }
 };
 
@@ -439,31 +431,26 @@ struct BroadcastToParts : OpConversionPattern<BroadcastOp> {
   matchAndRewrite(BroadcastOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType = op.getResult().getType();
-    if (!resultType.hasStaticShape())
-      return op.emitOpError("needs static shapes in the CPU lowering");
-    auto qtype = cast<QuantizedType>(resultType.getElementType());
-    SmallVector<RankedTensorType> outTypes =
-        qtype.getStorageTypes(resultType.getShape());
+    FailureOr<SmallVector<RankedTensorType>> outTypes =
+        getStaticStorageTypes(op, resultType);
+    if (failed(outTypes))
+      return failure();
     int64_t inRank = op.getInput().getType().getRank();
-    SmallVector<Value> results;
-    for (auto [part, outType] : llvm::zip(adaptor.getInput(), outTypes)) {
-      auto partType = cast<RankedTensorType>(part.getType());
-      if (partType == outType) {
-        results.push_back(part);
-        continue;
-      }
-      if (partType.getRank() != inRank ||
-          outType.getRank() != resultType.getRank())
-        return op.emitOpError("cannot broadcast the storage part ")
-               << partType << " to " << outType;
-      Value init = tensor::EmptyOp::create(
-          rewriter, op.getLoc(), outType.getShape(), outType.getElementType());
-      results.push_back(linalg::BroadcastOp::create(rewriter, op.getLoc(), part,
-                                                    init, op.getDimensions())
-                            .getResult()[0]);
-    }
-    rewriter.replaceOpWithMultiple(op, {results});
-    return success();
+    return replaceWithMovedParts(
+        op, adaptor.getInput(), *outTypes, "broadcast", rewriter,
+        [&](RankedTensorType partType, RankedTensorType outType) {
+          return partType != outType && partType.getRank() == inRank &&
+                 outType.getRank() == resultType.getRank();
+        },
+        [&](unsigned, Value part,
+            RankedTensorType outType) -> FailureOr<Value> {
+          Value init =
+              tensor::EmptyOp::create(rewriter, op.getLoc(), outType.getShape(),
+                                      outType.getElementType());
+          return linalg::BroadcastOp::create(rewriter, op.getLoc(), part, init,
+                                             op.getDimensions())
+              .getResult()[0];
+        });
   }
 };
 
@@ -509,10 +496,8 @@ struct InsertSliceToParts : OpConversionPattern<tensor::InsertSliceOp> {
         results.push_back(same);
         continue;
       }
-      SmallVector<int64_t> partOffsets;
-      for (int64_t d = 0; d < rank; ++d)
-        partOffsets.push_back(getStoragePartOffset(spec, qtype.getAxis(), index,
-                                                   d, rank, offsets[d]));
+      SmallVector<int64_t> partOffsets =
+          getStoragePartOffsets(spec, qtype.getAxis(), index, rank, offsets);
       SmallVector<int64_t> strides(rank, 1);
       results.push_back(tensor::InsertSliceOp::create(
           rewriter, op.getLoc(), src, dst, ValueRange{}, ValueRange{},

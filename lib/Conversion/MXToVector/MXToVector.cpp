@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Conversion/MXToVector/MXToVector.h"
+#include "StorageParts.h"
 #include "TileFormats.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
@@ -1808,23 +1809,18 @@ struct ReshapeQuantized : OpConversionPattern<ReshapeOp> {
                             "shapes in the CPU lowering");
     SmallVector<RankedTensorType> outTypes =
         qtype.getStorageTypes(resultType.getShape());
-    ValueRange parts = adaptor.getSrc();
     int64_t srcRank = op.getSrcType().getRank();
-    SmallVector<Value> results;
-    for (auto [part, outType] : llvm::zip(parts, outTypes)) {
-      auto partType = cast<RankedTensorType>(part.getType());
-      if (partType.getRank() != srcRank || partType == outType) {
-        if (partType != outType)
-          return op.emitOpError("cannot reshape the storage part ")
-                 << partType << " to " << outType;
-        results.push_back(part);
-        continue;
-      }
-      results.push_back(ReshapeOp::create(rewriter, op.getLoc(), outType, part,
-                                          op.getReassociationIndices()));
-    }
-    rewriter.replaceOpWithMultiple(op, {results});
-    return success();
+    return replaceWithMovedParts(
+        op, adaptor.getSrc(), outTypes, "reshape", rewriter,
+        [&](RankedTensorType partType, RankedTensorType outType) {
+          return partType.getRank() == srcRank && partType != outType;
+        },
+        [&](unsigned, Value part,
+            RankedTensorType outType) -> FailureOr<Value> {
+          return ReshapeOp::create(rewriter, op.getLoc(), outType, part,
+                                   op.getReassociationIndices())
+              .getResult();
+        });
   }
 };
 
@@ -1845,11 +1841,9 @@ struct SliceQuantized : OpConversionPattern<tensor::ExtractSliceOp> {
       return op.emitOpError("slices of quantized tensors need static shapes "
                             "and the same rank in the CPU lowering");
     FormatSpec spec = qtype.getSpec();
-    SmallVector<int64_t> srcShape(op.getSourceType().getShape());
     SmallVector<RankedTensorType> outTypes =
         qtype.getStorageTypes(resultType.getShape());
     ArrayRef<int64_t> offsets = op.getStaticOffsets();
-    int64_t rank = srcShape.size();
     SmallVector<Value> results;
     for (auto [index, part, outType] :
          llvm::enumerate(adaptor.getSource(), outTypes)) {
@@ -1859,14 +1853,8 @@ struct SliceQuantized : OpConversionPattern<tensor::ExtractSliceOp> {
         continue;
       }
       // The unit one element of the part stands for along each dimension.
-      SmallVector<int64_t> partOffsets;
-      for (int64_t d = 0; d < partType.getRank(); ++d) {
-        int64_t srcDim = index == 0 || partType.getRank() == rank
-                             ? d
-                             : qtype.getAxis(); // per-channel scales: [C]
-        partOffsets.push_back(getStoragePartOffset(
-            spec, qtype.getAxis(), index, srcDim, rank, offsets[srcDim]));
-      }
+      SmallVector<int64_t> partOffsets = getStoragePartOffsets(
+          spec, qtype.getAxis(), index, partType.getRank(), offsets);
       SmallVector<int64_t> strides(partType.getRank(), 1);
       results.push_back(tensor::ExtractSliceOp::create(
           rewriter, op.getLoc(), outType, part, ValueRange{}, ValueRange{},

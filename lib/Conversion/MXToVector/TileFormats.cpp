@@ -48,14 +48,67 @@ Value blockAmaxBits(OpBuilder &b, Location loc, Value tile) {
   return reduceDim0(b, loc, abs, vector::CombiningKind::MAXUI, blk.c(0));
 }
 
-/// OCP float elements and MXINT8 under E8M0 block scales.
-class E8M0Tiles : public TileFormat {
+/// The per-block scale `s` spread over a row of the tile (see RowContext).
+E8M0Scale<NumericsEmitter> spreadScale(const E8M0Scale<NumericsEmitter> &s,
+                                       const RowContext &ctx) {
+  return {ctx.spread(s.code), ctx.spread(s.down), ctx.spread(s.up),
+          ctx.spread(s.isNaN)};
+}
+E4M3Scale<NumericsEmitter> spreadScale(const E4M3Scale<NumericsEmitter> &s,
+                                       const RowContext &ctx) {
+  return {ctx.spread(s.code), ctx.spread(s.denom), ctx.spread(s.isNaN)};
+}
+Int8Scale<NumericsEmitter> spreadScale(const Int8Scale<NumericsEmitter> &s,
+                                       const RowContext &ctx) {
+  Int8Scale<NumericsEmitter> r;
+  r.scale = ctx.spread(s.scale);
+  r.zeroPoint = ctx.spread(s.zeroPoint);
+  r.isNaN = ctx.spread(s.isNaN);
+  return r;
+}
+
+/// An element function of mx/Support/Numerics.h under a block scale.
+template <typename Scale>
+using ElementFn = Value (*)(NumericsEmitter &, Value, const Scale &,
+                            const FormatSpec &);
+
+/// Formats with one `Scale` per block whose elements are `FakeQuant`,
+/// `Encode` and `Decode` under the block's scale spread over the row; the
+/// derived class computes `scale` (fromBlockMax, fromStorage).
+template <typename Scale, ElementFn<Scale> FakeQuant, ElementFn<Scale> Encode,
+          ElementFn<Scale> Decode>
+class BlockScaledTiles : public TileFormat {
 public:
-  explicit E8M0Tiles(const FormatSpec &spec) : spec(spec) {}
+  explicit BlockScaledTiles(const FormatSpec &spec) : spec(spec) {}
 
   void fromData(OpBuilder &b, Location loc, Value tile) override {
     fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
   }
+  Value fakeQuant(NumericsEmitter &t, Value row,
+                  const RowContext &ctx) override {
+    return FakeQuant(t, row, spreadScale(scale, ctx), spec);
+  }
+  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
+    return Encode(t, row, spreadScale(scale, ctx), spec);
+  }
+  Value decode(NumericsEmitter &t, Value codes,
+               const RowContext &ctx) override {
+    return Decode(t, codes, spreadScale(scale, ctx), spec);
+  }
+
+protected:
+  FormatSpec spec;
+  Scale scale;
+};
+
+/// OCP float elements and MXINT8 under E8M0 block scales.
+class E8M0Tiles : public BlockScaledTiles<E8M0Scale<NumericsEmitter>,
+                                          fakeQuantE8M0Element<NumericsEmitter>,
+                                          encodeE8M0Element<NumericsEmitter>,
+                                          decodeE8M0Element<NumericsEmitter>> {
+public:
+  explicit E8M0Tiles(const FormatSpec &spec) : BlockScaledTiles(spec) {}
+
   void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
     NumericsEmitter blk(b, loc, shapeOf(amaxBits));
     scale = e8m0ScaleFromAmax(blk, amaxBits, spec);
@@ -64,26 +117,7 @@ public:
     NumericsEmitter blk(b, loc, shapeOf(code));
     scale = e8m0ScaleFromCode(blk, code, spec);
   }
-  Value fakeQuant(NumericsEmitter &t, Value row,
-                  const RowContext &ctx) override {
-    return fakeQuantE8M0Element(t, row, spread(ctx), spec);
-  }
-  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
-    return encodeE8M0Element(t, row, spread(ctx), spec);
-  }
-  Value decode(NumericsEmitter &t, Value codes,
-               const RowContext &ctx) override {
-    return decodeE8M0Element(t, codes, spread(ctx), spec);
-  }
   Value getStoredScale() override { return scale.code; }
-
-private:
-  E8M0Scale<NumericsEmitter> spread(const RowContext &ctx) {
-    return {ctx.spread(scale.code), ctx.spread(scale.down),
-            ctx.spread(scale.up), ctx.spread(scale.isNaN)};
-  }
-  FormatSpec spec;
-  E8M0Scale<NumericsEmitter> scale;
 };
 
 /// Shared microexponents (sm elements): a shared exponent per block, a
@@ -184,14 +218,15 @@ private:
 };
 
 /// Float elements under E4M3 block scales over an optional f32 tensor scale.
-class E4M3Tiles : public TileFormat {
+class E4M3Tiles
+    : public BlockScaledTiles<E4M3Scale<NumericsEmitter>,
+                              fakeQuantE4M3ScaledElement<NumericsEmitter>,
+                              encodeE4M3ScaledElement<NumericsEmitter>,
+                              decodeE4M3ScaledElement<NumericsEmitter>> {
 public:
   E4M3Tiles(const FormatSpec &spec, Value tensorScale)
-      : spec(spec), tensorScale(tensorScale) {}
+      : BlockScaledTiles(spec), tensorScale(tensorScale) {}
 
-  void fromData(OpBuilder &b, Location loc, Value tile) override {
-    fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
-  }
   void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
     SmallVector<int64_t> shape = shapeOf(amaxBits);
     NumericsEmitter blk(b, loc, shape);
@@ -202,17 +237,6 @@ public:
     SmallVector<int64_t> shape = shapeOf(code);
     NumericsEmitter blk(b, loc, shape);
     scale = e4m3ScaleFromCode(blk, code, spreadTensorScale(b, loc, blk, shape));
-  }
-  Value fakeQuant(NumericsEmitter &t, Value row,
-                  const RowContext &ctx) override {
-    return fakeQuantE4M3ScaledElement(t, row, spread(ctx), spec);
-  }
-  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
-    return encodeE4M3ScaledElement(t, row, spread(ctx), spec);
-  }
-  Value decode(NumericsEmitter &t, Value codes,
-               const RowContext &ctx) override {
-    return decodeE4M3ScaledElement(t, codes, spread(ctx), spec);
   }
   Value getStoredScale() override { return scale.code; }
 
@@ -226,13 +250,7 @@ private:
     return vector::BroadcastOp::create(
         b, loc, VectorType::get(shape, b.getF32Type()), tensorScale);
   }
-  E4M3Scale<NumericsEmitter> spread(const RowContext &ctx) {
-    return {ctx.spread(scale.code), ctx.spread(scale.denom),
-            ctx.spread(scale.isNaN)};
-  }
-  FormatSpec spec;
   Value tensorScale;
-  E4M3Scale<NumericsEmitter> scale;
 };
 
 /// An MX format (E8M0 block scales) under a per-tensor f32 pre-scale s_t:
@@ -288,13 +306,13 @@ private:
 };
 
 /// INT8 with one f32 scale per block (symmetric).
-class Int8Tiles : public TileFormat {
+class Int8Tiles : public BlockScaledTiles<Int8Scale<NumericsEmitter>,
+                                          fakeQuantInt8Element<NumericsEmitter>,
+                                          encodeInt8Element<NumericsEmitter>,
+                                          decodeInt8Element<NumericsEmitter>> {
 public:
-  explicit Int8Tiles(const FormatSpec &spec) : spec(spec) {}
+  explicit Int8Tiles(const FormatSpec &spec) : BlockScaledTiles(spec) {}
 
-  void fromData(OpBuilder &b, Location loc, Value tile) override {
-    fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
-  }
   void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
     SmallVector<int64_t> shape = shapeOf(amaxBits);
     NumericsEmitter blk(b, loc, shape);
@@ -307,30 +325,8 @@ public:
     scale.zeroPoint = blk.cf(0.0f);
     scale.isNaN = blk.fisNaNOrInf(s);
   }
-  Value fakeQuant(NumericsEmitter &t, Value row,
-                  const RowContext &ctx) override {
-    return fakeQuantInt8Element(t, row, spread(ctx), spec);
-  }
-  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
-    return encodeInt8Element(t, row, spread(ctx), spec);
-  }
-  Value decode(NumericsEmitter &t, Value codes,
-               const RowContext &ctx) override {
-    return decodeInt8Element(t, codes, spread(ctx), spec);
-  }
   Value getStoredScale() override { return scale.scale; }
   bool scaleIsF32() const override { return true; }
-
-private:
-  Int8Scale<NumericsEmitter> spread(const RowContext &ctx) {
-    Int8Scale<NumericsEmitter> r;
-    r.scale = ctx.spread(scale.scale);
-    r.zeroPoint = ctx.spread(scale.zeroPoint);
-    r.isNaN = ctx.spread(scale.isNaN);
-    return r;
-  }
-  FormatSpec spec;
-  Int8Scale<NumericsEmitter> scale;
 };
 
 } // namespace

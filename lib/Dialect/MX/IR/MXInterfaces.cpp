@@ -25,6 +25,76 @@ using namespace mx;
 
 namespace {
 
+/// A fixed per-tensor scale (static INT8) for `type`: its formats.
+static bool isStaticPerTensor(QuantizedType type) {
+  FormatSpec spec = type.getSpec();
+  return spec.scale == ScaleKind::F32 &&
+         spec.granularity == Granularity::Tensor;
+}
+
+/// Models whose two directions follow one rule, `Derived::commute(op,
+/// operand, type, forward, reason)`: `forward` is true when a
+/// dequantization moves after the op (`type` is the operand's), false when
+/// a quantization moves before it (`type` is the result's).
+template <typename Derived, typename OpTy>
+struct DirectionalModel
+    : QuantCommutingOpInterface::ExternalModel<Derived, OpTy> {
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return Derived::commute(op, operand, type, /*forward=*/true, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    return Derived::commute(op, operand, type, /*forward=*/false, reason);
+  }
+};
+
+/// DirectionalModel with the static forms too: `Derived::commute(op,
+/// operand, type, forward, fixedScale, reason)`, where `fixedScale` says
+/// every quantized operand carries the same fixed per-tensor scale (the
+/// static forms with a static per-tensor type), under which codes combine
+/// like values; it is false for runtime scales.
+template <typename Derived, typename OpTy>
+struct FixedScaleModel
+    : QuantCommutingOpInterface::ExternalModel<Derived, OpTy> {
+  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
+                                             QuantizedType type,
+                                             std::string &reason) const {
+    return Derived::commute(op, operand, type, /*forward=*/true,
+                            /*fixedScale=*/false, reason);
+  }
+  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
+                                           QuantizedType type,
+                                           std::string &reason) const {
+    return Derived::commute(op, operand, type, /*forward=*/false,
+                            /*fixedScale=*/false, reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
+                          StaticScale scale, std::string &reason) const {
+    return Derived::commute(op, operand, type, /*forward=*/true,
+                            isStaticPerTensor(type), reason);
+  }
+  FailureOr<QuantizedType>
+  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
+                        StaticScale scale, std::string &reason) const {
+    return Derived::commute(op, operand, type, /*forward=*/false,
+                            isStaticPerTensor(type), reason);
+  }
+};
+
+/// Only operand 0 (`what`: "reshaped", "sliced", ...) carries the data a
+/// data-movement op moves; sets `reason` for the others.
+static bool isDataOperand(unsigned operand, StringRef what,
+                          std::string &reason) {
+  if (operand == 0)
+    return true;
+  reason = ("only the " + what + " tensor can be quantized").str();
+  return false;
+}
+
 /// Reshapes commute with a quantization when every block (or channel) stays
 /// whole: the quantization axis is a reassociation group of its own, and
 /// for sub-byte elements (packed along the last dimension) so is the last
@@ -83,27 +153,15 @@ FailureOr<QuantizedType> commuteReshape(QuantizedType type,
 /// dequantization moving forward sees the reshape's own direction, a
 /// quantization moving backward the opposite one.
 template <typename ReshapeOp, bool Collapses>
-struct ReshapeModel : QuantCommutingOpInterface::ExternalModel<
-                          ReshapeModel<ReshapeOp, Collapses>, ReshapeOp> {
+struct ReshapeModel
+    : DirectionalModel<ReshapeModel<ReshapeOp, Collapses>, ReshapeOp> {
   static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
-                                          QuantizedType type, bool collapsing,
+                                          QuantizedType type, bool forward,
                                           std::string &reason) {
-    if (operand != 0) {
-      reason = "only the reshaped tensor can be quantized";
+    if (!isDataOperand(operand, "reshaped", reason))
       return failure();
-    }
     return commuteReshape(type, cast<ReshapeOp>(op).getReassociationIndices(),
-                          collapsing, reason);
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commute(op, operand, type, Collapses, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commute(op, operand, type, !Collapses, reason);
+                          forward ? Collapses : !Collapses, reason);
   }
 };
 
@@ -144,41 +202,42 @@ commuteSlice(QuantizedType type, ArrayRef<int64_t> srcShape,
   return type;
 }
 
+/// A tensor.extract_slice or insert_slice (`noun`: "slice", "insertion")
+/// of `part` in `whole` that commuteSlice can check: same rank, static
+/// offsets, sizes and shape, unit strides.
+template <typename SliceOp>
+static LogicalResult checkStaticSlice(SliceOp op, RankedTensorType whole,
+                                      RankedTensorType part, StringRef noun,
+                                      std::string &reason) {
+  if (part.getRank() != whole.getRank()) {
+    reason = ("rank-reducing " + noun + "s are not supported").str();
+    return failure();
+  }
+  if (!whole.hasStaticShape() || !op.hasUnitStride() ||
+      llvm::any_of(op.getStaticOffsets(), ShapedType::isDynamic) ||
+      llvm::any_of(op.getStaticSizes(), ShapedType::isDynamic)) {
+    reason = ("the " + noun +
+              " needs static offsets, sizes and shapes and unit strides")
+                 .str();
+    return failure();
+  }
+  return success();
+}
+
 struct ExtractSliceModel
-    : QuantCommutingOpInterface::ExternalModel<ExtractSliceModel,
-                                               tensor::ExtractSliceOp> {
+    : DirectionalModel<ExtractSliceModel, tensor::ExtractSliceOp> {
   static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
                                           QuantizedType type, bool forward,
                                           std::string &reason) {
     auto slice = cast<tensor::ExtractSliceOp>(op);
-    if (operand != 0) {
-      reason = "only the sliced tensor can be quantized";
+    if (!isDataOperand(operand, "sliced", reason))
       return failure();
-    }
     RankedTensorType src = slice.getSourceType();
-    if (slice.getResultType().getRank() != src.getRank()) {
-      reason = "rank-reducing slices are not supported";
+    if (failed(checkStaticSlice(slice, src, slice.getResultType(), "slice",
+                                reason)))
       return failure();
-    }
-    if (!src.hasStaticShape() || !slice.hasUnitStride() ||
-        llvm::any_of(slice.getStaticOffsets(), ShapedType::isDynamic) ||
-        llvm::any_of(slice.getStaticSizes(), ShapedType::isDynamic)) {
-      reason = "the slice needs static offsets, sizes and shapes and unit "
-               "strides";
-      return failure();
-    }
     return commuteSlice(type, src.getShape(), slice.getStaticOffsets(),
                         slice.getStaticSizes(), forward, reason);
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commute(op, operand, type, /*forward=*/true, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commute(op, operand, type, /*forward=*/false, reason);
   }
 };
 
@@ -218,8 +277,7 @@ FailureOr<QuantizedType> commutePermutation(QuantizedType type,
 }
 
 template <typename Op>
-struct TransposeModel
-    : QuantCommutingOpInterface::ExternalModel<TransposeModel<Op>, Op> {
+struct TransposeModel : DirectionalModel<TransposeModel<Op>, Op> {
   static SmallVector<int64_t> permutation(Operation *op) {
     if constexpr (std::is_same_v<Op, linalg::TransposeOp>)
       return SmallVector<int64_t>(cast<Op>(op).getPermutation());
@@ -230,17 +288,15 @@ struct TransposeModel
   static ArrayRef<int64_t> shapeOf(Value v) {
     return cast<ShapedType>(v.getType()).getShape();
   }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commutePermutation(type, permutation(op), shapeOf(op->getResult(0)),
-                              /*forward=*/true, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commutePermutation(type, permutation(op), shapeOf(op->getOperand(0)),
-                              /*forward=*/false, reason);
+  /// The new type is checked against the other side's shape: the
+  /// result's moving forward, the input's moving backward.
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool forward,
+                                          std::string &reason) {
+    return commutePermutation(
+        type, permutation(op),
+        shapeOf(forward ? op->getResult(0) : op->getOperand(0)), forward,
+        reason);
   }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,
@@ -250,13 +306,6 @@ struct TransposeModel
         .getResult();
   }
 };
-
-/// A fixed per-tensor scale (static INT8) for `type`: its formats.
-static bool isStaticPerTensor(QuantizedType type) {
-  FormatSpec spec = type.getSpec();
-  return spec.scale == ScaleKind::F32 &&
-         spec.granularity == Granularity::Tensor;
-}
 
 //===----------------------------------------------------------------------===//
 // relu / max / min / clamp at zero: linalg.generic and tosa.clamp build
@@ -734,53 +783,25 @@ static FailureOr<QuantizedType> commuteConcat(QuantizedType type,
   return type;
 }
 
-/// Models of ops that combine several quantized operands (concat,
-/// insert_slice): one rule, `Derived::commute(op, type, equalStatic,
-/// reason)`, in both directions; `equalStatic` says every operand carries
-/// the same fixed per-tensor scale (the static forms), under which codes
-/// combine like values.
-template <typename Derived, typename OpTy>
-struct CombiningModel
-    : QuantCommutingOpInterface::ExternalModel<Derived, OpTy> {
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return Derived::commute(op, type, false, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return Derived::commute(op, type, false, reason);
-  }
-  FailureOr<QuantizedType>
-  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
-                          StaticScale scale, std::string &reason) const {
-    return Derived::commute(op, type, isStaticPerTensor(type), reason);
-  }
-  FailureOr<QuantizedType>
-  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
-                        StaticScale scale, std::string &reason) const {
-    return Derived::commute(op, type, isStaticPerTensor(type), reason);
-  }
-};
-
 /// tensor.concat (Tosa = false) and tosa.concat (built as tensor.concat on
-/// quantized tensors: TOSA verifies its element types).
+/// quantized tensors: TOSA verifies its element types). One rule in both
+/// directions (`fixedScale`: every operand carries the same fixed scale).
 template <typename OpTy>
-struct ConcatModel : CombiningModel<ConcatModel<OpTy>, OpTy> {
+struct ConcatModel : FixedScaleModel<ConcatModel<OpTy>, OpTy> {
   static int64_t dimOf(OpTy op) {
     if constexpr (std::is_same_v<OpTy, tensor::ConcatOp>)
       return op.getDim();
     else
       return op.getAxis();
   }
-  static FailureOr<QuantizedType> commute(Operation *op, QuantizedType type,
-                                          bool equalStatic,
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool forward,
+                                          bool fixedScale,
                                           std::string &reason) {
     auto concat = cast<OpTy>(op);
     return commuteConcat(type, op->getOperands(), dimOf(concat),
                          cast<RankedTensorType>(op->getResult(0).getType()),
-                         equalStatic, reason);
+                         fixedScale, reason);
   }
   SmallVector<unsigned> getQuantizedOperands(Operation *op) const {
     return llvm::to_vector(llvm::seq<unsigned>(0, op->getNumOperands()));
@@ -876,40 +897,18 @@ static bool isPosZero(Value value, std::string &reason) {
 }
 
 template <typename Derived, typename OpTy>
-struct PadModelBase : QuantCommutingOpInterface::ExternalModel<Derived, OpTy> {
+struct PadModelBase : FixedScaleModel<Derived, OpTy> {
   static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
                                           QuantizedType type, bool forward,
                                           bool isStatic, std::string &reason) {
-    if (operand != 0) {
-      reason = "only the padded tensor can be quantized";
+    if (!isDataOperand(operand, "padded", reason))
       return failure();
-    }
     SmallVector<int64_t> low, high;
     if (failed(Derived::match(cast<OpTy>(op), low, high, reason)))
       return failure();
     return commutePad(type,
                       cast<ShapedType>(op->getOperand(0).getType()).getShape(),
                       low, high, forward, isStatic, reason);
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commute(op, operand, type, true, false, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commute(op, operand, type, false, false, reason);
-  }
-  FailureOr<QuantizedType>
-  commuteStaticDequantize(Operation *op, unsigned operand, QuantizedType type,
-                          StaticScale scale, std::string &reason) const {
-    return commute(op, operand, type, true, true, reason);
-  }
-  FailureOr<QuantizedType>
-  commuteStaticQuantize(Operation *op, unsigned operand, QuantizedType type,
-                        StaticScale scale, std::string &reason) const {
-    return commute(op, operand, type, false, true, reason);
   }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,
@@ -977,22 +976,15 @@ struct TosaPadModel : PadModelBase<TosaPadModel, tosa::PadOp> {
 /// per-channel scales would mix (the slice's channels carry the scales of
 /// the slice's elements only).
 struct InsertSliceModel
-    : CombiningModel<InsertSliceModel, tensor::InsertSliceOp> {
-  static FailureOr<QuantizedType> commute(Operation *op, QuantizedType type,
+    : FixedScaleModel<InsertSliceModel, tensor::InsertSliceOp> {
+  static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
+                                          QuantizedType type, bool forward,
                                           bool isStatic, std::string &reason) {
     auto insert = cast<tensor::InsertSliceOp>(op);
     RankedTensorType dest = insert.getDestType();
-    if (insert.getSourceType().getRank() != dest.getRank()) {
-      reason = "rank-reducing insertions are not supported";
+    if (failed(checkStaticSlice(insert, dest, insert.getSourceType(),
+                                "insertion", reason)))
       return failure();
-    }
-    if (!dest.hasStaticShape() || !insert.hasUnitStride() ||
-        llvm::any_of(insert.getStaticOffsets(), ShapedType::isDynamic) ||
-        llvm::any_of(insert.getStaticSizes(), ShapedType::isDynamic)) {
-      reason = "the insertion needs static offsets, sizes and shapes and "
-               "unit strides";
-      return failure();
-    }
     FormatSpec spec = type.getSpec();
     if (spec.granularity != Granularity::Block || spec.tensorScale) {
       if (isStatic)
@@ -1020,9 +1012,7 @@ struct InsertSliceModel
 /// Repeating every element along new dimensions repeats whole blocks and
 /// channels with their scales (the axis is renumbered), and keeps every
 /// maximum (per tensor, channel or block), so both directions are exact.
-struct BroadcastModel
-    : QuantCommutingOpInterface::ExternalModel<BroadcastModel,
-                                               linalg::BroadcastOp> {
+struct BroadcastModel : DirectionalModel<BroadcastModel, linalg::BroadcastOp> {
   static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
                                           QuantizedType type, bool forward,
                                           std::string &reason) {
@@ -1074,16 +1064,6 @@ struct BroadcastModel
     }
     return QuantizedType::get(type.getContext(), type.getFormat(), newAxis);
   }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commute(op, operand, type, true, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commute(op, operand, type, false, reason);
-  }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,
                                   RankedTensorType resultType) const {
@@ -1099,9 +1079,7 @@ struct BroadcastModel
 
 /// tosa.reshape that is one tensor.collapse_shape or expand_shape (or
 /// keeps the shape): the rules of those.
-struct TosaReshapeModel
-    : QuantCommutingOpInterface::ExternalModel<TosaReshapeModel,
-                                               tosa::ReshapeOp> {
+struct TosaReshapeModel : DirectionalModel<TosaReshapeModel, tosa::ReshapeOp> {
   /// The reassociation and whether the reshape collapses.
   static LogicalResult match(tosa::ReshapeOp op,
                              SmallVectorImpl<ReassociationIndices> &groups,
@@ -1129,26 +1107,14 @@ struct TosaReshapeModel
   static FailureOr<QuantizedType> commute(Operation *op, unsigned operand,
                                           QuantizedType type, bool forward,
                                           std::string &reason) {
-    if (operand != 0) {
-      reason = "only the reshaped tensor can be quantized";
+    if (!isDataOperand(operand, "reshaped", reason))
       return failure();
-    }
     SmallVector<ReassociationIndices> groups;
     bool collapses;
     if (failed(match(cast<tosa::ReshapeOp>(op), groups, collapses, reason)))
       return failure();
     return commuteReshape(type, groups, forward ? collapses : !collapses,
                           reason);
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commute(op, operand, type, true, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commute(op, operand, type, false, reason);
   }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,
@@ -1168,8 +1134,7 @@ struct TosaReshapeModel
   }
 };
 
-struct TosaSliceModel
-    : QuantCommutingOpInterface::ExternalModel<TosaSliceModel, tosa::SliceOp> {
+struct TosaSliceModel : DirectionalModel<TosaSliceModel, tosa::SliceOp> {
   static LogicalResult match(tosa::SliceOp op, SmallVectorImpl<int64_t> &start,
                              SmallVectorImpl<int64_t> &size,
                              std::string &reason) {
@@ -1196,16 +1161,6 @@ struct TosaSliceModel
     return commuteSlice(
         type, cast<ShapedType>(op->getOperand(0).getType()).getShape(), start,
         size, forward, reason);
-  }
-  FailureOr<QuantizedType> commuteDequantize(Operation *op, unsigned operand,
-                                             QuantizedType type,
-                                             std::string &reason) const {
-    return commute(op, operand, type, true, reason);
-  }
-  FailureOr<QuantizedType> commuteQuantize(Operation *op, unsigned operand,
-                                           QuantizedType type,
-                                           std::string &reason) const {
-    return commute(op, operand, type, false, reason);
   }
   FailureOr<Value> buildQuantized(Operation *op, OpBuilder &b,
                                   ValueRange operands,

@@ -6,6 +6,7 @@
 
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Support/Quantize.h"
+#include "mx/Support/ShapeString.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
@@ -16,22 +17,6 @@
 
 using namespace mlir;
 using namespace mx;
-
-/// Prints a shape as 64x256.
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(
-      shape, os,
-      [&](int64_t d) {
-        if (ShapedType::isDynamic(d))
-          os << "?";
-        else
-          os << d;
-      },
-      "x");
-  return s;
-}
 
 /// Checks that `axis` of `qtype` fits a tensor of `rank`.
 static LogicalResult verifyAxis(Operation *op, QuantizedType qtype,

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TransformUtils.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Support/Debug.h"
@@ -26,24 +27,9 @@ using namespace mx;
 
 namespace {
 
-/// The first name of a (possibly fused) location.
-std::optional<std::string> locationName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location l : fused.getLocations())
-      if (auto n = locationName(l))
-        return n;
-  return std::nullopt;
-}
-
 /// f32 tensors are observed as they are; f16 and bf16 tensors through an
 /// exact arith.extf to f32.
-bool isObservable(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  return t && (t.getElementType().isF32() || t.getElementType().isF16() ||
-               t.getElementType().isBF16());
-}
+bool isObservable(Value v) { return isF32F16BF16Tensor(v.getType()); }
 
 /// A tensor --all cannot observe: another element type than f32, f16 and
 /// bf16 (quantized tensors are not activations: their float source is).
@@ -122,7 +108,7 @@ struct MXInstrumentCalibrationPass
             return;
           StringRef opName = op->getName().getStringRef();
           unsigned n = ordinals[opName]++;
-          std::optional<std::string> loc = locationName(op->getLoc());
+          std::optional<std::string> loc = getFirstLocationName(op->getLoc());
           std::string tag =
               loc ? *loc : (fn + ":" + opName + "#" + Twine(n)).str();
           for (OpResult r : op->getResults())

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TransformUtils.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Support/Debug.h"
@@ -117,16 +118,6 @@ bool isCandidate(Operation *op) {
     return linalg::isaContractionOpInterface(linalgOp) ||
            linalg::isaConvolutionOpInterface(linalgOp);
   return isa<tosa::MatMulOp, tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op);
-}
-
-std::optional<std::string> locationName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location l : fused.getLocations())
-      if (auto n = locationName(l))
-        return n;
-  return std::nullopt;
 }
 
 struct MXQuantizePass : mx::impl::MXQuantizeBase<MXQuantizePass> {
@@ -261,7 +252,7 @@ struct MXQuantizePass : mx::impl::MXQuantizeBase<MXQuantizePass> {
           op->emitRemark() << "not quantized: " << why;
         MX_DEBUG(llvm::dbgs() << "skip " << opName << ": " << why << "\n");
       };
-      std::optional<std::string> locName = locationName(op->getLoc());
+      std::optional<std::string> locName = getFirstLocationName(op->getLoc());
       if (!ops.empty() && !llvm::is_contained(ops, opName.str())) {
         remark("not in the ops option");
         continue;
@@ -283,9 +274,7 @@ struct MXQuantizePass : mx::impl::MXQuantizeBase<MXQuantizePass> {
       // Every planned operand must be a float tensor.
       bool ok = true;
       for (const OperandPlan &p : *plans) {
-        auto t = dyn_cast<RankedTensorType>(op->getOperand(p.index).getType());
-        if (!t || !(t.getElementType().isF32() || t.getElementType().isF16() ||
-                    t.getElementType().isBF16())) {
+        if (!isF32F16BF16Tensor(op->getOperand(p.index).getType())) {
           remark("input " + Twine(p.index) +
                  " is not a ranked tensor of f32, f16 or bf16");
           ok = false;
