@@ -303,6 +303,10 @@ struct LowerContract : OpConversionPattern<ContractOp> {
     if (succeeded(kernel) && !*kernel)
       kernel = emitContractKernel(rewriter, loc, op, adaptor.getLhs(),
                                   adaptor.getRhs(), intPath, kernels);
+    // Convolutions through im2col onto the same kernels: ContractConv.cpp.
+    if (succeeded(kernel) && !*kernel)
+      kernel = emitContractConvKernel(rewriter, loc, op, adaptor.getLhs(),
+                                      adaptor.getRhs(), intPath, kernels);
     if (failed(kernel))
       return failure();
     Value acc = *kernel;

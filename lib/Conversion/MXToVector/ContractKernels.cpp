@@ -675,6 +675,28 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
   return emitF32Kernel(b, loc, *form, *am, *bm, fma, shape);
 }
 
+Value mx::contract_kernels::emitF32MatmulKernel(
+    OpBuilder &b, Location loc, const MatmulForm &form, Value am, Value bm,
+    const FormatSpec &specA, const FormatSpec &specB, bool exact,
+    ArrayRef<int64_t> shape) {
+  bool fma = !exact && exactProducts(specA) && exactProducts(specB);
+  return emitF32Kernel(b, loc, form, am, bm, fma, shape);
+}
+
+Value mx::contract_kernels::emitIntMatmulKernel(
+    OpBuilder &b, Location loc, const MatmulForm &form, const IntOperand &A,
+    const IntOperand &B, const IntPlan &plan, ArrayRef<int64_t> shape,
+    bool amx) {
+  if (amx)
+    if (Value acc = emitAMXIntKernel(b, loc, form, A, B, plan, shape))
+      return acc;
+  return emitIntKernel(b, loc, form, A, B, plan, shape);
+}
+
+bool mx::contract_kernels::isIntKernelFormat(const FormatSpec &spec) {
+  return isIntKernelElement(spec);
+}
+
 //===----------------------------------------------------------------------===//
 // convert-mx-vnni-dots
 //===----------------------------------------------------------------------===//

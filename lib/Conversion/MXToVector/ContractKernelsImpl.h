@@ -153,6 +153,25 @@ Value emitAMXIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
                        const IntPlan &plan, ArrayRef<int64_t> shape,
                        function_ref<Value(OpBuilder &, Location)> fallback);
 
+/// The f32 kernel (ContractKernels.cpp) on f32 operands `am` [b?][M][K]
+/// and `bm` [b?][K][N] decoded from `specA` / `specB`: fma where the
+/// products are exact and not `exact`. Used by ContractConv.cpp.
+Value emitF32MatmulKernel(OpBuilder &b, Location loc, const MatmulForm &form,
+                          Value am, Value bm, const FormatSpec &specA,
+                          const FormatSpec &specB, bool exact,
+                          ArrayRef<int64_t> shape);
+
+/// The integer kernel (AMX first when `amx` and the plan fits the tiles,
+/// else VNNI / generic vector form as `plan.vnni` says) on A [b?][M][K]
+/// (blocks along K) and B [b?][K][N]. Used by ContractConv.cpp.
+Value emitIntMatmulKernel(OpBuilder &b, Location loc, const MatmulForm &form,
+                          const IntOperand &A, const IntOperand &B,
+                          const IntPlan &plan, ArrayRef<int64_t> shape,
+                          bool amx);
+
+/// E8M0 block formats with the integer kernel's elements (MXINT8, MXFP4).
+bool isIntKernelFormat(const FormatSpec &spec);
+
 } // namespace mx::contract_kernels
 
 #endif // MX_LIB_CONVERSION_MXTOVECTOR_CONTRACTKERNELSIMPL_H

@@ -61,6 +61,16 @@ emitContractKernel(mlir::OpBuilder &b, mlir::Location loc, ContractOp op,
                    mlir::ValueRange lhsParts, mlir::ValueRange rhsParts,
                    bool int8Path, const ContractKernelOptions &options);
 
+/// As emitContractKernel for contractions that are not in matmul form but
+/// become one through im2col (ContractConv.cpp): convolutions and other
+/// contractions whose loops are M (lhs and result), N (rhs and result) and
+/// K (reduction) loops, the rhs and the result indexed by plain loops.
+/// Returns a null value when `op` is not such a contraction.
+mlir::FailureOr<mlir::Value>
+emitContractConvKernel(mlir::OpBuilder &b, mlir::Location loc, ContractOp op,
+                       mlir::ValueRange lhsParts, mlir::ValueRange rhsParts,
+                       bool int8Path, const ContractKernelOptions &options);
+
 } // namespace mx
 
 #endif // MX_CONVERSION_MXTOVECTOR_CONTRACTKERNELS_H

@@ -1,0 +1,402 @@
+//===- ContractConv.cpp - Convolution contracts on the packed kernels -----===//
+//
+// Part of mx-opt. An mx.contract that is not in matmul form but whose
+// loops split into M (parallel, lhs and result), N (parallel, rhs and
+// result) and K (reduction) loops, with the rhs and the result indexed by
+// plain loop dimensions: convolutions as --mx-fuse makes them (NHWC/HWCF,
+// NCHW/FCHW, strided, dilated, padded), becomes the matmul
+//
+//   C[M, N] = sum_K im2col(A)[M, K] * B'[K, N]
+//
+// on the kernels of ContractKernels.cpp (docs/Lowering.md, "Kernels for
+// mx.contract", "Convolutions"). The lhs is gathered into its im2col form
+// (one linalg.generic copy whose input map is the contraction's lhs map),
+// the rhs is reordered to [K..., N...] (a reshape when it already is, as
+// HWCF weights are), and the [M, N] accumulator is reshaped (and, when the
+// result's dimensions are not M then N, transposed) to the result.
+//
+// * f32 kernel: both operands decoded to f32 first; K runs over the
+//   reduction loops in loop order, the order of the linalg.generic lowering
+//   of Contract.cpp, so the sums are the same, bit for bit. Padding is
+//   +0.0 as there.
+// * integer kernel, INT8 (symmetric, scales constant along K): the i8 codes
+//   are gathered; the i32 sums are exact in any order.
+// * integer kernel, MXINT8 / MXFP4 with blocks along the input channel c
+//   (a reduction loop): K runs over the other reduction loops in loop order
+//   and then c padded to whole blocks (zero codes), so every block of K is
+//   one block of the input and of the weights; codes and block scales are
+//   gathered (padding: code 0 and scale 1.0). One rounding per block, as
+//   for matmuls.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ContractKernelsImpl.h"
+#include "mx/Conversion/MXToVector/ContractKernels.h"
+#include "mx/Conversion/MXToVector/MXToVector.h"
+#include "mx/Dialect/MX/IR/MXOps.h"
+#include "mx/Support/Quantize.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+using namespace mx;
+using namespace mx::contract_kernels;
+
+namespace {
+
+/// The loop roles of a contraction taken to matmul form through im2col.
+struct ConvForm {
+  SmallVector<int64_t> extent; ///< Per loop.
+  /// Loops by role, each in increasing position (the generic's order).
+  SmallVector<unsigned> mDims, nDims, kDims;
+  /// The loops of the result's dimensions, in order.
+  SmallVector<unsigned> outDims;
+};
+
+bool plainDims(AffineMap map, SmallVector<unsigned> &dims) {
+  for (AffineExpr e : map.getResults()) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d)
+      return false;
+    dims.push_back(d.getPosition());
+  }
+  return true;
+}
+
+std::optional<ConvForm> matchConv(ContractOp op) {
+  SmallVector<AffineMap> maps =
+      llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+  AffineMap lhs = maps[0], rhs = maps[1], out = maps[2];
+  unsigned numLoops = out.getNumDims();
+  ConvForm form;
+  SmallVector<unsigned> rhsDims;
+  if (!plainDims(out, form.outDims) || !plainDims(rhs, rhsDims))
+    return std::nullopt;
+  form.extent.assign(numLoops, -1);
+  auto setExtent = [&](ArrayRef<unsigned> dims, RankedTensorType t) {
+    for (auto [i, d] : llvm::enumerate(dims)) {
+      int64_t size = t.getDimSize(i);
+      if (form.extent[d] >= 0 && form.extent[d] != size)
+        return false;
+      form.extent[d] = size;
+    }
+    return true;
+  };
+  if (!setExtent(form.outDims, op.getResultType()) ||
+      !setExtent(rhsDims, op.getRhs().getType()))
+    return std::nullopt;
+  for (unsigned d = 0; d < numLoops; ++d) {
+    if (form.extent[d] <= 0)
+      return std::nullopt;
+    bool inL = lhs.isFunctionOfDim(d), inR = rhs.isFunctionOfDim(d),
+         inO = out.isFunctionOfDim(d);
+    if (op.isReductionDim(d)) {
+      if (inO)
+        return std::nullopt;
+      form.kDims.push_back(d);
+      continue;
+    }
+    // Batch-like loops (depthwise, grouped) and loops of the result alone
+    // stay on the generic lowering.
+    if (!inO || inL == inR)
+      return std::nullopt;
+    (inR ? form.nDims : form.mDims).push_back(d);
+  }
+  if (form.mDims.empty() || form.nDims.empty() || form.kDims.empty())
+    return std::nullopt;
+  return form;
+}
+
+int64_t product(const ConvForm &form, ArrayRef<unsigned> dims) {
+  int64_t p = 1;
+  for (unsigned d : dims)
+    p *= form.extent[d];
+  return p;
+}
+
+SmallVector<int64_t> extents(const ConvForm &form, ArrayRef<unsigned> dims) {
+  return llvm::map_to_vector(dims, [&](unsigned d) { return form.extent[d]; });
+}
+
+/// `map` (over the contraction's loops) over the loops `loops` instead: loop
+/// loops[i] becomes dimension i.
+AffineMap renumber(AffineMap map, ArrayRef<unsigned> loops) {
+  MLIRContext *ctx = map.getContext();
+  SmallVector<AffineExpr> repl(map.getNumDims(), getAffineConstantExpr(0, ctx));
+  for (auto [i, d] : llvm::enumerate(loops))
+    repl[d] = getAffineDimExpr(i, ctx);
+  return map.replaceDimsAndSymbols(repl, {}, loops.size(), 0);
+}
+
+/// out[i...] = src[srcMap(i...)], a tensor of `shape` (src itself when that
+/// is the same tensor).
+Value gather(OpBuilder &b, Location loc, Value src, AffineMap srcMap,
+             ArrayRef<int64_t> shape) {
+  auto st = cast<RankedTensorType>(src.getType());
+  if (srcMap.isIdentity() && st.getShape() == shape)
+    return src;
+  Value init = tensor::EmptyOp::create(b, loc, shape, st.getElementType());
+  unsigned rank = shape.size();
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{src},
+             ValueRange{init},
+             ArrayRef<AffineMap>{srcMap, b.getMultiDimIdentityMap(rank)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc, ValueRange{args[0]});
+             })
+      .getResult(0);
+}
+
+/// `t` collapsed to two dimensions: [0, split) and [split, rank).
+Value collapse2(OpBuilder &b, Location loc, Value t, unsigned split) {
+  unsigned rank = cast<RankedTensorType>(t.getType()).getRank();
+  if (rank == 2 && split == 1)
+    return t;
+  ReassociationIndices lo, hi;
+  for (unsigned i = 0; i < rank; ++i)
+    (i < split ? lo : hi).push_back(i);
+  return tensor::CollapseShapeOp::create(
+      b, loc, t, ArrayRef<ReassociationIndices>{lo, hi});
+}
+
+/// `t` padded by `low` / `high` with the scalar `value`.
+Value padWith(OpBuilder &b, Location loc, Value t, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, Value value) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return t;
+  auto type = cast<RankedTensorType>(t.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [d, size] : llvm::enumerate(shape))
+    size += low[d] + high[d];
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  return tensor::PadOp::create(
+             b, loc, padded, t, getAsIndexOpFoldResult(b.getContext(), low),
+             getAsIndexOpFoldResult(b.getContext(), high), value)
+      .getResult();
+}
+
+/// `t` padded at the end of dimension `dim` to `size`.
+Value padDimTo(OpBuilder &b, Location loc, Value t, unsigned dim, int64_t size,
+               Value value) {
+  auto type = cast<RankedTensorType>(t.getType());
+  SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
+  high[dim] = size - type.getDimSize(dim);
+  return padWith(b, loc, t, low, high, value);
+}
+
+/// The lhs padding of `op` applied to `t` (a lhs-shaped part) with `value`.
+Value padLhs(OpBuilder &b, Location loc, ContractOp op, Value t, Value value) {
+  if (!op.hasLhsPadding())
+    return t;
+  return padWith(b, loc, t, *op.getLhsPadLow(), *op.getLhsPadHigh(), value);
+}
+
+Value i8Const(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI8Type(), v);
+}
+
+/// The [M, N] accumulator `acc` as the result: expanded to the M then N
+/// loops, transposed to the result's order when that differs.
+Value toResult(OpBuilder &b, Location loc, ContractOp op, const ConvForm &form,
+               Value acc) {
+  Type elem = cast<RankedTensorType>(acc.getType()).getElementType();
+  SmallVector<unsigned> mn(form.mDims);
+  mn.append(form.nDims);
+  auto mnType = RankedTensorType::get(extents(form, mn), elem);
+  ReassociationIndices lo, hi;
+  for (unsigned i = 0; i < mn.size(); ++i)
+    (i < form.mDims.size() ? lo : hi).push_back(i);
+  Value expanded = acc;
+  if (mn.size() != 2)
+    expanded = tensor::ExpandShapeOp::create(
+        b, loc, mnType, acc, ArrayRef<ReassociationIndices>{lo, hi});
+  if (ArrayRef<unsigned>(mn) == ArrayRef<unsigned>(form.outDims))
+    return expanded;
+  MLIRContext *ctx = b.getContext();
+  unsigned numLoops = form.extent.size();
+  SmallVector<AffineExpr> exprs = llvm::map_to_vector(
+      mn, [&](unsigned d) { return getAffineDimExpr(d, ctx); });
+  AffineMap srcMap =
+      renumber(AffineMap::get(numLoops, 0, exprs, ctx), form.outDims);
+  return gather(b, loc, expanded, srcMap, extents(form, form.outDims));
+}
+
+/// A dimension expression `dim` appears only as result `r` of `map`.
+bool onlyAt(AffineMap map, unsigned r, unsigned dim) {
+  auto d = dyn_cast<AffineDimExpr>(map.getResult(r));
+  if (!d || d.getPosition() != dim)
+    return false;
+  for (auto [i, e] : llvm::enumerate(map.getResults()))
+    if (i != r && e.isFunctionOfDim(dim))
+      return false;
+  return true;
+}
+
+} // namespace
+
+FailureOr<Value> mx::emitContractConvKernel(
+    OpBuilder &b, Location loc, ContractOp op, ValueRange lhsParts,
+    ValueRange rhsParts, bool int8Path, const ContractKernelOptions &options) {
+  if (options.target == ContractKernelTarget::None || op.getBiasInit())
+    return Value();
+  std::optional<ConvForm> form = matchConv(op);
+  if (!form)
+    return Value();
+  SmallVector<AffineMap> maps =
+      llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
+  AffineMap lhsMap = maps[0], rhsMap = maps[1];
+  QuantizedType qa = op.getLhsQuantizedType(), qb = op.getRhsQuantizedType();
+  FormatSpec specA = qa.getSpec(), specB = qb.getSpec();
+  int64_t m = product(*form, form->mDims), n = product(*form, form->nDims);
+  bool amx = options.target == ContractKernelTarget::AMX;
+  bool vnni = amx || options.target == ContractKernelTarget::AVX512VNNI;
+  SmallVector<int64_t> shape = {m, n};
+
+  // Gathers a lhs-shaped tensor into [M loops..., K loops...] (`kLoops`,
+  // with `lastExtent` for the last when given) collapsed to [M, K'].
+  auto gatherLhs = [&](Value t, ArrayRef<unsigned> kLoops,
+                       std::optional<int64_t> lastExtent = std::nullopt) {
+    SmallVector<unsigned> loops(form->mDims);
+    loops.append(kLoops.begin(), kLoops.end());
+    SmallVector<int64_t> sizes = extents(*form, loops);
+    if (lastExtent)
+      sizes.back() = *lastExtent;
+    return collapse2(b, loc, gather(b, loc, t, renumber(lhsMap, loops), sizes),
+                     form->mDims.size());
+  };
+  // Reorders a rhs-shaped tensor to [K loops..., N loops...] (with
+  // `sizeOf(loop, extent)` as the sizes) collapsed to [K', N'].
+  auto gatherRhs = [&](Value t, ArrayRef<unsigned> kLoops,
+                       function_ref<int64_t(unsigned, int64_t)> sizeOf) {
+    SmallVector<unsigned> loops(kLoops);
+    loops.append(form->nDims);
+    SmallVector<int64_t> sizes;
+    for (unsigned d : loops)
+      sizes.push_back(sizeOf(d, form->extent[d]));
+    return collapse2(b, loc, gather(b, loc, t, renumber(rhsMap, loops), sizes),
+                     kLoops.size());
+  };
+  auto same = [](unsigned, int64_t size) { return size; };
+
+  if (int8Path) {
+    // Symmetric i8 codes (zero points stay on the generic path); the exact
+    // i32 sum does not depend on the order of K.
+    if (specA.zeroPoint || specB.zeroPoint ||
+        specA.element != ElementKind::I8 || specB.element != ElementKind::I8)
+      return Value();
+    int64_t k = product(*form, form->kDims);
+    if (k >= (int64_t(1) << 31) / (128 * 128))
+      return Value();
+    SmallVector<Value> aParts = {gatherLhs(
+        padLhs(b, loc, op, lhsParts[0], i8Const(b, loc, 0)), form->kDims)};
+    SmallVector<Value> bParts = {gatherRhs(rhsParts[0], form->kDims, same)};
+    IntPlan plan;
+    plan.kp = llvm::alignTo(k, 4);
+    plan.block = plan.kp;
+    plan.groups = plan.kp / 4;
+    plan.blocks = 1;
+    plan.offsetA = 128;
+    plan.vnni = vnni;
+    MatmulForm mf{false, 1, m, n, k};
+    Value acc =
+        emitIntMatmulKernel(b, loc, mf, IntOperand{specA, aParts},
+                            IntOperand{specB, bParts}, plan, shape, amx);
+    return toResult(b, loc, op, *form, acc);
+  }
+
+  // MX integer kernel: blocks along one reduction loop c of both operands.
+  auto cExpr = dyn_cast<AffineDimExpr>(lhsMap.getResult(qa.getAxis()));
+  unsigned axisB = qb.getAxis();
+  int64_t block = specA.blockSize;
+  if (!options.exact && isIntKernelFormat(specA) && isIntKernelFormat(specB) &&
+      !specA.tensorScale && !specB.tensorScale &&
+      specA.blockSize == specB.blockSize && block % 4 == 0 && cExpr &&
+      op.isReductionDim(cExpr.getPosition()) &&
+      onlyAt(lhsMap, qa.getAxis(), cExpr.getPosition()) &&
+      onlyAt(rhsMap, axisB, cExpr.getPosition())) {
+    unsigned c = cExpr.getPosition();
+    int64_t channels = form->extent[c];
+    IntOperand A{specA, {}, specA.element == ElementKind::F4E2M1FN};
+    IntOperand B{specB, {}, specB.element == ElementKind::F4E2M1FN};
+    unsigned lhsRank = lhsMap.getNumResults(), rhsRank = rhsMap.getNumResults();
+    // Packed nibbles: along c for the lhs, along the one N loop for the rhs.
+    bool packedOk =
+        (!A.fp4 || qa.getAxis() == lhsRank - 1) &&
+        (!B.fp4 ||
+         (form->nDims.size() == 1 &&
+          cast<AffineDimExpr>(rhsMap.getResult(rhsRank - 1)).getPosition() ==
+              form->nDims[0]));
+    // Fewer channels than half a block: mostly padding; the f32 kernel.
+    if (packedOk && 2 * channels >= block) {
+      int64_t cp = llvm::alignTo(channels, block), cb = cp / block;
+      SmallVector<unsigned> kLoops;
+      for (unsigned d : form->kDims)
+        if (d != c)
+          kLoops.push_back(d);
+      kLoops.push_back(c);
+      int64_t kp = product(*form, kLoops) / channels * cp;
+      Value zero = i8Const(b, loc, 0), one = i8Const(b, loc, /*2^0=*/127);
+      // lhs: spatial padding (code 0, scale 1.0), then c padded to whole
+      // blocks (the scales already have ceil(C / block) of them).
+      Value ad = padLhs(b, loc, op, lhsParts[0], zero);
+      int64_t aBytes = A.fp4 ? cp / 2 : cp;
+      ad = padDimTo(b, loc, ad, qa.getAxis(), aBytes, zero);
+      SmallVector<Value> aParts = {
+          gatherLhs(ad, kLoops, aBytes),
+          gatherLhs(padLhs(b, loc, op, lhsParts[1], one), kLoops, cb)};
+      Value bd = padDimTo(b, loc, rhsParts[0], axisB, cp, zero);
+      int64_t nBytes = llvm::divideCeil(n, 2);
+      SmallVector<Value> bParts = {
+          gatherRhs(bd, kLoops,
+                    [&](unsigned d, int64_t size) {
+                      if (d == c)
+                        return cp;
+                      return B.fp4 && d == form->nDims[0] ? nBytes : size;
+                    }),
+          gatherRhs(rhsParts[1], kLoops, [&](unsigned d, int64_t size) {
+            return d == c ? cb : size;
+          })};
+      A.parts = aParts;
+      B.parts = bParts;
+      IntPlan plan;
+      plan.mx = true;
+      plan.block = block;
+      plan.groups = block / 4;
+      plan.blocks = kp / block;
+      plan.kp = kp;
+      plan.offsetA = A.fp4 ? 12 : 128;
+      plan.vnni = vnni;
+      MatmulForm mf{false, 1, m, n, kp};
+      Value acc = emitIntMatmulKernel(b, loc, mf, A, B, plan, shape, amx);
+      return toResult(b, loc, op, *form, acc);
+    }
+  }
+
+  // f32 kernel on the decoded operands, K in loop order.
+  auto decode = [&](ValueRange parts, Value v) -> FailureOr<Value> {
+    auto qt = cast<RankedTensorType>(v.getType());
+    return emitDequantize(b, loc, parts, qt,
+                          RankedTensorType::get(qt.getShape(), b.getF32Type()),
+                          op);
+  };
+  FailureOr<Value> am = decode(lhsParts, op.getLhs());
+  if (failed(am))
+    return failure();
+  FailureOr<Value> bm = decode(rhsParts, op.getRhs());
+  if (failed(bm))
+    return failure();
+  Value a = gatherLhs(
+      padLhs(b, loc, op, *am,
+             arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f))),
+      form->kDims);
+  Value w = gatherRhs(*bm, form->kDims, same);
+  MatmulForm mf{false, 1, m, n, product(*form, form->kDims)};
+  Value acc =
+      emitF32MatmulKernel(b, loc, mf, a, w, specA, specB, options.exact, shape);
+  return toResult(b, loc, op, *form, acc);
+}
