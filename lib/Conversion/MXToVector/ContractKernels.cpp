@@ -687,10 +687,17 @@ Value mx::contract_kernels::emitIntMatmulKernel(
     OpBuilder &b, Location loc, const MatmulForm &form, const IntOperand &A,
     const IntOperand &B, const IntPlan &plan, ArrayRef<int64_t> shape,
     bool amx) {
+  // (AMX, MX: the VNNI kernel serves scales outside the bf16 kernel's range.)
+  auto vnniKernel = [&](OpBuilder &b, Location loc) {
+    return emitIntKernel(b, loc, form, A, B, plan, shape);
+  };
   if (amx)
-    if (Value acc = emitAMXIntKernel(b, loc, form, A, B, plan, shape))
+    if (Value acc = emitAMXIntKernel(
+            b, loc, form, A, B, plan, shape,
+            plan.mx ? function_ref<Value(OpBuilder &, Location)>(vnniKernel)
+                    : nullptr))
       return acc;
-  return emitIntKernel(b, loc, form, A, B, plan, shape);
+  return vnniKernel(b, loc);
 }
 
 bool mx::contract_kernels::isIntKernelFormat(const FormatSpec &spec) {
