@@ -20,7 +20,7 @@ LLVM_PREFIX := /usr/lib/llvm-22
 JOBS ?= $(shell nproc)
 
 # Debian packages the build and the tests need.
-PACKAGES := libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools \
+PACKAGES := libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libomp-dev \
             cmake ninja-build g++ python3 zlib1g-dev libgtest-dev
 
 # Only `make bench` needs these: the reference matmuls (oneDNN u8s8s32 and f32

@@ -161,6 +161,20 @@ static llvm::cl::opt<std::string> contractKernelsOpt(
                    "comma-separated: one row per choice"),
     llvm::cl::init("auto"));
 
+static llvm::cl::opt<unsigned> threadsOpt(
+    "omp-threads",
+    llvm::cl::desc("Run the mx kernels of the stream and matmul rows on N "
+                   "OpenMP threads (--mx-lower-to-llvm=\"parallel=openmp "
+                   "threads=N\"; needs libomp). 0: one thread"),
+    llvm::cl::init(0), llvm::cl::value_desc("N"), llvm::cl::cat(benchCategory));
+
+/// The JIT options of the stream and matmul rows (--omp-threads).
+static mx::JitOptions benchJitOptions() {
+  mx::JitOptions options;
+  options.threads = threadsOpt;
+  return options;
+}
+
 static llvm::cl::opt<double> compileBudgetOpt(
     "compile-budget",
     llvm::cl::desc("Skip a compile-time size when the linear extrapolation "
@@ -524,7 +538,7 @@ Result FormatRunner::run(const OpKind &op, const KernelShape &shape) {
     return error("generated module does not parse:\n" + diagnostics + source);
 
   auto start = std::chrono::steady_clock::now();
-  auto program = mx::JitProgram::compile(*module, "f");
+  auto program = mx::JitProgram::compile(*module, "f", benchJitOptions());
   if (!program)
     return error(llvm::toString(program.takeError()));
   r.lowerMs = msSince(start);
@@ -951,7 +965,7 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
           *module, "mx-lower-to-llvm{contract-kernels=" + contractKernels + "}",
           diagnostics)))
     return error("mx-lower-to-llvm failed:\n" + diagnostics);
-  auto program = mx::JitProgram::compile(*module, "f");
+  auto program = mx::JitProgram::compile(*module, "f", benchJitOptions());
   if (!program)
     return error(llvm::toString(program.takeError()));
   row.lowerMs = msSince(start);
@@ -1803,7 +1817,7 @@ int main(int argc, char **argv) {
       {"bytes", rows * cols * 4},
       {"repeat", int64_t(repeat)},
       {"warmup", 1},
-      {"threads", 1},
+      {"threads", int64_t(std::max(1u, threadsOpt.getValue()))},
       {"seed", int64_t(kSeed)},
       {"input", "N(0,1) float32, normal values only"},
       {"filter", filterOpt.getValue()},

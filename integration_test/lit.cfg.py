@@ -26,3 +26,8 @@ mx_lit_common.configure(
     ],
     cpu_features=True,
 )
+
+# Programs lowered with --mx-lower-to-llvm="parallel=openmp" (REQUIRES:
+# openmp) run where the OpenMP runtime was found at configure time.
+if getattr(config, "mx_openmp_runtime", "") and os.path.exists(config.mx_openmp_runtime):
+    config.available_features.add("openmp")

@@ -12,6 +12,7 @@
 #include "mx/Pipelines/NVVMPipeline.h"
 #include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Pipelines/Common.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -54,12 +55,7 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 
   // Buffers; results in caller-allocated buffers.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(createCanonicalizerPass());
+  mx::addFunctionBoundaryBufferization(pm);
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;

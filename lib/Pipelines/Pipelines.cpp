@@ -7,6 +7,7 @@
 #include "mx/Pipelines/Pipelines.h"
 #include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
+#include "mx/Pipelines/Common.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -56,14 +57,10 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   // buffer returned twice).
   pm.addNestedPass<func::FuncOp>(mx::createMXCopyDuplicateResults());
 
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Drops loop-carried memrefs that only forward the buffer, so results are
-  // the allocations themselves and can become the out-parameters.
-  pm.addPass(createCanonicalizerPass());
+  // The canonicalization after it drops loop-carried memrefs that only
+  // forward the buffer, so results are the allocations themselves and can
+  // become the out-parameters.
+  mx::addFunctionBoundaryBufferization(pm);
   if (options.outParams) {
     // In-place bufferization can return one buffer for two distinct tensors
     // (buffer-results-to-out-params would erase its allocation twice).
@@ -92,12 +89,30 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandReallocPass(expandRealloc));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
-  pm.addNestedPass<func::FuncOp>(mx::createMXSplitDeallocs());
+  // The canonicalization first: it folds the base-buffer extractions of
+  // plain allocations, so mx-split-deallocs sees the allocations (the call
+  // chains of outlined kernels then keep no bufferization.dealloc, and the
+  // simplification runs only where one is left).
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(bufferization::createBufferDeallocationSimplificationPass());
+  pm.addNestedPass<func::FuncOp>(mx::createMXSplitDeallocs());
+  addOnFunctionsWith(
+      pm, func::FuncOp::getOperationName(), {"bufferization"},
+      bufferization::createBufferDeallocationSimplificationPass());
   pm.addPass(bufferization::createLowerDeallocationsPass());
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.parallel == MXParallel::OpenMP) {
+    // Loops the emitters marked parallel, without loop-carried values after
+    // bufferization, become OpenMP work-sharing loops.
+    pm.addNestedPass<func::FuncOp>(mx::createMXParallelizeLoops());
+    ConvertSCFToOpenMPPassOptions openmp;
+    openmp.numThreads = std::max<int64_t>(0, options.threads);
+    pm.addPass(createConvertSCFToOpenMPPass(openmp));
+    // Inlines the memref.alloca_scope that wraps each loop body (the bodies
+    // allocate nothing on the stack), which convert-scf-to-cf would
+    // otherwise fill with blocks.
+    pm.addPass(createCanonicalizerPass());
+  }
   // The tagged dot products of the avx512vnni contract kernels (after the
   // bufferization passes, which reject llvm.call_intrinsic).
   pm.addNestedPass<func::FuncOp>(mx::createConvertMXVnniDots());
@@ -120,7 +135,11 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   // Subviews at loop-dependent offsets leave affine.apply behind.
   addOnFunctionsWith(pm, func, {"affine"}, createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // The conversions of the kernels' bodies before finalize-memref-to-llvm
+  // (upstream's test-lower-to-llvm order): the call chains of outlined
+  // kernels are still a few memref ops per call here, and the checks of
+  // mx-on-functions-with walk them cheaply (after the memref conversion
+  // they are ten times larger).
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.x86Vector = options.x86Vector;
   vectorOptions.reassociateFPReductions = options.reassociateFPReductions;
@@ -132,8 +151,20 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   addOnFunctionsWith(pm, func, {"arith"}, createArithToLLVMConversionPass());
   addOnFunctionsWith(pm, func, {"index"}, createConvertIndexToLLVMPass());
   addOnFunctionsWith(pm, func, {"ub"}, createUBToLLVMConversionPass());
+  // Kernels take their buffers as bare pointers (one call operand per
+  // buffer, not a descriptor's 5 + 2 x rank).
+  if (options.barePtrKernels)
+    pm.addPass(mx::createMXBarePtrKernels());
+  // aligned_alloc: an aligned allocation is one call, not malloc plus the
+  // pointer arithmetic that rounds its result up (a dozen ops per buffer
+  // in the call chains of outlined kernels).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  if (options.parallel == MXParallel::OpenMP)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

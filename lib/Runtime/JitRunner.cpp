@@ -23,9 +23,11 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -259,6 +261,10 @@ JitProgram::compile(ModuleOp module, StringRef entry,
     MXLowerToLLVMOptions lowering;
     // AlignedArray buffers start on 64-byte boundaries.
     lowering.argAlignment = 64;
+    if (options.threads > 0) {
+      lowering.parallel = MXParallel::OpenMP;
+      lowering.threads = options.threads;
+    }
     buildMXLowerToLLVMPipeline(pm, lowering);
     if (failed(pm.run(module)))
       return makeError("lowering to LLVM failed:\n" + diagnostics);
@@ -304,10 +310,33 @@ JitProgram::compile(ModuleOp module, StringRef entry,
                      "(arch_prctl(ARCH_REQ_XCOMP_PERM, XTILEDATA) failed); "
                      "lower it with contract-kernels=avx512vnni");
 
+  // Work-sharing loops (parallel=openmp) call the OpenMP runtime.
+  bool usesOpenMP = false;
+  module.walk([&](Operation *op) {
+    if (op->getName().getDialectNamespace() == "omp") {
+      usesOpenMP = true;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  StringRef openmpRuntime = MX_OPENMP_RUNTIME;
+  if (usesOpenMP &&
+      (openmpRuntime.empty() || !llvm::sys::fs::exists(openmpRuntime)))
+    return makeError(
+        "the program uses OpenMP (lowered with parallel=openmp) but the "
+        "OpenMP runtime " +
+        (openmpRuntime.empty()
+             ? std::string("was not found at build time")
+             : ("'" + openmpRuntime + "' does not exist").str()) +
+        "; install Debian's libomp-dev and rebuild, or lower without "
+        "parallel=openmp");
+
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
+  if (usesOpenMP)
+    registerOpenMPDialectTranslation(*ctx);
 
   auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!tmBuilder)
@@ -326,6 +355,8 @@ JitProgram::compile(ModuleOp module, StringRef entry,
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   SmallVector<StringRef> libs{MX_C_RUNNER_UTILS};
+  if (usesOpenMP)
+    libs.push_back(openmpRuntime);
   engineOptions.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(module, engineOptions, std::move(*tm));
   if (!engine)

@@ -66,6 +66,13 @@ static llvm::cl::opt<unsigned>
 static llvm::cl::opt<unsigned>
     optLevel("O", llvm::cl::desc("JIT optimization level"), llvm::cl::init(3),
              llvm::cl::Prefix, llvm::cl::cat(mxRunCategory));
+static llvm::cl::opt<unsigned> threads(
+    "omp-threads",
+    llvm::cl::desc("When mx-run lowers the module: run the loops marked "
+                   "parallel on N OpenMP threads (--mx-lower-to-llvm="
+                   "\"parallel=openmp threads=N\"; needs libomp). 0: one "
+                   "thread"),
+    llvm::cl::init(0), llvm::cl::value_desc("N"), llvm::cl::cat(mxRunCategory));
 static llvm::cl::opt<std::string> reportAgainst(
     "report-against",
     llvm::cl::desc("Compare the first f32 result with this .npy (for example "
@@ -171,7 +178,10 @@ int main(int argc, char **argv) {
     labels = std::move(*array);
   }
 
-  auto program = mx::JitProgram::compile(*module, entry, {optLevel});
+  mx::JitOptions jitOptions;
+  jitOptions.optLevel = optLevel;
+  jitOptions.threads = threads;
+  auto program = mx::JitProgram::compile(*module, entry, jitOptions);
   if (!program)
     return fail(llvm::toString(program.takeError()));
   size_t numInputs = (*program)->getInputs().size();

@@ -12,6 +12,9 @@
 
 namespace mx {
 
+/// Threads for the loops the kernel emitters mark parallel (mx.parallel).
+enum class MXParallel { None, OpenMP };
+
 /// Options of --mx-lower-to-llvm.
 struct MXLowerToLLVMOptions
     : public mlir::PassPipelineOptions<MXLowerToLLVMOptions> {
@@ -65,6 +68,26 @@ struct MXLowerToLLVMOptions
                      "identical ops (mx-outline-kernels): compile time "
                      "linear in the number of ops"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> barePtrKernels{
+      *this, "bare-ptr-kernels",
+      llvm::cl::desc("Pass the buffers of private kernels as bare pointers "
+                     "(mx-bare-ptr-kernels): fewer call operands"),
+      llvm::cl::init(true)};
+  PassOptions::Option<MXParallel> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run the loops marked mx.parallel (stream rows, contract "
+                     "row blocks) on threads"),
+      llvm::cl::init(MXParallel::None),
+      llvm::cl::values(
+          clEnumValN(MXParallel::None, "none", "one thread (default)"),
+          clEnumValN(MXParallel::OpenMP, "openmp",
+                     "OpenMP work-sharing loops (convert-scf-to-openmp; the "
+                     "program needs the OpenMP runtime, libomp)"))};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads of parallel=openmp (0: the OpenMP runtime's "
+                     "default, OMP_NUM_THREADS or one per core)"),
+      llvm::cl::init(0)};
 };
 
 /// Options of --mx-quantize-pipeline (the options of mx-quantize plus the

@@ -67,6 +67,10 @@ struct JitOptions {
   /// Extra symbols the compiled code may call (name -> address). The
   /// calibration runtime's mx_calibration_observe_f32 is always available.
   llvm::StringMap<void *> symbols;
+  /// Threads for the loops marked parallel when lowering a module that is
+  /// not LLVM yet (0: one thread; N: --mx-lower-to-llvm="parallel=openmp
+  /// threads=N", which needs the OpenMP runtime).
+  unsigned threads = 0;
 };
 
 /// A compiled entry point.

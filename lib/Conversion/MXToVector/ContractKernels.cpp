@@ -123,7 +123,7 @@ Value tileLoops(
   int64_t mc = std::max<int64_t>(mr, kMC / mr * mr);
   return e.loop(
       0, form.batch, 1, init, [&](Emitter &e, Value bt, ValueRange c) {
-        return e.loop(
+        return e.loopParallel(
             0, form.m, mc, c, [&](Emitter &e, Value m0, ValueRange c) {
               return e.loop(
                   0, numPanels, 1, c,

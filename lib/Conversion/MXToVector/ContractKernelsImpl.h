@@ -11,6 +11,7 @@
 
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Support/Numerics.h"
+#include "mx/Support/ParallelLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -92,6 +93,20 @@ struct Emitter {
   loop(int64_t lb, int64_t ub, int64_t step, ValueRange inits,
        function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)> body) {
     return loop(idx(lb), idx(ub), step, inits, body);
+  }
+  /// `loop`, marked mx.parallel: its iterations write disjoint parts of
+  /// the results (mx-parallelize-loops may run them on threads).
+  SmallVector<Value> loopParallel(
+      int64_t lb, int64_t ub, int64_t step, ValueRange inits,
+      function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)> body) {
+    auto f = scf::ForOp::create(
+        b, loc, idx(lb), idx(ub), idx(step), inits,
+        [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
+          Emitter e{nb, nl};
+          scf::YieldOp::create(nb, nl, body(e, iv, args));
+        });
+    mx::markParallel(f);
+    return SmallVector<Value>(f.getResults());
   }
 };
 

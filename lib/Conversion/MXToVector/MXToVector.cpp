@@ -22,6 +22,7 @@
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Support/Debug.h"
 #include "mx/Support/Numerics.h"
+#include "mx/Support/ParallelLoops.h"
 #include "mx/Support/Quantize.h"
 
 #include "mlir/Dialect/AMX/AMXDialect.h"
@@ -396,7 +397,9 @@ scf::LoopNest blockLoops(OpBuilder &b, Location loc, Value x,
   SmallVector<Value> ubs = blockLoopBounds(b, loc, x, g);
   SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
   SmallVector<Value> steps(ubs.size(), indexConst(b, loc, 1));
-  return scf::buildLoopNest(b, loc, lbs, ubs, steps, inits, body);
+  scf::LoopNest nest = scf::buildLoopNest(b, loc, lbs, ubs, steps, inits, body);
+  mx::markParallel(nest.loops.front()); // Blocks of the outer rows.
+  return nest;
 }
 
 Value mulIndex(OpBuilder &b, Location loc, Value v, int64_t c) {

@@ -668,4 +668,59 @@ def MXOnFunctionsWith : Pass<"mx-on-functions-with", "::mlir::ModuleOp"> {
   ];
 }
 
+def MXBarePtrKernels : Pass<"mx-bare-ptr-kernels", "::mlir::ModuleOp"> {
+  let summary = "Pass the buffers of private kernels as bare pointers";
+  let description = [{
+    After bufferization and `buffer-results-to-out-params`: every private
+    function with a body whose symbol is used only by `func.call`s, that
+    returns no memref and whose memref arguments all have a static shape and
+    static strides (the kernels of `mx-outline-kernels`), gets the
+    `llvm.bareptr` attribute. `convert-func-to-llvm` then passes each such
+    buffer as one aligned pointer instead of the 5 + 2 x rank values of its
+    descriptor, at the definition and at every call (the kernel rebuilds the
+    static descriptor inside, where it folds). Nothing the kernels compute
+    changes; a module with thousands of kernel calls lowers with a tenth of
+    the call operands.
+
+    ```mlir
+    func.func private @mx_kernel_quantize(%arg0: memref<8x32xf32>, %arg1: memref<8x32xi8>, %arg2: memref<8x1xi8>)
+    // becomes
+    func.func private @mx_kernel_quantize(%arg0: memref<8x32xf32>, %arg1: memref<8x32xi8>, %arg2: memref<8x1xi8>) attributes {llvm.bareptr}
+    // and after convert-func-to-llvm
+    llvm.func @mx_kernel_quantize(%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: !llvm.ptr) attributes {llvm.bareptr, sym_visibility = "private"}
+    ```
+  }];
+  let statistics = [
+    Statistic<"numMarked", "num-marked", "functions given llvm.bareptr">
+  ];
+}
+
+def MXParallelizeLoops
+    : Pass<"mx-parallelize-loops", "::mlir::func::FuncOp"> {
+  let summary = "Turn the scf.for loops marked mx.parallel into scf.parallel";
+  let description = [{
+    The kernel emitters of `convert-mx-to-vector` mark loops whose
+    iterations write disjoint parts of their buffers and read nothing another
+    iteration writes (the row loops of the quantize/dequantize streams, the
+    outer tile loops of the contract kernels) with the unit attribute
+    `mx.parallel` (`mx::kParallelLoopAttrName`). After bufferization, a
+    marked `scf.for` without loop-carried values (a loop that still carries
+    a value is a reduction and stays serial) that is not nested in another
+    marked or parallel loop becomes an `scf.parallel` with the same bounds
+    and body; `convert-scf-to-openmp` then makes it an OpenMP work-sharing
+    loop (`--mx-lower-to-llvm="parallel=openmp"`). Every iteration computes
+    what it computed in the serial loop, so the results are bit-identical.
+
+    ```mlir
+    scf.for %i = %c0 to %c256 step %c1 { ... } {mx.parallel}
+    // becomes
+    scf.parallel (%i) = (%c0) to (%c256) step (%c1) { ... }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let statistics = [
+    Statistic<"numParallel", "num-parallel", "loops made scf.parallel">
+  ];
+}
+
 #endif // MX_DIALECT_MX_TRANSFORMS_PASSES_TD
