@@ -1189,6 +1189,9 @@ const char *kUsage =
     "  mx-ref gen-vectors OUT.npy --rows R --cols C [--seed S] [--finite]\n"
     "                     [--gaussian]   (standard normal data instead of\n"
     "                     the adversarial rows)\n"
+    "  mx-ref gen-nvfp4 OUT.npy --rows R --blocks B --amax-exp E [--seed S]\n"
+    "                     (NVFP4 rounding-boundary data, tensor maximum\n"
+    "                     1.5 * 2^(E - 127))\n"
     "  mx-ref exhaustive FORMAT OUT.npy   (e4m3 e5m2 e3m2 e2m3 e2m1 mxint8)\n"
     "  mx-ref self-test\n"
     "  mx-ref int8-matmul A.npy B.npy OUT.npy   (exact INT8 matmul: A per\n"
@@ -1458,6 +1461,82 @@ int cmdGenVectors(int Argc, char **Argv) {
   return 0;
 }
 
+// gen-nvfp4 OUT.npy --rows R --blocks B --amax-exp E [--seed S]: NVFP4
+// rounding-boundary data. Element 0 is the tensor maximum 1.5 * 2^E; every
+// 16-element block starts with its own maximum (at most the tensor's), and
+// its other elements sit at and around (up to 3 f32 steps) the points where
+// the rounding of x / (s_b * s_t) to E2M1 changes: the midpoints of the
+// grid (ties under nearest rounding) and the grid values (toward zero),
+// with s_b * s_t computed as fakeQuantNVFP4 computes it; plus zeros, f32
+// subnormals and the block maximum (saturation edge).
+int cmdGenNvfp4(int Argc, char **Argv) {
+  Options O = parseOptions(Argc, Argv, {"rows", "blocks", "amax-exp", "seed"});
+  expectPositional(O, 1, "OUT.npy");
+  const std::string *Rows = O.get("rows"), *Blocks = O.get("blocks"),
+                    *Exp = O.get("amax-exp");
+  if (!Rows || !Blocks || !Exp)
+    fatal("gen-nvfp4 needs --rows, --blocks and --amax-exp");
+  uint64_t R = parseUInt("rows", *Rows, 1, 1u << 16);
+  uint64_t B = parseUInt("blocks", *Blocks, 1, 1u << 16);
+  int E = static_cast<int>(parseUInt("amax-exp", *Exp, 0, 254)) - 127;
+  uint64_t Seed = 0;
+  if (const std::string *S = O.get("seed"))
+    Seed = parseUInt("seed", *S, 0, UINT64_MAX);
+  if (E < -126 || E > 126)
+    fatal("gen-nvfp4: --amax-exp must be in [1, 253] (biased)");
+  const size_t C = B * 16;
+  SplitMix64 Rng{Seed ^ 0xA5A5A5A5ull};
+  std::vector<uint32_t> Data(R * C, 0);
+  const uint32_t Amax = pow2Bits(E) | 0x400000u; // 1.5 * 2^E
+  const uint32_t St = f32Div(Amax, bitsOf(2688.0f));
+  std::vector<APFloat> G = positiveGrid(*findElemFormat("e2m1"));
+  std::vector<uint32_t> Points;
+  for (size_t I = 0; I + 1 < G.size(); ++I) {
+    Points.push_back(toF32(midpoint(G[I], G[I + 1])));
+    Points.push_back(toF32(G[I + 1]));
+  }
+  APFloat Max448 = APFloat::getLargest(APFloat::Float8E4M3FN());
+  bool Lost;
+  Max448.convert(f32Sem(), kRNE, &Lost);
+  for (uint64_t Row = 0; Row < R; ++Row) {
+    for (uint64_t Blk = 0; Blk < B; ++Blk) {
+      uint32_t *Out = &Data[Row * C + Blk * 16];
+      // Block maximum: 2^-(0..12) below the tensor's, random significand.
+      uint32_t M = (Row == 0 && Blk == 0)
+                       ? Amax
+                       : randomWithExp(Rng, E - Rng.range(0, 12)) & ~kSign;
+      if (M > Amax)
+        M = Amax;
+      Out[0] = M | Rng.sign();
+      APFloat Sb(f32Sem(), APInt(32, f32Div(f32Div(M, bitsOf(6.0f)), St)));
+      if (absGreater(Sb, Max448))
+        Sb = Max448;
+      Sb.convert(APFloat::Float8E4M3FN(), kRNE, &Lost);
+      const uint32_t Scale = Sb.isZero() ? 0 : f32Mul(toF32(Sb), St);
+      for (size_t I = 1; I < 16; ++I) {
+        int Pick = Rng.range(0, 15);
+        uint32_t V;
+        if (Scale == 0 || Pick == 0)
+          V = randomWithExp(Rng, E - Rng.range(0, 40)) & ~kSign;
+        else if (Pick == 1)
+          V = Rng.range(0, 1) ? 0 : static_cast<uint32_t>(Rng.range(1, 1000));
+        else if (Pick == 2)
+          V = M;
+        else {
+          uint32_t Base = f32Mul(Points[Rng.below(Points.size())], Scale);
+          int64_t Step = Rng.range(-3, 3);
+          V = static_cast<uint32_t>(std::max<int64_t>(0, int64_t(Base) + Step));
+        }
+        if (V > M)
+          V = M;
+        Out[I] = V | Rng.sign();
+      }
+    }
+  }
+  writeNpyF32(O.Positional[0], {R, C}, Data);
+  return 0;
+}
+
 int cmdExhaustive(int Argc, char **Argv) {
   Options O = parseOptions(Argc, Argv, {});
   expectPositional(O, 2, "FORMAT OUT.npy");
@@ -1666,6 +1745,8 @@ int main(int Argc, char **Argv) {
     return cmdGenVectors(Argc, Argv);
   if (Cmd == "exhaustive")
     return cmdExhaustive(Argc, Argv);
+  if (Cmd == "gen-nvfp4")
+    return cmdGenNvfp4(Argc, Argv);
   if (Cmd == "compare")
     return cmdCompare(Argc, Argv);
   if (Cmd == "int8-matmul")

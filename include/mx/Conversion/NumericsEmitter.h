@@ -95,6 +95,8 @@ public:
   F fdiv(F x, F y) { return mlir::arith::DivFOp::create(b, loc, x, y); }
   F fsub(F x, F y) { return mlir::arith::SubFOp::create(b, loc, x, y); }
   F fadd(F x, F y) { return mlir::arith::AddFOp::create(b, loc, x, y); }
+  /// x * y + z rounded once.
+  F fma(F x, F y, F z) { return mlir::math::FmaOp::create(b, loc, x, y, z); }
   F fmin(F x, F y) { return mlir::arith::MinNumFOp::create(b, loc, x, y); }
   F fmax(F x, F y) { return mlir::arith::MaxNumFOp::create(b, loc, x, y); }
   B fune(F x, F y) {

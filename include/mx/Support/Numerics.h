@@ -16,6 +16,7 @@
 //   F siToF(I)       F fmul/fdiv(F, F)    B fune(F, F) (unordered or not equal)
 //   F roundInt(F, Rounding)               I fToSI(F) (exact for integers)
 //   F fmin/fmax/fadd/fsub(F, F)           B folt/foeq(F, F)
+//   F fma(F a, F b, F c) (a * b + c rounded once)
 // Shift amounts are always in [0, 31] here (shifts of 32 or more are
 // undefined in both C++ and LLVM).
 //
@@ -26,6 +27,7 @@
 
 #include "mx/Support/Format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -653,6 +655,167 @@ typename Ops::F fakeQuantE4M3ScaledElement(Ops &o, typename Ops::F x,
   return orNaN(o, scale.isNaN, out);
 }
 
+//===----------------------------------------------------------------------===//
+// Threshold encoding of x / denom (NVFP4 without a division per element)
+//===----------------------------------------------------------------------===//
+//
+// The definition above rounds q = f32(x / denom) to the element grid. For
+// an element of few magnitudes (E2M1: 8) the code is the number of rounding
+// points that q passes: the midpoints between neighbouring grid values
+// (ties to even: a tie goes up where the upper code is even; ties away: it
+// always goes up) or the grid values themselves (toward zero). Each point p
+// has at most 3 significant bits, so its f32 significand is even and f32
+// rounding sends the ties of q next to p to p:
+//   f32(|x| / d) >  p  <=>  |x| / d >  p + ulp+(p)/2  (strict points)
+//   f32(|x| / d) >= p  <=>  |x| / d >= p - ulp-(p)/2  (inclusive points)
+// (ulp+ / ulp- the f32 spacings above and below p), i.e. |x| > T with T the
+// largest f32 <= (p + ulp+/2) d, or the largest f32 < (p - ulp-/2) d. T is
+// computed once per block: c = fma(p, d, +-ulp/2 * d) is the f32 nearest to
+// the bound (one rounding), and fma(-p, d, c) = c - p d exactly (it needs at
+// most 5 bits: c is within one ulp of p d, p has 3 significant bits), which
+// says whether c lies above or below the bound; T is c or the f32 below it.
+// The exactness needs no underflow in d * ulp/2 and c - p d: d >= 2^-100,
+// which holds for every block with a nonzero scale when the tensor scale
+// s_t is in (2^-91, 2^90) (s_b >= 2^-9); thresholdsExactFor tests that, and
+// the lowering keeps the division otherwise. A zero d makes T = +Inf (the
+// block's elements are signed zeros, as the definition says).
+
+/// At most this many rounding points (elements of 8 magnitudes).
+inline constexpr int kMaxElementThresholds = 7;
+
+struct ThresholdPoint {
+  float value;
+  bool inclusive; ///< q >= value passes (else q > value).
+};
+
+/// The rounding points of the element of `spec` (in increasing order), or 0
+/// when the threshold encoding does not apply (not a 4-bit float element).
+inline int elementThresholdPoints(const FormatSpec &spec, ThresholdPoint *out) {
+  if (!spec.hasFloatElement())
+    return 0;
+  const FloatElementInfo &info = spec.getFloatElementInfo();
+  if (info.bits != 4 || info.hasNaN || info.hasInf ||
+      (int)info.maxCode > kMaxElementThresholds)
+    return 0;
+  int mb = (int)info.mantissaBits;
+  auto value = [&](int code) {
+    int expField = code >> mb, mant = code & ((1 << mb) - 1);
+    int s = expField ? (mant | (1 << mb)) : mant;
+    int k = std::max(expField, 1) + info.emin - mb - 1;
+    return std::ldexp((double)s, k);
+  };
+  int n = 0;
+  for (int code = 0; code < (int)info.maxCode; ++code) {
+    double lo = value(code), hi = value(code + 1);
+    ThresholdPoint p;
+    switch (spec.rounding) {
+    case Rounding::NearestEven:
+      p = {(float)((lo + hi) / 2), ((code + 1) & 1) == 0};
+      break;
+    case Rounding::NearestAway:
+      p = {(float)((lo + hi) / 2), true};
+      break;
+    case Rounding::TowardZero:
+      p = {(float)hi, true};
+      break;
+    }
+    // The argument above needs an exact point with an even significand.
+    uint32_t bits;
+    std::memcpy(&bits, &p.value, sizeof(bits));
+    if ((double)p.value != (p.value == (float)hi ? hi : (lo + hi) / 2) ||
+        (bits & 1) != 0 || p.value <= 0.0f)
+      return 0;
+    out[n++] = p;
+  }
+  return n;
+}
+
+/// Whether the threshold encoding is exact for every block under the
+/// tensor scale `st` (block scales of E4M3, so d = s_b st >= 2^-100).
+template <typename Ops>
+typename Ops::B thresholdsExactFor(Ops &o, typename Ops::F st) {
+  return o.bandB(o.folt(o.cf(pow2f(-91)), st), o.folt(st, o.cf(pow2f(90))));
+}
+
+/// The per-block thresholds T of the points (see above).
+template <typename Ops>
+struct ElementThresholds {
+  int count = 0;
+  typename Ops::F t[kMaxElementThresholds];
+};
+
+template <typename Ops>
+ElementThresholds<Ops> elementThresholds(Ops &o, typename Ops::F denom,
+                                         const FormatSpec &spec) {
+  ThresholdPoint points[kMaxElementThresholds];
+  ElementThresholds<Ops> r;
+  r.count = elementThresholdPoints(spec, points);
+  auto zero = o.foeq(denom, o.cf(0.0f));
+  auto inf = o.bitsToF(o.c(0x7F800000));
+  for (int i = 0; i < r.count; ++i) {
+    float p = points[i].value;
+    int e = std::ilogb(p);
+    float ulpUp = pow2f(e - 23);
+    float ulpDown = p == pow2f(e) ? ulpUp / 2 : ulpUp;
+    auto halfUlp =
+        o.fmul(denom, o.cf(points[i].inclusive ? -ulpDown / 2 : ulpUp / 2));
+    auto c = o.fma(o.cf(p), denom, halfUlp);
+    auto err = o.fma(o.cf(-p), denom, c); // c - p d, exact
+    auto below = o.bitsToF(o.sub(o.fToBits(c), o.c(1)));
+    typename Ops::F t;
+    if (points[i].inclusive) // largest f32 < p d - ulp-/2 d
+      t = o.self(o.folt(err, halfUlp), c, below);
+    else // largest f32 <= p d + ulp+/2 d
+      t = o.self(o.folt(halfUlp, err), below, c);
+    r.t[i] = o.self(zero, inf, t);
+  }
+  return r;
+}
+
+/// The element code of x / denom from the block's thresholds: the same
+/// bits as encodeE4M3ScaledElement where thresholdsExactFor holds.
+template <typename Ops>
+typename Ops::I encodeThresholdElement(Ops &o, typename Ops::F x,
+                                       const ElementThresholds<Ops> &th,
+                                       typename Ops::B isNaN,
+                                       const FormatSpec &spec) {
+  const FloatElementInfo &info = spec.getFloatElementInfo();
+  auto bits = o.fToBits(x);
+  auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
+  auto code = o.c(0);
+  for (int i = 0; i < th.count; ++i)
+    code = o.sel(o.folt(th.t[i], mag), o.add(code, o.c(1)), code);
+  auto signBit = o.shl(o.lshr(bits, o.c(31)), o.c(info.bits - 1));
+  return o.sel(isNaN, o.c(0), o.bor(code, signBit));
+}
+
+/// Fake quantization of x under (thresholds, denom): the same bits as
+/// fakeQuantE4M3ScaledElement where thresholdsExactFor holds. The element
+/// value is summed from the grid steps the thresholds pass (small dyadic
+/// numbers: exact).
+template <typename Ops>
+typename Ops::F fakeQuantThresholdElement(Ops &o, typename Ops::F x,
+                                          const ElementThresholds<Ops> &th,
+                                          typename Ops::F denom,
+                                          typename Ops::B isNaN,
+                                          const FormatSpec &spec) {
+  const FloatElementInfo &info = spec.getFloatElementInfo();
+  int mb = (int)info.mantissaBits;
+  auto value = [&](int code) {
+    int expField = code >> mb, mant = code & ((1 << mb) - 1);
+    int s = expField ? (mant | (1 << mb)) : mant;
+    return std::ldexp((float)s, std::max(expField, 1) + info.emin - mb - 1);
+  };
+  auto bits = o.fToBits(x);
+  auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
+  auto y = o.cf(0.0f);
+  for (int i = 0; i < th.count; ++i)
+    y = o.self(o.folt(th.t[i], mag), o.cf(value(i + 1)), y);
+  auto signed_ =
+      o.bitsToF(o.bor(o.fToBits(y), o.band(bits, o.c((int32_t)0x80000000))));
+  return orNaN(o, isNaN, o.fmul(signed_, denom));
+}
+
 /// An INT8 scale (per tensor, channel or block), with an optional zero point
 /// (as an integer-valued f32).
 template <typename Ops>
@@ -811,6 +974,7 @@ struct ScalarOps {
   F fdiv(F a, F b) { return a / b; }
   F fsub(F a, F b) { return a - b; }
   F fadd(F a, F b) { return a + b; }
+  F fma(F a, F b, F c) { return std::fma(a, b, c); }
   F fmin(F a, F b) { return std::fmin(a, b); }
   F fmax(F a, F b) { return std::fmax(a, b); }
   B fune(F a, F b) { return !(a == b); }

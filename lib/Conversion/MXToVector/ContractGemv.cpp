@@ -15,8 +15,11 @@
 //   to f32 and accumulates over k in order (the arithmetic of the unfused
 //   graph, bit for bit).
 // * B as [N, K] (blocks along K, contiguous; the layout of LLM weights):
-//   16 rows of B at a time, each block's exact i32 dot product reduced per
-//   row and folded in block order (integer path only).
+//   16 rows of B at a time. Integer path: each block's exact i32 dot
+//   product reduced per row and folded in block order. f32 path: the 16
+//   rows dequantized into an f32 slab, its 16x16 tiles transposed in
+//   registers, and the products accumulated over k in order (the unfused
+//   graph's arithmetic, bit for bit).
 //
 // mx-stream-memory adds software prefetch to the reads of B (a large
 // buffer read in memory order).
@@ -30,6 +33,8 @@
 #include "mx/Support/Numerics.h"
 #include "mx/Support/Quantize.h"
 
+#include "ContractKernelsImpl.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -42,6 +47,9 @@
 using namespace mlir;
 using namespace mx;
 using namespace mx::numerics;
+using mx::contract_kernels::decodeE2M1Times2;
+using mx::contract_kernels::IntOperand;
+using mx::contract_kernels::unpackNibbles;
 
 namespace {
 
@@ -101,142 +109,18 @@ std::optional<GemvForm> matchGemv(ContractOp op) {
 // Small builders
 //===----------------------------------------------------------------------===//
 
-struct G {
-  OpBuilder &b;
-  Location loc;
-
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value addc(Value x, int64_t c) { return add(x, idx(c)); }
-  Value mul(Value x, int64_t c) {
-    return arith::MulIOp::create(b, loc, x, idx(c));
-  }
-  Value splat(Type t, int64_t v) {
-    Type elem = getElementTypeOrSelf(t);
-    TypedAttr a = isa<FloatType>(elem)
-                      ? TypedAttr(b.getFloatAttr(elem, double(v)))
-                      : TypedAttr(b.getIntegerAttr(elem, v));
-    if (auto vt = dyn_cast<VectorType>(t))
-      a = DenseElementsAttr::get(vt, a);
-    return arith::ConstantOp::create(b, loc, t, a);
-  }
-  Value read(VectorType t, Value src, ValueRange indices,
-             ArrayRef<bool> inBounds, std::optional<Value> pad = std::nullopt) {
-    Value p = pad ? *pad : splat(t.getElementType(), 0);
-    return vector::TransferReadOp::create(b, loc, t, src, indices, p, inBounds);
-  }
-  Value read(VectorType t, Value src, ValueRange indices, bool inBounds,
-             std::optional<Value> pad = std::nullopt) {
-    SmallVector<bool> ib(t.getRank(), inBounds);
-    return read(t, src, indices, ArrayRef<bool>(ib), pad);
-  }
-  Value write(Value v, Value dest, ValueRange indices) {
-    SmallVector<bool> ib(cast<VectorType>(v.getType()).getRank(), true);
-    return vector::TransferWriteOp::create(b, loc, v, dest, indices,
-                                           ArrayRef<bool>(ib))
-        .getResult();
-  }
-  Value bcast(Value scalar, VectorType t) {
-    return vector::BroadcastOp::create(b, loc, t, scalar);
-  }
-  Value extract(Value t, ValueRange indices) {
-    return tensor::ExtractOp::create(b, loc, t, indices);
-  }
-  Value zeroTensor(ArrayRef<int64_t> shape, Type elem) {
-    Value e = tensor::EmptyOp::create(b, loc, shape, elem);
-    return linalg::FillOp::create(b, loc, splat(elem, 0), ValueRange{e})
-        .getResult(0);
-  }
-  Value slice(Value t, ArrayRef<int64_t> sizes) {
-    SmallVector<OpFoldResult> offsets(sizes.size(), b.getIndexAttr(0));
-    SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
-    return tensor::ExtractSliceOp::create(
-        b, loc, t, offsets, getAsIndexOpFoldResult(b.getContext(), sizes),
-        strides);
-  }
-  SmallVector<Value>
-  loop(Value lb, Value ub, int64_t step, ValueRange inits,
-       function_ref<SmallVector<Value>(G &, Value, ValueRange)> body) {
-    auto f = scf::ForOp::create(
-        b, loc, lb, ub, idx(step), inits,
-        [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
-          G g{nb, nl};
-          scf::YieldOp::create(nb, nl, body(g, iv, args));
-        });
-    return SmallVector<Value>(f.getResults());
-  }
-  SmallVector<Value>
-  loop(int64_t lb, int64_t ub, int64_t step, ValueRange inits,
-       function_ref<SmallVector<Value>(G &, Value, ValueRange)> body) {
-    return loop(idx(lb), idx(ub), step, inits, body);
-  }
-  /// Steps over [0, n) by `step`: whole steps in a loop (`body(iv, true)`),
-  /// then the partial last step with `body(idx, false)`.
-  SmallVector<Value>
-  chunks(int64_t n, int64_t step, ValueRange inits,
-         function_ref<SmallVector<Value>(G &, Value, bool, ValueRange)> body) {
-    int64_t full = n / step * step;
-    SmallVector<Value> r(inits.begin(), inits.end());
-    if (full > 0)
-      r = loop(0, full, step, r, [&](G &g, Value iv, ValueRange a) {
-        return body(g, iv, true, a);
-      });
-    if (full < n)
-      r = body(*this, idx(full), false, r);
-    return r;
-  }
-};
+/// The builders shared with the packed kernels (ContractKernelsImpl.h).
+using G = contract_kernels::Emitter;
 
 //===----------------------------------------------------------------------===//
 // Integer values of INT8, MXINT8 and MXFP4 operands
 //===----------------------------------------------------------------------===//
-
-struct IntOperand {
-  FormatSpec spec;
-  ValueRange parts;
-  bool fp4 = false; ///< E2M1 codes, two per byte (else one i8 code a byte).
-};
 
 bool isIntElement(const FormatSpec &spec) {
   return spec.scale == ScaleKind::E8M0 &&
          spec.granularity == Granularity::Block && !spec.tensorScale &&
          (spec.element == ElementKind::I8 ||
           spec.element == ElementKind::F4E2M1FN);
-}
-
-/// 2 * the value of E2M1 codes (low 4 bits of each byte): integers in
-/// [-12, 12]. The magnitudes 0..7 are 0, 1, 2, 3, 4, 6, 8, 12: m below 4,
-/// 2m - 4 below 6, else 4m - 16 (constant shifts and selects only).
-Value decodeE2M1Times2(G &g, Value codes) {
-  Type t = codes.getType();
-  auto c = [&](int64_t v) { return g.splat(t, v); };
-  OpBuilder &b = g.b;
-  Location loc = g.loc;
-  auto ult = [&](Value x, int64_t v) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, c(v));
-  };
-  Value m = arith::AndIOp::create(b, loc, codes, c(7));
-  Value m2 = arith::AddIOp::create(b, loc, m, m);
-  Value m4 = arith::AddIOp::create(b, loc, m2, m2);
-  Value v = arith::SelectOp::create(
-      b, loc, ult(m, 4), m,
-      arith::SelectOp::create(b, loc, ult(m, 6),
-                              arith::SubIOp::create(b, loc, m2, c(4)),
-                              arith::SubIOp::create(b, loc, m4, c(16))));
-  Value neg =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                            arith::AndIOp::create(b, loc, codes, c(8)), c(0));
-  return arith::SelectOp::create(b, loc, neg,
-                                 arith::SubIOp::create(b, loc, c(0), v), v);
-}
-
-/// The low and high nibbles of packed bytes, interleaved along the last
-/// dimension (element 2j is the low nibble of byte j).
-Value unpackNibbles(G &g, Value bytes) {
-  Type t = bytes.getType();
-  Value lo = arith::AndIOp::create(g.b, g.loc, bytes, g.splat(t, 0xF));
-  Value hi = arith::ShRUIOp::create(g.b, g.loc, bytes, g.splat(t, 4));
-  return vector::InterleaveOp::create(g.b, g.loc, lo, hi);
 }
 
 /// Integer values (i8 codes or 2 * E2M1 values) of `shape` elements of the
@@ -256,19 +140,9 @@ Value loadInts(G &g, const IntOperand &op, ArrayRef<int64_t> shape,
 }
 
 /// f32 block scales from E8M0 codes (i8, vector or scalar), times the
-/// weight of one integer unit (2^-6 for MXINT8 is in `up`; 1/2 for
-/// 2 * E2M1); NaN for the NaN code.
+/// weight of one integer unit; NaN for the NaN code.
 Value decodeBlockScale(G &g, Value codes, const IntOperand &op) {
-  ArrayRef<int64_t> shape;
-  if (auto vt = dyn_cast<VectorType>(codes.getType()))
-    shape = vt.getShape();
-  NumericsEmitter s(g.b, g.loc, shape);
-  Value code = arith::ExtUIOp::create(g.b, g.loc, s.i32(), codes);
-  E8M0Scale<NumericsEmitter> scale = e8m0ScaleFromCode(s, code, op.spec);
-  Value up = scale.up;
-  if (op.fp4)
-    up = s.fmul(up, s.cf(0.5f));
-  return s.self(scale.isNaN, s.bitsToF(s.c(kQuietNaNBits)), up);
+  return contract_kernels::decodeBlockScale(g.b, g.loc, codes, op);
 }
 
 struct IntPlan {
@@ -678,6 +552,116 @@ Value decodeDirectRow(G &g, const FormatSpec &spec, ValueRange parts, Value k,
   return orNaN(s, isNaN, s.bitsToF(s.bor(s.fToBits(value), signBit)));
 }
 
+//===----------------------------------------------------------------------===//
+// f32 kernel (B as [N, K])
+//===----------------------------------------------------------------------===//
+
+/// Which storage parts of B ([N, K]) the [N, K] f32 kernel slices into
+/// slabs of kTile rows (those whose first dimension is N), or nullopt
+/// when the blocks do not run along K (a slab would split them) or a part
+/// does not split by rows.
+std::optional<SmallVector<bool>> nkSlabParts(ContractOp op,
+                                             const GemvForm &form) {
+  QuantizedType qt = op.getRhsQuantizedType();
+  FormatSpec spec = qt.getSpec();
+  if (spec.granularity == Granularity::Block && qt.getAxis() != 1)
+    return std::nullopt;
+  if (spec.granularity == Granularity::Channel && qt.getAxis() != 0)
+    return std::nullopt;
+  StorageLayout whole = getStorageLayout({form.n, form.k}, qt.getAxis(), spec);
+  StorageLayout slab = getStorageLayout({kTile, form.k}, qt.getAxis(), spec);
+  SmallVector<bool> sliced;
+  for (auto [i, p] : llvm::enumerate(whole.parts)) {
+    bool s = !p.shape.empty() && p.shape[0] == form.n &&
+             slab.parts[i].shape[0] == kTile;
+    if (!s && !p.shape.empty() && p.shape != slab.parts[i].shape)
+      return std::nullopt;
+    sliced.push_back(s);
+  }
+  return sliced;
+}
+
+/// The f32 kernel on B stored as [N, K] (the layout of LLM weights): kTile
+/// rows of B at a time are dequantized into an f32 slab [kTile, K] (in
+/// L2), whose [kTile, kTile] tiles are transposed in registers so that
+/// each k gives a vector over n; C[m, n0 .. n0 + 15] then accumulates
+/// A[m, k] * B[n, k] for k = 0 .. K - 1 in order, with a separate multiply
+/// and add: the unfused graph's sums, bit for bit.
+FailureOr<Value> emitF32NKSlabs(G &g, const GemvForm &form, Value af,
+                                ContractOp op, ValueRange parts,
+                                ArrayRef<bool> sliced) {
+  QuantizedType qt = op.getRhsQuantizedType();
+  Type f32 = g.b.getF32Type();
+  auto vf = VectorType::get({kTile}, f32);
+  auto tileT = VectorType::get({kTile, kTile}, f32);
+  int64_t np = llvm::alignTo(form.n, kTile);
+  Value out = tensor::EmptyOp::create(g.b, g.loc, {form.m, np}, f32);
+  bool failedDecode = false;
+  auto slabBody = [&](G &g, Value n0, bool full,
+                      ValueRange c) -> SmallVector<Value> {
+    int64_t rows = full ? kTile : form.n % kTile;
+    SmallVector<Value> ps;
+    for (auto [i, part] : llvm::enumerate(parts)) {
+      if (!sliced[i]) {
+        ps.push_back(part);
+        continue;
+      }
+      auto type = cast<RankedTensorType>(part.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(), g.b.getIndexAttr(0));
+      offsets[0] = n0;
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t d : type.getShape())
+        sizes.push_back(g.b.getIndexAttr(d));
+      sizes[0] = g.b.getIndexAttr(rows);
+      SmallVector<OpFoldResult> strides(type.getRank(), g.b.getIndexAttr(1));
+      ps.push_back(tensor::ExtractSliceOp::create(g.b, g.loc, part, offsets,
+                                                  sizes, strides));
+    }
+    FailureOr<Value> bf = emitDequantize(
+        g.b, g.loc, ps, RankedTensorType::get({rows, form.k}, qt),
+        RankedTensorType::get({rows, form.k}, f32), op);
+    if (failed(bf)) {
+      failedDecode = true;
+      return {c[0]};
+    }
+    // One step: columns k0 .. k0 + width of the slab, in order.
+    auto step = [&](G &g, Value k0, int64_t width, ValueRange acc) {
+      Value tile = g.read(tileT, *bf, {g.idx(0), k0},
+                          ArrayRef<bool>{full, width == kTile});
+      Value tt = vector::TransposeOp::create(g.b, g.loc, tile,
+                                             ArrayRef<int64_t>{1, 0});
+      SmallVector<Value> next(acc.begin(), acc.end());
+      for (int64_t kk = 0; kk < width; ++kk) {
+        Value bk = vector::ExtractOp::create(g.b, g.loc, tt, kk);
+        Value k = g.addc(k0, kk);
+        for (int64_t m = 0; m < form.m; ++m) {
+          Value a = g.bcast(g.extract(af, {g.idx(m), k}), vf);
+          next[m] = arith::AddFOp::create(
+              g.b, g.loc, next[m], arith::MulFOp::create(g.b, g.loc, a, bk));
+        }
+      }
+      return next;
+    };
+    SmallVector<Value> inits(form.m, g.splat(vf, 0));
+    int64_t fullK = form.k / kTile * kTile;
+    SmallVector<Value> acc = inits;
+    if (fullK > 0)
+      acc = g.loop(0, fullK, kTile, acc, [&](G &g, Value k0, ValueRange a) {
+        return step(g, k0, kTile, a);
+      });
+    if (fullK < form.k)
+      acc = step(g, g.idx(fullK), form.k - fullK, acc);
+    Value r = c[0];
+    for (int64_t m = 0; m < form.m; ++m)
+      r = g.write(acc[m], r, {g.idx(m), n0});
+    return {r};
+  };
+  Value r = g.chunks(form.n, kTile, out, slabBody)[0];
+  if (failedDecode)
+    return failure();
+  return g.slice(r, {form.m, form.n});
+}
+
 } // namespace
 
 FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc, ContractOp op,
@@ -729,14 +713,12 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc, ContractOp op,
                             : emitIntKN(g, *form, A, B, plan);
   }
 
-  // The f32 kernels: B as [K, N] only (the transposed f32 case keeps the
-  // generic lowering).
-  if (form->transposed)
-    return Value();
-  bool direct = isDirect(B.spec) && qb.getAxis() == 0;
+  // The f32 kernels: B as [K, N] (direct decode or slabs of rows along K)
+  // or as [N, K] (slabs of rows along N, transposed in registers).
+  bool direct = !form->transposed && isDirect(B.spec) && qb.getAxis() == 0;
   std::optional<SmallVector<bool>> sliced;
   if (!direct) {
-    sliced = slabParts(op, *form);
+    sliced = form->transposed ? nkSlabParts(op, *form) : slabParts(op, *form);
     if (!sliced)
       return Value();
   }
@@ -761,5 +743,7 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc, ContractOp op,
         });
     return g.slice(acc, {form->m, form->n});
   }
+  if (form->transposed)
+    return emitF32NKSlabs(g, *form, *af, op, rhsParts, *sliced);
   return emitF32KNSlabs(g, *form, *af, fma, op, rhsParts, *sliced);
 }

@@ -251,31 +251,6 @@ bool isIntKernelElement(const FormatSpec &spec) {
           spec.element == ElementKind::F4E2M1FN);
 }
 
-/// 2 * the value of E2M1 codes (in the low 4 bits of each byte): small
-/// signed integers in [-12, 12].
-Value decodeE2M1Times2(Emitter &e, Value codes) {
-  Type t = codes.getType();
-  auto c = [&](int64_t v) { return e.splat(t, v); };
-  OpBuilder &b = e.b;
-  Location loc = e.loc;
-  Value mag = arith::AndIOp::create(b, loc, codes, c(7));
-  Value ex = arith::ShRUIOp::create(b, loc, mag, c(1));
-  Value m = arith::AndIOp::create(b, loc, mag, c(1));
-  // e == 0: m (0 or 0.5, times 2); else (2 + m) << (e - 1).
-  Value shift = arith::SubIOp::create(
-      b, loc, arith::MaxUIOp::create(b, loc, ex, c(1)), c(1));
-  Value normal = arith::ShLIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, m, c(2)), shift);
-  Value isSub =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, ex, c(0));
-  Value v = arith::SelectOp::create(b, loc, isSub, m, normal);
-  Value neg =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                            arith::AndIOp::create(b, loc, codes, c(8)), c(0));
-  return arith::SelectOp::create(b, loc, neg,
-                                 arith::SubIOp::create(b, loc, c(0), v), v);
-}
-
 } // namespace
 
 /// `n` integer values (i8 codes, or 2 * E2M1 values) of the data part at
@@ -293,10 +268,37 @@ Value mx::contract_kernels::loadIntValues(Emitter &e, const IntOperand &op,
   idx.push_back(arith::DivUIOp::create(e.b, e.loc, col, e.idx(2)));
   auto half = VectorType::get({n / 2}, i8);
   Value bytes = e.read(half, op.parts[0], idx, false);
-  Value lo = arith::AndIOp::create(e.b, e.loc, bytes, e.splat(half, 0xF));
-  Value hi = arith::ShRUIOp::create(e.b, e.loc, bytes, e.splat(half, 4));
-  Value codes = vector::InterleaveOp::create(e.b, e.loc, lo, hi);
-  return decodeE2M1Times2(e, codes);
+  return decodeE2M1Times2(e, unpackNibbles(e, bytes));
+}
+
+Value mx::contract_kernels::decodeE2M1Times2(Emitter &e, Value codes) {
+  Type t = codes.getType();
+  auto c = [&](int64_t v) { return e.splat(t, v); };
+  OpBuilder &b = e.b;
+  Location loc = e.loc;
+  auto ult = [&](Value x, int64_t v) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, c(v));
+  };
+  Value m = arith::AndIOp::create(b, loc, codes, c(7));
+  Value m2 = arith::AddIOp::create(b, loc, m, m);
+  Value m4 = arith::AddIOp::create(b, loc, m2, m2);
+  Value v = arith::SelectOp::create(
+      b, loc, ult(m, 4), m,
+      arith::SelectOp::create(b, loc, ult(m, 6),
+                              arith::SubIOp::create(b, loc, m2, c(4)),
+                              arith::SubIOp::create(b, loc, m4, c(16))));
+  Value neg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                            arith::AndIOp::create(b, loc, codes, c(8)), c(0));
+  return arith::SelectOp::create(b, loc, neg,
+                                 arith::SubIOp::create(b, loc, c(0), v), v);
+}
+
+Value mx::contract_kernels::unpackNibbles(Emitter &e, Value bytes) {
+  Type t = bytes.getType();
+  Value lo = arith::AndIOp::create(e.b, e.loc, bytes, e.splat(t, 0xF));
+  Value hi = arith::ShRUIOp::create(e.b, e.loc, bytes, e.splat(t, 4));
+  return vector::InterleaveOp::create(e.b, e.loc, lo, hi);
 }
 
 /// f32 block scales from E8M0 codes (a vector or a scalar of i8), times the

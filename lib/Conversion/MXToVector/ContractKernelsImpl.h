@@ -2,7 +2,8 @@
 //
 // Part of mx-opt. Private to lib/Conversion/MXToVector: the builders and
 // operand descriptions that the kernels of ContractKernels.cpp (VNNI /
-// generic / f32) and ContractKernelsAMX.cpp (AMX tiles) share.
+// generic / f32), ContractKernelsAMX.cpp (AMX tiles) and ContractGemv.cpp
+// (decode shapes) share.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 #include "mx/Support/ParallelLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -57,16 +59,42 @@ struct Emitter {
   Value empty(ArrayRef<int64_t> shape, Type elem) {
     return tensor::EmptyOp::create(b, loc, shape, elem);
   }
+  /// A transfer read with `inBounds` for every dimension of `t`.
   Value read(VectorType t, Value src, ValueRange indices, bool inBounds,
              std::optional<Value> pad = std::nullopt) {
-    Value p = pad ? *pad : zeros(t.getElementType());
-    return vector::TransferReadOp::create(b, loc, t, src, indices, p,
-                                          ArrayRef<bool>{inBounds});
+    SmallVector<bool> ib(t.getRank(), inBounds);
+    return read(t, src, indices, ArrayRef<bool>(ib), pad);
   }
+  Value read(VectorType t, Value src, ValueRange indices,
+             ArrayRef<bool> inBounds, std::optional<Value> pad = std::nullopt) {
+    Value p = pad ? *pad : zeros(t.getElementType());
+    return vector::TransferReadOp::create(b, loc, t, src, indices, p, inBounds);
+  }
+  /// A transfer write with `inBounds` for every dimension of `v`.
   Value write(Value v, Value dest, ValueRange indices, bool inBounds) {
+    SmallVector<bool> ib(cast<VectorType>(v.getType()).getRank(), inBounds);
     return vector::TransferWriteOp::create(b, loc, v, dest, indices,
-                                           ArrayRef<bool>{inBounds})
+                                           ArrayRef<bool>(ib))
         .getResult();
+  }
+  /// A transfer write that is in bounds in every dimension.
+  Value write(Value v, Value dest, ValueRange indices) {
+    return write(v, dest, indices, true);
+  }
+  /// A zero-filled tensor.
+  Value zeroTensor(ArrayRef<int64_t> shape, Type elem) {
+    return linalg::FillOp::create(b, loc, zeros(elem),
+                                  ValueRange{empty(shape, elem)})
+        .getResult(0);
+  }
+  /// The leading `sizes` of `t` (offsets 0, strides 1).
+  Value slice(Value t, ArrayRef<int64_t> sizes) {
+    SmallVector<OpFoldResult> offsets(sizes.size(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
+    SmallVector<OpFoldResult> sz;
+    for (int64_t s : sizes)
+      sz.push_back(b.getIndexAttr(s));
+    return tensor::ExtractSliceOp::create(b, loc, t, offsets, sz, strides);
   }
   Value bitcast(Value v, VectorType t) {
     return vector::BitCastOp::create(b, loc, t, v);
@@ -108,7 +136,32 @@ struct Emitter {
     mx::markParallel(f);
     return SmallVector<Value>(f.getResults());
   }
+  /// Steps over [0, n) by `step`: whole steps in a loop (`body(iv, true)`),
+  /// then the partial last step with `body(idx, false)`.
+  SmallVector<Value>
+  chunks(int64_t n, int64_t step, ValueRange inits,
+         function_ref<SmallVector<Value>(Emitter &, Value, bool, ValueRange)>
+             body) {
+    int64_t full = n / step * step;
+    SmallVector<Value> r(inits.begin(), inits.end());
+    if (full > 0)
+      r = loop(0, full, step, r, [&](Emitter &e, Value iv, ValueRange a) {
+        return body(e, iv, true, a);
+      });
+    if (full < n)
+      r = body(*this, idx(full), false, r);
+    return r;
+  }
 };
+
+/// 2 * the value of E2M1 codes (low 4 bits of each lane): integers in
+/// [-12, 12]. The magnitudes 0..7 are 0, 1, 2, 3, 4, 6, 8, 12: m below 4,
+/// 2m - 4 below 6, else 4m - 16 (constant shifts and selects only).
+Value decodeE2M1Times2(Emitter &e, Value codes);
+
+/// The low and high nibbles of packed bytes, interleaved along the last
+/// dimension (element 2j is the low nibble of byte j).
+Value unpackNibbles(Emitter &e, Value bytes);
 
 /// `rest` preceded by the batch index when the operand has a batch dim.
 inline SmallVector<Value> at(bool batched, Value bt, ArrayRef<Value> rest) {

@@ -298,6 +298,12 @@ struct BlockGeometry {
     int64_t axisSize = type.getDimSize(axis);
     if (rows && groupBlocks && k <= 64)
       group = kBlockGroup;
+    // Blocks of 16 (NVFP4): eight per iteration, so that 4-bit codes fill a
+    // whole 64-byte line per store (non-temporal under mx-stream-memory)
+    // and the per-iteration work is spread over 128 elements, as for the
+    // 32-element formats.
+    if (rows && groupBlocks && k == 16)
+      group = 2 * kBlockGroup;
     blocksInBounds =
         !ShapedType::isDynamic(axisSize) && axisSize % (k * group) == 0;
     if (rows) {
@@ -520,13 +526,9 @@ Value fakeQuantLongColumns(OpBuilder &b, Location loc, Value x, Value dest,
       .getResult(0);
 }
 
-Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
-                         TileFormat &fmt, int64_t blockSize) {
-  auto type = cast<RankedTensorType>(input.getType());
-  BlockGeometry g(type, axis, blockSize, fmt.scalesFromMaxOnly());
-  View view = makeView(b, loc, input, g.groups);
-  Value x = view.value;
-  Value init = emptyLike(b, loc, x, type.getElementType());
+/// The block loops of a fake quantization of the view `x` into `init`.
+Value fakeQuantBlocks(OpBuilder &b, Location loc, Value x, Value init,
+                      const BlockGeometry &g, TileFormat &fmt) {
   scf::LoopNest nest = blockLoops(
       b, loc, x, g, ValueRange{init},
       [&](OpBuilder &b, Location loc, ValueRange ivs,
@@ -560,7 +562,7 @@ Value lowerBlockwiseFake(OpBuilder &b, Location loc, Value input, int64_t axis,
                     });
         return {writeTile(b, loc, y, args[0], idx, inBounds)};
       });
-  return view.undo(b, loc, nest.results[0]);
+  return nest.results[0];
 }
 
 /// Writes the block scales of one iteration: rows store one scalar per
@@ -1163,6 +1165,41 @@ static Int8Scale<NumericsEmitter> staticInt8Scale(OpBuilder &b, Location loc,
   return r;
 }
 
+/// Builds the block loops of a format with `build(fmt)`. For E4M3 block
+/// scales over 4-bit elements (NVFP4) the elements are encoded against
+/// per-block thresholds (no division per element; Numerics.h, "Threshold
+/// encoding") where the tensor scale keeps that exact (thresholdsExactFor):
+/// decided at compile time for a constant (or absent) tensor scale, else
+/// by an scf.if on it whose other branch keeps the division.
+static SmallVector<Value> buildBlockLoops(
+    OpBuilder &b, Location loc, const FormatSpec &spec, Value tensorScale,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, TileFormat &)>
+        build) {
+  std::unique_ptr<TileFormat> plain = createTileFormat(spec, tensorScale);
+  std::unique_ptr<TileFormat> fast =
+      createThresholdTileFormat(spec, tensorScale);
+  if (!fast)
+    return build(b, loc, *plain);
+  if (!tensorScale)
+    return build(b, loc, *fast);
+  FloatAttr constant;
+  if (matchPattern(tensorScale, m_Constant(&constant))) {
+    ScalarOps o;
+    bool exact = thresholdsExactFor(o, constant.getValue().convertToFloat());
+    return build(b, loc, exact ? *fast : *plain);
+  }
+  NumericsEmitter s(b, loc, {});
+  auto ifOp = scf::IfOp::create(
+      b, loc, thresholdsExactFor(s, tensorScale),
+      [&](OpBuilder &b, Location loc) {
+        scf::YieldOp::create(b, loc, build(b, loc, *fast));
+      },
+      [&](OpBuilder &b, Location loc) {
+        scf::YieldOp::create(b, loc, build(b, loc, *plain));
+      });
+  return SmallVector<Value>(ifOp.getResults());
+}
+
 FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
                                    const FormatSpec &spec, int64_t axis,
                                    Operation *diagOp,
@@ -1199,9 +1236,21 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
   case Granularity::Block:
     break;
   }
-  std::unique_ptr<TileFormat> fmt =
-      createTileFormat(spec, emitTensorScale(b, loc, input, spec, staticScale));
-  return lowerBlockwiseFake(b, loc, input, axis, *fmt, spec.blockSize);
+  Value tensorScale = emitTensorScale(b, loc, input, spec, staticScale);
+  // The view and the destination are made outside buildBlockLoops' scf.if,
+  // so that both branches write one buffer (no copy after bufferization).
+  BlockGeometry g(type, axis, spec.blockSize,
+                  createTileFormat(spec, tensorScale)->scalesFromMaxOnly());
+  View view = makeView(b, loc, input, g.groups);
+  Value init = emptyLike(b, loc, view.value, type.getElementType());
+  Value out = buildBlockLoops(
+                  b, loc, spec, tensorScale,
+                  [&](OpBuilder &b, Location loc,
+                      TileFormat &fmt) -> SmallVector<Value> {
+                    return {fakeQuantBlocks(b, loc, view.value, init, g, fmt)};
+                  })
+                  .front();
+  return view.undo(b, loc, out);
 }
 
 FailureOr<SmallVector<Value>>
@@ -1300,8 +1349,12 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
     views.push_back(makeView(b, loc, empties[i], g.groups));
     viewValues.push_back(views.back().value);
   }
-  SmallVector<Value> results = quantizeBlocks(b, loc, x.value, viewValues, *fmt,
-                                              g, bits, spec.subBlockSize);
+  SmallVector<Value> results =
+      buildBlockLoops(b, loc, spec, tensorScale,
+                      [&](OpBuilder &b, Location loc, TileFormat &f) {
+                        return quantizeBlocks(b, loc, x.value, viewValues, f, g,
+                                              bits, spec.subBlockSize);
+                      });
   for (auto [view, result] : llvm::zip(views, results))
     parts.push_back(view.undo(b, loc, result));
   if (spec.tensorScale)

@@ -218,25 +218,49 @@ private:
 };
 
 /// Float elements under E4M3 block scales over an optional f32 tensor scale.
-class E4M3Tiles
-    : public BlockScaledTiles<E4M3Scale<NumericsEmitter>,
-                              fakeQuantE4M3ScaledElement<NumericsEmitter>,
-                              encodeE4M3ScaledElement<NumericsEmitter>,
-                              decodeE4M3ScaledElement<NumericsEmitter>> {
+/// With `thresholds`, elements are encoded (and fake-quantized) against
+/// per-block thresholds instead of a division per element (Numerics.h,
+/// "Threshold encoding"); the caller checks that they are exact
+/// (thresholdsExactFor on the tensor scale).
+class E4M3Tiles : public TileFormat {
 public:
-  E4M3Tiles(const FormatSpec &spec, Value tensorScale)
-      : BlockScaledTiles(spec), tensorScale(tensorScale) {}
+  E4M3Tiles(const FormatSpec &spec, Value tensorScale, bool thresholds = false)
+      : spec(spec), tensorScale(tensorScale), thresholds(thresholds) {}
 
+  void fromData(OpBuilder &b, Location loc, Value tile) override {
+    fromBlockMax(b, loc, blockAmaxBits(b, loc, tile));
+  }
   void fromBlockMax(OpBuilder &b, Location loc, Value amaxBits) override {
     SmallVector<int64_t> shape = shapeOf(amaxBits);
     NumericsEmitter blk(b, loc, shape);
     scale = e4m3ScaleFromAmax(blk, blk.bitsToF(amaxBits),
                               spreadTensorScale(b, loc, blk, shape), spec);
+    if (thresholds)
+      th = elementThresholds(blk, scale.denom, spec);
   }
   void fromStorage(OpBuilder &b, Location loc, Value code, Value) override {
     SmallVector<int64_t> shape = shapeOf(code);
     NumericsEmitter blk(b, loc, shape);
     scale = e4m3ScaleFromCode(blk, code, spreadTensorScale(b, loc, blk, shape));
+    th = {};
+  }
+  Value fakeQuant(NumericsEmitter &t, Value row,
+                  const RowContext &ctx) override {
+    if (th.count)
+      return fakeQuantThresholdElement(t, row, spreadThresholds(ctx),
+                                       ctx.spread(scale.denom),
+                                       ctx.spread(scale.isNaN), spec);
+    return fakeQuantE4M3ScaledElement(t, row, spread(ctx), spec);
+  }
+  Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
+    if (th.count)
+      return encodeThresholdElement(t, row, spreadThresholds(ctx),
+                                    ctx.spread(scale.isNaN), spec);
+    return encodeE4M3ScaledElement(t, row, spread(ctx), spec);
+  }
+  Value decode(NumericsEmitter &t, Value codes,
+               const RowContext &ctx) override {
+    return decodeE4M3ScaledElement(t, codes, spread(ctx), spec);
   }
   Value getStoredScale() override { return scale.code; }
 
@@ -250,7 +274,22 @@ private:
     return vector::BroadcastOp::create(
         b, loc, VectorType::get(shape, b.getF32Type()), tensorScale);
   }
+  E4M3Scale<NumericsEmitter> spread(const RowContext &ctx) {
+    return {ctx.spread(scale.code), ctx.spread(scale.denom),
+            ctx.spread(scale.isNaN)};
+  }
+  ElementThresholds<NumericsEmitter> spreadThresholds(const RowContext &ctx) {
+    ElementThresholds<NumericsEmitter> r;
+    r.count = th.count;
+    for (int i = 0; i < th.count; ++i)
+      r.t[i] = ctx.spread(th.t[i]);
+    return r;
+  }
+  FormatSpec spec;
   Value tensorScale;
+  bool thresholds;
+  E4M3Scale<NumericsEmitter> scale;
+  ElementThresholds<NumericsEmitter> th;
 };
 
 /// An MX format (E8M0 block scales) under a per-tensor f32 pre-scale s_t:
@@ -349,6 +388,15 @@ std::unique_ptr<TileFormat> mx::createTileFormat(const FormatSpec &spec,
     return std::make_unique<Int8Tiles>(spec);
   }
   return nullptr;
+}
+
+std::unique_ptr<TileFormat>
+mx::createThresholdTileFormat(const FormatSpec &spec, Value tensorScale) {
+  ThresholdPoint points[kMaxElementThresholds];
+  if (spec.granularity != Granularity::Block || spec.scale != ScaleKind::E4M3 ||
+      !elementThresholdPoints(spec, points))
+    return nullptr;
+  return std::make_unique<E4M3Tiles>(spec, tensorScale, /*thresholds=*/true);
 }
 
 Value mx::blockAmaxBits1D(OpBuilder &b, Location loc, Value tile) {

@@ -80,3 +80,28 @@ func.func @kn_mx6(%a: tensor<1x70x!mx.q<mx6, axis = 1>>, %b: tensor<70x37x!mx.q<
        : tensor<1x70x!mx.q<mx6, axis = 1>>, tensor<70x37x!mx.q<mx6, axis = 0>> -> tensor<1x37xf32>
   return %c : tensor<1x37xf32>
 }
+
+// -----
+
+// MXFP8 E4M3, B stored transposed as [N, K]: slabs of 16 rows of B (the
+// last one 5 rows) dequantized to f32, 16x16 tiles transposed in
+// registers, then a multiply and an add per k in order (the last 6 columns
+// of K one by one: no padded products).
+// CHECK-LABEL: func @nk_mxfp8
+// CHECK: tensor.extract_slice %arg2[{{.*}}] [16, 70] [1, 1] : tensor<37x70xi8> to tensor<16x70xi8>
+// CHECK: vector.transfer_read {{.*}} : tensor<16x70xf32>, vector<16x16xf32>
+// CHECK: vector.transpose {{.*}} [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK: arith.mulf {{.*}} : vector<16xf32>
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: tensor.extract_slice %arg2[{{.*}}] [5, 70] [1, 1] : tensor<37x70xi8> to tensor<5x70xi8>
+// CHECK-NOT: vector.fma
+// CHECK: return
+// EXACT-LABEL: func @nk_mxfp8
+// EXACT: vector.transpose
+func.func @nk_mxfp8(%a: tensor<2x70x!mx.q<mxfp8_e4m3, axis = 1>>, %b: tensor<37x70x!mx.q<mxfp8_e4m3, axis = 1>>) -> tensor<2x37xf32> {
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>],
+         iterator_types = ["parallel", "parallel", "reduction"]}
+       : tensor<2x70x!mx.q<mxfp8_e4m3, axis = 1>>, tensor<37x70x!mx.q<mxfp8_e4m3, axis = 1>> -> tensor<2x37xf32>
+  return %c : tensor<2x37xf32>
+}

@@ -17,14 +17,11 @@ namespace mx {
 /// Rows of the result up to which the decode-shape kernels apply.
 constexpr int64_t kGemvMaxRows = 4;
 
-/// The accumulator of `op` (i32 [M, N] on the INT8 path, else f32 [M, N])
-/// computed by a decode-shape kernel, or a null Value when none applies
-/// (not matmul form, more than kGemvMaxRows rows, padding, bias_init, or
-/// `options.target` is None).
-mlir::FailureOr<mlir::Value>
-emitContractGemv(mlir::OpBuilder &b, mlir::Location loc, ContractOp op,
-                 mlir::ValueRange lhsParts, mlir::ValueRange rhsParts,
-                 bool int8Path, const ContractKernelOptions &options);
+/// emitContractKernel (ContractKernels.h) for decode shapes: the
+/// accumulator computed by a decode-shape kernel, or a null Value when none
+/// applies (not matmul form, more than kGemvMaxRows rows, padding,
+/// bias_init, or `options.target` is None).
+ContractKernelFn emitContractGemv;
 
 } // namespace mx
 

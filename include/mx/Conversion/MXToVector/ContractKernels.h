@@ -71,6 +71,12 @@ emitContractConvKernel(mlir::OpBuilder &b, mlir::Location loc, ContractOp op,
                        mlir::ValueRange lhsParts, mlir::ValueRange rhsParts,
                        bool int8Path, const ContractKernelOptions &options);
 
+/// The type of the kernel entry points (emitContractKernel, and
+/// emitContractGemv in ContractGemv.h, which share its contract).
+using ContractKernelFn = mlir::FailureOr<mlir::Value>(
+    mlir::OpBuilder &, mlir::Location, ContractOp, mlir::ValueRange,
+    mlir::ValueRange, bool, const ContractKernelOptions &);
+
 } // namespace mx
 
 #endif // MX_CONVERSION_MXTOVECTOR_CONTRACTKERNELS_H
