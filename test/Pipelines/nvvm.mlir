@@ -1,6 +1,7 @@
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90" | FileCheck %s
-// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=PTX
-// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_80 features=+ptx80" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=SM80
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90 warp-reductions=true" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=PTX
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_80 features=+ptx80 warp-reductions=true" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=SM80
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=TILE
 
 // Host code launches the kernel through the CUDA runtime wrappers' ABI; the
 // kernel is PTX for the chip in a gpu.binary (default features for sm_90:
@@ -10,16 +11,34 @@
 // CHECK: llvm.func @_mlir_ciface_fq
 // CHECK: gpu.binary @fq_kernel [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx84">, properties = {{.*}}, assembly = "
 
-// One thread per block of 32; pairs of elements become E4M3 with one cvt
-// (round to nearest even, saturating); f32 arithmetic is explicitly rounded
-// (.rn: no contraction into fma) and no libdevice function is called.
+// The warp kernel: one lane per pair of elements, 16 lanes per block of 32;
+// the block maximum is a butterfly of shfl.sync.bfly over the 16 lanes
+// (offsets 8, 4, 2, 1, full mask), then each lane converts its pair with one
+// cvt (round to nearest even, saturating); f32 arithmetic is explicitly
+// rounded (.rn: no contraction into fma) and no libdevice function is
+// called.
 // PTX: .target sm_90
 // PTX: .visible .entry fq_kernel(
 // PTX-NOT: call
-// PTX-COUNT-16: cvt.rn.satfinite.e4m3x2.f32
+// PTX: shfl.sync.bfly.b32 {{.*}}, 8, 31, -1;
+// PTX-NEXT: max.s32
+// PTX: shfl.sync.bfly.b32 {{.*}}, 4, 31, -1;
+// PTX: shfl.sync.bfly.b32 {{.*}}, 2, 31, -1;
+// PTX: shfl.sync.bfly.b32 {{.*}}, 1, 31, -1;
+// PTX-NOT: shfl
+// PTX: cvt.rn.satfinite.e4m3x2.f32
 // PTX-NOT: cvt.rn.satfinite
 // PTX: ret;
+
+// Without warp reductions (the default): one thread per block of 32, 16 cvt.
+// TILE: .visible .entry fq_kernel(
+// TILE-NOT: shfl
+// TILE-COUNT-16: cvt.rn.satfinite.e4m3x2.f32
+// TILE-NOT: cvt.rn.satfinite
+// TILE: ret;
+// SM80 (no f8 cvt): the same warp kernel with the integer conversion.
 // SM80: .target sm_80
+// SM80: shfl.sync.bfly.b32
 // SM80-NOT: cvt.rn.satfinite
 // SM80: ret;
 func.func @fq(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {

@@ -321,7 +321,15 @@ def ConvertMXToParallelBlocks : Pass<"convert-mx-to-parallel-blocks"> {
            "test path of the NVVM kernels)">,
     Option<"tensorCores", "tensor-cores", "bool", /*default=*/"false",
            "Lower 2-D mx.contract ops whose formats have tensor-core tiles "
-           "to warp tiles (mx.warp_mma) instead of per-element loops">
+           "to warp tiles (mx.warp_mma) instead of per-element loops">,
+    Option<"warpReductions", "warp-reductions", "bool", /*default=*/"false",
+           "Quantize and fake-quantize E8M0 blocks of 8- and 4-bit elements "
+           "along the last axis with one GPU lane per element pair and the "
+           "block maximum from gpu.shuffle xor (warp kernels)">,
+    Option<"emulateWarps", "emulate-warps", "bool", /*default=*/"false",
+           "Build the warp kernels of warp-reductions for the CPU: the 32 "
+           "lanes of a warp as vector<32> lanes, each shuffle a "
+           "vector.shuffle with the same xor lane permutation">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -50,6 +50,12 @@ struct MXLowerToNVVMOptions
                      "(INT8, MXINT8, MXFP8, MXFP4) to warp tiles and "
                      "mma.sync"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> warpReductions{
+      *this, "warp-reductions",
+      llvm::cl::desc("Quantize E8M0 blocks of 8-/4-bit elements along the "
+                     "last axis with warp kernels (one lane per element "
+                     "pair, block maximum by gpu.shuffle xor)"),
+      llvm::cl::init(false)};
 };
 
 /// The default target features of `chip` (see MXLowerToNVVMOptions).

@@ -253,23 +253,16 @@ buildTileLoop(OpBuilder &b, Location loc, const Tiling &t,
 // Packed-pair kernels (NVVM cvt)
 //===----------------------------------------------------------------------===//
 
-/// Which block tiles get the packed-pair kernel: E8M0 blocks of f8 (or,
-/// where the chip has the conversions, f4) elements along the last axis,
-/// rounded to nearest even, from f32 data, one block per tile.
-bool usesPairKernel(const FormatSpec &spec, GPUChipInfo chip,
-                    BlockConversion conv, const Tiling &t, int64_t axis,
-                    Type floatElem) {
+/// Whether the elements of `spec` convert by pairs with a cvt instruction
+/// of `chip` (or its emulation): f8 elements (or, where the chip has the
+/// conversions, f4), rounded to nearest even.
+bool hasPairConversion(const FormatSpec &spec, GPUChipInfo chip,
+                       BlockConversion conv) {
   if (conv == BlockConversion::Integer)
     return false;
   if (conv == BlockConversion::EmulatedPairs)
     chip = GPUChipInfo{true, true};
-  if (spec.granularity != Granularity::Block || spec.scale != ScaleKind::E8M0 ||
-      spec.tensorScale || !spec.hasFloatElement() ||
-      spec.rounding != Rounding::NearestEven || !floatElem.isF32())
-    return false;
-  int64_t r = t.shape.size();
-  if (axis != r - 1 || t.shape[axis] % spec.blockSize != 0 ||
-      spec.blockSize % 2 != 0)
+  if (!spec.hasFloatElement() || spec.rounding != Rounding::NearestEven)
     return false;
   switch (spec.element) {
   case ElementKind::F8E4M3FN:
@@ -280,6 +273,21 @@ bool usesPairKernel(const FormatSpec &spec, GPUChipInfo chip,
   default: // f6 packs four codes into three bytes: integer kernels for now
     return false;
   }
+}
+
+/// Which block tiles get the packed-pair kernel: E8M0 blocks with pair
+/// conversions along the last axis, from f32 data, one block per tile.
+bool usesPairKernel(const FormatSpec &spec, GPUChipInfo chip,
+                    BlockConversion conv, const Tiling &t, int64_t axis,
+                    Type floatElem) {
+  if (spec.granularity != Granularity::Block || spec.scale != ScaleKind::E8M0 ||
+      spec.tensorScale || !floatElem.isF32())
+    return false;
+  int64_t r = t.shape.size();
+  if (axis != r - 1 || t.shape[axis] % spec.blockSize != 0 ||
+      spec.blockSize % 2 != 0)
+    return false;
+  return hasPairConversion(spec, chip, conv);
 }
 
 /// Pair kernels take one block per tile.
@@ -407,6 +415,16 @@ PairBlock quantizePairBlock(OpBuilder &b, Location loc, Value x,
   return r;
 }
 
+/// The quantized block of the tile `x` when the tiles take the pair kernel.
+std::optional<PairBlock> pairBlockOf(OpBuilder &b, Location loc, Value x,
+                                     bool pairs, const FormatSpec &spec,
+                                     BlockConversion conv) {
+  if (!pairs)
+    return std::nullopt;
+  return quantizePairBlock(b, loc, x, spec,
+                           conv == BlockConversion::EmulatedPairs);
+}
+
 /// Writes the vector `v` into a new tensor of `shape` (trailing dim = the
 /// vector's length, other dims 1).
 Value vectorToTile(OpBuilder &b, Location loc, Value v,
@@ -436,6 +454,343 @@ Value decodePairBlock(OpBuilder &b, Location loc, const PairBlock &blk,
 }
 
 //===----------------------------------------------------------------------===//
+// Warp kernels
+//===----------------------------------------------------------------------===//
+//
+// One GPU lane per pair of elements: a block of K elements is K/2 lanes of a
+// warp (16 lanes for K = 32: two blocks per warp), the lanes of a block are
+// aligned groups (K/2 divides 32), and the block maximum is a butterfly of
+// gpu.shuffle xor over the group (offsets K/4, ..., 1, each lane ends with
+// the group's maximum) on the integer bits of |x| (sign cleared: integer
+// order is the order of the magnitudes, NaN above Inf, as in
+// blockAmaxBits). The shared exponent and the element codes are the integer
+// numerics of Numerics.h (or the pair's cvt), and each lane stores its
+// packed bytes (two f8 / MXINT8 codes, or one byte of two f4 codes); the
+// first lane of a group stores the block's E8M0 scale.
+//
+// The CPU test path (emulate-warps) builds the same lane code on vector<32>
+// values, one element per lane, and every shuffle as a vector.shuffle whose
+// mask is the xor permutation of the lanes: the same reduction tree, the
+// same per-lane numerics.
+
+constexpr int64_t kWarpSize = 32;
+
+/// Lane values: scalars of one GPU lane, or the 32 lanes of a warp as
+/// vector<32> (the CPU emulation).
+struct WarpLanes {
+  OpBuilder &b;
+  Location loc;
+  bool emulate;
+
+  SmallVector<int64_t> shape() const {
+    return emulate ? SmallVector<int64_t>{kWarpSize} : SmallVector<int64_t>{};
+  }
+  /// The value of lane `lane ^ offset` in every lane.
+  Value shuffleXor(Value v, int64_t offset) {
+    if (!emulate)
+      return gpu::ShuffleOp::create(b, loc, v, static_cast<int32_t>(offset),
+                                    static_cast<int32_t>(kWarpSize),
+                                    gpu::ShuffleMode::XOR)
+          .getShuffleResult();
+    SmallVector<int64_t> mask;
+    for (int64_t i = 0; i < kWarpSize; ++i)
+      mask.push_back(i ^ offset);
+    return vector::ShuffleOp::create(b, loc, v, v, mask);
+  }
+  Value truncToI8(Value v) {
+    NumericsEmitter o(b, loc, shape());
+    Type i8 = emulate ? Type(VectorType::get(shape(), b.getI8Type()))
+                      : Type(b.getI8Type());
+    return arith::TruncIOp::create(b, loc, i8, v);
+  }
+};
+
+/// Whether quantizing `type` along `axis` in `spec` gets the warp kernel.
+bool usesWarpKernel(const FormatSpec &spec, WarpQuantOptions warp,
+                    RankedTensorType type, int64_t axis) {
+  if (!warp.enabled || spec.granularity != Granularity::Block ||
+      spec.scale != ScaleKind::E8M0 || spec.tensorScale ||
+      !type.getElementType().isF32() || !type.hasStaticShape())
+    return false;
+  // OCP f8 / f4 and MXINT8 elements (not the shared-microexponent family).
+  if (spec.element != ElementKind::F8E4M3FN &&
+      spec.element != ElementKind::F8E5M2 &&
+      spec.element != ElementKind::F4E2M1FN && spec.element != ElementKind::I8)
+    return false;
+  if (spec.subBlockSize != 0 || spec.expBits != 8)
+    return false;
+  int64_t r = type.getRank(), k = spec.blockSize;
+  if (r == 0 || axis != r - 1)
+    return false;
+  if (k % 2 != 0 || kWarpSize % (k / 2) != 0 || type.getShape()[axis] % k != 0)
+    return false;
+  // Whole warps of lanes (shfl.sync with a full mask needs all 32).
+  return (type.getNumElements() / 2) % kWarpSize == 0;
+}
+
+/// What one lane (or the emulated warp) computes for its element pair.
+struct LaneQuant {
+  SmallVector<Value> bytes; ///< Packed data bytes (i8): 2 for 8-bit codes,
+                            ///< 1 for 4-bit.
+  Value scaleCode;          ///< i8 E8M0 code of the lane's block.
+  Value y0, y1;             ///< Fake-quantized values (when asked for).
+};
+
+/// Quantizes the element pair (x0, x1) of each lane.
+LaneQuant quantizeLanes(WarpLanes &w, Value x0, Value x1,
+                        const FormatSpec &spec, bool cvt, bool fakeQuant) {
+  OpBuilder &b = w.b;
+  Location loc = w.loc;
+  NumericsEmitter s(b, loc, w.shape());
+  Value amax = s.smax(s.band(s.fToBits(x0), s.c(0x7FFFFFFF)),
+                      s.band(s.fToBits(x1), s.c(0x7FFFFFFF)));
+  for (int64_t offset = spec.blockSize / 4; offset >= 1; offset /= 2)
+    amax = s.smax(amax, w.shuffleXor(amax, offset));
+  E8M0Scale<NumericsEmitter> scale = e8m0ScaleFromAmax(s, amax, spec);
+  LaneQuant r;
+  r.scaleCode = w.truncToI8(scale.code);
+  bool f4 = getStorageElementBits(spec) == 4;
+  Value c0, c1; // i32 codes
+  if (!cvt) {
+    c0 = encodeE8M0Element(s, x0, scale, spec);
+    c1 = encodeE8M0Element(s, x1, scale, spec);
+    if (fakeQuant) {
+      r.y0 = fakeQuantE8M0Element(s, x0, scale, spec);
+      r.y1 = fakeQuantE8M0Element(s, x1, scale, spec);
+    }
+  } else {
+    Value s0 = s.fmul(x0, scale.down), s1 = s.fmul(x1, scale.down);
+    if (w.emulate) {
+      // What cvt.rn.satfinite computes on the scaled pair.
+      E8M0Scale<NumericsEmitter> unit{s.c(127), s.cf(1.0f), s.cf(1.0f),
+                                      s.ne(s.c(0), s.c(0))};
+      c0 = encodeE8M0Element(s, s0, unit, spec);
+      c1 = encodeE8M0Element(s, s1, unit, spec);
+    } else {
+      TypeAttr dstTy = TypeAttr::get(nvvmElementType(b, spec.element));
+      // The first operand lands in the high half of the pair.
+      if (f4) {
+        Value byte = NVVM::ConvertF32x2ToF4x2Op::create(
+            b, loc, b.getI8Type(), s1, s0, b.getBoolAttr(false), dstTy);
+        Value wide = arith::ExtUIOp::create(b, loc, b.getI32Type(), byte);
+        c0 = s.band(wide, s.c(0xF));
+        c1 = s.lshr(wide, s.c(4));
+      } else {
+        Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+            b, loc, VectorType::get({2}, b.getI8Type()), s1, s0,
+            NVVM::FPRoundingModeAttr::get(b.getContext(),
+                                          NVVM::FPRoundingMode::RN),
+            NVVM::SaturationModeAttr::get(b.getContext(),
+                                          NVVM::SaturationMode::SATFINITE),
+            b.getBoolAttr(false), dstTy);
+        auto code = [&](int64_t i) {
+          Value byte = vector::ExtractOp::create(b, loc, pair, i);
+          return arith::ExtUIOp::create(b, loc, b.getI32Type(), byte)
+              .getResult();
+        };
+        c0 = code(0);
+        c1 = code(1);
+      }
+    }
+    // NaN blocks store zero codes (scale 0xFF), as on the CPU.
+    c0 = s.sel(scale.isNaN, s.c(0), c0);
+    c1 = s.sel(scale.isNaN, s.c(0), c1);
+    if (fakeQuant) {
+      r.y0 = decodeE8M0Element(s, c0, scale, spec);
+      r.y1 = decodeE8M0Element(s, c1, scale, spec);
+    }
+  }
+  if (f4) {
+    r.bytes.push_back(w.truncToI8(s.bor(s.shl(c1, s.c(4)), c0)));
+  } else {
+    r.bytes.push_back(w.truncToI8(c0));
+    r.bytes.push_back(w.truncToI8(c1));
+  }
+  return r;
+}
+
+/// The warp kernel on the flat (1-D) f32 tensor `input`: its fake
+/// quantization (one result), or its data and scale parts.
+SmallVector<Value> buildWarpKernel(OpBuilder &b, Location loc, Value input,
+                                   const FormatSpec &spec, bool cvt,
+                                   bool emulate, bool fakeQuant) {
+  int64_t numel = cast<RankedTensorType>(input.getType()).getDimSize(0);
+  int64_t lanes = numel / 2, warps = lanes / kWarpSize;
+  int64_t groupLanes = spec.blockSize / 2;
+  bool f4 = getStorageElementBits(spec) == 4;
+  int64_t bytesPerLane = f4 ? 1 : 2;
+  Type i8 = b.getI8Type(), f32 = b.getF32Type();
+  SmallVector<RankedTensorType> outTypes;
+  if (fakeQuant) {
+    outTypes.push_back(RankedTensorType::get({numel}, f32));
+  } else {
+    outTypes.push_back(RankedTensorType::get({lanes * bytesPerLane}, i8));
+    outTypes.push_back(RankedTensorType::get({numel / spec.blockSize}, i8));
+  }
+  SmallVector<Value> outs;
+  for (RankedTensorType t : outTypes)
+    outs.push_back(
+        tensor::EmptyOp::create(b, loc, t.getShape(), t.getElementType()));
+
+  // GPU: (CTAs, threads) mapped to blocks and threads, up to four warps per
+  // CTA. CPU emulation: one iteration per warp.
+  SmallVector<OpFoldResult> ubs;
+  std::optional<ArrayAttr> mapping;
+  int64_t threads = kWarpSize;
+  if (emulate) {
+    ubs.push_back(b.getIndexAttr(warps));
+  } else {
+    int64_t perCTA = warps % 4 == 0 ? 4 : warps % 2 == 0 ? 2 : 1;
+    threads = perCTA * kWarpSize;
+    ubs = {b.getIndexAttr(warps / perCTA), b.getIndexAttr(threads)};
+    mapping = b.getArrayAttr(
+        {gpu::GPUBlockMappingAttr::get(b.getContext(), gpu::MappingId::DimX),
+         gpu::GPUThreadMappingAttr::get(b.getContext(), gpu::MappingId::DimX)});
+  }
+  auto forall = scf::ForallOp::create(
+      b, loc, ubs, outs, mapping,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        WarpLanes w{b, loc, emulate};
+        auto idx = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(b, loc, v);
+        };
+        auto mul = [&](Value x, int64_t c) -> Value {
+          return arith::MulIOp::create(b, loc, x, idx(c));
+        };
+        Value x0, x1, first; // first: the lane's element index (scalar)
+        if (emulate) {
+          first = mul(args[0], 2 * kWarpSize);
+          auto vt = VectorType::get({2 * kWarpSize}, f32);
+          Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+          Value v = vector::TransferReadOp::create(
+              b, loc, vt, input, ValueRange{first}, pad, ArrayRef<bool>{true});
+          auto de = vector::DeinterleaveOp::create(b, loc, v);
+          x0 = de.getRes1();
+          x1 = de.getRes2();
+        } else {
+          Value lane =
+              arith::AddIOp::create(b, loc, mul(args[0], threads), args[1]);
+          first = mul(lane, 2);
+          x0 = tensor::ExtractOp::create(b, loc, input, first);
+          Value next = arith::AddIOp::create(b, loc, first, idx(1));
+          x1 = tensor::ExtractOp::create(b, loc, input, next);
+        }
+        LaneQuant q = quantizeLanes(w, x0, x1, spec, cvt, fakeQuant);
+
+        // Tiles to insert: (tile, offset, size).
+        struct Insert {
+          Value tile;
+          OpFoldResult offset, size;
+        };
+        SmallVector<Insert> inserts;
+        auto divIdx = [&](Value x, int64_t c) -> Value {
+          return arith::DivUIOp::create(b, loc, x, idx(c));
+        };
+        auto toTensor = [&](Value v, int64_t n, Type elem) -> Value {
+          auto tt = RankedTensorType::get({n}, elem);
+          if (!emulate)
+            return tensor::FromElementsOp::create(b, loc, tt, v);
+          Value empty = tensor::EmptyOp::create(b, loc, tt.getShape(), elem);
+          return vector::TransferWriteOp::create(
+                     b, loc, v, empty, ValueRange{idx(0)}, ArrayRef<bool>{true})
+              .getResult();
+        };
+        auto pairOf = [&](Value a, Value c) -> Value {
+          if (emulate)
+            return vector::InterleaveOp::create(b, loc, a, c);
+          return vector::FromElementsOp::create(
+              b, loc, VectorType::get({2}, a.getType()), ValueRange{a, c});
+        };
+        int64_t lanesHere = emulate ? kWarpSize : 1;
+        if (fakeQuant) {
+          Value y = pairOf(q.y0, q.y1);
+          Value t = emulate ? toTensor(y, 2 * kWarpSize, f32)
+                            : tensor::FromElementsOp::create(
+                                  b, loc, RankedTensorType::get({2}, f32),
+                                  ValueRange{q.y0, q.y1})
+                                  .getResult();
+          inserts.push_back({t, first, b.getIndexAttr(2 * lanesHere)});
+        } else {
+          Value data;
+          if (f4) {
+            data = emulate ? toTensor(q.bytes[0], kWarpSize, i8)
+                           : tensor::FromElementsOp::create(
+                                 b, loc, RankedTensorType::get({1}, i8),
+                                 ValueRange{q.bytes[0]})
+                                 .getResult();
+          } else {
+            data = emulate ? toTensor(pairOf(q.bytes[0], q.bytes[1]),
+                                      2 * kWarpSize, i8)
+                           : tensor::FromElementsOp::create(
+                                 b, loc, RankedTensorType::get({2}, i8),
+                                 ValueRange{q.bytes[0], q.bytes[1]})
+                                 .getResult();
+          }
+          Value dataOffset = f4 ? divIdx(first, 2) : first;
+          inserts.push_back(
+              {data, dataOffset, b.getIndexAttr(bytesPerLane * lanesHere)});
+          Value scaleOffset = divIdx(first, spec.blockSize);
+          if (emulate) {
+            // The first lane of each group holds its block's scale.
+            SmallVector<int64_t> mask;
+            for (int64_t l = 0; l < kWarpSize; l += groupLanes)
+              mask.push_back(l);
+            Value codes = vector::ShuffleOp::create(b, loc, q.scaleCode,
+                                                    q.scaleCode, mask);
+            inserts.push_back({toTensor(codes, mask.size(), i8), scaleOffset,
+                               b.getIndexAttr(mask.size())});
+          } else {
+            // Only the first lane of a group stores the scale: the others
+            // insert an empty slice.
+            Value laneInGroup = arith::RemUIOp::create(b, loc, divIdx(first, 2),
+                                                       idx(groupLanes));
+            Value isFirst = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::eq, laneInGroup, idx(0));
+            Value n = arith::SelectOp::create(b, loc, isFirst, idx(1), idx(0));
+            Value one = tensor::FromElementsOp::create(
+                b, loc, RankedTensorType::get({1}, i8),
+                ValueRange{q.scaleCode});
+            Value slice = tensor::ExtractSliceOp::create(
+                b, loc, one, ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
+                ArrayRef<OpFoldResult>{n},
+                ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+            inserts.push_back({slice, scaleOffset, n});
+          }
+        }
+        auto inParallel = scf::InParallelOp::create(b, loc);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(inParallel.getBody());
+        for (auto [ins, dest] : llvm::zip(inserts, args.take_back(outs.size())))
+          tensor::ParallelInsertSliceOp::create(
+              b, loc, ins.tile, dest, ArrayRef<OpFoldResult>{ins.offset},
+              ArrayRef<OpFoldResult>{ins.size},
+              ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+      });
+  return SmallVector<Value>(forall.getResults());
+}
+
+/// `v` (rank 1) reshaped to `type`, or the flat form of a tensor.
+Value reshapeFlat(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
+  if (type.getRank() == 1)
+    return v;
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  return tensor::ExpandShapeOp::create(b, loc, type, v,
+                                       ArrayRef<ReassociationIndices>{all});
+}
+Value flatten(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() == 1)
+    return v;
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  return tensor::CollapseShapeOp::create(b, loc, v,
+                                         ArrayRef<ReassociationIndices>{all});
+}
+
+//===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
 
@@ -458,8 +813,14 @@ FailureOr<Value> emitTiledFakeQuant(OpBuilder &b, Location loc, Value input,
                                     const FormatSpec &spec, int64_t axis,
                                     std::optional<float> staticScale,
                                     GPUChipInfo chip, BlockConversion conv,
-                                    Operation *diagOp) {
+                                    WarpQuantOptions warp, Operation *diagOp) {
   auto type = cast<RankedTensorType>(input.getType());
+  if (usesWarpKernel(spec, warp, type, axis)) {
+    Value flat = buildWarpKernel(b, loc, flatten(b, loc, input), spec,
+                                 hasPairConversion(spec, chip, conv),
+                                 warp.emulate, /*fakeQuant=*/true)[0];
+    return reshapeFlat(b, loc, flat, type);
+  }
   FailureOr<Tiling> t =
       chooseTiling(type, spec, axis, staticScale.has_value(), diagOp);
   if (failed(t))
@@ -478,12 +839,10 @@ FailureOr<Value> emitTiledFakeQuant(OpBuilder &b, Location loc, Value input,
       [&](OpBuilder &b, Location loc,
           ValueRange idx) -> FailureOr<SmallVector<Value>> {
         Value x = extractTile(b, loc, input, io, idx);
-        if (pairs) {
-          PairBlock blk = quantizePairBlock(
-              b, loc, x, spec, conv == BlockConversion::EmulatedPairs);
+        if (std::optional<PairBlock> blk =
+                pairBlockOf(b, loc, x, pairs, spec, conv))
           return SmallVector<Value>{vectorToTile(
-              b, loc, decodePairBlock(b, loc, blk, spec), t->tile)};
-        }
+              b, loc, decodePairBlock(b, loc, *blk, spec), t->tile)};
         FailureOr<Value> y =
             emitFakeQuant(b, loc, x, spec, axis, diagOp, staticScale);
         if (failed(y))
@@ -496,13 +855,14 @@ FailureOr<Value> emitTiledFakeQuant(OpBuilder &b, Location loc, Value input,
 }
 
 struct FakeQuantToBlocks : OpRewritePattern<FakeQuantOp> {
-  FakeQuantToBlocks(MLIRContext *ctx, GPUChipInfo chip, BlockConversion conv)
-      : OpRewritePattern(ctx), chip(chip), conv(conv) {}
+  FakeQuantToBlocks(MLIRContext *ctx, GPUChipInfo chip, BlockConversion conv,
+                    WarpQuantOptions warp)
+      : OpRewritePattern(ctx), chip(chip), conv(conv), warp(warp) {}
   LogicalResult matchAndRewrite(FakeQuantOp op,
                                 PatternRewriter &rewriter) const override {
     FailureOr<Value> r = emitTiledFakeQuant(
         rewriter, op.getLoc(), op.getInput(), op.getFormat().getSpec(),
-        op.getBlockAxis(), std::nullopt, chip, conv, op);
+        op.getBlockAxis(), std::nullopt, chip, conv, warp, op);
     if (failed(r))
       return failure();
     rewriter.replaceOp(op, *r);
@@ -510,14 +870,15 @@ struct FakeQuantToBlocks : OpRewritePattern<FakeQuantOp> {
   }
   GPUChipInfo chip;
   BlockConversion conv;
+  WarpQuantOptions warp;
 };
 
 /// dequantize(quantize(x)) with no other use of the quantized value: a
 /// fake quantization (no packed data in memory), as on the CPU.
 struct QuantizeDequantizePairToBlocks : OpRewritePattern<DequantizeOp> {
   QuantizeDequantizePairToBlocks(MLIRContext *ctx, GPUChipInfo chip,
-                                 BlockConversion conv)
-      : OpRewritePattern(ctx), chip(chip), conv(conv) {}
+                                 BlockConversion conv, WarpQuantOptions warp)
+      : OpRewritePattern(ctx), chip(chip), conv(conv), warp(warp) {}
   LogicalResult matchAndRewrite(DequantizeOp op,
                                 PatternRewriter &rewriter) const override {
     auto q = op.getInput().getDefiningOp<QuantizeOp>();
@@ -531,9 +892,10 @@ struct QuantizeDequantizePairToBlocks : OpRewritePattern<DequantizeOp> {
     if (failed(checkResolved(q)))
       return failure();
     QuantizedType qt = q.getQuantizedType();
-    FailureOr<Value> r = emitTiledFakeQuant(
-        rewriter, op.getLoc(), q.getInput(), qt.getSpec(),
-        qt.isPerTensor() ? 0 : qt.getAxis(), staticScaleOf(q), chip, conv, op);
+    FailureOr<Value> r =
+        emitTiledFakeQuant(rewriter, op.getLoc(), q.getInput(), qt.getSpec(),
+                           qt.isPerTensor() ? 0 : qt.getAxis(),
+                           staticScaleOf(q), chip, conv, warp, op);
     if (failed(r))
       return failure();
     rewriter.replaceOp(op, *r);
@@ -542,14 +904,15 @@ struct QuantizeDequantizePairToBlocks : OpRewritePattern<DequantizeOp> {
   }
   GPUChipInfo chip;
   BlockConversion conv;
+  WarpQuantOptions warp;
 };
 
 /// mx.quantize -> storage parts computed tile by tile.
 struct QuantizeToBlocks : OpConversionPattern<QuantizeOp> {
   QuantizeToBlocks(TypeConverter &converter, MLIRContext *ctx, GPUChipInfo chip,
-                   BlockConversion conv)
+                   BlockConversion conv, WarpQuantOptions warp)
       : OpConversionPattern(converter, ctx, /*benefit=*/2), chip(chip),
-        conv(conv) {}
+        conv(conv), warp(warp) {}
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -565,6 +928,19 @@ struct QuantizeToBlocks : OpConversionPattern<QuantizeOp> {
     FormatSpec spec = qt.getSpec();
     int64_t axis = std::max<int64_t>(qt.getAxis(), 0);
     std::optional<float> staticScale = staticScaleOf(op);
+    if (usesWarpKernel(spec, warp, type, axis)) {
+      SmallVector<RankedTensorType> fullParts =
+          qt.getStorageTypes(type.getShape());
+      SmallVector<Value> flat =
+          buildWarpKernel(rewriter, loc, flatten(rewriter, loc, input), spec,
+                          hasPairConversion(spec, chip, conv), warp.emulate,
+                          /*fakeQuant=*/false);
+      SmallVector<Value> parts;
+      for (auto [v, full] : llvm::zip_equal(flat, fullParts))
+        parts.push_back(reshapeFlat(rewriter, loc, v, full));
+      rewriter.replaceOpWithMultiple(op, {parts});
+      return success();
+    }
     FailureOr<Tiling> t =
         chooseTiling(type, spec, axis, staticScale.has_value(), op);
     if (failed(t))
@@ -595,13 +971,12 @@ struct QuantizeToBlocks : OpConversionPattern<QuantizeOp> {
         [&](OpBuilder &b, Location loc,
             ValueRange idx) -> FailureOr<SmallVector<Value>> {
           Value x = extractTile(b, loc, input, in, idx);
-          if (pairs) {
-            PairBlock blk = quantizePairBlock(
-                b, loc, x, spec, conv == BlockConversion::EmulatedPairs);
+          if (std::optional<PairBlock> blk =
+                  pairBlockOf(b, loc, x, pairs, spec, conv)) {
             Value data =
-                vectorToTile(b, loc, blk.bytes, tileParts[0].getShape());
+                vectorToTile(b, loc, blk->bytes, tileParts[0].getShape());
             Value code =
-                arith::TruncIOp::create(b, loc, b.getI8Type(), blk.scale.code);
+                arith::TruncIOp::create(b, loc, b.getI8Type(), blk->scale.code);
             Value scale = tensor::FromElementsOp::create(b, loc, tileParts[1],
                                                          ValueRange{code});
             return SmallVector<Value>{data, scale};
@@ -635,12 +1010,12 @@ struct QuantizeToBlocks : OpConversionPattern<QuantizeOp> {
   }
   GPUChipInfo chip;
   BlockConversion conv;
+  WarpQuantOptions warp;
 };
 
 /// mx.dequantize of storage parts, tile by tile.
 struct DequantizeToBlocks : OpConversionPattern<DequantizeOp> {
-  DequantizeToBlocks(TypeConverter &converter, MLIRContext *ctx)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+  using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(DequantizeOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -721,16 +1096,13 @@ struct ConvertMXToParallelBlocksPass
       chipInfo = *parsed;
       conv = BlockConversion::NVVM;
     }
-    bool unresolved = false;
-    root->walk([&](QuantizeOp op) {
-      if (failed(checkResolved(op)))
-        unresolved = true;
-    });
-    if (unresolved)
+    if (failed(checkQuantizationsResolved(root)))
       return signalPassFailure();
     {
       RewritePatternSet patterns(ctx);
-      populateMXToParallelBlocksPatterns(patterns, chipInfo, conv);
+      populateMXToParallelBlocksPatterns(
+          patterns, chipInfo, conv,
+          WarpQuantOptions{warpReductions, emulateWarps});
       walkAndApplyPatterns(root, std::move(patterns));
     }
     bool failedOp = false;
@@ -749,8 +1121,9 @@ struct ConvertMXToParallelBlocksPass
              converter.isLegal(&op.getBody());
     });
     RewritePatternSet patterns(ctx);
-    patterns.add<QuantizeToBlocks>(converter, ctx, chipInfo, conv);
-    patterns.add<DequantizeToBlocks>(converter, ctx);
+    WarpQuantOptions warp{warpReductions, emulateWarps};
+    patterns.add<QuantizeToBlocks>(converter, ctx, chipInfo, conv, warp);
+    patterns.add<DequantizeToBlocks>(converter, ctx, /*benefit=*/2);
     if (tensorCores)
       populateMXContractToWarpTilesPatterns(converter, patterns);
     // The loop kernel of other contractions decodes operands without an
@@ -875,21 +1248,21 @@ struct MXPrepareGPUBuffersPass
                                                       alloc.getAlignmentAttr());
       } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
         // Sequential loops in the thread (parallel ones would be mapped to
-        // GPU processors themselves).
+        // GPU processors themselves). Dynamic sizes are the slices of zero
+        // or one element of the warp kernels (only some lanes store).
         auto type = cast<MemRefType>(copy.getSource().getType());
-        if (!type.hasStaticShape()) {
-          copy.emitOpError("a dynamically sized copy inside a parallel "
-                           "block loop is not supported");
-          return signalPassFailure();
-        }
         Location loc = copy.getLoc();
+        Value src = copy.getSource(), dst = copy.getTarget();
         SmallVector<Value> lbs, ubs, steps;
-        for (int64_t d : type.getShape()) {
+        for (auto [dim, d] : llvm::enumerate(type.getShape())) {
           lbs.push_back(arith::ConstantIndexOp::create(rewriter, loc, 0));
-          ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, d));
+          ubs.push_back(
+              ShapedType::isDynamic(d)
+                  ? memref::DimOp::create(rewriter, loc, src, dim).getResult()
+                  : arith::ConstantIndexOp::create(rewriter, loc, d)
+                        .getResult());
           steps.push_back(arith::ConstantIndexOp::create(rewriter, loc, 1));
         }
-        Value src = copy.getSource(), dst = copy.getTarget();
         scf::buildLoopNest(rewriter, loc, lbs, ubs, steps,
                            [&](OpBuilder &b, Location loc, ValueRange ivs) {
                              Value v = memref::LoadOp::create(b, loc, src, ivs);
@@ -909,8 +1282,16 @@ struct MXPrepareGPUBuffersPass
 void mx::populateMXToParallelBlocksPatterns(RewritePatternSet &patterns,
                                             GPUChipInfo chip,
                                             BlockConversion conversion) {
+  populateMXToParallelBlocksPatterns(patterns, chip, conversion,
+                                     WarpQuantOptions{});
+}
+
+void mx::populateMXToParallelBlocksPatterns(RewritePatternSet &patterns,
+                                            GPUChipInfo chip,
+                                            BlockConversion conversion,
+                                            WarpQuantOptions warp) {
   patterns.add<FakeQuantToBlocks, QuantizeDequantizePairToBlocks>(
-      patterns.getContext(), chip, conversion);
+      patterns.getContext(), chip, conversion, warp);
 }
 
 void mx::populateMXExpandRoundingPatterns(RewritePatternSet &patterns) {

@@ -450,9 +450,9 @@ void gatherImplicitGemm(OpBuilder &b, Location loc, ContractOp op,
       });
 }
 
+/// Registered with benefit 3: before the loop lowering of mx.contract.
 struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
-  ContractToWarpTiles(TypeConverter &converter, MLIRContext *ctx)
-      : OpConversionPattern(converter, ctx, /*benefit=*/3) {}
+  using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(ContractOp op, OneToNOpAdaptor adaptor,
@@ -914,14 +914,10 @@ struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
         continue;
       }
       auto [row, col] = wm::accumulatorPosition(rewriter, loc, lane, r);
-      Value sum = d[r];
-      if (integerCodes)
-        sum = arith::SIToFPOp::create(rewriter, loc, f32, sum);
       Value acc = vector::ExtractOp::create(rewriter, loc, op.getAcc(), r);
-      Value sa = tensor::ExtractOp::create(rewriter, loc, op.getAScales(), row);
-      Value sb = tensor::ExtractOp::create(rewriter, loc, op.getBScales(), col);
-      results.push_back(
-          wm::applyScales(rewriter, loc, acc, sum, sa, sb, specA));
+      results.push_back(wm::applySliceScales(rewriter, loc, acc, d[r],
+                                             integerCodes, op.getAScales(), row,
+                                             op.getBScales(), col, specA));
     }
     rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
         op, op.getAcc().getType(), results);
@@ -1027,7 +1023,8 @@ struct MXMapWarpKernelsPass
 
 void mx::populateMXContractToWarpTilesPatterns(TypeConverter &converter,
                                                RewritePatternSet &patterns) {
-  patterns.add<ContractToWarpTiles>(converter, patterns.getContext());
+  patterns.add<ContractToWarpTiles>(converter, patterns.getContext(),
+                                    /*benefit=*/3);
 }
 
 void mx::populateMXWarpMMAToNVVMPatterns(RewritePatternSet &patterns,

@@ -1956,12 +1956,7 @@ struct ConvertMXToVectorPass
     Operation *root = getOperation();
     MLIRContext *ctx = &getContext();
     // Unresolved static quantizations cannot be lowered: say which.
-    bool unresolved = false;
-    root->walk([&](QuantizeOp op) {
-      if (failed(checkResolved(op)))
-        unresolved = true;
-    });
-    if (unresolved)
+    if (failed(checkQuantizationsResolved(root)))
       return signalPassFailure();
     // Fake quantization and quantize/dequantize pairs first: no storage.
     {
@@ -2014,6 +2009,15 @@ struct ConvertMXToVectorPass
 void mx::populateMXToVectorPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerFakeQuant, LowerQuantizeDequantizePair>(
       patterns.getContext());
+}
+
+LogicalResult mx::checkQuantizationsResolved(Operation *root) {
+  bool unresolved = false;
+  root->walk([&](QuantizeOp op) {
+    if (failed(checkResolved(op)))
+      unresolved = true;
+  });
+  return failure(unresolved);
 }
 
 void mx::populateMXStorageTypeConversion(TypeConverter &converter) {

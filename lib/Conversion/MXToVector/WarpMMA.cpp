@@ -91,6 +91,17 @@ Value warp_mma::applyScales(OpBuilder &b, Location loc, Value acc, Value sum,
   return orNaN(s, s.borB(nanA, nanB), s.fadd(acc, v));
 }
 
+Value warp_mma::applySliceScales(OpBuilder &b, Location loc, Value acc,
+                                 Value sum, bool integerCodes, Value aScales,
+                                 Value row, Value bScales, Value col,
+                                 const FormatSpec &spec) {
+  if (integerCodes)
+    sum = arith::SIToFPOp::create(b, loc, b.getF32Type(), sum);
+  Value sa = tensor::ExtractOp::create(b, loc, aScales, row);
+  Value sb = tensor::ExtractOp::create(b, loc, bScales, col);
+  return applyScales(b, loc, acc, sum, sa, sb, spec);
+}
+
 namespace {
 
 struct WarpMMAToLoops : OpRewritePattern<WarpMMAOp> {
@@ -137,13 +148,9 @@ struct WarpMMAToLoops : OpRewritePattern<WarpMMAOp> {
         results.push_back(arith::AddIOp::create(rewriter, loc, acc, sum));
         continue;
       }
-      if (integerCodes)
-        sum =
-            arith::SIToFPOp::create(rewriter, loc, rewriter.getF32Type(), sum);
-      Value sa = tensor::ExtractOp::create(rewriter, loc, op.getAScales(), row);
-      Value sb = tensor::ExtractOp::create(rewriter, loc, op.getBScales(), col);
-      results.push_back(
-          warp_mma::applyScales(rewriter, loc, acc, sum, sa, sb, specA));
+      results.push_back(warp_mma::applySliceScales(
+          rewriter, loc, acc, sum, integerCodes, op.getAScales(), row,
+          op.getBScales(), col, specA));
     }
     rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
         op, op.getAcc().getType(), results);

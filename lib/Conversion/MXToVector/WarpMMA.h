@@ -48,6 +48,16 @@ mlir::Value applyScales(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
                         mlir::Value sum, mlir::Value sa, mlir::Value sb,
                         const FormatSpec &spec);
 
+/// applyScales for output (row, col) of a slice: `sum` (i32 for integer
+/// codes, converted to f32 here, else f32) scaled by the row's code in
+/// `aScales` and the column's in `bScales` (the tile's scale tensors) and
+/// added to `acc`.
+mlir::Value applySliceScales(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value acc, mlir::Value sum,
+                             bool integerCodes, mlir::Value aScales,
+                             mlir::Value row, mlir::Value bScales,
+                             mlir::Value col, const FormatSpec &spec);
+
 } // namespace warp_mma
 } // namespace mx
 

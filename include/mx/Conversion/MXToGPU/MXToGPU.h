@@ -60,6 +60,25 @@ void populateMXToParallelBlocksPatterns(mlir::RewritePatternSet &patterns,
                                         GPUChipInfo chip,
                                         BlockConversion conversion);
 
+/// The warp kernels of quantization (MXToGPU.cpp "Warp kernels"): blocks of
+/// E8M0-scaled 8-bit or 4-bit elements along the last axis, one GPU lane per
+/// pair of elements, the block maximum reduced with gpu.shuffle xor over the
+/// blockSize / 2 lanes of a block.
+struct WarpQuantOptions {
+  /// Use the warp kernels where they apply (other blocks keep the tile
+  /// kernels).
+  bool enabled = false;
+  /// Build them for the CPU: a warp's lanes as vector<32> values and each
+  /// shuffle as a vector.shuffle with the same lane permutation.
+  bool emulate = false;
+};
+
+/// As above, with the warp kernels of `warp`.
+void populateMXToParallelBlocksPatterns(mlir::RewritePatternSet &patterns,
+                                        GPUChipInfo chip,
+                                        BlockConversion conversion,
+                                        WarpQuantOptions warp);
+
 /// Adds the pattern that lowers a 2-D mx.contract whose operands have
 /// tensor-core tiles (mx.warp_mma) to an scf.forall over 16x8 output tiles
 /// and the 32 lanes of a warp (mapped to GPU blocks and threads), calling

@@ -96,6 +96,11 @@ void populateMXDataMovementConversionPatterns(
 /// (WarpMMA.cpp; included in convert-mx-to-vector).
 void populateMXWarpMMAToLoopsPatterns(mlir::RewritePatternSet &patterns);
 
+/// Emits an error on every mx.quantize under `root` that still waits for a
+/// calibrated scale (mx-infer-scales) and fails if there is one: the
+/// lowerings (CPU and GPU) cannot lower them.
+mlir::LogicalResult checkQuantizationsResolved(mlir::Operation *root);
+
 } // namespace mx
 
 #endif // MX_CONVERSION_MXTOVECTOR_MXTOVECTOR_H
