@@ -92,40 +92,55 @@ Value packA(Emitter &e, const MatmulForm &form, const IntOperand &A, int64_t mp,
       })[0];
 }
 
-/// B in the tile layout [batch][np/16][kp/4][64], zeros past K and N.
-Value packB(Emitter &e, const MatmulForm &form, const IntOperand &B, int64_t np,
-            int64_t kp) {
-  Type i8 = e.b.getI8Type();
-  Value zeroRow = e.zeros(VectorType::get({kTile}, i8));
+/// The panels of B for the tile loads: [batch][np/16][kp/group][group * 16]
+/// of `elem`, row g of panel nb made by `combine` from `group` rows
+/// `row(e, bt, k, inK, n0)` of 16 columns, k = group * g + r (clamped into
+/// [0, K); `inK` is false past K, where the row must be zero).
+Value packBPanels(
+    Emitter &e, const MatmulForm &form, int64_t np, int64_t kp, int64_t group,
+    Type elem,
+    function_ref<Value(Emitter &, Value bt, Value k, Value inK, Value n0)> row,
+    function_ref<Value(Emitter &, ArrayRef<Value>)> combine) {
   return e.loop(
       0, form.batch, 1,
-      e.empty({form.batch, np / kTile, kp / 4, 4 * kTile}, i8),
+      e.empty({form.batch, np / kTile, kp / group, group * kTile}, elem),
       [&](Emitter &e, Value bt, ValueRange p) {
         return e.loop(
             0, np / kTile, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
               Value n0 = e.mul(nb, kTile);
               return e.loop(
-                  0, kp / 4, 1, p, [&](Emitter &e, Value g, ValueRange p) {
-                    Value rows[4];
-                    for (int64_t r = 0; r < 4; ++r) {
-                      Value k = e.addc(e.mul(g, 4), r);
+                  0, kp / group, 1, p, [&](Emitter &e, Value g, ValueRange p) {
+                    SmallVector<Value, 4> rows;
+                    for (int64_t r = 0; r < group; ++r) {
+                      Value k = e.addc(e.mul(g, group), r);
                       Value inK = arith::CmpIOp::create(
                           e.b, e.loc, arith::CmpIPredicate::slt, k,
                           e.idx(form.k));
                       Value kc = arith::MinSIOp::create(e.b, e.loc, k,
                                                         e.idx(form.k - 1));
-                      Value v = loadIntValues(e, B, at(form.batched, bt, {kc}),
-                                              n0, kTile);
-                      rows[r] =
-                          arith::SelectOp::create(e.b, e.loc, inK, v, zeroRow);
+                      rows.push_back(row(e, bt, kc, inK, n0));
                     }
-                    Value vn = vnniInterleave(e, rows[0], rows[1], rows[2],
-                                              rows[3], kTile);
-                    return SmallVector<Value>{
-                        e.write(vn, p[0], {bt, nb, g, e.idx(0)}, true)};
+                    return SmallVector<Value>{e.write(
+                        combine(e, rows), p[0], {bt, nb, g, e.idx(0)}, true)};
                   });
             });
       })[0];
+}
+
+/// B in the tile layout [batch][np/16][kp/4][64], zeros past K and N.
+Value packB(Emitter &e, const MatmulForm &form, const IntOperand &B, int64_t np,
+            int64_t kp) {
+  Type i8 = e.b.getI8Type();
+  Value zeroRow = e.zeros(VectorType::get({kTile}, i8));
+  return packBPanels(
+      e, form, np, kp, 4, i8,
+      [&](Emitter &e, Value bt, Value k, Value inK, Value n0) -> Value {
+        Value v = loadIntValues(e, B, at(form.batched, bt, {k}), n0, kTile);
+        return arith::SelectOp::create(e.b, e.loc, inK, v, zeroRow);
+      },
+      [&](Emitter &e, ArrayRef<Value> r) {
+        return vnniInterleave(e, r[0], r[1], r[2], r[3], kTile);
+      });
 }
 
 /// Loops over the 32 x 32 result tiles: batch, column blocks of kNC, row
@@ -377,42 +392,21 @@ Value packBBf16(Emitter &e, const MatmulForm &form, const IntOperand &B,
   auto fT = VectorType::get({kTile}, f32);
   auto hT = VectorType::get({kTile}, bf16);
   Value zero = e.zeros(fT);
-  return e.loop(
-      0, form.batch, 1,
-      e.empty({form.batch, np / kTile, kp / 2, 2 * kTile}, bf16),
-      [&](Emitter &e, Value bt, ValueRange p) {
-        return e.loop(
-            0, np / kTile, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
-              Value n0 = e.mul(nb, kTile);
-              return e.loop(
-                  0, kp / 2, 1, p, [&](Emitter &e, Value g, ValueRange p) {
-                    Value rows[2];
-                    for (int64_t r = 0; r < 2; ++r) {
-                      Value k = e.addc(e.mul(g, 2), r);
-                      Value inK = arith::CmpIOp::create(
-                          e.b, e.loc, arith::CmpIPredicate::slt, k,
-                          e.idx(form.k));
-                      Value kc = arith::MinSIOp::create(e.b, e.loc, k,
-                                                        e.idx(form.k - 1));
-                      Value kb =
-                          arith::DivUIOp::create(e.b, e.loc, kc, e.idx(kBlock));
-                      Value v = loadIntValues(e, B, at(form.batched, bt, {kc}),
-                                              n0, kTile);
-                      Value s = e.read(fT, bs, at(form.batched, bt, {kb, n0}),
-                                       false, e.splat(f32, 1));
-                      Value x = arith::MulFOp::create(
-                          e.b, e.loc,
-                          arith::SIToFPOp::create(e.b, e.loc, fT, v), s);
-                      x = arith::SelectOp::create(e.b, e.loc, inK, x, zero);
-                      rows[r] = arith::TruncFOp::create(e.b, e.loc, hT, x);
-                    }
-                    Value pair = vector::InterleaveOp::create(e.b, e.loc,
-                                                              rows[0], rows[1]);
-                    return SmallVector<Value>{
-                        e.write(pair, p[0], {bt, nb, g, e.idx(0)}, true)};
-                  });
-            });
-      })[0];
+  return packBPanels(
+      e, form, np, kp, 2, bf16,
+      [&](Emitter &e, Value bt, Value k, Value inK, Value n0) -> Value {
+        Value kb = arith::DivUIOp::create(e.b, e.loc, k, e.idx(kBlock));
+        Value v = loadIntValues(e, B, at(form.batched, bt, {k}), n0, kTile);
+        Value s = e.read(fT, bs, at(form.batched, bt, {kb, n0}), false,
+                         e.splat(f32, 1));
+        Value x = arith::MulFOp::create(
+            e.b, e.loc, arith::SIToFPOp::create(e.b, e.loc, fT, v), s);
+        x = arith::SelectOp::create(e.b, e.loc, inK, x, zero);
+        return arith::TruncFOp::create(e.b, e.loc, hT, x);
+      },
+      [&](Emitter &e, ArrayRef<Value> r) -> Value {
+        return vector::InterleaveOp::create(e.b, e.loc, r[0], r[1]);
+      });
 }
 
 /// The bf16 kernel for MX blocks of 32 (see the file comment), into the
