@@ -378,23 +378,15 @@ FailureOr<Value> mx::emitContractConvKernel(
   }
 
   // f32 kernel on the decoded operands, K in loop order.
-  auto decode = [&](ValueRange parts, Value v) -> FailureOr<Value> {
-    auto qt = cast<RankedTensorType>(v.getType());
-    return emitDequantize(b, loc, parts, qt,
-                          RankedTensorType::get(qt.getShape(), b.getF32Type()),
-                          op);
-  };
-  FailureOr<Value> am = decode(lhsParts, op.getLhs());
-  if (failed(am))
-    return failure();
-  FailureOr<Value> bm = decode(rhsParts, op.getRhs());
-  if (failed(bm))
+  FailureOr<std::pair<Value, Value>> ab =
+      dequantizeOperands(b, loc, op, lhsParts, rhsParts);
+  if (failed(ab))
     return failure();
   Value a = gatherLhs(
-      padLhs(b, loc, op, *am,
+      padLhs(b, loc, op, ab->first,
              arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f))),
       form->kDims);
-  Value w = gatherRhs(*bm, form->kDims, same);
+  Value w = gatherRhs(ab->second, form->kDims, same);
   MatmulForm mf{false, 1, m, n, product(*form, form->kDims)};
   Value acc =
       emitF32MatmulKernel(b, loc, mf, a, w, specA, specB, options.exact, shape);

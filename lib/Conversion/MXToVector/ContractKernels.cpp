@@ -661,6 +661,18 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
   }
 
   // f32 kernel on the dequantized operands.
+  FailureOr<std::pair<Value, Value>> ab =
+      dequantizeOperands(b, loc, op, lhsParts, rhsParts);
+  if (failed(ab))
+    return failure();
+  bool fma = !options.exact && exactProducts(A.spec) && exactProducts(B.spec);
+  return emitF32Kernel(b, loc, *form, ab->first, ab->second, fma, shape);
+}
+
+FailureOr<std::pair<Value, Value>>
+mx::contract_kernels::dequantizeOperands(OpBuilder &b, Location loc,
+                                         ContractOp op, ValueRange lhsParts,
+                                         ValueRange rhsParts) {
   auto decode = [&](ValueRange parts, Value v) -> FailureOr<Value> {
     auto qt = cast<RankedTensorType>(v.getType());
     return emitDequantize(b, loc, parts, qt,
@@ -673,8 +685,7 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
   FailureOr<Value> bm = decode(rhsParts, op.getRhs());
   if (failed(bm))
     return failure();
-  bool fma = !options.exact && exactProducts(A.spec) && exactProducts(B.spec);
-  return emitF32Kernel(b, loc, *form, *am, *bm, fma, shape);
+  return std::make_pair(*am, *bm);
 }
 
 Value mx::contract_kernels::emitF32MatmulKernel(

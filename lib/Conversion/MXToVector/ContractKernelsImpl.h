@@ -240,6 +240,12 @@ Value emitIntMatmulKernel(OpBuilder &b, Location loc, const MatmulForm &form,
 /// E8M0 block formats with the integer kernel's elements (MXINT8, MXFP4).
 bool isIntKernelFormat(const FormatSpec &spec);
 
+/// Both operands of `op` dequantized to f32 tensors of their shapes (the
+/// f32 kernels' inputs); failure (diagnosed) when a format cannot be.
+FailureOr<std::pair<Value, Value>>
+dequantizeOperands(OpBuilder &b, Location loc, ContractOp op,
+                   ValueRange lhsParts, ValueRange rhsParts);
+
 } // namespace mx::contract_kernels
 
 #endif // MX_LIB_CONVERSION_MXTOVECTOR_CONTRACTKERNELSIMPL_H
