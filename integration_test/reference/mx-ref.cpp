@@ -1187,8 +1187,9 @@ const char *kUsage =
     "  mx-ref quantize   --format NAME [opts] [--packed] IN.npy CODES.npy "
     "SCALES.npy\n"
     "  mx-ref gen-vectors OUT.npy --rows R --cols C [--seed S] [--finite]\n"
-    "                     [--gaussian]   (standard normal data instead of\n"
-    "                     the adversarial rows)\n"
+    "                     [--gaussian [--scale-exp E]]   (standard normal\n"
+    "                     data instead of the adversarial rows, times\n"
+    "                     2^(E - 150) with E in [0, 300])\n"
     "  mx-ref gen-nvfp4 OUT.npy --rows R --blocks B --amax-exp E [--seed S]\n"
     "                     (NVFP4 rounding-boundary data, tensor maximum\n"
     "                     1.5 * 2^(E - 127))\n"
@@ -1429,7 +1430,8 @@ int cmdQuantize(int Argc, char **Argv) {
 
 int cmdGenVectors(int Argc, char **Argv) {
   Options O =
-      parseOptions(Argc, Argv, {"rows", "cols", "seed", "finite", "gaussian"});
+      parseOptions(Argc, Argv,
+                   {"rows", "cols", "seed", "finite", "gaussian", "scale-exp"});
   expectPositional(O, 1, "OUT.npy");
   const std::string *Rows = O.get("rows"), *Cols = O.get("cols");
   if (!Rows || !Cols)
@@ -1441,16 +1443,23 @@ int cmdGenVectors(int Argc, char **Argv) {
   uint64_t Seed = 0;
   if (const std::string *S = O.get("seed"))
     Seed = parseUInt("seed", *S, 0, UINT64_MAX);
+  int ScaleExp = 0;
+  if (const std::string *E = O.get("scale-exp")) {
+    if (!O.get("gaussian"))
+      fatal("gen-vectors: --scale-exp goes with --gaussian");
+    ScaleExp = static_cast<int>(parseUInt("scale-exp", *E, 0, 300)) - 150;
+  }
   std::vector<uint32_t> Data(R * C);
   if (O.get("gaussian")) {
     // Well-scaled data for compute tests (matmul, convolution): standard
-    // normal values (Box-Muller in double), rounded to f32.
+    // normal values (Box-Muller in double), times 2^(scale-exp - 150) when
+    // given (extreme block scales), rounded to f32.
     SplitMix64 Rng{Seed ^ 0x5DEECE66Dull};
     auto uniform = [&] { return (double(Rng.next() >> 11) + 0.5) * 0x1p-53; };
     for (uint32_t &V : Data) {
       double G = std::sqrt(-2.0 * std::log(uniform())) *
                  std::cos(6.283185307179586 * uniform());
-      float F = static_cast<float>(G);
+      float F = static_cast<float>(std::ldexp(G, ScaleExp));
       std::memcpy(&V, &F, sizeof V);
     }
   } else {

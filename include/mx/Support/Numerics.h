@@ -234,6 +234,26 @@ typename Ops::F pow2(Ops &o, typename Ops::I k) {
   return o.bitsToF(o.sel(o.sge(k, o.c(-126)), normalBits, subnormalBits));
 }
 
+/// acc + s * 2^e rounded once to f32 (round to nearest even): how the
+/// integer kernels of mx.contract fold one block's exact integer dot
+/// product `s` (|s| < 2^24) under the block scales 2^e (e: both E8M0
+/// exponents plus the units of the two integer encodings, in [-275, 254])
+/// into the f32 accumulator, as mx-ref block-matmul defines it. s * 2^e
+/// itself may lie outside the f32 range: it is split as x * y with both
+/// factors exact f32 values and the product left to the fma. Past e = 150
+/// every nonzero s makes |acc + s * 2^e| overflow for any finite acc (and
+/// leaves an infinite acc as it is), so e is clamped there.
+template <typename Ops>
+typename Ops::F foldScaledSum(Ops &o, typename Ops::I s, typename Ops::I e,
+                              typename Ops::F acc) {
+  auto ec = o.smin(e, o.c(150));
+  auto e2 = o.smax(o.smin(ec, o.c(127)), o.c(-126));
+  // ec - e2 in [-149, 23]: s * 2^(ec - e2) is an exact f32 (a multiple of
+  // 2^-149 with at most 24 significant bits).
+  auto x = o.fmul(o.siToF(s), pow2(o, o.sub(ec, e2)));
+  return o.fma(x, pow2(o, e2), acc);
+}
+
 /// s * 2^k with the sign bit `signBit` (0 or 0x80000000) ORed in; exact for
 /// the ranges used here.
 template <typename Ops>

@@ -194,6 +194,9 @@ Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
                 const IntOperand &B, const IntPlan &plan) {
   Type i32 = g.b.getIntegerType(plan.sumBits), f32 = g.b.getF32Type();
   auto [aInts, aScales] = prepareA(g, form, A, plan);
+  Value fast =
+      plan.mx ? contract_kernels::fastFoldHolds(g, A, B, plan.block, aScales)
+              : Value();
   int64_t np = llvm::alignTo(form.n, kChunk);
   auto vi = VectorType::get({kChunk}, i32);
   auto vf = VectorType::get({kChunk}, f32);
@@ -235,9 +238,15 @@ Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
         if (!plan.mx)
           return SmallVector<Value>{iacc};
         // Fold the block into the f32 accumulators, as the packed integer
-        // kernel does: sum * sa is exact (|sum| < 2^24, sa a power of two),
-        // one rounding in the fma with sb; the block sums restart at 0.
+        // kernel does (foldBlockSums: one rounding per block); the block
+        // sums restart at 0.
         Value zero = g.splat(vi, 0);
+        SmallVector<Value> sa;
+        for (int64_t m = 0; m < form.m; ++m)
+          sa.push_back(g.extract(aScales, {g.idx(m), kb}));
+        auto codeA = [&](G &t, int64_t m) {
+          return t.extract(A.parts[1], {t.idx(m), kb});
+        };
         return g.loop(
             0, np, kChunk, ValueRange{iacc, acc[1]},
             [&](G &g, Value nc, ValueRange t) {
@@ -245,19 +254,18 @@ Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
                   g.read(VectorType::get({kChunk}, g.b.getI8Type()), B.parts[1],
                          {kb, nc}, false, g.splat(g.b.getI8Type(), 127));
               Value sb = decodeBlockScale(g, sbCodes, B);
+              auto codesB = [&](G &, int64_t) { return sbCodes; };
               Value ic = t[0], fc = t[1];
+              SmallVector<Value> sums, accs;
               for (int64_t m = 0; m < form.m; ++m) {
-                Value im = g.idx(m);
-                Value sa = g.bcast(g.extract(aScales, {im, kb}), vf);
-                Value x = arith::MulFOp::create(
-                    g.b, g.loc,
-                    arith::SIToFPOp::create(g.b, g.loc, vf,
-                                            g.read(vi, ic, {im, nc}, true)),
-                    sa);
-                Value f = vector::FMAOp::create(g.b, g.loc, x, sb,
-                                                g.read(vf, fc, {im, nc}, true));
-                fc = g.write(f, fc, {im, nc});
-                ic = g.write(zero, ic, {im, nc});
+                sums.push_back(g.read(vi, ic, {g.idx(m), nc}, true));
+                accs.push_back(g.read(vf, fc, {g.idx(m), nc}, true));
+              }
+              SmallVector<Value> f = contract_kernels::foldBlockSums(
+                  g, A, B, {sa, {sb}, codeA, codesB}, sums, accs, fast);
+              for (int64_t m = 0; m < form.m; ++m) {
+                fc = g.write(f[m], fc, {g.idx(m), nc});
+                ic = g.write(zero, ic, {g.idx(m), nc});
               }
               return SmallVector<Value>{ic, fc};
             });
@@ -270,6 +278,9 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
                 const IntOperand &B, const IntPlan &plan) {
   Type i8 = g.b.getI8Type(), i32 = g.b.getI32Type(), f32 = g.b.getF32Type();
   auto [aInts, aScales] = prepareA(g, form, A, plan);
+  Value fast =
+      plan.mx ? contract_kernels::fastFoldHolds(g, A, B, plan.block, aScales)
+              : Value();
   int64_t np = llvm::alignTo(form.n, kTile);
   // Per step of K: one block (MX), or 32 elements (INT8).
   int64_t step = plan.mx ? plan.block : 32;
@@ -312,7 +323,7 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
       Value k0 = g.mul(s, step);
       Value t = loadInts(g, B, {kTile, step}, {n0, k0}, {nInBounds, kInBounds});
       t = arith::ExtSIOp::create(g.b, g.loc, tileT, t);
-      SmallVector<Value> next;
+      SmallVector<Value> next, sa;
       for (int64_t m = 0; m < form.m; ++m) {
         Value im = g.idx(m);
         Value a = g.read(aT, aInts, {im, k0}, true);
@@ -320,22 +331,32 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
           a = arith::TruncIOp::create(g.b, g.loc, aSumT, a);
         a = vector::BroadcastOp::create(g.b, g.loc, tileT, a);
         Value p = arith::MulIOp::create(g.b, g.loc, t, a);
-        if (!plan.mx) {
-          next.push_back(vector::MultiDimReductionOp::create(
-              g.b, g.loc, p, acc[m], ArrayRef<bool>{false, true},
-              vector::CombiningKind::ADD));
-          continue;
-        }
-        Value sum = vector::MultiDimReductionOp::create(
-            g.b, g.loc, p, g.splat(vi, 0), ArrayRef<bool>{false, true},
-            vector::CombiningKind::ADD);
-        Value sa = g.bcast(g.extract(aScales, {im, s}), vf);
-        Value x = arith::MulFOp::create(
-            g.b, g.loc, arith::SIToFPOp::create(g.b, g.loc, vf, sum), sa);
-        Value sb = g.read(vf, bScales, {s, n0}, true);
-        next.push_back(vector::FMAOp::create(g.b, g.loc, x, sb, acc[m]));
+        next.push_back(vector::MultiDimReductionOp::create(
+            g.b, g.loc, p, plan.mx ? g.splat(vi, 0) : acc[m],
+            ArrayRef<bool>{false, true}, vector::CombiningKind::ADD));
+        if (plan.mx)
+          sa.push_back(g.extract(aScales, {im, s}));
       }
-      return next;
+      if (!plan.mx)
+        return next;
+      // The block sums folded into the f32 accumulators (foldBlockSums).
+      Value sb = g.read(vf, bScales, {s, n0}, true);
+      auto codeA = [&](G &t, int64_t m) {
+        return t.extract(A.parts[1], {t.idx(m), s});
+      };
+      auto codesB = [&](G &t, int64_t) {
+        // Column s of rows n0..n0+15 (a transposed read), as for bScales.
+        AffineMap perm =
+            AffineMap::get(2, 0, getAffineDimExpr(0, t.b.getContext()));
+        return vector::TransferReadOp::create(
+                   t.b, t.loc, VectorType::get({kTile}, i8), B.parts[1],
+                   ValueRange{n0, s}, AffineMapAttr::get(perm),
+                   t.splat(i8, 127), Value(), t.b.getBoolArrayAttr({false}))
+            .getResult();
+      };
+      return contract_kernels::foldBlockSums(g, A, B, {sa, {sb}, codeA, codesB},
+                                             next, SmallVector<Value>(acc),
+                                             fast);
     };
     SmallVector<Value> acc =
         g.chunks(steps * step == form.k ? steps : steps - 1, 1, inits,

@@ -341,6 +341,112 @@ Value mx::contract_kernels::decodeScaleTensor(OpBuilder &b, Location loc,
       .getResult(0);
 }
 
+/// Bits of the largest |block sum|: block * max|a| * max|b| <= 2^bits
+/// (codes in [-128, 127], 2 * E2M1 in [-12, 12]).
+static int64_t blockSumBits(const IntOperand &A, const IntOperand &B,
+                            int64_t block) {
+  return llvm::Log2_64_Ceil(block * (A.fp4 ? 12 : 128) * (B.fp4 ? 12 : 128));
+}
+
+Value mx::contract_kernels::fastFoldHolds(Emitter &e, const IntOperand &A,
+                                          const IntOperand &B, int64_t block,
+                                          Value as) {
+  // float(sum) * sa is a multiple of sa >= 2^-133 (the smallest scale times
+  // its unit) with at most 24 significant bits: exact unless it overflows,
+  // which sa <= 2^(127 - bits) rules out (|float(sum) * sa| <= 2^127).
+  // Unordered: a NaN scale takes the fast fold (NaN either way).
+  Value hi = arith::ConstantOp::create(
+      e.b, e.loc,
+      e.b.getF32FloatAttr(
+          std::ldexp(1.0f, 127 - int(blockSumBits(A, B, block)))));
+  auto t = cast<RankedTensorType>(as.getType());
+  unsigned rank = t.getRank();
+  MLIRContext *ctx = e.b.getContext();
+  Type i1 = e.b.getI1Type();
+  Value init = linalg::FillOp::create(
+                   e.b, e.loc,
+                   arith::ConstantOp::create(e.b, e.loc, e.b.getBoolAttr(true))
+                       .getResult(),
+                   ValueRange{e.empty({}, i1)})
+                   .getResult(0);
+  Value all =
+      linalg::GenericOp::create(
+          e.b, e.loc, TypeRange{init.getType()}, ValueRange{as},
+          ValueRange{init},
+          ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                              AffineMap::get(rank, 0, {}, ctx)},
+          SmallVector<utils::IteratorType>(rank,
+                                           utils::IteratorType::reduction),
+          [&](OpBuilder &b, Location loc, ValueRange args) {
+            Value ok = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ULE,
+                                             args[0], hi);
+            linalg::YieldOp::create(
+                b, loc,
+                ValueRange{
+                    arith::AndIOp::create(b, loc, args[1], ok).getResult()});
+          })
+          .getResult(0);
+  return e.extract(all, {});
+}
+
+SmallVector<Value> mx::contract_kernels::foldBlockSums(
+    Emitter &e, const IntOperand &A, const IntOperand &B, const BlockScales &s,
+    ArrayRef<Value> sums, ArrayRef<Value> acc, bool exact) {
+  size_t cols = s.sb.size();
+  auto accT = cast<VectorType>(acc.front().getType());
+  SmallVector<Value> r;
+  if (!exact) {
+    for (auto [i, sa] : llvm::enumerate(s.sa)) {
+      Value sav = e.bcast(sa, accT);
+      for (size_t j = 0; j < cols; ++j) {
+        Value x = arith::MulFOp::create(
+            e.b, e.loc,
+            arith::SIToFPOp::create(e.b, e.loc, accT, sums[i * cols + j]), sav);
+        r.push_back(
+            vector::FMAOp::create(e.b, e.loc, x, s.sb[j], acc[i * cols + j]));
+      }
+    }
+    return r;
+  }
+  NumericsEmitter n(e.b, e.loc, accT.getShape());
+  auto i32 = VectorType::get(accT.getShape(), e.b.getI32Type());
+  // The exponent of a block scale times its integer unit is code - 127 +
+  // unit (2^-6 per MXINT8 code, 2^-1 per 2 * E2M1 value).
+  int32_t bias = -254 + (A.fp4 ? -1 : -6) + (B.fp4 ? -1 : -6);
+  SmallVector<Value> cb;
+  for (size_t j = 0; j < cols; ++j)
+    cb.push_back(arith::ExtUIOp::create(e.b, e.loc, i32, s.codesB(e, j)));
+  for (size_t i = 0; i < s.sa.size(); ++i) {
+    Value ca = e.bcast(
+        arith::ExtUIOp::create(e.b, e.loc, e.b.getI32Type(), s.codeA(e, i)),
+        i32);
+    Value nanA = n.eq(ca, n.c(0xFF));
+    Value ea = n.add(ca, n.c(bias));
+    for (size_t j = 0; j < cols; ++j) {
+      Value sum = sums[i * cols + j];
+      if (getElementTypeOrSelf(sum.getType()) != e.b.getI32Type())
+        sum = arith::ExtSIOp::create(e.b, e.loc, i32, sum);
+      Value f = foldScaledSum(n, sum, n.add(ea, cb[j]), acc[i * cols + j]);
+      Value nan = n.borB(nanA, n.eq(cb[j], n.c(0xFF)));
+      r.push_back(n.self(nan, n.bitsToF(n.c(kQuietNaNBits)), f));
+    }
+  }
+  return r;
+}
+
+SmallVector<Value> mx::contract_kernels::foldBlockSums(
+    Emitter &e, const IntOperand &A, const IntOperand &B, const BlockScales &s,
+    ArrayRef<Value> sums, ArrayRef<Value> acc, Value fast) {
+  auto fold = [&](bool exact) {
+    return [&, exact](OpBuilder &b, Location loc) {
+      Emitter t{b, loc};
+      scf::YieldOp::create(b, loc, foldBlockSums(t, A, B, s, sums, acc, exact));
+    };
+  };
+  return scf::IfOp::create(e.b, e.loc, fast, fold(false), fold(true))
+      ->getResults();
+}
+
 /// Interleaves four rows of `nr` bytes into the VNNI order: byte 4j + r is
 /// row r, column j.
 Value mx::contract_kernels::vnniInterleave(Emitter &e, Value r0, Value r1,
@@ -405,8 +511,10 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
               });
         });
       })[0];
-  // A's block scales as f32, the shape of its scale part.
+  // A's block scales as f32, the shape of its scale part, and whether they
+  // allow the fast fold of every block.
   Value as = plan.mx ? decodeScaleTensor(b, loc, A) : Value();
+  Value fastFold = plan.mx ? fastFoldHolds(e, A, B, plan.block, as) : Value();
 
   // B: VNNI panels [batch][N/NR][Kp/4][NR * 4] (signed bytes), the A
   // offset times minus the column sums of each block [batch][N/NR][blocks]
@@ -523,31 +631,43 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
           result = blockSums(e, e.idx(0));
         } else {
           SmallVector<Value> inits(rows * nv, fzero);
-          result = e.loop(
-              0, plan.blocks, 1, inits,
-              [&](Emitter &e, Value kb, ValueRange facc) {
-                SmallVector<Value> sums = blockSums(e, kb);
-                Value sb[nv];
-                for (int64_t j = 0; j < nv; ++j)
-                  sb[j] = e.read(fT, bs, {bt, nb, kb, e.idx(j * kLanes)}, true);
-                SmallVector<Value> next;
-                for (int64_t i = 0; i < rows; ++i) {
-                  Value sa = e.bcast(
-                      e.extract(as, at(form.batched, bt, {rowIdx[i], kb})), fT);
-                  for (int64_t j = 0; j < nv; ++j) {
-                    // sum * sa is exact (|sum| < 2^24, sa a power of two);
-                    // one rounding per block in the fma.
-                    Value x = arith::MulFOp::create(
-                        e.b, e.loc,
-                        arith::SIToFPOp::create(e.b, e.loc, fT,
-                                                sums[i * nv + j]),
-                        sa);
-                    next.push_back(vector::FMAOp::create(e.b, e.loc, x, sb[j],
-                                                         facc[i * nv + j]));
-                  }
-                }
-                return next;
-              });
+          // Over all blocks: the fast fold where A's scales allow it (a
+          // loop-invariant test outside the block loop), else the exact one.
+          auto blockLoop = [&](Emitter &e, bool exact) {
+            return e.loop(
+                0, plan.blocks, 1, inits,
+                [&](Emitter &e, Value kb, ValueRange facc) {
+                  SmallVector<Value> sums = blockSums(e, kb);
+                  SmallVector<Value> sa, sb;
+                  for (int64_t i = 0; i < rows; ++i)
+                    sa.push_back(
+                        e.extract(as, at(form.batched, bt, {rowIdx[i], kb})));
+                  for (int64_t j = 0; j < nv; ++j)
+                    sb.push_back(
+                        e.read(fT, bs, {bt, nb, kb, e.idx(j * kLanes)}, true));
+                  auto codeA = [&](Emitter &t, int64_t i) {
+                    return t.extract(A.parts[1],
+                                     at(form.batched, bt, {rowIdx[i], kb}));
+                  };
+                  auto codesB = [&](Emitter &t, int64_t j) {
+                    Value n = t.addc(t.mul(nb, kNR), j * kLanes);
+                    return t.read(VectorType::get({kLanes}, i8), B.parts[1],
+                                  at(form.batched, bt, {kb, n}), false,
+                                  t.splat(i8, 127));
+                  };
+                  return foldBlockSums(e, A, B, {sa, sb, codeA, codesB}, sums,
+                                       SmallVector<Value>(facc), exact);
+                });
+          };
+          auto branch = [&](bool exact) {
+            return [&, exact](OpBuilder &b, Location loc) {
+              Emitter t{b, loc};
+              scf::YieldOp::create(b, loc, blockLoop(t, exact));
+            };
+          };
+          result = scf::IfOp::create(e.b, e.loc, fastFold, branch(false),
+                                     branch(true))
+                       ->getResults();
         }
         return storeTile(e, form, bt, rowIdx, nb, result, c);
       });

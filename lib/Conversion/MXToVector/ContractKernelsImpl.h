@@ -204,6 +204,42 @@ Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
 /// decodeBlockScale, a tensor of the scale part's shape.
 Value decodeScaleTensor(OpBuilder &b, Location loc, const IntOperand &op);
 
+/// Per-row and per-column block scales of one K block of the integer
+/// kernels: A's decoded scale of each row (f32 scalar, decodeBlockScale)
+/// and B's of each column vector (f32 vector); `codeA(e, row)` (i8 scalar)
+/// and `codesB(e, col)` (i8 vector) read their E8M0 codes, only where the
+/// exact fold needs them.
+struct BlockScales {
+  ArrayRef<Value> sa, sb;
+  function_ref<Value(Emitter &, int64_t)> codeA, codesB;
+};
+
+/// Folds one K block's exact integer sums into the f32 accumulators as
+/// mx-ref block-matmul rounds them: acc + sum * 2^(a + b), one rounding.
+/// `sums` (i32 or narrower vectors) and `acc` (f32 vectors) are
+/// [rows][cols], row-major, with rows = s.sa.size(), cols = s.sb.size().
+/// The fast fold, fma(float(sum) * sa, sb, acc), is exact where
+/// fastFoldHolds; the exact fold (`exact`) is numerics::foldScaledSum on
+/// the scale codes, exact for every scale.
+SmallVector<Value> foldBlockSums(Emitter &e, const IntOperand &A,
+                                 const IntOperand &B, const BlockScales &s,
+                                 ArrayRef<Value> sums, ArrayRef<Value> acc,
+                                 bool exact);
+
+/// foldBlockSums in an scf.if: the fast fold when `fast` (i1) holds, else
+/// the exact one.
+SmallVector<Value> foldBlockSums(Emitter &e, const IntOperand &A,
+                                 const IntOperand &B, const BlockScales &s,
+                                 ArrayRef<Value> sums, ArrayRef<Value> acc,
+                                 Value fast);
+
+/// i1: whether the fast fold is exact for every block of A, whose decoded
+/// block scales (decodeBlockScale) are the tensor `as`: float(sum) * sa
+/// cannot overflow, i.e. every sa <= 2^(127 - bits of the largest block
+/// sum of `block` elements), or NaN. One pass over A's scales.
+Value fastFoldHolds(Emitter &e, const IntOperand &A, const IntOperand &B,
+                    int64_t block, Value as);
+
 /// Interleaves four rows of `nr` bytes into the VNNI order: byte 4j + r is
 /// row r, column j.
 Value vnniInterleave(Emitter &e, Value r0, Value r1, Value r2, Value r3,
