@@ -542,7 +542,8 @@ struct ZeroClampModel
     if (clamp->isZero())
       return type;
     if (!isStaticPerTensor(type)) {
-      Match(cast<OpTy>(op), false, reason);
+      // Only for `reason`: the match without zero clamps says why.
+      (void)Match(cast<OpTy>(op), false, reason);
       return failure();
     }
     for (auto [has, bound] : {std::pair(clamp->lower, clamp->lo),
