@@ -618,6 +618,9 @@ struct MatmulRow {
   /// Relative RMS difference against the reference on the dequantized data.
   std::optional<double> relRmsVsRef;
   std::string checkedAgainst;
+  /// mx rows: the median over alternating runs of (reference time / this
+  /// row's time) for oneDNN u8s8s32 and f32, 1 thread ("paired").
+  std::optional<double> pairedVsU8, pairedVsF32;
 };
 
 /// Formats of the matmul rows, as the issue lists them.
@@ -784,6 +787,10 @@ private:
   std::optional<double> sgemmMs;
   /// The last measured GOP/s of each format, to estimate the next shape.
   llvm::StringMap<double> lastGops;
+  /// oneDNN u8s8s32 and f32 of the current shape, kept for the paired
+  /// ratios of the mx rows, with the buffers they run on.
+  std::unique_ptr<mx::bench::OneDNNMatmul> refU8, refF32;
+  std::vector<mx::AlignedArray> refBuffers;
 };
 } // namespace
 
@@ -806,6 +813,15 @@ void MatmulBench::add(MatmulRow row) {
                             *row.relRmsVsRef, row.checkedAgainst)
                   .str()
             : "-";
+    if (row.pairedVsU8 || row.pairedVsF32)
+      check +=
+          llvm::formatv(
+              "; paired: x{0} u8s8s32, x{1} onednn f32",
+              row.pairedVsU8 ? llvm::formatv("{0:F2}", *row.pairedVsU8).str()
+                             : "n/a",
+              row.pairedVsF32 ? llvm::formatv("{0:F2}", *row.pairedVsF32).str()
+                              : "n/a")
+              .str();
     llvm::outs() << llvm::format(
         "%-16s %-9s %-12s %3d %12.3f %9.2f %10s %5u  %s\n", row.shape.c_str(),
         row.impl.c_str(), row.format.c_str(), row.threads, row.medianMs,
@@ -823,6 +839,9 @@ void MatmulBench::runReferences(const MatmulShape &shape,
                                 const mx::AlignedArray &a,
                                 const mx::AlignedArray &b) {
   sgemmMs.reset();
+  refU8.reset();
+  refF32.reset();
+  refBuffers.clear();
   mx::AlignedArray c(mx::npy::DType::F32, {shape.m, shape.n});
   auto base = [&](llvm::StringRef impl, llvm::StringRef format, int threads) {
     MatmulRow row;
@@ -906,7 +925,16 @@ void MatmulBench::runReferences(const MatmulShape &shape,
       }
       timeRow(std::move(row), [&] { return (*matmul)->run(threads); });
     }
+    if (matmul)
+      (f32 ? refF32 : refU8) = std::move(*matmul);
+    else
+      llvm::consumeError(matmul.takeError());
   }
+  // The primitives kept for the paired ratios run on these buffers.
+  refBuffers.push_back(std::move(c));
+  refBuffers.push_back(std::move(a8));
+  refBuffers.push_back(std::move(b8));
+  refBuffers.push_back(std::move(c32));
 }
 
 MatmulRow MatmulBench::runFormat(llvm::StringRef format,
@@ -996,6 +1024,41 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
   row.gops = shape.ops() / (*median * 1e-3) / 1e9;
   if (sgemmMs)
     row.vsSgemm = *sgemmMs / *median;
+  // Paired ratios: the kernel and the oneDNN references (1 thread) run in
+  // turn, so that both see the same state of a noisy host; the median of
+  // the per-round ratios. As many rounds as the row's own median took.
+  if (refU8 || refF32) {
+    std::vector<double> vsU8, vsF32;
+    auto timeOnce =
+        [&](llvm::function_ref<llvm::Error()> body) -> std::optional<double> {
+      auto start = std::chrono::steady_clock::now();
+      if (llvm::Error err = body()) {
+        llvm::consumeError(std::move(err));
+        return std::nullopt;
+      }
+      return msSince(start);
+    };
+    auto kernel = [&] { return (*program)->run(args, *outputs); };
+    for (unsigned r = 0; r < std::max(1u, row.runs); ++r) {
+      for (auto [ref, ratios] :
+           {std::pair(refU8.get(), &vsU8), std::pair(refF32.get(), &vsF32)}) {
+        if (!ref)
+          continue;
+        std::optional<double> k = timeOnce(kernel);
+        std::optional<double> t = timeOnce([&] { return ref->run(1); });
+        if (k && t && *k > 0)
+          ratios->push_back(*t / *k);
+      }
+    }
+    auto median = [](std::vector<double> &v) -> std::optional<double> {
+      if (v.empty())
+        return std::nullopt;
+      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+      return v[v.size() / 2];
+    };
+    row.pairedVsU8 = median(vsU8);
+    row.pairedVsF32 = median(vsF32);
+  }
 
   // The check: the same product of the dequantized operands, by OpenBLAS
   // (the whole result) or, without it, by a double-precision loop over a
@@ -1110,6 +1173,10 @@ static llvm::json::Array matmulJSON(const std::vector<MatmulRow> &rows) {
     }
     if (r.vsSgemm)
       o["vs_sgemm_1t"] = *r.vsSgemm;
+    if (r.pairedVsU8)
+      o["paired_vs_onednn_u8s8s32_1t"] = *r.pairedVsU8;
+    if (r.pairedVsF32)
+      o["paired_vs_onednn_f32_1t"] = *r.pairedVsF32;
     if (r.lowerMs > 0)
       o["lower_ms"] = r.lowerMs;
     if (r.relRmsVsRef) {
