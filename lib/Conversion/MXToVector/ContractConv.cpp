@@ -313,9 +313,13 @@ FailureOr<Value> mx::emitContractConvKernel(
   auto cExpr = dyn_cast<AffineDimExpr>(lhsMap.getResult(qa.getAxis()));
   unsigned axisB = qb.getAxis();
   int64_t block = specA.blockSize;
+  // (6-bit elements, four per three bytes, take the f32 kernel: the im2col
+  // gathers whole bytes.)
   if (!options.exact && isIntKernelFormat(specA) && isIntKernelFormat(specB) &&
-      !specA.tensorScale && !specB.tensorScale &&
-      specA.blockSize == specB.blockSize && block % 4 == 0 && cExpr &&
+      specA.element != ElementKind::F6E2M3FN &&
+      specB.element != ElementKind::F6E2M3FN && !specA.tensorScale &&
+      !specB.tensorScale && specA.blockSize == specB.blockSize &&
+      block % 4 == 0 && block <= kMaxIntBlock && cExpr &&
       op.isReductionDim(cExpr.getPosition()) &&
       onlyAt(lhsMap, qa.getAxis(), cExpr.getPosition()) &&
       onlyAt(rhsMap, axisB, cExpr.getPosition())) {

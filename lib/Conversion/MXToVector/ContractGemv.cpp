@@ -117,18 +117,36 @@ using G = contract_kernels::Emitter;
 //===----------------------------------------------------------------------===//
 
 bool isIntElement(const FormatSpec &spec) {
-  return spec.scale == ScaleKind::E8M0 &&
-         spec.granularity == Granularity::Block && !spec.tensorScale &&
-         (spec.element == ElementKind::I8 ||
-          spec.element == ElementKind::F4E2M1FN);
+  return !spec.tensorScale && contract_kernels::isIntKernelFormat(spec);
 }
 
-/// Integer values (i8 codes or 2 * E2M1 values) of `shape` elements of the
-/// data part starting at `indices` (the last index even for E2M1: it counts
-/// elements, two per byte); out of bounds reads as 0.
+/// Integer values (IntOperand: i8 codes, 2 * E2M1 or 8 * E2M3 values) of
+/// `shape` elements of the data part starting at `indices` (the last index
+/// even for packed elements: it counts elements, two per byte for E2M1,
+/// four per three bytes for E2M3); out of bounds reads as 0.
 Value loadInts(G &g, const IntOperand &op, ArrayRef<int64_t> shape,
                ArrayRef<Value> indices, ArrayRef<bool> inBounds) {
   Type i8 = g.b.getI8Type();
+  if (op.fp6) {
+    // Rows of whole groups of four (the last dimension is a multiple of 4),
+    // unpacked as one flat row.
+    SmallVector<int64_t> packed(shape);
+    packed.back() = packed.back() / 4 * 3;
+    SmallVector<Value> idx(indices);
+    idx.back() =
+        g.mul(arith::DivUIOp::create(g.b, g.loc, idx.back(), g.idx(4)), 3);
+    Value bytes =
+        g.read(VectorType::get(packed, i8), op.parts[0], idx, inBounds);
+    int64_t total = 1;
+    for (int64_t d : shape)
+      total *= d;
+    Value flat = vector::ShapeCastOp::create(
+        g.b, g.loc, VectorType::get({total / 4 * 3}, i8), bytes);
+    Value v = contract_kernels::decodeE2M3Times8(
+        g, unpackRow(g.b, g.loc, flat, total, 6));
+    return vector::ShapeCastOp::create(g.b, g.loc, VectorType::get(shape, i8),
+                                       v);
+  }
   if (!op.fp4)
     return g.read(VectorType::get(shape, i8), op.parts[0], indices, inBounds);
   SmallVector<int64_t> half(shape);
@@ -720,9 +738,10 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc, ContractOp op,
 
   if (!options.exact && isIntElement(A.spec) && isIntElement(B.spec) &&
       A.spec.blockSize == B.spec.blockSize && A.spec.blockSize % 2 == 0 &&
-      qa.getAxis() == 1 && qb.getAxis() == kAxisB) {
-    A.fp4 = A.spec.element == ElementKind::F4E2M1FN;
-    B.fp4 = B.spec.element == ElementKind::F4E2M1FN;
+      A.spec.blockSize <= contract_kernels::kMaxIntBlock && qa.getAxis() == 1 &&
+      qb.getAxis() == kAxisB) {
+    A.classify();
+    B.classify();
     IntPlan plan;
     plan.mx = true;
     plan.block = A.spec.blockSize;

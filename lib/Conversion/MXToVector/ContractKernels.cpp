@@ -248,7 +248,8 @@ bool isIntKernelElement(const FormatSpec &spec) {
   return spec.scale == ScaleKind::E8M0 &&
          spec.granularity == Granularity::Block &&
          (spec.element == ElementKind::I8 ||
-          spec.element == ElementKind::F4E2M1FN);
+          spec.element == ElementKind::F4E2M1FN ||
+          spec.element == ElementKind::F6E2M3FN);
 }
 
 } // namespace
@@ -261,6 +262,13 @@ Value mx::contract_kernels::loadIntValues(Emitter &e, const IntOperand &op,
                                           int64_t n) {
   Type i8 = e.b.getI8Type();
   SmallVector<Value> idx(prefix);
+  if (op.fp6) {
+    // Four codes per three bytes (col and n are multiples of 4).
+    idx.push_back(e.mul(arith::DivUIOp::create(e.b, e.loc, col, e.idx(4)), 3));
+    Value bytes =
+        e.read(VectorType::get({n / 4 * 3}, i8), op.parts[0], idx, false);
+    return decodeE2M3Times8(e, unpackRow(e.b, e.loc, bytes, n, 6));
+  }
   if (!op.fp4) {
     idx.push_back(col);
     return e.read(VectorType::get({n}, i8), op.parts[0], idx, false);
@@ -294,6 +302,21 @@ Value mx::contract_kernels::decodeE2M1Times2(Emitter &e, Value codes) {
                                  arith::SubIOp::create(b, loc, c(0), v), v);
 }
 
+Value mx::contract_kernels::decodeE2M3Times8(Emitter &e, Value codes) {
+  // E2M3: sign (bit 5), exponent e (bits 3-4), mantissa m (bits 0-2);
+  // 8 * |value| is m for e = 0, else (8 + m) << (e - 1): at most 60.
+  auto t = cast<VectorType>(codes.getType());
+  NumericsEmitter n(e.b, e.loc, t.getShape());
+  Value m = n.band(codes, n.c(7));
+  Value ex = n.band(n.lshr(codes, n.c(3)), n.c(3));
+  Value normal = n.shl(n.bor(m, n.c(8)), n.smax(n.sub(ex, n.c(1)), n.c(0)));
+  Value mag = n.sel(n.eq(ex, n.c(0)), m, normal);
+  Value v =
+      n.sel(n.ne(n.band(codes, n.c(32)), n.c(0)), n.sub(n.c(0), mag), mag);
+  return arith::TruncIOp::create(
+      e.b, e.loc, VectorType::get(t.getShape(), e.b.getI8Type()), v);
+}
+
 Value mx::contract_kernels::unpackNibbles(Emitter &e, Value bytes) {
   Type t = bytes.getType();
   Value lo = arith::AndIOp::create(e.b, e.loc, bytes, e.splat(t, 0xF));
@@ -314,9 +337,10 @@ Value mx::contract_kernels::decodeBlockScale(OpBuilder &b, Location loc,
   E8M0Scale<NumericsEmitter> scale = e8m0ScaleFromCode(s, code, op.spec);
   // up is 2^se (2^(se - 6) for MXINT8); one unit of 2 * E2M1 is 1/2. The
   // product is exact: the smallest, 2^-128, is an f32 subnormal.
+  // (scale.up is 2^se for float elements, 2^(se - 6) for MXINT8.)
   Value up = scale.up;
-  if (op.fp4)
-    up = s.fmul(up, s.cf(0.5f));
+  if (op.fp4 || op.fp6)
+    up = s.fmul(up, s.cf(std::ldexp(1.0f, op.unitExponent())));
   return s.self(scale.isNaN, s.bitsToF(s.c(kQuietNaNBits)), up);
 }
 
@@ -345,7 +369,7 @@ Value mx::contract_kernels::decodeScaleTensor(OpBuilder &b, Location loc,
 /// (codes in [-128, 127], 2 * E2M1 in [-12, 12]).
 static int64_t blockSumBits(const IntOperand &A, const IntOperand &B,
                             int64_t block) {
-  return llvm::Log2_64_Ceil(block * (A.fp4 ? 12 : 128) * (B.fp4 ? 12 : 128));
+  return llvm::Log2_64_Ceil(block * A.maxAbs() * B.maxAbs());
 }
 
 Value mx::contract_kernels::fastFoldHolds(Emitter &e, const IntOperand &A,
@@ -359,34 +383,28 @@ Value mx::contract_kernels::fastFoldHolds(Emitter &e, const IntOperand &A,
       e.b, e.loc,
       e.b.getF32FloatAttr(
           std::ldexp(1.0f, 127 - int(blockSumBits(A, B, block)))));
+  // A scalar loop nest over the scale part (blocks x rows: small next to
+  // the matmul).
   auto t = cast<RankedTensorType>(as.getType());
-  unsigned rank = t.getRank();
-  MLIRContext *ctx = e.b.getContext();
-  Type i1 = e.b.getI1Type();
-  Value init = linalg::FillOp::create(
-                   e.b, e.loc,
-                   arith::ConstantOp::create(e.b, e.loc, e.b.getBoolAttr(true))
-                       .getResult(),
-                   ValueRange{e.empty({}, i1)})
-                   .getResult(0);
-  Value all =
-      linalg::GenericOp::create(
-          e.b, e.loc, TypeRange{init.getType()}, ValueRange{as},
-          ValueRange{init},
-          ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
-                              AffineMap::get(rank, 0, {}, ctx)},
-          SmallVector<utils::IteratorType>(rank,
-                                           utils::IteratorType::reduction),
-          [&](OpBuilder &b, Location loc, ValueRange args) {
-            Value ok = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ULE,
-                                             args[0], hi);
-            linalg::YieldOp::create(
-                b, loc,
-                ValueRange{
-                    arith::AndIOp::create(b, loc, args[1], ok).getResult()});
-          })
-          .getResult(0);
-  return e.extract(all, {});
+  SmallVector<Value> ivs;
+  std::function<Value(Emitter &, unsigned, Value)> nest =
+      [&](Emitter &e, unsigned d, Value all) -> Value {
+    if (d == t.getRank()) {
+      Value ok = arith::CmpFOp::create(e.b, e.loc, arith::CmpFPredicate::ULE,
+                                       e.extract(as, ivs), hi);
+      return arith::AndIOp::create(e.b, e.loc, all, ok);
+    }
+    return e.loop(0, t.getDimSize(d), 1, all,
+                  [&](Emitter &e, Value iv, ValueRange a) {
+                    ivs.push_back(iv);
+                    Value r = nest(e, d + 1, a[0]);
+                    ivs.pop_back();
+                    return SmallVector<Value>{r};
+                  })[0];
+  };
+  return nest(
+      e, 0,
+      arith::ConstantOp::create(e.b, e.loc, e.b.getBoolAttr(true)).getResult());
 }
 
 SmallVector<Value> mx::contract_kernels::foldBlockSums(
@@ -411,8 +429,8 @@ SmallVector<Value> mx::contract_kernels::foldBlockSums(
   NumericsEmitter n(e.b, e.loc, accT.getShape());
   auto i32 = VectorType::get(accT.getShape(), e.b.getI32Type());
   // The exponent of a block scale times its integer unit is code - 127 +
-  // unit (2^-6 per MXINT8 code, 2^-1 per 2 * E2M1 value).
-  int32_t bias = -254 + (A.fp4 ? -1 : -6) + (B.fp4 ? -1 : -6);
+  // unit (IntOperand::unitExponent).
+  int32_t bias = -254 + A.unitExponent() + B.unitExponent();
   SmallVector<Value> cb;
   for (size_t j = 0; j < cols; ++j)
     cb.push_back(arith::ExtUIOp::create(e.b, e.loc, i32, s.codesB(e, j)));
@@ -757,17 +775,17 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
   if (!options.exact && isIntKernelElement(A.spec) &&
       isIntKernelElement(B.spec) && !A.spec.tensorScale &&
       !B.spec.tensorScale && A.spec.blockSize == B.spec.blockSize &&
-      A.spec.blockSize % 4 == 0 && qa.getAxis() == kAxisA &&
-      qb.getAxis() == kAxisB) {
-    A.fp4 = A.spec.element == ElementKind::F4E2M1FN;
-    B.fp4 = B.spec.element == ElementKind::F4E2M1FN;
+      A.spec.blockSize % 4 == 0 && A.spec.blockSize <= kMaxIntBlock &&
+      qa.getAxis() == kAxisA && qb.getAxis() == kAxisB) {
+    A.classify();
+    B.classify();
     IntPlan plan;
     plan.mx = true;
     plan.block = A.spec.blockSize;
     plan.groups = plan.block / 4;
     plan.blocks = llvm::divideCeil(form->k, plan.block);
     plan.kp = plan.blocks * plan.block;
-    plan.offsetA = A.fp4 ? 12 : 128;
+    plan.offsetA = A.offset();
     plan.vnni = vnni;
     // (AMX: the VNNI kernel serves scales outside the bf16 kernel's range.)
     auto vnniKernel = [&](OpBuilder &b, Location loc) {

@@ -10,6 +10,7 @@
 #ifndef MX_LIB_CONVERSION_MXTOVECTOR_CONTRACTKERNELSIMPL_H
 #define MX_LIB_CONVERSION_MXTOVECTOR_CONTRACTKERNELSIMPL_H
 
+#include "StorageParts.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Support/Numerics.h"
 #include "mx/Support/ParallelLoops.h"
@@ -159,6 +160,10 @@ struct Emitter {
 /// 2m - 4 below 6, else 4m - 16 (constant shifts and selects only).
 Value decodeE2M1Times2(Emitter &e, Value codes);
 
+/// 8 * the value of E2M3 codes (i32 lanes, the low 6 bits): integers in
+/// [-60, 60], as i8 lanes.
+Value decodeE2M3Times8(Emitter &e, Value codes);
+
 /// The low and high nibbles of packed bytes, interleaved along the last
 /// dimension (element 2j is the low nibble of byte j).
 Value unpackNibbles(Emitter &e, Value bytes);
@@ -177,7 +182,26 @@ struct IntOperand {
   FormatSpec spec;
   ValueRange parts;
   bool fp4 = false; ///< E2M1 codes, two per byte (else one i8 code a byte).
+  bool fp6 = false; ///< E2M3 codes, four per three bytes.
+
+  /// The integer of an element: the i8 code (MXINT8, INT8), 2 * E2M1 in
+  /// [-12, 12], or 8 * E2M3 in [-60, 60]; its largest magnitude and the
+  /// exponent of its unit (2^-6, 2^-1, 2^-3).
+  int64_t maxAbs() const { return fp4 ? 12 : fp6 ? 60 : 128; }
+  int unitExponent() const { return fp4 ? -1 : fp6 ? -3 : -6; }
+  /// What the unsigned (A) operand of vpdpbusd adds to its integers.
+  int64_t offset() const { return maxAbs(); }
+  /// Sets fp4 / fp6 from the element kind of `spec`.
+  IntOperand &classify() {
+    fp4 = spec.element == ElementKind::F4E2M1FN;
+    fp6 = spec.element == ElementKind::F6E2M3FN;
+    return *this;
+  }
 };
+
+/// The largest block of the MX integer kernels: its exact sum (at most
+/// block * 128 * 128 in magnitude) converts to f32 exactly.
+constexpr int64_t kMaxIntBlock = 1024;
 
 struct IntPlan {
   bool mx = false;     ///< Per-block scales (else INT8: one block over K).
@@ -189,14 +213,15 @@ struct IntPlan {
   bool vnni = false;
 };
 
-/// `n` integer values (i8 codes, or 2 * E2M1 values) of the data part at
+/// `n` integer values (IntOperand: i8 codes, 2 * E2M1 or 8 * E2M3
+/// values) of the data part at
 /// `prefix` (all but the last index), elements [col, col + n) of the last
 /// dimension; past the end they read as 0.
 Value loadIntValues(Emitter &e, const IntOperand &op, ArrayRef<Value> prefix,
                     Value col, int64_t n);
 
 /// f32 block scales from E8M0 codes (a vector or a scalar of i8), times the
-/// weight of one integer unit (2^-6 for MXINT8, 1/2 for 2 * E2M1).
+/// weight of one integer unit (IntOperand::unitExponent).
 Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
                        const IntOperand &op);
 

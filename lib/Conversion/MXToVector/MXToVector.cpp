@@ -240,9 +240,12 @@ Value packRow(OpBuilder &b, Location loc, Value codes, unsigned bits) {
   return vector::ShuffleOp::create(b, loc, bytes, bytes, mask);
 }
 
-/// vector<packedBytes(n) x i8> -> vector<n x i32> codes.
-Value unpackRow(OpBuilder &b, Location loc, Value bytes, int64_t n,
-                unsigned bits) {
+} // namespace
+
+/// vector<packedBytes(n) x i8> -> vector<n x i32> codes (also used by the
+/// integer contract kernels, ContractKernelsImpl.h).
+Value mx::unpackRow(OpBuilder &b, Location loc, Value bytes, int64_t n,
+                    unsigned bits) {
   if (bits == 8)
     return castInt(b, loc, bytes, 32);
   if (bits == 4) {
@@ -273,6 +276,8 @@ Value unpackRow(OpBuilder &b, Location loc, Value bytes, int64_t n,
   Value c13 = vector::InterleaveOp::create(b, loc, c1, c3);
   return vector::InterleaveOp::create(b, loc, c02, c13);
 }
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Geometry of block loops

@@ -20,6 +20,12 @@
 
 namespace mx {
 
+/// The element codes of a packed row of the data part (numerics.md section
+/// 5: 8-bit one per byte, 4-bit two per byte, 6-bit four per three bytes):
+/// vector<bytes of n elements x i8> -> vector<n x i32>. MXToVector.cpp.
+mlir::Value unpackRow(mlir::OpBuilder &b, mlir::Location loc, mlir::Value bytes,
+                      int64_t n, unsigned bits);
+
 /// The storage types of `resultType`, the quantized result of a
 /// data-movement mx op, which the CPU lowering needs static; emits "needs
 /// static shapes in the CPU lowering" otherwise.
