@@ -181,9 +181,8 @@ struct MXStreamMemoryPass : mx::impl::MXStreamMemoryBase<MXStreamMemoryPass> {
     // per read left three of them to the hardware prefetcher, about 8% of
     // the per-tensor INT8 quantize's time on this project's machine kind).
     int64_t vecBytes = read.getVectorType().getNumElements() * elemBytes;
-    int64_t lines =
-        std::clamp<int64_t>((vecBytes + kLineBytes - 1) / kLineBytes, 1,
-                            kMaxPrefetchesPerRead);
+    int64_t lines = std::clamp<int64_t>(
+        (vecBytes + kLineBytes - 1) / kLineBytes, 1, kMaxPrefetchesPerRead);
     Value last = arith::SubIOp::create(
         b, loc, total, arith::ConstantIndexOp::create(b, loc, 1));
     SmallVector<Value> indices;
