@@ -325,7 +325,7 @@ struct BlockGeometry {
   /// Switches rows of 16-element blocks (grouped eight per iteration) to
   /// lane blocks: kLaneBlocks blocks per iteration, one vector lane each.
   void useLaneBlocks(RankedTensorType type, int64_t axis) {
-    if (!rows || k != kLanes || group != 2 * kBlockGroup)
+    if (!rows || k != kLanes)
       return;
     laneBlocks = true;
     group = kLanes;
@@ -518,6 +518,17 @@ SmallVector<Value> readLaneBlocks(OpBuilder &b, Location loc, Value x,
                              {ivs[0], addIndex(b, loc, base, r * g.k)}, {g.k},
                              {g.blocksInBounds}));
   SmallVector<Value> cols = transposeLanes(b, loc, blocks);
+  if (!fmt.scalesFromMaxOnly()) {
+    // Scales from more than the maxima (shared microexponents): the
+    // columns path's [K x V] tile, one block per lane.
+    auto tileType = VectorType::get({g.k, g.group}, b.getF32Type());
+    Value tile = arith::ConstantOp::create(
+        b, loc, tileType, DenseElementsAttr::get(tileType, 0.0f));
+    for (int64_t i = 0; i < g.k; ++i)
+      tile = vector::InsertOp::create(b, loc, cols[i], tile, i);
+    fmt.fromData(b, loc, tile);
+    return cols;
+  }
   // The bits of |x| ordered as unsigned integers (NaN and Inf above every
   // finite value): the same maxima as blockAmaxBits1D.
   NumericsEmitter t(b, loc, {g.group});
@@ -1308,6 +1319,15 @@ static bool usesLaneBlocks(const FormatSpec &spec) {
          getStorageElementBits(spec) == 4;
 }
 
+/// Fake quantization (no codes to pack) also runs the 16-element blocks of
+/// shared-microexponent formats (MX9, MX6, MX4) as lane blocks: their
+/// block and sub-block maxima become vertical reductions of the transposed
+/// tile instead of a scalar scale computation per block.
+static bool fakeQuantUsesLaneBlocks(const FormatSpec &spec) {
+  return usesLaneBlocks(spec) ||
+         (spec.element == ElementKind::SM && spec.blockSize == kLanes);
+}
+
 /// Builds the block loops of a format with `build(fmt)`. For E4M3 block
 /// scales over 4-bit elements (NVFP4) the elements are encoded against
 /// per-block thresholds (no division per element; Numerics.h, "Threshold
@@ -1384,7 +1404,7 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
   // so that both branches write one buffer (no copy after bufferization).
   BlockGeometry g(type, axis, spec.blockSize,
                   createTileFormat(spec, tensorScale)->scalesFromMaxOnly());
-  if (usesLaneBlocks(spec))
+  if (fakeQuantUsesLaneBlocks(spec))
     g.useLaneBlocks(type, axis);
   View view = makeView(b, loc, input, g.groups);
   Value init = emptyLike(b, loc, view.value, type.getElementType());
