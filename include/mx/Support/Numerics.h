@@ -792,6 +792,27 @@ ElementThresholds<Ops> elementThresholds(Ops &o, typename Ops::F denom,
   return r;
 }
 
+/// The number of thresholds below `mag` (|x|), as the three passes of a
+/// binary search when there are seven: the thresholds of a block are
+/// sorted (T_0 <= ... <= T_6: the points increase by factors of at least
+/// 1.4 and T_i is within an ulp of p_i d; all +Inf for d = 0), so
+/// T_3 < mag says whether the count is at least 4, and so on down; NaN
+/// thresholds or a NaN mag compare false everywhere and count 0, as the
+/// linear count does. Three compares instead of seven per element: the
+/// compares into mask registers are the shuffle port's work on x86.
+/// `step(m, bit)` receives the passes' outcomes (bit 4, 2, 1).
+template <typename Ops, typename Step>
+void searchThresholds(Ops &o, typename Ops::F mag,
+                      const ElementThresholds<Ops> &th, Step step) {
+  auto m1 = o.folt(th.t[3], mag);
+  step(m1, 4, m1, m1);
+  auto m2 = o.folt(o.self(m1, th.t[5], th.t[1]), mag);
+  step(m2, 2, m1, m2);
+  auto t3 =
+      o.self(m1, o.self(m2, th.t[6], th.t[4]), o.self(m2, th.t[2], th.t[0]));
+  step(o.folt(t3, mag), 1, m1, m2);
+}
+
 /// The element code of x / denom from the block's thresholds: the same
 /// bits as encodeE4M3ScaledElement where thresholdsExactFor holds.
 template <typename Ops>
@@ -803,8 +824,15 @@ typename Ops::I encodeThresholdElement(Ops &o, typename Ops::F x,
   auto bits = o.fToBits(x);
   auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
   auto code = o.c(0);
-  for (int i = 0; i < th.count; ++i)
-    code = o.sel(o.folt(th.t[i], mag), o.add(code, o.c(1)), code);
+  if (th.count == kMaxElementThresholds)
+    searchThresholds(
+        o, mag, th,
+        [&](typename Ops::B m, int bit, typename Ops::B, typename Ops::B) {
+          code = o.sel(m, o.bor(code, o.c(bit)), code);
+        });
+  else
+    for (int i = 0; i < th.count; ++i)
+      code = o.sel(o.folt(th.t[i], mag), o.add(code, o.c(1)), code);
   auto signBit = o.shl(o.lshr(bits, o.c(31)), o.c(info.bits - 1));
   return o.sel(isNaN, o.c(0), o.bor(code, signBit));
 }
@@ -829,8 +857,23 @@ typename Ops::F fakeQuantThresholdElement(Ops &o, typename Ops::F x,
   auto bits = o.fToBits(x);
   auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
   auto y = o.cf(0.0f);
-  for (int i = 0; i < th.count; ++i)
-    y = o.self(o.folt(th.t[i], mag), o.cf(value(i + 1)), y);
+  if (th.count == kMaxElementThresholds) {
+    // value(code) for code = 4 m1 + 2 m2 + m3, selected from the grid by
+    // the passes' outcomes.
+    auto pick = [&](typename Ops::B m1, typename Ops::B m2, int low) {
+      return o.self(m1, o.self(m2, o.cf(value(6 + low)), o.cf(value(4 + low))),
+                    o.self(m2, o.cf(value(2 + low)), o.cf(value(low))));
+    };
+    searchThresholds(o, mag, th,
+                     [&](typename Ops::B m, int bit, typename Ops::B m1,
+                         typename Ops::B m2) {
+                       if (bit == 1)
+                         y = o.self(m, pick(m1, m2, 1), pick(m1, m2, 0));
+                     });
+  } else {
+    for (int i = 0; i < th.count; ++i)
+      y = o.self(o.folt(th.t[i], mag), o.cf(value(i + 1)), y);
+  }
   auto signed_ =
       o.bitsToF(o.bor(o.fToBits(y), o.band(bits, o.c((int32_t)0x80000000))));
   return orNaN(o, isNaN, o.fmul(signed_, denom));

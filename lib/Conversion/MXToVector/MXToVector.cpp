@@ -293,6 +293,9 @@ struct BlockGeometry {
   /// one vector lane per block).
   int64_t group = 1;
   bool blocksInBounds, lanesInBounds;
+  /// Rows of 16-element blocks run 16 blocks per iteration transposed in
+  /// registers: vector lane r holds block r (see readLaneBlocks).
+  bool laneBlocks = false;
   SmallVector<ReassociationIndices> groups;
 
   BlockGeometry(RankedTensorType type, int64_t axis, int64_t blockSize,
@@ -323,6 +326,17 @@ struct BlockGeometry {
                     : inner * type.getDimSize(d);
       lanesInBounds = inner >= 0 && inner % kLanes == 0;
     }
+  }
+  /// Switches rows of 16-element blocks (grouped eight per iteration) to
+  /// lane blocks: kLaneBlocks blocks per iteration, one vector lane each.
+  void useLaneBlocks(RankedTensorType type, int64_t axis) {
+    if (!rows || k != kLanes)
+      return;
+    laneBlocks = true;
+    group = kLanes;
+    int64_t axisSize = type.getDimSize(axis);
+    blocksInBounds =
+        !ShapedType::isDynamic(axisSize) && axisSize % (k * group) == 0;
   }
   /// Tile shape of the f32 data.
   SmallVector<int64_t> tileShape() const {
@@ -458,6 +472,106 @@ RowContext groupRow(OpBuilder &b, Location loc, const BlockGeometry &g,
   return RowContext{-1, keep.back()};
 }
 
+//===----------------------------------------------------------------------===//
+// Lane blocks: 16 blocks of 16 elements transposed in registers
+//===----------------------------------------------------------------------===//
+//
+// The per-block work of the rows path (a horizontal maximum per block, and
+// every per-block scale or threshold broadcast over the block's 16 lanes)
+// runs on the shuffle port of x86 (port 5), which bounded NVFP4 quantize.
+// Transposing 16 blocks of 16 elements (64 two-source shuffles) gives 16
+// vectors whose lane r holds block r: the block maxima are 15 vertical
+// maxima, the block scales and thresholds are used as they are computed
+// (lane r: block r), and 4-bit codes are packed with shifts and ors before
+// one interleave. The element functions are the same (elementwise, with
+// the block's values in the lane), so the bits are.
+
+/// Transposes 16 vectors of 16 elements (v[i][j] -> r[j][i]): four stages
+/// of block swaps (stage s exchanges bit s of the row and column index),
+/// each 8 pairs of two-source shuffles.
+SmallVector<Value> transposeLanes(OpBuilder &b, Location loc,
+                                  ArrayRef<Value> v) {
+  SmallVector<Value> r(v.begin(), v.end());
+  int64_t n = r.size();
+  for (int64_t s = n / 2; s >= 1; s /= 2) {
+    SmallVector<int64_t> lo, hi;
+    for (int64_t j = 0; j < n; ++j) {
+      lo.push_back((j & s) ? n + j - s : j);
+      hi.push_back((j & s) ? n + j : j + s);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (i & s)
+        continue;
+      Value a = r[i], c = r[i + s];
+      r[i] = vector::ShuffleOp::create(b, loc, a, c, lo);
+      r[i + s] = vector::ShuffleOp::create(b, loc, a, c, hi);
+    }
+  }
+  return r;
+}
+
+/// Reads the blocks of a lane-block group, transposed: element i of every
+/// block in result i (lane r: block r), and computes the block scales from
+/// their maxima (one lane per block).
+SmallVector<Value> readLaneBlocks(OpBuilder &b, Location loc, Value x,
+                                  ValueRange ivs, const BlockGeometry &g,
+                                  TileFormat &fmt) {
+  Value base = mulIndex(b, loc, ivs[1], g.k * g.group);
+  SmallVector<Value> blocks;
+  for (int64_t r = 0; r < g.group; ++r)
+    blocks.push_back(readF32(b, loc, x,
+                             {ivs[0], addIndex(b, loc, base, r * g.k)}, {g.k},
+                             {g.blocksInBounds}));
+  SmallVector<Value> cols = transposeLanes(b, loc, blocks);
+  if (!fmt.scalesFromMaxOnly()) {
+    // Scales from more than the maxima (shared microexponents): the
+    // columns path's [K x V] tile, one block per lane.
+    auto tileType = VectorType::get({g.k, g.group}, b.getF32Type());
+    Value tile = arith::ConstantOp::create(
+        b, loc, tileType, DenseElementsAttr::get(tileType, 0.0f));
+    for (int64_t i = 0; i < g.k; ++i)
+      tile = vector::InsertOp::create(b, loc, cols[i], tile, i);
+    fmt.fromData(b, loc, tile);
+    return cols;
+  }
+  // The bits of |x| ordered as unsigned integers (NaN and Inf above every
+  // finite value): the same maxima as blockAmaxBits1D.
+  NumericsEmitter t(b, loc, {g.group});
+  Value amax = t.c(0);
+  for (Value c : cols)
+    amax = arith::MaxUIOp::create(b, loc, amax,
+                                  t.band(t.fToBits(c), t.c(0x7FFFFFFF)));
+  fmt.fromBlockMax(b, loc, amax);
+  return cols;
+}
+
+/// The row context of lane blocks: per-block values already have one lane
+/// per block.
+RowContext laneBlockRow(int64_t i) {
+  static auto identity = [](Value v) { return v; };
+  return RowContext{i, identity};
+}
+
+/// Packs the 4-bit codes of lane blocks (codes[i]: element i of every
+/// block) to the bytes of the group: block r's 8 bytes hold elements
+/// (2m, 2m + 1) in the low and high nibble of byte m.
+Value packLaneBlocks(OpBuilder &b, Location loc, ArrayRef<Value> codes) {
+  NumericsEmitter t(b, loc, {kLanes});
+  SmallVector<Value> words;
+  for (int64_t w = 0; w < 2; ++w) {
+    Value word = t.c(0);
+    for (int64_t m = 0; m < 4; ++m) {
+      int64_t e = 8 * w + 2 * m;
+      Value byte = t.bor(codes[e], t.shl(codes[e + 1], t.c(4)));
+      word = t.bor(word, m ? t.shl(byte, t.c(8 * m)) : byte);
+    }
+    words.push_back(word);
+  }
+  Value both = vector::InterleaveOp::create(b, loc, words[0], words[1]);
+  return vector::BitCastOp::create(
+      b, loc, VectorType::get({kLanes * 8}, b.getI8Type()), both);
+}
+
 /// Columns of blocks longer than kMaxUnrolledRows are not unrolled into a
 /// vector<K x V> tile (compile time grows with K): loops run over the
 /// block's rows instead. The rows of the block that exist (the last block
@@ -538,6 +652,22 @@ Value fakeQuantBlocks(OpBuilder &b, Location loc, Value x, Value init,
       b, loc, x, g, ValueRange{init},
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
+        if (g.laneBlocks) {
+          SmallVector<Value> cols = readLaneBlocks(b, loc, x, ivs, g, fmt);
+          SmallVector<Value> ys;
+          for (int64_t i = 0; i < g.k; ++i) {
+            NumericsEmitter t(b, loc, {g.group});
+            ys.push_back(fmt.fakeQuant(t, cols[i], laneBlockRow(i)));
+          }
+          SmallVector<Value> rowsOut = transposeLanes(b, loc, ys);
+          Value base = mulIndex(b, loc, ivs[1], g.k * g.group);
+          Value acc = args[0];
+          for (int64_t r = 0; r < g.group; ++r)
+            acc = writeTile(b, loc, rowsOut[r], acc,
+                            {ivs[0], addIndex(b, loc, base, r * g.k)},
+                            {g.blocksInBounds});
+          return {acc};
+        }
         if (g.rows) {
           SmallVector<Value> tiles = readRowGroup(b, loc, x, ivs, g, fmt);
           Value base = mulIndex(b, loc, ivs[1], g.k * g.group);
@@ -626,7 +756,22 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
         scf::ValueVector results;
-        if (g.rows) {
+        if (g.laneBlocks) {
+          SmallVector<Value> cols = readLaneBlocks(b, loc, x, ivs, g, fmt);
+          SmallVector<Value> codes;
+          for (int64_t i = 0; i < g.k; ++i) {
+            NumericsEmitter t(b, loc, {g.group});
+            codes.push_back(fmt.encode(t, cols[i], laneBlockRow(i)));
+          }
+          // 128 bytes of codes: two whole cache lines in one store.
+          Value byteBase =
+              mulIndex(b, loc, ivs[1], packedBytes(g.k, bits) * g.group);
+          results.push_back(vector::TransferWriteOp::create(
+                                b, loc, packLaneBlocks(b, loc, codes), args[0],
+                                ValueRange{ivs[0], byteBase},
+                                ArrayRef<bool>{g.blocksInBounds})
+                                .getResult());
+        } else if (g.rows) {
           SmallVector<Value> tiles = readRowGroup(b, loc, x, ivs, g, fmt);
           Value byteBase =
               mulIndex(b, loc, ivs[1], packedBytes(g.k, bits) * g.group);
@@ -1170,6 +1315,24 @@ static Int8Scale<NumericsEmitter> staticInt8Scale(OpBuilder &b, Location loc,
   return r;
 }
 
+/// Whether the rows of `spec` run as lane blocks (BlockGeometry::
+/// useLaneBlocks): 16-element blocks of 4-bit codes under E4M3 block
+/// scales (NVFP4), whose tile formats take the block scales from the block
+/// maxima and apply elementwise functions with them.
+static bool usesLaneBlocks(const FormatSpec &spec) {
+  return spec.scale == ScaleKind::E4M3 && spec.blockSize == kLanes &&
+         getStorageElementBits(spec) == 4;
+}
+
+/// Fake quantization (no codes to pack) also runs the 16-element blocks of
+/// shared-microexponent formats (MX9, MX6, MX4) as lane blocks: their
+/// block and sub-block maxima become vertical reductions of the transposed
+/// tile instead of a scalar scale computation per block.
+static bool fakeQuantUsesLaneBlocks(const FormatSpec &spec) {
+  return usesLaneBlocks(spec) ||
+         (spec.element == ElementKind::SM && spec.blockSize == kLanes);
+}
+
 /// Builds the block loops of a format with `build(fmt)`. For E4M3 block
 /// scales over 4-bit elements (NVFP4) the elements are encoded against
 /// per-block thresholds (no division per element; Numerics.h, "Threshold
@@ -1246,6 +1409,8 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
   // so that both branches write one buffer (no copy after bufferization).
   BlockGeometry g(type, axis, spec.blockSize,
                   createTileFormat(spec, tensorScale)->scalesFromMaxOnly());
+  if (fakeQuantUsesLaneBlocks(spec))
+    g.useLaneBlocks(type, axis);
   View view = makeView(b, loc, input, g.groups);
   Value init = emptyLike(b, loc, view.value, type.getElementType());
   Value out = buildBlockLoops(
@@ -1346,6 +1511,8 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
   Value tensorScale = emitTensorScale(b, loc, input, spec, staticScale);
   std::unique_ptr<TileFormat> fmt = createTileFormat(spec, tensorScale);
   BlockGeometry g(type, axis, spec.blockSize, fmt->scalesFromMaxOnly());
+  if (usesLaneBlocks(spec))
+    g.useLaneBlocks(type, axis);
   View x = makeView(b, loc, input, g.groups);
   SmallVector<View> views;
   SmallVector<Value> viewValues;

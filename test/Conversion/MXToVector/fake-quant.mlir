@@ -45,11 +45,15 @@ func.func @first_axis(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
   return %y : tensor<64x256xf32>
 }
 
-// Shared microexponents: sub-block maxima by a reduction over a reshaped tile.
+// Shared microexponents: 16 blocks of 16 per iteration transposed in
+// registers (lane blocks: the first stage of the transpose swaps 8-lane
+// halves), then block and sub-block maxima by vertical reductions over the
+// [16 x 16] tile (one block per lane).
 // CHECK-LABEL: func @microexponents
-// CHECK: vector.reduction <maxui>, %{{.*}} : vector<16xi32> into i32
-// CHECK: vector.shape_cast %{{.*}} : vector<16xi32> to vector<8x2xi32>
-// CHECK: vector.multi_reduction <maxui>, %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23] : vector<16xf32>, vector<16xf32>
+// CHECK: vector.multi_reduction <maxui>, %{{.*}} [0] : vector<16x16xi32> to vector<16xi32>
+// CHECK: vector.shape_cast %{{.*}} : vector<16x16xi32> to vector<8x2x16xi32>
+// CHECK: vector.multi_reduction <maxui>, %{{.*}} [1] : vector<8x2x16xi32> to vector<8x16xi32>
 func.func @microexponents(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %y = mx.fake_quant %x {format = "mx6"} : tensor<4x64xf32>
   return %y : tensor<4x64xf32>

@@ -8,11 +8,15 @@
 // CHECK-LABEL: func @stream
 // CHECK: scf.for %[[I:.*]] =
 // CHECK: scf.for %[[J:.*]] =
-// CHECK: %[[AHEAD:.*]] = arith.addi %{{.*}}, %c1024 : index
-// CHECK: %[[IDX:.*]] = arith.minui %[[AHEAD]], %{{.*}} : index
+// CHECK: %[[AHEAD:.*]] = arith.addi %[[LIN:.*]], %c1024 : index
+// CHECK: %[[IDX:.*]] = arith.minui %[[AHEAD]], %[[LAST:.*]] : index
+// The read spans two cache lines: one prefetch per line.
+// CHECK: %[[AHEAD2:.*]] = arith.addi %[[LIN]], %c1040 : index
+// CHECK: %[[IDX2:.*]] = arith.minui %[[AHEAD2]], %[[LAST]] : index
 // CHECK: %[[FLAT:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<4096x4096xf32> into memref<16777216xf32>
 // CHECK: memref.prefetch %[[FLAT]][%[[IDX]]], read, locality<3>, data : memref<16777216xf32>
-// CHECK: vector.transfer_read
+// CHECK-NEXT: memref.prefetch %[[FLAT]][%[[IDX2]]], read, locality<3>, data : memref<16777216xf32>
+// CHECK-NEXT: vector.transfer_read
 // CHECK: vector.store %{{.*}}, %{{.*}}[%[[I]], %{{.*}}] {alignment = 64 : i64, nontemporal = true} : memref<4096x4096xf32>, vector<32xf32>
 // Without a known argument alignment, stores stay ordinary.
 // NOALIGN-LABEL: func @stream

@@ -394,7 +394,8 @@ def MXStreamMemory : Pass<"mx-stream-memory", "::mlir::func::FuncOp"> {
     * Before every 1-D `vector.transfer_read` inside a loop from a buffer of
       at least `min-bytes`, inserts a `memref.prefetch` of the element
       `prefetch-distance` bytes further on in the buffer (clamped to the
-      buffer).
+      buffer), and one more for every further 64-byte cache line the read
+      spans (at most 8 per read).
     * Replaces every in-bounds 1-D `vector.transfer_write` of whole 64-byte
       cache lines into a buffer of at least `min-bytes` by a non-temporal
       `vector.store` when the address is provably 64-byte aligned: the buffer
