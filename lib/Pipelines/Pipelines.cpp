@@ -60,7 +60,10 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   // The canonicalization after it drops loop-carried memrefs that only
   // forward the buffer, so results are the allocations themselves and can
   // become the out-parameters.
-  mx::addFunctionBoundaryBufferization(pm);
+  // mx::addFunctionBoundaryBufferization, with the call chains of
+  // outlined kernels bufferized directly (mx-bufferize-call-chains).
+  pm.addPass(mx::createMXBufferizeCallChains());
+  pm.addPass(createCanonicalizerPass());
   if (options.outParams) {
     // In-place bufferization can return one buffer for two distinct tensors
     // (buffer-results-to-out-params would erase its allocation twice).
@@ -158,11 +161,9 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   // aligned_alloc: an aligned allocation is one call, not malloc plus the
   // pointer arithmetic that rounds its result up (a dozen ops per buffer
   // in the call chains of outlined kernels).
-  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
-  memrefToLLVM.useAlignedAlloc = true;
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
+  // finalize-memref-to-llvm{use-aligned-alloc}, convert-func-to-llvm and
+  // convert-cf-to-llvm as one dialect conversion (one walk of the module).
+  pm.addPass(mx::createMXFinalizeToLLVM());
   if (options.parallel == MXParallel::OpenMP)
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

@@ -724,4 +724,65 @@ def MXParallelizeLoops
   ];
 }
 
+def MXFinalizeToLLVM : Pass<"mx-finalize-to-llvm", "::mlir::ModuleOp"> {
+  let summary = "Convert memref, func and cf to LLVM in one dialect conversion";
+  let description = [{
+    The last conversions of `mx-lower-to-llvm` in one
+    `applyPartialConversion` with the combined pattern sets (as upstream's
+    `convert-to-llvm` does): `finalize-memref-to-llvm` (with
+    `use-aligned-alloc`), `convert-func-to-llvm` (which honours the
+    `llvm.bareptr` attribute of `mx-bare-ptr-kernels`) and
+    `convert-cf-to-llvm` (with the `cf.assert` lowering), sharing one
+    `LLVMTypeConverter` (options from the module's data layout) and one
+    `SymbolTableCollection`. The patterns and therefore the lowered ops are
+    the upstream ones; the module is walked and legalized once instead of
+    three times, and the casts between memref descriptors and function
+    arguments that one pass left for the next never exist (compile time of
+    modules with thousands of kernel calls). Run `reconcile-unrealized-casts`
+    after it, as after the three passes.
+  }];
+  let options = [
+    Option<"useAlignedAlloc", "use-aligned-alloc", "bool",
+           /*default=*/"true",
+           "memref.alloc becomes aligned_alloc (false: malloc)">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def MXBufferizeCallChains
+    : Pass<"mx-bufferize-call-chains", "::mlir::ModuleOp"> {
+  let summary = "One-Shot Bufferize, with call chains bufferized directly";
+  let description = [{
+    `one-shot-bufferize{bufferize-function-boundaries
+    function-boundary-type-conversion=identity-layout-map}` (the
+    bufferization of `mx-lower-to-llvm`), except for call chains: functions
+    whose body is one block of `func.call`s and a `func.return` on ranked
+    tensors without encoding (or scalars), called only by other call
+    chains (the callers of `mx-outline-kernels`: the split parts of a
+    model and its entry point). Those are taken out of the module while
+    One-Shot Bufferize runs on the rest (the kernels), then bufferized
+    directly: every tensor becomes a memref with the identity layout (the
+    type One-Shot Bufferize gives function boundaries), the calls and the
+    return keep their operands. A call operand that the called kernel may
+    write (a write effect on the argument or a view of it, or a use by an op
+    without memory effects) is copied first (`memref.alloc` +
+    `memref.copy`), so no buffer another op reads is overwritten: never
+    fewer copies than One-Shot Bufferize makes, the same IR when kernels
+    only read their arguments (as the kernels of `convert-mx-to-vector`
+    do).
+
+    One-Shot Bufferize's analysis of call chains costs, per call, a lookup
+    that builds the module's symbol table and conflict checks quadratic in
+    the calls of a block that read a shared weight; this pass makes
+    bufferization linear in the number of calls.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::bufferization::BufferizationDialect"];
+  let statistics = [
+    Statistic<"numChains", "num-chains", "Call chains bufferized directly">,
+    Statistic<"numCopies", "num-copies",
+              "Operands copied before a call that may write them">
+  ];
+}
+
 #endif // MX_DIALECT_MX_TRANSFORMS_PASSES_TD
