@@ -1,7 +1,7 @@
 // RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90" | FileCheck %s
-// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90 warp-reductions=true" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=PTX
-// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_80 features=+ptx80 warp-reductions=true" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=SM80
-// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=TILE
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=PTX
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_80 features=+ptx80" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=SM80
+// RUN: mx-opt %s --mx-lower-to-nvvm="chip=sm_90 warp-reductions=false" | grep -o 'assembly = "[^"]*"' | sed -e 's/\\0A/\n/g' -e 's/\\09/ /g' | FileCheck %s --check-prefix=TILE
 
 // Host code launches the kernel through the CUDA runtime wrappers' ABI; the
 // kernel is PTX for the chip in a gpu.binary (default features for sm_90:
@@ -11,7 +11,7 @@
 // CHECK: llvm.func @_mlir_ciface_fq
 // CHECK: gpu.binary @fq_kernel [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx84">, properties = {{.*}}, assembly = "
 
-// The warp kernel: one lane per pair of elements, 16 lanes per block of 32;
+// The warp kernel (the default): one lane per pair of elements, 16 lanes per block of 32;
 // the block maximum is a butterfly of shfl.sync.bfly over the 16 lanes
 // (offsets 8, 4, 2, 1, full mask), then each lane converts its pair with one
 // cvt (round to nearest even, saturating); f32 arithmetic is explicitly
@@ -30,7 +30,7 @@
 // PTX-NOT: cvt.rn.satfinite
 // PTX: ret;
 
-// Without warp reductions (the default): one thread per block of 32, 16 cvt.
+// Without warp reductions (warp-reductions=false): one thread per block of 32, 16 cvt.
 // TILE: .visible .entry fq_kernel(
 // TILE-NOT: shfl
 // TILE-COUNT-16: cvt.rn.satfinite.e4m3x2.f32

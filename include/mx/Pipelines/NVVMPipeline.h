@@ -55,7 +55,7 @@ struct MXLowerToNVVMOptions
       llvm::cl::desc("Quantize E8M0 blocks of 8-/4-bit elements along the "
                      "last axis with warp kernels (one lane per element "
                      "pair, block maximum by gpu.shuffle xor)"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
 };
 
 /// The default target features of `chip` (see MXLowerToNVVMOptions).
