@@ -82,13 +82,15 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
       "convert-scf-to-cf,convert-math-to-llvm,expand-strided-metadata,"
       "convert-vector-to-llvm),"
       "nvvm-attach-target{{chip={1} features={2} O={3}},"
+      "mx-gpu-buffer-alignment{{alignment={5}},"
       "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
       "reconcile-unrealized-casts),"
       "gpu-to-llvm,convert-scf-to-cf,lower-affine,expand-strided-metadata,"
       "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,"
       "canonicalize,cse,gpu-module-to-binary{{format={4}}",
       options.threads.getValue(), options.chip.getValue(), features,
-      options.optLevel.getValue(), options.format.getValue());
+      options.optLevel.getValue(), options.format.getValue(),
+      options.bufferAlignment.getValue());
   std::string errors;
   llvm::raw_string_ostream os(errors);
   if (failed(parsePassPipeline(gpu, pm, os)))

@@ -446,4 +446,32 @@ def MXMapWarpKernels : Pass<"mx-map-warp-kernels", "::mlir::func::FuncOp"> {
                            "::mlir::gpu::GPUDialect"];
 }
 
+def MXGPUBufferAlignment : Pass<"mx-gpu-buffer-alignment"> {
+  let summary = "Align host buffers and tell GPU kernels their buffers' "
+                "alignment";
+  let description = [{
+    Runs after `gpu-kernel-outlining` on memrefs, after the kernels' last
+    canonicalization before `convert-gpu-to-nvvm` (the assumptions have no
+    uses once `expand-strided-metadata` has looked through them: they must
+    not be folded away before they become `llvm.intr.assume`). Host
+    `memref.alloc` ops
+    (outside `gpu.module`s) get at least `alignment` bytes of alignment,
+    and each kernel argument of a `gpu.func` that is a memref with the
+    identity layout (offset 0) is replaced by a `memref.assume_alignment`
+    of `alignment` bytes at the kernel's entry. Buffers passed by the caller
+    of the host functions must then be `alignment`-aligned (cudaMalloc's are
+    256-byte aligned): that is part of the ABI of `--mx-lower-to-nvvm`.
+    LLVM then knows the alignment of each access (address = base + a
+    multiple of the access' width), so adjacent accesses of a lane merge:
+    a warp-kernel lane's two code bytes become one 16-bit store
+    (`st.global.b16`), its two f32 elements one `ld.global.v2` / `st.global.v2`.
+    0 disables the pass.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "unsigned", /*default=*/"16",
+           "Byte alignment of every buffer (a power of two; 0: nothing)">
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // MX_CONVERSION_PASSES_TD

@@ -55,7 +55,14 @@ struct MXLowerToNVVMOptions
       llvm::cl::desc("Quantize E8M0 blocks of 8-/4-bit elements along the "
                      "last axis with warp kernels (one lane per element "
                      "pair, block maximum by gpu.shuffle xor)"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
+  PassOptions::Option<unsigned> bufferAlignment{
+      *this, "buffer-alignment",
+      llvm::cl::desc("Byte alignment of every buffer the host functions take "
+                     "(the caller's) or allocate, which the kernels assume "
+                     "(wide loads and stores; cudaMalloc aligns to 256). 0: "
+                     "no assumption"),
+      llvm::cl::init(16)};
 };
 
 /// The default target features of `chip` (see MXLowerToNVVMOptions).

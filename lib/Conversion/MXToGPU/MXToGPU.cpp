@@ -457,16 +457,18 @@ Value decodePairBlock(OpBuilder &b, Location loc, const PairBlock &blk,
 // Warp kernels
 //===----------------------------------------------------------------------===//
 //
-// One GPU lane per pair of elements: a block of K elements is K/2 lanes of a
-// warp (16 lanes for K = 32: two blocks per warp), the lanes of a block are
-// aligned groups (K/2 divides 32), and the block maximum is a butterfly of
-// gpu.shuffle xor over the group (offsets K/4, ..., 1, each lane ends with
-// the group's maximum) on the integer bits of |x| (sign cleared: integer
-// order is the order of the magnitudes, NaN above Inf, as in
-// blockAmaxBits). The shared exponent and the element codes are the integer
-// numerics of Numerics.h (or the pair's cvt), and each lane stores its
-// packed bytes (two f8 / MXINT8 codes, or one byte of two f4 codes); the
-// first lane of a group stores the block's E8M0 scale.
+// One GPU lane per pair of elements (per four f4 elements): a block of K
+// elements is K/2 (K/4) lanes of a warp (16 lanes for K = 32: two blocks per
+// warp; 8 for f4), the lanes of a block are aligned groups (dividing 32), and
+// the block maximum is a butterfly of gpu.shuffle xor over the group
+// (offsets half the group, ..., 1, each lane ends with the group's maximum)
+// on the integer bits of |x| (sign cleared: integer order is the order of
+// the magnitudes, NaN above Inf, as in blockAmaxBits). The shared exponent
+// and the element codes are the integer numerics of Numerics.h (or the
+// pairs' cvt), and each lane stores its two packed bytes (two f8 / MXINT8
+// codes, or two bytes of two f4 codes: one 16-bit store where the buffer's
+// alignment is known); the first lane of a group stores the block's E8M0
+// scale.
 //
 // The CPU test path (emulate-warps) builds the same lane code on vector<32>
 // values, one element per lane, and every shuffle as a vector.shuffle whose
@@ -505,6 +507,13 @@ struct WarpLanes {
   }
 };
 
+/// Elements per lane of a warp kernel: two (two f8 / MXINT8 code bytes),
+/// four for f4 (two bytes of two codes each), so every lane stores two
+/// bytes, one 16-bit store.
+int64_t elementsPerLane(const FormatSpec &spec) {
+  return getStorageElementBits(spec) == 4 ? 4 : 2;
+}
+
 /// Whether quantizing `type` along `axis` in `spec` gets the warp kernel.
 bool usesWarpKernel(const FormatSpec &spec, WarpQuantOptions warp,
                     RankedTensorType type, int64_t axis) {
@@ -522,35 +531,34 @@ bool usesWarpKernel(const FormatSpec &spec, WarpQuantOptions warp,
   int64_t r = type.getRank(), k = spec.blockSize;
   if (r == 0 || axis != r - 1)
     return false;
-  if (k % 2 != 0 || kWarpSize % (k / 2) != 0 || type.getShape()[axis] % k != 0)
+  int64_t perLane = elementsPerLane(spec);
+  if (k % perLane != 0 || kWarpSize % (k / perLane) != 0 ||
+      type.getShape()[axis] % k != 0)
     return false;
   // Whole warps of lanes (shfl.sync with a full mask needs all 32).
-  return (type.getNumElements() / 2) % kWarpSize == 0;
+  return (type.getNumElements() / perLane) % kWarpSize == 0;
 }
 
 /// What one lane (or the emulated warp) computes for its element pair.
 struct LaneQuant {
-  SmallVector<Value> bytes; ///< Packed data bytes (i8): 2 for 8-bit codes,
-                            ///< 1 for 4-bit.
+  SmallVector<Value> bytes; ///< Packed data bytes (i8), two per lane.
   Value scaleCode;          ///< i8 E8M0 code of the lane's block.
-  Value y0, y1;             ///< Fake-quantized values (when asked for).
+  SmallVector<Value> ys;    ///< Fake-quantized values (when asked for).
 };
 
-/// Quantizes the element pair (x0, x1) of each lane.
-LaneQuant quantizeLanes(WarpLanes &w, Value x0, Value x1,
-                        const FormatSpec &spec, bool cvt, bool fakeQuant) {
+/// The codes (i32) and fake-quantized values of one element pair (x0, x1)
+/// of each lane, with the block's scale.
+struct PairCodes {
+  Value c0, c1, y0, y1;
+};
+PairCodes quantizePair(WarpLanes &w, NumericsEmitter &s, Value x0, Value x1,
+                       const E8M0Scale<NumericsEmitter> &scale,
+                       const FormatSpec &spec, bool cvt, bool fakeQuant) {
   OpBuilder &b = w.b;
   Location loc = w.loc;
-  NumericsEmitter s(b, loc, w.shape());
-  Value amax = s.smax(s.band(s.fToBits(x0), s.c(0x7FFFFFFF)),
-                      s.band(s.fToBits(x1), s.c(0x7FFFFFFF)));
-  for (int64_t offset = spec.blockSize / 4; offset >= 1; offset /= 2)
-    amax = s.smax(amax, w.shuffleXor(amax, offset));
-  E8M0Scale<NumericsEmitter> scale = e8m0ScaleFromAmax(s, amax, spec);
-  LaneQuant r;
-  r.scaleCode = w.truncToI8(scale.code);
   bool f4 = getStorageElementBits(spec) == 4;
-  Value c0, c1; // i32 codes
+  PairCodes r;
+  Value &c0 = r.c0, &c1 = r.c1; // i32 codes
   if (!cvt) {
     c0 = encodeE8M0Element(s, x0, scale, spec);
     c1 = encodeE8M0Element(s, x1, scale, spec);
@@ -600,11 +608,38 @@ LaneQuant quantizeLanes(WarpLanes &w, Value x0, Value x1,
       r.y1 = decodeE8M0Element(s, c1, scale, spec);
     }
   }
-  if (f4) {
-    r.bytes.push_back(w.truncToI8(s.bor(s.shl(c1, s.c(4)), c0)));
-  } else {
-    r.bytes.push_back(w.truncToI8(c0));
-    r.bytes.push_back(w.truncToI8(c1));
+  return r;
+}
+
+/// Quantizes the elements `xs` of each lane (two, or four for f4).
+LaneQuant quantizeLanes(WarpLanes &w, ArrayRef<Value> xs,
+                        const FormatSpec &spec, bool cvt, bool fakeQuant) {
+  NumericsEmitter s(w.b, w.loc, w.shape());
+  Value amax;
+  for (Value x : xs) {
+    Value a = s.band(s.fToBits(x), s.c(0x7FFFFFFF));
+    amax = amax ? s.smax(amax, a) : a;
+  }
+  int64_t groupLanes = spec.blockSize / static_cast<int64_t>(xs.size());
+  for (int64_t offset = groupLanes / 2; offset >= 1; offset /= 2)
+    amax = s.smax(amax, w.shuffleXor(amax, offset));
+  E8M0Scale<NumericsEmitter> scale = e8m0ScaleFromAmax(s, amax, spec);
+  LaneQuant r;
+  r.scaleCode = w.truncToI8(scale.code);
+  bool f4 = getStorageElementBits(spec) == 4;
+  for (size_t i = 0; i + 1 < xs.size(); i += 2) {
+    PairCodes p =
+        quantizePair(w, s, xs[i], xs[i + 1], scale, spec, cvt, fakeQuant);
+    if (f4) {
+      r.bytes.push_back(w.truncToI8(s.bor(s.shl(p.c1, s.c(4)), p.c0)));
+    } else {
+      r.bytes.push_back(w.truncToI8(p.c0));
+      r.bytes.push_back(w.truncToI8(p.c1));
+    }
+    if (fakeQuant) {
+      r.ys.push_back(p.y0);
+      r.ys.push_back(p.y1);
+    }
   }
   return r;
 }
@@ -615,10 +650,11 @@ SmallVector<Value> buildWarpKernel(OpBuilder &b, Location loc, Value input,
                                    const FormatSpec &spec, bool cvt,
                                    bool emulate, bool fakeQuant) {
   int64_t numel = cast<RankedTensorType>(input.getType()).getDimSize(0);
-  int64_t lanes = numel / 2, warps = lanes / kWarpSize;
-  int64_t groupLanes = spec.blockSize / 2;
+  int64_t perLane = elementsPerLane(spec);
+  int64_t lanes = numel / perLane, warps = lanes / kWarpSize;
+  int64_t groupLanes = spec.blockSize / perLane;
   bool f4 = getStorageElementBits(spec) == 4;
-  int64_t bytesPerLane = f4 ? 1 : 2;
+  int64_t bytesPerLane = 2;
   Type i8 = b.getI8Type(), f32 = b.getF32Type();
   SmallVector<RankedTensorType> outTypes;
   if (fakeQuant) {
@@ -657,25 +693,36 @@ SmallVector<Value> buildWarpKernel(OpBuilder &b, Location loc, Value input,
         auto mul = [&](Value x, int64_t c) -> Value {
           return arith::MulIOp::create(b, loc, x, idx(c));
         };
-        Value x0, x1, first; // first: the lane's element index (scalar)
+        SmallVector<Value> xs;
+        Value first; // the lane's (the warp's) first element index
         if (emulate) {
-          first = mul(args[0], 2 * kWarpSize);
-          auto vt = VectorType::get({2 * kWarpSize}, f32);
+          first = mul(args[0], perLane * kWarpSize);
+          auto vt = VectorType::get({perLane * kWarpSize}, f32);
           Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
           Value v = vector::TransferReadOp::create(
               b, loc, vt, input, ValueRange{first}, pad, ArrayRef<bool>{true});
+          // Element j of every lane: x[perLane * l + j].
           auto de = vector::DeinterleaveOp::create(b, loc, v);
-          x0 = de.getRes1();
-          x1 = de.getRes2();
+          if (perLane == 2) {
+            xs = {de.getRes1(), de.getRes2()};
+          } else {
+            auto even = vector::DeinterleaveOp::create(b, loc, de.getRes1());
+            auto odd = vector::DeinterleaveOp::create(b, loc, de.getRes2());
+            xs = {even.getRes1(), odd.getRes1(), even.getRes2(), odd.getRes2()};
+          }
         } else {
           Value lane =
               arith::AddIOp::create(b, loc, mul(args[0], threads), args[1]);
-          first = mul(lane, 2);
-          x0 = tensor::ExtractOp::create(b, loc, input, first);
-          Value next = arith::AddIOp::create(b, loc, first, idx(1));
-          x1 = tensor::ExtractOp::create(b, loc, input, next);
+          first = mul(lane, perLane);
+          for (int64_t j = 0; j < perLane; ++j) {
+            Value at =
+                j == 0
+                    ? first
+                    : arith::AddIOp::create(b, loc, first, idx(j)).getResult();
+            xs.push_back(tensor::ExtractOp::create(b, loc, input, at));
+          }
         }
-        LaneQuant q = quantizeLanes(w, x0, x1, spec, cvt, fakeQuant);
+        LaneQuant q = quantizeLanes(w, xs, spec, cvt, fakeQuant);
 
         // Tiles to insert: (tile, offset, size).
         struct Insert {
@@ -703,29 +750,27 @@ SmallVector<Value> buildWarpKernel(OpBuilder &b, Location loc, Value input,
         };
         int64_t lanesHere = emulate ? kWarpSize : 1;
         if (fakeQuant) {
-          Value y = pairOf(q.y0, q.y1);
-          Value t = emulate ? toTensor(y, 2 * kWarpSize, f32)
-                            : tensor::FromElementsOp::create(
-                                  b, loc, RankedTensorType::get({2}, f32),
-                                  ValueRange{q.y0, q.y1})
-                                  .getResult();
-          inserts.push_back({t, first, b.getIndexAttr(2 * lanesHere)});
-        } else {
-          Value data;
-          if (f4) {
-            data = emulate ? toTensor(q.bytes[0], kWarpSize, i8)
-                           : tensor::FromElementsOp::create(
-                                 b, loc, RankedTensorType::get({1}, i8),
-                                 ValueRange{q.bytes[0]})
-                                 .getResult();
+          Value t;
+          if (!emulate) {
+            t = tensor::FromElementsOp::create(
+                b, loc, RankedTensorType::get({perLane}, f32), q.ys);
           } else {
-            data = emulate ? toTensor(pairOf(q.bytes[0], q.bytes[1]),
-                                      2 * kWarpSize, i8)
-                           : tensor::FromElementsOp::create(
-                                 b, loc, RankedTensorType::get({2}, i8),
-                                 ValueRange{q.bytes[0], q.bytes[1]})
-                                 .getResult();
+            // Lane order (the inverse of the deinterleaving above).
+            Value y = perLane == 2 ? pairOf(q.ys[0], q.ys[1])
+                                   : pairOf(pairOf(q.ys[0], q.ys[2]),
+                                            pairOf(q.ys[1], q.ys[3]));
+            t = toTensor(y, perLane * kWarpSize, f32);
           }
+          inserts.push_back({t, first, b.getIndexAttr(perLane * lanesHere)});
+        } else {
+          // Two bytes per lane: two f8 / MXINT8 codes or two bytes of two
+          // f4 codes each.
+          Value data = emulate ? toTensor(pairOf(q.bytes[0], q.bytes[1]),
+                                          2 * kWarpSize, i8)
+                               : tensor::FromElementsOp::create(
+                                     b, loc, RankedTensorType::get({2}, i8),
+                                     ValueRange{q.bytes[0], q.bytes[1]})
+                                     .getResult();
           Value dataOffset = f4 ? divIdx(first, 2) : first;
           inserts.push_back(
               {data, dataOffset, b.getIndexAttr(bytesPerLane * lanesHere)});
@@ -742,8 +787,8 @@ SmallVector<Value> buildWarpKernel(OpBuilder &b, Location loc, Value input,
           } else {
             // Only the first lane of a group stores the scale: the others
             // insert an empty slice.
-            Value laneInGroup = arith::RemUIOp::create(b, loc, divIdx(first, 2),
-                                                       idx(groupLanes));
+            Value laneInGroup = arith::RemUIOp::create(
+                b, loc, divIdx(first, perLane), idx(groupLanes));
             Value isFirst = arith::CmpIOp::create(
                 b, loc, arith::CmpIPredicate::eq, laneInGroup, idx(0));
             Value n = arith::SelectOp::create(b, loc, isFirst, idx(1), idx(0));

@@ -1,5 +1,6 @@
 // RUN: mx-opt %s --split-input-file --convert-mx-to-parallel-blocks="chip=sm_90 warp-reductions=true" --canonicalize --cse | FileCheck %s
 // RUN: mx-opt %s --split-input-file --convert-mx-to-parallel-blocks="warp-reductions=true emulate-warps=true" --canonicalize --cse | FileCheck %s --check-prefix=EMU
+// RUN: mx-opt %s --split-input-file --convert-mx-to-parallel-blocks="chip=sm_100a warp-reductions=true" --canonicalize --cse | FileCheck %s --check-prefix=SM100
 
 // The warp kernel of an E4M3 quantization: one lane per element pair (128
 // lanes: one CTA of four warps), the block maximum of |x| bits by a
@@ -57,17 +58,56 @@ func.func @q(%x: tensor<4x64xf32>) -> tensor<4x64x!mx.q<mxfp8_e4m3, axis = 1>> {
 
 // -----
 
-// FP4 fake quantization on sm_90 (no e2m1 cvt): integer code, 512 lanes in
-// four CTAs, two f32 results per lane.
+// FP4 fake quantization on sm_90 (no e2m1 cvt): integer code, four
+// elements per lane (256 lanes in two CTAs), 8 lanes per block (shuffles
+// 4, 2, 1), four f32 results per lane.
 // CHECK-LABEL: func.func @fq4(
-// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (4, 128)
-// CHECK-COUNT-4: gpu.shuffle xor
+// CHECK: scf.forall (%{{.*}}, %[[L4:.*]]) in (2, 128)
+// CHECK: arith.muli %{{.*}}, %c4
+// CHECK: gpu.shuffle xor %{{.*}}, %c4_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c2_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32
+// CHECK-NOT: gpu.shuffle
 // CHECK-NOT: nvvm.convert
-// CHECK: tensor.from_elements %{{.*}}, %{{.*}} : tensor<2xf32>
+// CHECK: tensor.from_elements %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<4xf32>
 // CHECK: {mapping = [#gpu.block<x>, #gpu.thread<x>]}
+// EMU-LABEL: func.func @fq4(
+// EMU: scf.forall (%{{.*}}) in (8)
+// EMU: vector.transfer_read {{.*}} : tensor<1024xf32>, vector<128xf32>
+// EMU: vector.deinterleave %{{.*}} : vector<128xf32> -> vector<64xf32>
+// EMU: vector.deinterleave %{{.*}} : vector<64xf32> -> vector<32xf32>
+// EMU: vector.deinterleave %{{.*}} : vector<64xf32> -> vector<32xf32>
+// EMU: vector.shuffle {{.*}} [4, 5, 6, 7, 0, 1, 2, 3,
+// EMU: vector.shuffle {{.*}} [2, 3, 0, 1, 6, 7, 4, 5,
+// EMU: vector.shuffle {{.*}} [1, 0, 3, 2, 5, 4, 7, 6,
+// EMU-NOT: vector.shuffle
+// EMU: vector.interleave %{{.*}}, %{{.*}} : vector<64xf32> -> vector<128xf32>
 func.func @fq4(%x: tensor<16x64xf32>) -> tensor<16x64xf32> {
   %y = mx.fake_quant %x {format = "mxfp4_e2m1", axis = 1 : i64} : tensor<16x64xf32>
   return %y : tensor<16x64xf32>
+}
+
+// -----
+
+// FP4 quantization: two data bytes per lane at byte 2 * lane; integer code
+// on sm_90, two e2m1x2 cvt per lane (elements 0, 1 and 2, 3) on sm_100a.
+// SM100-LABEL: func.func @q4(
+// SM100-COUNT-2: nvvm.convert.f32x2.to.f4x2
+// SM100-NOT: nvvm.convert
+// SM100: tensor.from_elements %{{.*}}, %{{.*}} : tensor<2xi8>
+// CHECK-LABEL: func.func @q4(
+// CHECK-SAME: -> (tensor<4x32xi8>, tensor<4x2xi8>)
+// CHECK: scf.forall (%{{.*}}, %[[L:.*]]) in (1, 64)
+// CHECK: %[[F:.*]] = arith.muli %[[L]], %c4
+// CHECK-COUNT-3: gpu.shuffle xor
+// CHECK-NOT: gpu.shuffle
+// CHECK-NOT: nvvm.convert
+// CHECK: %[[D:.*]] = tensor.from_elements %{{.*}}, %{{.*}} : tensor<2xi8>
+// CHECK: %[[OFF:.*]] = arith.divui %[[F]], %c2
+// CHECK: tensor.parallel_insert_slice %[[D]] into %{{.*}}[%[[OFF]]] [2] [1] : tensor<2xi8> into tensor<128xi8>
+func.func @q4(%x: tensor<4x64xf32>) -> tensor<4x64x!mx.q<mxfp4_e2m1, axis = 1>> {
+  %q = mx.quantize %x : tensor<4x64xf32> -> tensor<4x64x!mx.q<mxfp4_e2m1, axis = 1>>
+  return %q : tensor<4x64x!mx.q<mxfp4_e2m1, axis = 1>>
 }
 
 // -----

@@ -1,0 +1,63 @@
+//===- BufferAlignment.cpp - mx-gpu-buffer-alignment ----------------------===//
+//
+// Part of mx-opt. Gives host buffers a known alignment and tells the GPU
+// kernels about it (memref.assume_alignment on their memref arguments), so
+// that the adjacent byte stores and f32 loads of a warp-kernel lane become
+// one wide access in PTX.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXToGPU/MXToGPU.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace mx {
+#define GEN_PASS_DEF_MXGPUBUFFERALIGNMENT
+#include "mx/Conversion/Passes.h.inc"
+} // namespace mx
+
+using namespace mlir;
+
+namespace {
+
+struct MXGPUBufferAlignmentPass
+    : mx::impl::MXGPUBufferAlignmentBase<MXGPUBufferAlignmentPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (alignment == 0)
+      return;
+    if (!llvm::isPowerOf2_32(alignment)) {
+      emitError(getOperation()->getLoc())
+          << "mx-gpu-buffer-alignment: alignment "
+          << static_cast<unsigned>(alignment) << " is not a power of two";
+      return signalPassFailure();
+    }
+    // Host allocations: at least `alignment` bytes.
+    getOperation()->walk([&](memref::AllocOp alloc) {
+      if (alloc->getParentOfType<gpu::GPUModuleOp>())
+        return;
+      std::optional<uint64_t> have = alloc.getAlignment();
+      if (!have || *have < alignment)
+        alloc.setAlignment(static_cast<unsigned>(alignment));
+    });
+    // Kernels: every identity-layout memref argument is `alignment`-aligned.
+    getOperation()->walk([&](gpu::GPUFuncOp func) {
+      if (!func.isKernel() || func.isExternal())
+        return;
+      OpBuilder b = OpBuilder::atBlockBegin(&func.front());
+      for (BlockArgument arg : func.getArguments()) {
+        auto type = dyn_cast<MemRefType>(arg.getType());
+        if (!type || !type.getLayout().isIdentity() || arg.use_empty())
+          continue;
+        auto assumed = memref::AssumeAlignmentOp::create(
+            b, arg.getLoc(), arg, static_cast<unsigned>(alignment));
+        arg.replaceAllUsesExcept(assumed.getResult(), assumed);
+      }
+    });
+  }
+};
+
+} // namespace
