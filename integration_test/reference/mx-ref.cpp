@@ -1429,9 +1429,8 @@ int cmdQuantize(int Argc, char **Argv) {
 }
 
 int cmdGenVectors(int Argc, char **Argv) {
-  Options O =
-      parseOptions(Argc, Argv,
-                   {"rows", "cols", "seed", "finite", "gaussian", "scale-exp"});
+  Options O = parseOptions(
+      Argc, Argv, {"rows", "cols", "seed", "finite", "gaussian", "scale-exp"});
   expectPositional(O, 1, "OUT.npy");
   const std::string *Rows = O.get("rows"), *Cols = O.get("cols");
   if (!Rows || !Cols)
