@@ -15,10 +15,10 @@
 #include "mx/Support/Numerics.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/bit.h"
 #include "gtest/gtest.h"
 
 #include <cmath>
-#include <cstring>
 #include <random>
 
 using namespace mx;
@@ -26,17 +26,8 @@ using namespace mx::numerics;
 
 namespace {
 
-uint32_t bitsOf(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-
-float fromBits(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
+uint32_t bitsOf(float f) { return llvm::bit_cast<uint32_t>(f); }
+float fromBits(uint32_t u) { return llvm::bit_cast<float>(u); }
 
 /// round(acc + s * 2^e) to f32 through IEEE quad.
 uint32_t reference(int32_t s, int e, float acc) {
