@@ -169,14 +169,11 @@ Value padWith(OpBuilder &b, Location loc, Value t, ArrayRef<int64_t> low,
   if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
       llvm::all_of(high, [](int64_t v) { return v == 0; }))
     return t;
-  auto type = cast<RankedTensorType>(t.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  for (auto [d, size] : llvm::enumerate(shape))
-    size += low[d] + high[d];
-  auto padded = RankedTensorType::get(shape, type.getElementType());
-  return tensor::PadOp::create(
-             b, loc, padded, t, getAsIndexOpFoldResult(b.getContext(), low),
-             getAsIndexOpFoldResult(b.getContext(), high), value)
+  // A null result type lets tensor.pad infer the padded shape.
+  return tensor::PadOp::create(b, loc, /*resultType=*/Type(), t,
+                               getAsIndexOpFoldResult(b.getContext(), low),
+                               getAsIndexOpFoldResult(b.getContext(), high),
+                               value)
       .getResult();
 }
 
