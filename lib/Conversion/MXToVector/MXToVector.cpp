@@ -1139,12 +1139,13 @@ Value mapWithScale(OpBuilder &b, Location loc, Value flat, Type elemType,
 // then mapWithScale): on a tensor larger than the caches that is two
 // streams from memory, and the maximum pass alone takes about 0.7-0.8 of a
 // copy's time here. This lowering reads each chunk of the input from
-// memory once: it takes the chunk's maximum, raises the running maximum,
-// and encodes the chunk (now in L2) under the scale of the running
-// maximum. Chunks encoded before the running maximum last rose (the
-// chunk holding the tensor's maximum) had a smaller scale; a last loop
-// encodes them again under the final scale. Every chunk from the one with
-// the maximum on was encoded under the final maximum's scale, so every
+// memory once: one loop takes the maximum of chunk c and encodes chunk
+// c - 1 (still in L2) under the scale of the running maximum of chunks
+// [0, c), so that the loads from memory overlap the arithmetic of the
+// codes. Chunks encoded before the running maximum last rose (in the chunk
+// holding the tensor's maximum) had a smaller scale; a last loop encodes
+// them again under the final scale. Every chunk from the one with the
+// maximum on was encoded under the final maximum's scale, so every
 // code is the plain lowering's (the maximum is the same unsigned maximum
 // of |x| bits, NaN and Inf included). The cost depends on where the
 // maximum lies: one read when it is in the first chunk, about 1.5 for a
@@ -1192,38 +1193,70 @@ Value mapWithRunningScale(
   };
   NumericsEmitter s(b, loc, {});
   Value zero = indexConst(b, loc, 0);
+  auto absBits = [&](NumericsEmitter &v, Value x) {
+    return v.band(v.fToBits(x), v.c(0x7FFFFFFF));
+  };
+  // The maximum of |x| bits over [begin, end) (the same as reduceTensor's).
+  auto chunkMax = [&](OpBuilder &b, Location loc, Value begin, Value end) {
+    NumericsEmitter vec(b, loc, {width});
+    auto loop = scf::ForOp::create(
+        b, loc, begin, end, step, ValueRange{vec.c(0)},
+        [&](OpBuilder &b, Location loc, Value off, ValueRange m) {
+          Value x = readF32(b, loc, flat, off, {width}, {true});
+          NumericsEmitter v(b, loc, {width});
+          scf::YieldOp::create(
+              b, loc,
+              ValueRange{arith::MaxUIOp::create(b, loc, m[0], absBits(v, x))});
+        });
+    return vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI,
+                                       loop.getResult(0))
+        .getResult();
+  };
+  // Software-pipelined: iteration c takes the maximum of chunk c (read from
+  // memory) and encodes chunk c - 1 (read again from L2) under the running
+  // maximum of chunks [0, c), in one loop so that the loads from memory
+  // overlap the arithmetic of the codes.
+  Value first = chunkMax(b, loc, zero, chunk);
   auto chunks = scf::ForOp::create(
-      b, loc, zero, indexConst(b, loc, size), chunk,
-      ValueRange{s.c(0), zero, emptyLike(b, loc, flat, elemType)},
+      b, loc, chunk, indexConst(b, loc, size), chunk,
+      ValueRange{first, zero, emptyLike(b, loc, flat, elemType)},
       [&](OpBuilder &b, Location loc, Value begin, ValueRange acc) {
-        Value end = arith::AddIOp::create(b, loc, begin, chunk);
-        // The chunk's maximum of |x| bits (the same as reduceTensor's).
+        Value prev = arith::SubIOp::create(b, loc, begin, chunk);
+        NumericsEmitter e(b, loc, {});
+        Int8Scale<NumericsEmitter> scale =
+            int8ScaleFromAmax(e, e.bitsToF(acc[0]));
         NumericsEmitter vec(b, loc, {width});
-        auto maxLoop = scf::ForOp::create(
-            b, loc, begin, end, step, ValueRange{vec.c(0)},
-            [&](OpBuilder &b, Location loc, Value off, ValueRange m) {
-              Value x = readF32(b, loc, flat, off, {width}, {true});
+        auto both = scf::ForOp::create(
+            b, loc, zero, chunk, step, ValueRange{vec.c(0), acc[2]},
+            [&](OpBuilder &b, Location loc, Value j, ValueRange m) {
               NumericsEmitter v(b, loc, {width});
+              Value at = arith::AddIOp::create(b, loc, begin, j);
+              Value x = readF32(b, loc, flat, at, {width}, {true});
+              Value max = arith::MaxUIOp::create(b, loc, m[0], absBits(v, x));
+              Value off = arith::AddIOp::create(b, loc, prev, j);
+              Value old =
+                  readLanes(b, loc, flat, off, /*inBounds=*/true, width);
+              Value y = fn(v, old, spreadInt8(b, loc, scale, {width}));
               scf::YieldOp::create(
                   b, loc,
-                  ValueRange{arith::MaxUIOp::create(
-                      b, loc, m[0], v.band(v.fToBits(x), v.c(0x7FFFFFFF)))});
+                  ValueRange{max, writeLanes(b, loc, y, m[1], off,
+                                             /*inBounds=*/true)});
             });
-        Value chunkMax = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::MAXUI, maxLoop.getResult(0));
-        NumericsEmitter e(b, loc, {});
-        Value running = arith::MaxUIOp::create(b, loc, acc[0], chunkMax);
-        // The chunks before this one are stale if the maximum rose here.
+        Value cMax = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::MAXUI, both.getResult(0));
+        Value running = arith::MaxUIOp::create(b, loc, acc[0], cMax);
+        // Chunks [0, c) are stale if the maximum rose in chunk c.
         Value rose = e.ne(running, acc[0]);
         Value redoEnd = arith::SelectOp::create(b, loc, rose, begin, acc[1]);
-        Int8Scale<NumericsEmitter> scale =
-            int8ScaleFromAmax(e, e.bitsToF(running));
-        Value data = encodeRange(b, loc, begin, end, acc[2], scale);
-        scf::YieldOp::create(b, loc, ValueRange{running, redoEnd, data});
+        scf::YieldOp::create(b, loc,
+                             ValueRange{running, redoEnd, both.getResult(1)});
       });
   finalScale = int8ScaleFromAmax(s, s.bitsToF(chunks.getResult(0)));
-  return encodeRange(b, loc, zero, chunks.getResult(1), chunks.getResult(2),
-                     finalScale);
+  // The last chunk (under the final maximum), then the stale prefix.
+  Value sizeV = indexConst(b, loc, size);
+  Value last = encodeRange(b, loc, indexConst(b, loc, size - kRunningChunk),
+                           sizeV, chunks.getResult(2), finalScale);
+  return encodeRange(b, loc, zero, chunks.getResult(1), last, finalScale);
 }
 
 /// Per-channel statistics of a [outer, C, inner] view: the bits of each
