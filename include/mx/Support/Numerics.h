@@ -213,6 +213,52 @@ typename Ops::I elementCode(Ops &o, typename Ops::F y,
   return o.sel(o.folt(y, o.cf(pow2f(info.emin))), subnormal, normal);
 }
 
+/// The magnitude code of a non-negative f32 `v` (not NaN) rounded to the
+/// element grid and saturated at the largest finite element: the same code
+/// as elementCode(roundMagnitudeToElement(v)), computed without the grid
+/// value in between (the streaming quantize kernels). In the normal range
+/// the rounding increment and the exponent rebias are one integer add to
+/// the f32 bits, and the shift by 23 - m leaves the code; below 2^emin, in
+/// the nearest-even mode, one fma adds 2^23 to v * 2^(m - emin), so that
+/// the f32 rounding (nearest even) leaves the integer code in the low
+/// mantissa bits. Saturation is an integer min on the codes (they order
+/// like the rounded values). Checked against the two-step form for every
+/// f32 magnitude in unittests (EncodeFloatMagnitudeTest).
+template <typename Ops>
+typename Ops::I encodeFloatMagnitude(Ops &o, typename Ops::F v,
+                                     const FloatElementInfo &info,
+                                     Rounding mode) {
+  int mb = (int)info.mantissaBits;
+  int drop = 23 - mb;
+  auto vb = o.fToBits(v);
+  // Code = ((bits + increment) >> drop) - (rebias << mb), with the rebias
+  // moved into the add (it is a multiple of 2^drop, and bits >= 2^emin's
+  // in the lanes that take this code).
+  int32_t rebias = (127 + info.emin - 1) << 23;
+  int32_t increment = 0;
+  if (mode == Rounding::NearestAway)
+    increment = 1 << (drop - 1);
+  else if (mode == Rounding::NearestEven)
+    increment = (1 << (drop - 1)) - 1;
+  auto sum = o.add(vb, o.c(increment - rebias));
+  if (mode == Rounding::NearestEven)
+    sum = o.add(sum, o.band(o.lshr(vb, o.c(drop)), o.c(1)));
+  auto normal = o.lshr(sum, o.c(drop));
+  typename Ops::I subnormal;
+  float toFixed = pow2f(mb - info.emin);
+  if (mode == Rounding::NearestEven) {
+    // v * 2^(m - emin) < 2^m is exact; + 2^23 rounds it to an integer.
+    float magic = pow2f(23);
+    subnormal = o.sub(o.fToBits(o.fma(v, o.cf(toFixed), o.cf(magic))),
+                      o.fToBits(o.cf(magic)));
+  } else {
+    subnormal = o.fToSI(o.roundInt(o.fmul(v, o.cf(toFixed)), mode));
+  }
+  auto minNormalBits = o.fToBits(o.cf(pow2f(info.emin)));
+  auto code = o.sel(o.slt(vb, minNormalBits), subnormal, normal);
+  return o.smin(code, o.c(static_cast<int32_t>(info.maxCode)));
+}
+
 /// Decodes a magnitude code into significand S and exponent k: value S * 2^k.
 template <typename Ops>
 void decodeFloatMagnitude(Ops &o, typename Ops::I code,
@@ -421,6 +467,25 @@ typename Ops::I encodeE8M0Element(Ops &o, typename Ops::F x,
     code = o.band(o.fToSI(fixedElement(o, x, scale.down, spec.rounding)),
                   o.c(0xFF));
   }
+  return o.sel(scale.isNaN, o.c(0), code);
+}
+
+/// encodeE8M0Element with the float element's code computed in one step
+/// (encodeFloatMagnitude): the same codes, fewer vector operations. The CPU
+/// quantize kernels use it; the constant folder keeps encodeE8M0Element.
+template <typename Ops>
+typename Ops::I encodeE8M0ElementDirect(Ops &o, typename Ops::F x,
+                                        const E8M0Scale<Ops> &scale,
+                                        const FormatSpec &spec) {
+  if (!spec.hasFloatElement())
+    return encodeE8M0Element(o, x, scale, spec);
+  const FloatElementInfo &info = spec.getFloatElementInfo();
+  auto bits = o.fToBits(x);
+  auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
+  auto signBit = o.shl(o.lshr(bits, o.c(31)), o.c(info.bits - 1));
+  auto code = o.bor(
+      encodeFloatMagnitude(o, o.fmul(mag, scale.down), info, spec.rounding),
+      signBit);
   return o.sel(scale.isNaN, o.c(0), code);
 }
 

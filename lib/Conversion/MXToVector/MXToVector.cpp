@@ -1130,6 +1130,135 @@ Value mapWithScale(OpBuilder &b, Location loc, Value flat, Type elemType,
       });
 }
 
+//===----------------------------------------------------------------------===//
+// Per-tensor INT8 with a running maximum: one read of the input
+//===----------------------------------------------------------------------===//
+//
+// A dynamic per-tensor scale needs the whole tensor's maximum before the
+// first code, so the plain lowering reads the input twice (reduceTensor,
+// then mapWithScale): on a tensor larger than the caches that is two
+// streams from memory, and the maximum pass alone takes about 0.7-0.8 of a
+// copy's time here. This lowering reads each chunk of the input from
+// memory once: one loop takes the maximum of chunk c and encodes chunk
+// c - 1 (still in L2) under the scale of the running maximum of chunks
+// [0, c), so that the loads from memory overlap the arithmetic of the
+// codes. Chunks encoded before the running maximum last rose (in the chunk
+// holding the tensor's maximum) had a smaller scale; a last loop encodes
+// them again under the final scale. Every chunk from the one with the
+// maximum on was encoded under the final maximum's scale, so every
+// code is the plain lowering's (the maximum is the same unsigned maximum
+// of |x| bits, NaN and Inf included). The cost depends on where the
+// maximum lies: one read when it is in the first chunk, about 1.5 for a
+// random position, two reads and a second write of the prefix in the
+// worst case (the maximum in the last chunk).
+
+/// Elements per chunk: 64 KiB of f32, well inside L2.
+constexpr int64_t kRunningChunk = 16384;
+
+/// Whether mapWithRunningScale applies to the 1-D view `flat`: a static
+/// size of at least two whole chunks (a single chunk gains nothing).
+bool runningScaleApplies(Value flat) {
+  int64_t size = cast<RankedTensorType>(flat.getType()).getDimSize(0);
+  return !ShapedType::isDynamic(size) && size % kRunningChunk == 0 &&
+         size >= 2 * kRunningChunk;
+}
+
+/// mapWithScale under the symmetric dynamic per-tensor scale
+/// (int8ScaleFromAmax of the tensor's maximum), reading the input once per
+/// chunk where the maximum allows it (see above). Sets `finalScale` to the
+/// tensor's scale.
+Value mapWithRunningScale(
+    OpBuilder &b, Location loc, Value flat, Type elemType,
+    Int8Scale<NumericsEmitter> &finalScale,
+    function_ref<Value(NumericsEmitter &, Value,
+                       const Int8Scale<NumericsEmitter> &)>
+        fn) {
+  int64_t size = cast<RankedTensorType>(flat.getType()).getDimSize(0);
+  constexpr int64_t width = 64; // flatLanes: whole cache lines of codes.
+  Value step = indexConst(b, loc, width);
+  Value chunk = indexConst(b, loc, kRunningChunk);
+  // Encodes [begin, end) of the input into `dest` under `scale`.
+  auto encodeRange = [&](OpBuilder &b, Location loc, Value begin, Value end,
+                         Value dest, const Int8Scale<NumericsEmitter> &scale) {
+    auto loop = scf::ForOp::create(
+        b, loc, begin, end, step, ValueRange{dest},
+        [&](OpBuilder &b, Location loc, Value off, ValueRange acc) {
+          Value x = readLanes(b, loc, flat, off, /*inBounds=*/true, width);
+          NumericsEmitter t(b, loc, {width});
+          Value y = fn(t, x, spreadInt8(b, loc, scale, {width}));
+          scf::YieldOp::create(
+              b, loc, writeLanes(b, loc, y, acc[0], off, /*inBounds=*/true));
+        });
+    return loop.getResult(0);
+  };
+  NumericsEmitter s(b, loc, {});
+  Value zero = indexConst(b, loc, 0);
+  auto absBits = [&](NumericsEmitter &v, Value x) {
+    return v.band(v.fToBits(x), v.c(0x7FFFFFFF));
+  };
+  // The maximum of |x| bits over [begin, end) (the same as reduceTensor's).
+  auto chunkMax = [&](OpBuilder &b, Location loc, Value begin, Value end) {
+    NumericsEmitter vec(b, loc, {width});
+    auto loop = scf::ForOp::create(
+        b, loc, begin, end, step, ValueRange{vec.c(0)},
+        [&](OpBuilder &b, Location loc, Value off, ValueRange m) {
+          Value x = readF32(b, loc, flat, off, {width}, {true});
+          NumericsEmitter v(b, loc, {width});
+          scf::YieldOp::create(
+              b, loc,
+              ValueRange{arith::MaxUIOp::create(b, loc, m[0], absBits(v, x))});
+        });
+    return vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI,
+                                       loop.getResult(0))
+        .getResult();
+  };
+  // Software-pipelined: iteration c takes the maximum of chunk c (read from
+  // memory) and encodes chunk c - 1 (read again from L2) under the running
+  // maximum of chunks [0, c), in one loop so that the loads from memory
+  // overlap the arithmetic of the codes.
+  Value first = chunkMax(b, loc, zero, chunk);
+  auto chunks = scf::ForOp::create(
+      b, loc, chunk, indexConst(b, loc, size), chunk,
+      ValueRange{first, zero, emptyLike(b, loc, flat, elemType)},
+      [&](OpBuilder &b, Location loc, Value begin, ValueRange acc) {
+        Value prev = arith::SubIOp::create(b, loc, begin, chunk);
+        NumericsEmitter e(b, loc, {});
+        Int8Scale<NumericsEmitter> scale =
+            int8ScaleFromAmax(e, e.bitsToF(acc[0]));
+        NumericsEmitter vec(b, loc, {width});
+        auto both = scf::ForOp::create(
+            b, loc, zero, chunk, step, ValueRange{vec.c(0), acc[2]},
+            [&](OpBuilder &b, Location loc, Value j, ValueRange m) {
+              NumericsEmitter v(b, loc, {width});
+              Value at = arith::AddIOp::create(b, loc, begin, j);
+              Value x = readF32(b, loc, flat, at, {width}, {true});
+              Value max = arith::MaxUIOp::create(b, loc, m[0], absBits(v, x));
+              Value off = arith::AddIOp::create(b, loc, prev, j);
+              Value old =
+                  readLanes(b, loc, flat, off, /*inBounds=*/true, width);
+              Value y = fn(v, old, spreadInt8(b, loc, scale, {width}));
+              scf::YieldOp::create(
+                  b, loc,
+                  ValueRange{max, writeLanes(b, loc, y, m[1], off,
+                                             /*inBounds=*/true)});
+            });
+        Value cMax = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::MAXUI, both.getResult(0));
+        Value running = arith::MaxUIOp::create(b, loc, acc[0], cMax);
+        // Chunks [0, c) are stale if the maximum rose in chunk c.
+        Value rose = e.ne(running, acc[0]);
+        Value redoEnd = arith::SelectOp::create(b, loc, rose, begin, acc[1]);
+        scf::YieldOp::create(b, loc,
+                             ValueRange{running, redoEnd, both.getResult(1)});
+      });
+  finalScale = int8ScaleFromAmax(s, s.bitsToF(chunks.getResult(0)));
+  // The last chunk (under the final maximum), then the stale prefix.
+  Value sizeV = indexConst(b, loc, size);
+  Value last = encodeRange(b, loc, indexConst(b, loc, size - kRunningChunk),
+                           sizeV, chunks.getResult(2), finalScale);
+  return encodeRange(b, loc, zero, chunks.getResult(1), last, finalScale);
+}
+
 /// Per-channel statistics of a [outer, C, inner] view: the bits of each
 /// channel's absolute maximum (i32 [C]) and, when asked, its minimum and
 /// maximum (f32 [C]).
@@ -1378,14 +1507,22 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
   switch (spec.granularity) {
   case Granularity::Tensor: {
     View view = flatView(b, loc, input);
+    auto fakeQuant = [&](NumericsEmitter &t, Value x,
+                         const Int8Scale<NumericsEmitter> &s) {
+      return fakeQuantInt8Element(t, x, s, spec);
+    };
+    if (!staticScale && !spec.zeroPoint && runningScaleApplies(view.value)) {
+      Int8Scale<NumericsEmitter> scale;
+      return view.undo(b, loc,
+                       mapWithRunningScale(b, loc, view.value,
+                                           type.getElementType(), scale,
+                                           fakeQuant));
+    }
     Int8Scale<NumericsEmitter> scale =
         staticScale ? staticInt8Scale(b, loc, *staticScale)
                     : perTensorScale(b, loc, view.value, spec);
-    Value out = mapWithScale(
-        b, loc, view.value, type.getElementType(), scale,
-        [&](NumericsEmitter &t, Value x, const Int8Scale<NumericsEmitter> &s) {
-          return fakeQuantInt8Element(t, x, s, spec);
-        });
+    Value out = mapWithScale(b, loc, view.value, type.getElementType(), scale,
+                             fakeQuant);
     return view.undo(b, loc, out);
   }
   case Granularity::Channel: {
@@ -1447,14 +1584,20 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
   switch (spec.granularity) {
   case Granularity::Tensor: {
     View view = flatView(b, loc, input);
-    Int8Scale<NumericsEmitter> scale =
-        staticScale ? staticInt8Scale(b, loc, *staticScale)
-                    : perTensorScale(b, loc, view.value, spec);
-    Value data = mapWithScale(
-        b, loc, view.value, b.getI8Type(), scale,
-        [&](NumericsEmitter &t, Value x, const Int8Scale<NumericsEmitter> &s) {
-          return encodeInt8Element(t, x, s, spec);
-        });
+    auto encode = [&](NumericsEmitter &t, Value x,
+                      const Int8Scale<NumericsEmitter> &s) {
+      return encodeInt8Element(t, x, s, spec);
+    };
+    Int8Scale<NumericsEmitter> scale;
+    Value data;
+    if (!staticScale && !spec.zeroPoint && runningScaleApplies(view.value)) {
+      data =
+          mapWithRunningScale(b, loc, view.value, b.getI8Type(), scale, encode);
+    } else {
+      scale = staticScale ? staticInt8Scale(b, loc, *staticScale)
+                          : perTensorScale(b, loc, view.value, spec);
+      data = mapWithScale(b, loc, view.value, b.getI8Type(), scale, encode);
+    }
     parts.push_back(view.undo(b, loc, data));
     parts.push_back(tensor::FromElementsOp::create(b, loc, partTypes[1],
                                                    ValueRange{scale.scale}));

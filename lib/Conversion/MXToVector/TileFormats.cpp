@@ -101,11 +101,13 @@ protected:
   Scale scale;
 };
 
-/// OCP float elements and MXINT8 under E8M0 block scales.
-class E8M0Tiles : public BlockScaledTiles<E8M0Scale<NumericsEmitter>,
-                                          fakeQuantE8M0Element<NumericsEmitter>,
-                                          encodeE8M0Element<NumericsEmitter>,
-                                          decodeE8M0Element<NumericsEmitter>> {
+/// OCP float elements and MXINT8 under E8M0 block scales (float codes in one
+/// step: encodeE8M0ElementDirect).
+class E8M0Tiles
+    : public BlockScaledTiles<E8M0Scale<NumericsEmitter>,
+                              fakeQuantE8M0Element<NumericsEmitter>,
+                              encodeE8M0ElementDirect<NumericsEmitter>,
+                              decodeE8M0Element<NumericsEmitter>> {
 public:
   explicit E8M0Tiles(const FormatSpec &spec) : BlockScaledTiles(spec) {}
 
