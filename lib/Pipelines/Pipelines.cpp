@@ -34,6 +34,18 @@ static void addOnFunctionsWith(OpPassManager &pm, StringRef anchor,
   pm.addPass(mx::createMXOnFunctionsWith(dialects, std::move(nested)));
 }
 
+/// Adds `pass` (op-agnostic) so that it runs on every function of the
+/// module except the call chains of outlined kernels
+/// (mx-on-functions-with{skip-call-chains}): after bufferization these are
+/// most of a model's ops, and canonicalization or expand-strided-metadata
+/// has nothing to do in them.
+static void addExceptCallChains(OpPassManager &pm, std::unique_ptr<Pass> pass) {
+  OpPassManager nested(func::FuncOp::getOperationName());
+  nested.addPass(std::move(pass));
+  pm.addPass(mx::createMXOnFunctionsWith({}, std::move(nested),
+                                         /*skipCallChains=*/true));
+}
+
 void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
                                     const MXLowerToLLVMOptions &options) {
   if (options.cInterface)
@@ -63,7 +75,7 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   // mx::addFunctionBoundaryBufferization, with the call chains of
   // outlined kernels bufferized directly (mx-bufferize-call-chains).
   pm.addPass(mx::createMXBufferizeCallChains());
-  pm.addPass(createCanonicalizerPass());
+  addExceptCallChains(pm, createCanonicalizerPass());
   if (options.outParams) {
     // In-place bufferization can return one buffer for two distinct tensors
     // (buffer-results-to-out-params would erase its allocation twice).
@@ -90,7 +102,7 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   memref::ExpandReallocPassOptions expandRealloc;
   expandRealloc.emitDeallocs = false;
   pm.addPass(memref::createExpandReallocPass(expandRealloc));
-  pm.addPass(createCanonicalizerPass());
+  addExceptCallChains(pm, createCanonicalizerPass());
   pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
   // The canonicalization first: it folds the base-buffer extractions of
   // plain allocations, so mx-split-deallocs sees the allocations (the call
@@ -103,7 +115,7 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
       bufferization::createBufferDeallocationSimplificationPass());
   pm.addPass(bufferization::createLowerDeallocationsPass());
   pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
+  addExceptCallChains(pm, createCanonicalizerPass());
   if (options.parallel == MXParallel::OpenMP) {
     // Loops the emitters marked parallel, without loop-carried values after
     // bufferization, become OpenMP work-sharing loops.
@@ -134,10 +146,10 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   StringRef func = func::FuncOp::getOperationName();
   addOnFunctionsWith(pm, func, {"affine"}, createLowerAffinePass());
   addOnFunctionsWith(pm, func, {"scf"}, createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
+  addExceptCallChains(pm, memref::createExpandStridedMetadataPass());
   // Subviews at loop-dependent offsets leave affine.apply behind.
   addOnFunctionsWith(pm, func, {"affine"}, createLowerAffinePass());
-  pm.addPass(createCanonicalizerPass());
+  addExceptCallChains(pm, createCanonicalizerPass());
   // The conversions of the kernels' bodies before finalize-memref-to-llvm
   // (upstream's test-lower-to-llvm order): the call chains of outlined
   // kernels are still a few memref ops per call here, and the checks of

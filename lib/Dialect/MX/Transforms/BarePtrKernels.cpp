@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BarePtr.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -18,9 +19,6 @@ namespace mx {
 using namespace mlir;
 
 namespace {
-
-/// The attribute that convert-func-to-llvm reads (FuncToLLVM.cpp).
-constexpr llvm::StringLiteral kBarePtrAttrName = "llvm.bareptr";
 
 /// A buffer the bare-pointer convention can pass: its descriptor is known
 /// from the type alone (LLVMTypeConverter::canConvertToBarePtr).
@@ -44,18 +42,24 @@ struct MXBarePtrKernelsPass
     ModuleOp module = getOperation();
     // Symbols used by anything but a func.call (func.constant, a symbol in
     // an attribute) keep the descriptor convention: such a use may call
-    // the function indirectly.
+    // the function indirectly. The uses are those inside the module's body
+    // (the overload on the module op itself sees only the module's own
+    // attributes). Unknown ops that may hold symbol tables: mark nothing.
     llvm::DenseSet<StringAttr> escaping;
     std::optional<SymbolTable::UseRange> uses =
-        SymbolTable::getSymbolUses(module.getOperation());
+        SymbolTable::getSymbolUses(&module.getBodyRegion());
     if (!uses)
       return;
-    for (const SymbolTable::SymbolUse &use : *uses)
-      if (!isa<func::CallOp>(use.getUser()))
+    for (const SymbolTable::SymbolUse &use : *uses) {
+      // A call's callee is a direct call; another symbol attribute of the
+      // same call op (a discardable attribute) is not.
+      auto call = dyn_cast<func::CallOp>(use.getUser());
+      if (!call || call.getCalleeAttr() != use.getSymbolRef())
         escaping.insert(use.getSymbolRef().getRootReference());
+    }
     for (auto func : module.getOps<func::FuncOp>()) {
       if (!func.isPrivate() || func.isExternal() ||
-          func->hasAttr(kBarePtrAttrName) ||
+          mx::hasBarePtrConvention(func) ||
           escaping.contains(func.getSymNameAttr()))
         continue;
       FunctionType type = func.getFunctionType();
@@ -65,7 +69,7 @@ struct MXBarePtrKernelsPass
           !llvm::all_of(type.getInputs(), isStaticBuffer) ||
           llvm::none_of(type.getInputs(), llvm::IsaPred<MemRefType>))
         continue;
-      func->setAttr(kBarePtrAttrName, UnitAttr::get(&getContext()));
+      mx::setBarePtrConvention(func);
       ++numMarked;
     }
   }

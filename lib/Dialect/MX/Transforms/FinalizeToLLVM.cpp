@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BarePtr.h"
 #include "mx/Dialect/MX/Transforms/Passes.h"
 
 #include "mlir/Analysis/DataLayoutAnalysis.h"
@@ -26,9 +27,6 @@ namespace mx {
 using namespace mlir;
 
 namespace {
-
-/// The attribute that convert-func-to-llvm reads (FuncToLLVM.cpp).
-constexpr llvm::StringLiteral kBarePtrAttrName = "llvm.bareptr";
 
 /// Bytes of one element of a buffer the direct lowering allocates, or 0.
 static int64_t elementBytes(Type type) {
@@ -53,7 +51,7 @@ static bool isPlainAlloc(memref::AllocOp alloc) {
 /// after bufferization and mx-bare-ptr-kernels).
 static bool isBarePtrCallChain(func::FuncOp func,
                                SymbolTableCollection &symbolTables) {
-  if (func.isExternal() || !func->hasAttr(kBarePtrAttrName) ||
+  if (func.isExternal() || !mx::hasBarePtrConvention(func) ||
       !func.getBody().hasOneBlock() || func.getNumResults() != 0 ||
       func->hasAttr("llvm.linkage") || func->hasAttr("func.varargs") ||
       func->hasAttr(LLVM::LLVMDialect::getReadnoneAttrName()))
@@ -86,7 +84,7 @@ static bool isBarePtrCallChain(func::FuncOp func,
       return false;
     auto callee = dyn_cast_or_null<func::FuncOp>(
         symbolTables.lookupNearestSymbolFrom(call, call.getCalleeAttr()));
-    if (!callee || !callee->hasAttr(kBarePtrAttrName))
+    if (!callee || !mx::hasBarePtrConvention(callee))
       return false;
     for (Type type : call.getOperandTypes())
       if (!isa<MemRefType>(type))

@@ -6,6 +6,8 @@
 
 #include "mx/Dialect/MX/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -20,6 +22,26 @@ using namespace mlir;
 
 namespace {
 
+/// A call chain of outlined kernels after bufferization: one block of
+/// memref.alloc (static shape, used by a func.call), memref.dealloc,
+/// func.call and func.return. Canonicalization and expand-strided-metadata
+/// have nothing to rewrite or fold in it (see skip-call-chains in
+/// Passes.td).
+static bool isCallChain(Operation *func) {
+  if (func->getNumRegions() != 1 || !func->getRegion(0).hasOneBlock())
+    return false;
+  for (Operation &op : func->getRegion(0).front()) {
+    if (isa<func::CallOp, func::ReturnOp, memref::DeallocOp>(op))
+      continue;
+    auto alloc = dyn_cast<memref::AllocOp>(op);
+    if (!alloc || alloc->getNumOperands() != 0 ||
+        !alloc.getType().hasStaticShape() ||
+        llvm::none_of(alloc->getUsers(), llvm::IsaPred<func::CallOp>))
+      return false;
+  }
+  return true;
+}
+
 struct MXOnFunctionsWithPass
     : mx::impl::MXOnFunctionsWithBase<MXOnFunctionsWithPass> {
   using Base::Base;
@@ -27,8 +49,9 @@ struct MXOnFunctionsWithPass
   /// as in tools that register none); the option keeps its text for
   /// printing.
   MXOnFunctionsWithPass(ArrayRef<std::string> dialectNames,
-                        OpPassManager pipelinePM) {
+                        OpPassManager pipelinePM, bool skipChains = false) {
     dialects = dialectNames;
+    skipCallChains = skipChains;
     std::string text;
     llvm::raw_string_ostream os(text);
     pipelinePM.printAsTextualPipeline(os);
@@ -76,17 +99,30 @@ struct MXOnFunctionsWithPass
 
   void runOnOperation() override {
     OperationName anchor = *nested->getOpName(getContext());
+    // Whether ops of a name belong to one of `dialects`, looked up once per
+    // op name (the walks cover every op of the call chains).
+    llvm::DenseMap<OperationName, bool> inDialects;
+    auto isSelecting = [&](Operation *op) {
+      auto [it, inserted] = inDialects.try_emplace(op->getName(), false);
+      if (inserted)
+        it->second = namespaces.contains(op->getName().getDialectNamespace());
+      return it->second;
+    };
     for (Operation &op : llvm::make_early_inc_range(
              getOperation().getBody()->getOperations())) {
       if (op.getName() != anchor)
         continue;
-      bool selected = op.walk([&](Operation *nestedOp) {
-                          if (nestedOp != &op &&
-                              namespaces.contains(
-                                  nestedOp->getName().getDialectNamespace()))
-                            return WalkResult::interrupt();
-                          return WalkResult::advance();
-                        }).wasInterrupted();
+      bool selected;
+      if (skipCallChains && isCallChain(&op))
+        selected = false;
+      else if (namespaces.empty())
+        selected = true;
+      else
+        selected = op.walk([&](Operation *nestedOp) {
+                       if (nestedOp != &op && isSelecting(nestedOp))
+                         return WalkResult::interrupt();
+                       return WalkResult::advance();
+                     }).wasInterrupted();
       if (!selected) {
         ++numSkipped;
         continue;
@@ -108,4 +144,11 @@ std::unique_ptr<Pass>
 mx::createMXOnFunctionsWith(ArrayRef<std::string> dialects,
                             OpPassManager pipeline) {
   return std::make_unique<MXOnFunctionsWithPass>(dialects, std::move(pipeline));
+}
+
+std::unique_ptr<Pass>
+mx::createMXOnFunctionsWith(ArrayRef<std::string> dialects,
+                            OpPassManager pipeline, bool skipCallChains) {
+  return std::make_unique<MXOnFunctionsWithPass>(dialects, std::move(pipeline),
+                                                 skipCallChains);
 }

@@ -23,35 +23,42 @@ func.func @entry(%x: memref<8x32xf32>, %y: memref<8x32xi8>) {
   %r = call @returns(%x) : (memref<8x32xf32>) -> memref<8x32xf32>
   %f = func.constant @escapes : (memref<8x32xf32>) -> ()
   call @strided(%x) : (memref<8x32xf32>) -> ()
+  // A symbol in another attribute of a call is not a call of it.
+  call @kernel(%x, %y) {mx.ref = @referenced} : (memref<8x32xf32>, memref<8x32xi8>) -> ()
   return
 }
 
-// Not marked: a dynamic shape, a returned buffer (freeing it needs the
-// allocated pointer), a symbol used by func.constant, a declaration.
+// Marked: static buffers, called directly (it passes a cast of its
+// buffer on to @dyn with a descriptor).
 // CHECK-LABEL: func.func private @dynamic(
-// CHECK-NOT: llvm.bareptr
-// CHECK-SAME: {
+// CHECK-SAME: %arg0: memref<8x32xf32>) attributes {llvm.bareptr} {{[{]$}}
 func.func private @dynamic(%x: memref<8x32xf32>) {
   %c = memref.cast %x : memref<8x32xf32> to memref<?x32xf32>
   call @dyn(%c) : (memref<?x32xf32>) -> ()
   return
 }
+// Not marked: a dynamic shape, a returned buffer (freeing it needs the
+// allocated pointer), a symbol used by func.constant or named in an
+// attribute inside a function body (the uses are looked up in the module's
+// body, not on the module op), a declaration.
 // CHECK-LABEL: func.func private @dyn(
-// CHECK-NOT: llvm.bareptr
-// CHECK-SAME: {
+// CHECK-SAME: %arg0: memref<?x32xf32>) {{[{]$}}
 func.func private @dyn(%x: memref<?x32xf32>) {
   return
 }
 // CHECK-LABEL: func.func private @returns(
-// CHECK-NOT: llvm.bareptr
-// CHECK-SAME: {
+// CHECK-SAME: %arg0: memref<8x32xf32>) -> memref<8x32xf32> {{[{]$}}
 func.func private @returns(%x: memref<8x32xf32>) -> memref<8x32xf32> {
   return %x : memref<8x32xf32>
 }
 // CHECK-LABEL: func.func private @escapes(
-// CHECK-NOT: llvm.bareptr
-// CHECK-SAME: {
+// CHECK-SAME: %arg0: memref<8x32xf32>) {{[{]$}}
 func.func private @escapes(%x: memref<8x32xf32>) {
+  return
+}
+// CHECK-LABEL: func.func private @referenced(
+// CHECK-SAME: %arg0: memref<8x32xf32>) {{[{]$}}
+func.func private @referenced(%x: memref<8x32xf32>) {
   return
 }
 // CHECK-LABEL: func.func private @strided(

@@ -36,6 +36,12 @@ inline constexpr llvm::StringLiteral kAlignmentAttrName = "mx.alignment";
 std::unique_ptr<mlir::Pass>
 createMXOnFunctionsWith(llvm::ArrayRef<std::string> dialects,
                         mlir::OpPassManager pipeline);
+/// The same, never selecting the call chains of outlined kernels when
+/// `skipCallChains` (mx-on-functions-with{skip-call-chains}); no
+/// `dialects` selects every other function.
+std::unique_ptr<mlir::Pass>
+createMXOnFunctionsWith(llvm::ArrayRef<std::string> dialects,
+                        mlir::OpPassManager pipeline, bool skipCallChains);
 
 /// The attribute that marks the kernel functions of mx-outline-kernels.
 inline constexpr llvm::StringLiteral kKernelAttrName = "mx.kernel";

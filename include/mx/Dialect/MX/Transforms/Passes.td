@@ -655,13 +655,31 @@ def MXOnFunctionsWith : Pass<"mx-on-functions-with", "::mlir::ModuleOp"> {
     ```
     mx-on-functions-with{dialects=vector pipeline=func.func(convert-vector-to-llvm)}
     ```
+
+    `skip-call-chains`: also skip the call chains of outlined kernels after
+    bufferization, functions whose body is one block of only
+    `memref.alloc` (static shape, no operands, each used by a `func.call`),
+    `memref.dealloc`, `func.call` and `func.return`. Canonicalization and
+    `expand-strided-metadata` leave such a function as it is (no pattern
+    or folder of these ops applies: nothing is dead, nothing is a cast or
+    a view), so `--mx-lower-to-llvm` runs them with
+    `skip-call-chains` and no `dialects` (an empty `dialects` list selects
+    every function), and they walk only the kernels:
+
+    ```
+    mx-on-functions-with{skip-call-chains pipeline=func.func(canonicalize)}
+    ```
   }];
   let options = [
     ListOption<"dialects", "dialects", "std::string",
-               "Dialect namespaces whose ops select a function">,
+               "Dialect namespaces whose ops select a function (none: every "
+               "function)">,
     Option<"pipeline", "pipeline", "std::string", /*default=*/"\"\"",
            "The pipeline to run on each selected function, anchored on its "
-           "op name, e.g. func.func(convert-vector-to-llvm)">
+           "op name, e.g. func.func(convert-vector-to-llvm)">,
+    Option<"skipCallChains", "skip-call-chains", "bool", /*default=*/"false",
+           "Never select a call chain of outlined kernels (one block of "
+           "memref.alloc / memref.dealloc / func.call / func.return)">
   ];
   let statistics = [
     Statistic<"numRun", "num-run", "functions the pipeline ran on">,
