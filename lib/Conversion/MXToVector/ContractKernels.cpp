@@ -117,17 +117,29 @@ std::optional<MatmulForm> matchMatmul(ContractOp op) {
 /// Loops over the tiles of the result: batch, row blocks of kMC, column
 /// panels of kNR, then row tiles of `mr` rows (and single rows for the
 /// rest). `tile(e, bt, m0, nb, rows, c)` returns the updated result.
+/// The loop marked parallel (mx.parallel, for parallel=openmp) is the row
+/// blocks', or with a single row block (M <= kMC: small-M matmuls) and
+/// several panels the panels': either way the iterations write disjoint
+/// tiles of the result and compute what the serial loop computes.
 Value tileLoops(
     Emitter &e, const MatmulForm &form, Value init, int64_t mr,
     function_ref<Value(Emitter &, Value, Value, Value, int64_t, Value)> tile) {
   int64_t numPanels = llvm::divideCeil(form.n, kNR);
   int64_t mc = std::max<int64_t>(mr, kMC / mr * mr);
+  bool panelsParallel = form.m <= mc && numPanels > 1;
+  using Body = function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)>;
+  auto loop = [](Emitter &e, bool parallel, int64_t lb, int64_t ub,
+                 int64_t step, ValueRange inits, Body body) {
+    return parallel ? e.loopParallel(lb, ub, step, inits, body)
+                    : e.loop(lb, ub, step, inits, body);
+  };
   return e.loop(
       0, form.batch, 1, init, [&](Emitter &e, Value bt, ValueRange c) {
-        return e.loopParallel(
-            0, form.m, mc, c, [&](Emitter &e, Value m0, ValueRange c) {
-              return e.loop(
-                  0, numPanels, 1, c,
+        return loop(
+            e, !panelsParallel, 0, form.m, mc, c,
+            [&](Emitter &e, Value m0, ValueRange c) {
+              return loop(
+                  e, panelsParallel, 0, numPanels, 1, c,
                   [&](Emitter &e, Value nb,
                       ValueRange c) -> SmallVector<Value> {
                     Value end = arith::MinSIOp::create(
