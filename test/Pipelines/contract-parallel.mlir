@@ -3,18 +3,21 @@
 
 // The packed contract kernels under parallel=openmp (docs/Lowering.md,
 // "Threads"): the operands are quantized arguments, so every omp loop is
-// the kernel's. M = 13 is a single row block of 192: the loop over the two
-// 32-column panels (N = 37) runs on the threads. M = 200: the loop over the
-// two row blocks. N = 19 and M = 5: one panel, one row block, no loop to
-// share.
-// CHECK-LABEL: @small_m
-// CHECK: omp.parallel num_threads(
-// CHECK: omp.wsloop
-// CHECK-LABEL: @two_row_blocks
-// CHECK: omp.parallel num_threads(
-// CHECK: omp.wsloop
-// CHECK-LABEL: @one_tile
-// CHECK-NOT: omp.
+// the kernel's: the packing of A (rows), of B (32-column panels, when there
+// are several) and the tiles of the result. M = 13 is a single row block
+// of 192: the loop over the two 32-column panels (N = 37) is the tile loop
+// on the threads (three loops). M = 200 (MXFP8, f32 kernel): the panels of
+// the decoded B, and the two row blocks (two loops). M = 5, N = 19: one
+// panel and one row block; only A's packing is shared (one loop).
+// CHECK-LABEL: llvm.func @small_m(
+// CHECK-COUNT-3: omp.wsloop
+// CHECK-NOT: omp.wsloop
+// CHECK-LABEL: llvm.func @two_row_blocks(
+// CHECK-COUNT-2: omp.wsloop
+// CHECK-NOT: omp.wsloop
+// CHECK-LABEL: llvm.func @one_tile(
+// CHECK-COUNT-1: omp.wsloop
+// CHECK-NOT: omp.wsloop
 // SERIAL-NOT: omp.
 func.func @small_m(%a: tensor<13x70x!mx.q<mxint8, axis = 1>>, %b: tensor<70x37x!mx.q<mxint8, axis = 0>>) -> tensor<13x37xf32> {
   %c = mx.contract %a, %b {

@@ -196,7 +196,8 @@ Value packF32Panels(Emitter &e, const MatmulForm &form, Value bm) {
   Value init = e.empty({form.batch, numPanels, form.k, kNR}, f32);
   return e.loop(
       0, form.batch, 1, init, [&](Emitter &e, Value bt, ValueRange p) {
-        return e.loop(
+        // (Panels are disjoint: parallel under parallel=openmp.)
+        return e.loopParallel(
             0, numPanels, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
               Value n0 = e.mul(nb, kNR);
               return e.loop(
@@ -523,19 +524,21 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
   Value ap = e.loop(
       0, form.batch, 1, e.empty({form.batch, form.m, kg}, i32),
       [&](Emitter &e, Value bt, ValueRange p) {
-        return e.loop(0, form.m, 1, p, [&](Emitter &e, Value m, ValueRange p) {
-          return e.loop(
-              0, plan.kp, chunk, p, [&](Emitter &e, Value k, ValueRange p) {
-                Value v =
-                    loadIntValues(e, A, at(form.batched, bt, {m}), k, chunk);
-                v = arith::AddIOp::create(
-                    e.b, e.loc, v,
-                    e.splat(v.getType(), int8_t(plan.offsetA & 0xFF)));
-                Value idx = arith::DivUIOp::create(e.b, e.loc, k, e.idx(4));
-                return SmallVector<Value>{
-                    e.write(e.bitcast(v, chunkI32), p[0], {bt, m, idx}, false)};
-              });
-        });
+        // (Rows are disjoint: parallel under parallel=openmp.)
+        return e.loopParallel(
+            0, form.m, 1, p, [&](Emitter &e, Value m, ValueRange p) {
+              return e.loop(
+                  0, plan.kp, chunk, p, [&](Emitter &e, Value k, ValueRange p) {
+                    Value v = loadIntValues(e, A, at(form.batched, bt, {m}), k,
+                                            chunk);
+                    v = arith::AddIOp::create(
+                        e.b, e.loc, v,
+                        e.splat(v.getType(), int8_t(plan.offsetA & 0xFF)));
+                    Value idx = arith::DivUIOp::create(e.b, e.loc, k, e.idx(4));
+                    return SmallVector<Value>{e.write(
+                        e.bitcast(v, chunkI32), p[0], {bt, m, idx}, false)};
+                  });
+            });
       })[0];
   // A's block scales as f32, the shape of its scale part, and whether they
   // allow the fast fold of every block.
@@ -564,7 +567,8 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
           : e.loop(
                 0, form.batch, 1, packInit,
                 [&](Emitter &e, Value bt, ValueRange p) {
-                  return e.loop(
+                  // (Panels are disjoint: parallel under parallel=openmp.)
+                  return e.loopParallel(
                       0, numPanels, 1, p,
                       [&](Emitter &e, Value nb, ValueRange p) {
                         Value n0 = e.mul(nb, kNR);
