@@ -20,7 +20,8 @@
 // matmul: C = A * B at 1024^3, 4096x4096x1024 and M=1, N=K=4096 for INT8,
 // MXINT8, MXFP8 E4M3, MXFP4, MX6 and NVFP4: the operands are quantized ahead
 // of time (untimed), mx-fuse turns dequantize -> linalg.matmul into one
-// mx.contract, which is lowered, JIT-compiled and timed (single thread), and
+// mx.contract, which is lowered, JIT-compiled and timed (1 thread, and 2 with
+// parallel=openmp: --matmul-mx-threads), and
 // its result checked against sgemm on the dequantized operands; next to it
 // OpenBLAS sgemm and oneDNN f32 and u8s8s32 matmuls on 1 and 2 threads, when
 // CMake found them (References.cpp).
@@ -1230,13 +1231,19 @@ bool MatmulBench::runShape(const MatmulShape &shape) {
       }
       add(std::move(more));
     };
-    for (unsigned threads : matmulMxThreadsOpt)
+    // (--quick: one thread only unless --matmul-mx-threads is given, so
+    // that smoke tests need no OpenMP runtime.)
+    SmallVector<unsigned> mxThreads(matmulMxThreadsOpt.begin(),
+                                    matmulMxThreadsOpt.end());
+    if (quickOpt && matmulMxThreadsOpt.getNumOccurrences() == 0)
+      mxThreads = {1};
+    for (unsigned threads : mxThreads)
       if (threads > 1 && threads != threadsOpt)
         extra(std::to_string(threads) + " threads",
               runFormat(format, shape, a, b, threads));
     if (matmulConstWeightsOpt)
       for (bool prepack : {true, false})
-        for (unsigned threads : matmulMxThreadsOpt)
+        for (unsigned threads : mxThreads)
           extra(prepack ? "constant weight" : "constant weight, run time",
                 runFormat(format, shape, a, b, threads, true, prepack));
     // More --contract-kernels choices: one more row each.
@@ -1835,9 +1842,9 @@ int main(int argc, char **argv) {
     }
     llvm::outs() << llvm::formatv(
         "\nmatmul C[MxN] = A[MxK] * B[KxN], f32 result; mx rows: operands "
-        "quantized ahead of time (untimed), the mx-fuse'd kernel is timed, 1 "
-        "thread; references on f32 (u8/s8 for u8s8s32) data, 1 and 2 "
-        "threads; median of up to {0} runs or {1:F1} s after 1 warm-up\n"
+        "quantized ahead of time (untimed), the mx-fuse'd kernel is timed "
+        "(thr > 1: parallel=openmp); references on f32 (u8/s8 for u8s8s32) "
+        "data, 1 and 2 threads; median of up to {0} runs or {1:F1} s after 1 warm-up\n"
         "OpenBLAS: {2}; oneDNN: {3}\n\n",
         repeat, matmulBudgetOpt.getValue(),
         mx::bench::haveOpenBLAS() ? "found" : "not found",
