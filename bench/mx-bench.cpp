@@ -20,7 +20,8 @@
 // matmul: C = A * B at 1024^3, 4096x4096x1024 and M=1, N=K=4096 for INT8,
 // MXINT8, MXFP8 E4M3, MXFP4, MX6 and NVFP4: the operands are quantized ahead
 // of time (untimed), mx-fuse turns dequantize -> linalg.matmul into one
-// mx.contract, which is lowered, JIT-compiled and timed (single thread), and
+// mx.contract, which is lowered, JIT-compiled and timed (1 thread, and 2 with
+// parallel=openmp: --matmul-mx-threads), and
 // its result checked against sgemm on the dequantized operands; next to it
 // OpenBLAS sgemm and oneDNN f32 and u8s8s32 matmuls on 1 and 2 threads, when
 // CMake found them (References.cpp).
@@ -167,6 +168,21 @@ static llvm::cl::opt<unsigned> threadsOpt(
                    "OpenMP threads (--mx-lower-to-llvm=\"parallel=openmp "
                    "threads=N\"; needs libomp). 0: one thread"),
     llvm::cl::init(0), llvm::cl::value_desc("N"), llvm::cl::cat(benchCategory));
+
+static llvm::cl::list<unsigned> matmulMxThreadsOpt(
+    "matmul-mx-threads",
+    llvm::cl::desc("Thread counts of the mx matmul rows: 1, and N > 1 as "
+                   "--mx-lower-to-llvm=\"parallel=openmp threads=N\" "
+                   "(needs libomp), next to the references' 1 and 2 threads"),
+    llvm::cl::list_init<unsigned>({1, 2}), llvm::cl::CommaSeparated,
+    llvm::cl::value_desc("N,..."), llvm::cl::cat(benchCategory));
+
+static llvm::cl::opt<bool> matmulConstWeightsOpt(
+    "matmul-const-weights",
+    llvm::cl::desc("Also time each mx matmul with B a constant of the "
+                   "program: impl mx-cw (packed at compile time, "
+                   "contract-prepack) and mx-cw-rt (packed on every call)"),
+    llvm::cl::init(false), llvm::cl::cat(benchCategory));
 
 /// The JIT options of the stream and matmul rows (--omp-threads).
 static mx::JitOptions benchJitOptions() {
@@ -683,6 +699,33 @@ std::string matmulModule(llvm::StringRef format, const MatmulShape &s) {
       .str();
 }
 
+/// The timed kernel with a constant weight (as a model exports it): B is an
+/// f32 arith.constant (a splat placeholder here, replaced by the operand's
+/// values after parsing) quantized in the function; with
+/// contract-prepack (the default) its packing happens at compile time.
+std::string matmulConstWeightModule(llvm::StringRef format,
+                                    const MatmulShape &s) {
+  std::string ta = matmulOperandType(format, s.m, s.k, false);
+  std::string tb = matmulOperandType(format, s.k, s.n, true);
+  std::string fa = llvm::formatv("tensor<{0}x{1}xf32>", s.m, s.k).str();
+  std::string fb = llvm::formatv("tensor<{0}x{1}xf32>", s.k, s.n).str();
+  std::string fc = llvm::formatv("tensor<{0}x{1}xf32>", s.m, s.n).str();
+  return llvm::formatv(R"(func.func @f(%qa: {0}) -> {4} {{
+  %w = arith.constant {{mx.bench_weight} dense<0.0> : {3}
+  %qb = mx.quantize %w : {3} -> {1}
+  %a = mx.dequantize %qa : {0} -> {2}
+  %b = mx.dequantize %qb : {1} -> {3}
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : {4}
+  %acc = linalg.fill ins(%zero : f32) outs(%e : {4}) -> {4}
+  %c = linalg.matmul ins(%a, %b : {2}, {3}) outs(%acc : {4}) -> {4}
+  return %c : {4}
+}
+)",
+                       ta, tb, fa, fb, fc)
+      .str();
+}
+
 /// Times `body`: one warm-up run, then timed runs until `maxRuns` runs or
 /// `budgetMs` of timed runs, whichever comes first (at least one). Returns
 /// the median. A warm-up that alone took longer than the budget and longer
@@ -774,8 +817,15 @@ private:
   void add(MatmulRow row);
   /// contract-kernels of the mx row being measured (--contract-kernels).
   std::string contractKernels = "auto";
+  /// One mx row: on `threads` OpenMP threads (1: none; else
+  /// --mx-lower-to-llvm="parallel=openmp threads=N", paired against the
+  /// references on as many threads); with `constWeights`, B a constant of
+  /// the function (matmulConstWeightModule), packed at compile time unless
+  /// `prepack` is false.
   MatmulRow runFormat(llvm::StringRef format, const MatmulShape &shape,
-                      const mx::AlignedArray &a, const mx::AlignedArray &b);
+                      const mx::AlignedArray &a, const mx::AlignedArray &b,
+                      unsigned threads = 0, bool constWeights = false,
+                      bool prepack = true);
   void runReferences(const MatmulShape &shape, const mx::AlignedArray &a,
                      const mx::AlignedArray &b);
 
@@ -940,11 +990,18 @@ void MatmulBench::runReferences(const MatmulShape &shape,
 MatmulRow MatmulBench::runFormat(llvm::StringRef format,
                                  const MatmulShape &shape,
                                  const mx::AlignedArray &a,
-                                 const mx::AlignedArray &b) {
+                                 const mx::AlignedArray &b, unsigned threads,
+                                 bool constWeights, bool prepack) {
   MatmulRow row;
   row.shape = shape.label();
   row.impl = contractKernels == "auto" ? "mx" : "mx-" + contractKernels;
+  if (constWeights)
+    row.impl += prepack ? "-cw" : "-cw-rt";
   row.format = format.str();
+  mx::JitOptions jitOptions = benchJitOptions();
+  if (threads > 1)
+    jitOptions.threads = threads;
+  row.threads = std::max(1u, jitOptions.threads);
   auto error = [&](const llvm::Twine &msg) {
     row.status = "error";
     row.note = msg.str();
@@ -974,10 +1031,22 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
     return error("quantizing the operands: " + llvm::toString(std::move(err)));
 
   // The kernel: mx-fuse in process, then JitProgram's --mx-lower-to-llvm.
-  std::string source = matmulModule(format, shape);
+  std::string source = constWeights ? matmulConstWeightModule(format, shape)
+                                    : matmulModule(format, shape);
   OwningOpRef<ModuleOp> module = parseModule(context, source, diagnostics);
   if (!module)
     return error("matmul module does not parse:\n" + diagnostics + source);
+  if (constWeights)
+    module->walk([&](Operation *cst) {
+      if (!cst->hasAttr("mx.bench_weight"))
+        return;
+      cst->removeAttr("mx.bench_weight");
+      auto type = cast<RankedTensorType>(cst->getResult(0).getType());
+      cst->setAttr("value",
+                   DenseElementsAttr::get(
+                       type, llvm::ArrayRef(static_cast<const float *>(b.data()),
+                                            size_t(type.getNumElements()))));
+    });
   auto start = std::chrono::steady_clock::now();
   if (failed(runPipeline(*module, "mx-fuse{remarks=true}", diagnostics)))
     return error("mx-fuse failed:\n" + diagnostics);
@@ -988,18 +1057,26 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
   });
   if (!fused)
     return error("mx-fuse did not make an mx.contract:\n" + diagnostics);
-  if (!contractKernels.empty() && contractKernels != "auto" &&
+  if (((!contractKernels.empty() && contractKernels != "auto") || !prepack) &&
       failed(runPipeline(
-          *module, "mx-lower-to-llvm{contract-kernels=" + contractKernels + "}",
+          *module,
+          "mx-lower-to-llvm{contract-kernels=" + contractKernels +
+              (prepack ? "" : " contract-prepack=false") +
+              (jitOptions.threads > 0 ? " parallel=openmp threads=" +
+                                            std::to_string(jitOptions.threads)
+                                      : "") +
+              "}",
           diagnostics)))
     return error("mx-lower-to-llvm failed:\n" + diagnostics);
-  auto program = mx::JitProgram::compile(*module, "f", benchJitOptions());
+  auto program = mx::JitProgram::compile(*module, "f", jitOptions);
   if (!program)
     return error(llvm::toString(program.takeError()));
   row.lowerMs = msSince(start);
 
   size_t numArgs = (*program)->getInputs().size();
-  if (prepOut->size() != numArgs + 2)
+  // (A constant weight: B's parts are in the program, not arguments.)
+  size_t numBParts = constWeights ? prepOut->size() - 2 - numArgs : 0;
+  if (prepOut->size() != numArgs + numBParts + 2)
     return error(llvm::formatv("the operand module returns {0} arrays, the "
                                "matmul takes {1} + 2 expected",
                                prepOut->size(), numArgs));
@@ -1045,7 +1122,8 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
         if (!ref)
           continue;
         std::optional<double> k = timeOnce(kernel);
-        std::optional<double> t = timeOnce([&] { return ref->run(1); });
+        std::optional<double> t =
+            timeOnce([&] { return ref->run(int(row.threads)); });
         if (k && t && *k > 0)
           ratios->push_back(*t / *k);
       }
@@ -1063,8 +1141,10 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
   // The check: the same product of the dequantized operands, by OpenBLAS
   // (the whole result) or, without it, by a double-precision loop over a
   // few rows.
-  const auto *da = static_cast<const float *>((*prepOut)[numArgs].data());
-  const auto *db = static_cast<const float *>((*prepOut)[numArgs + 1].data());
+  size_t dequantized = numArgs + numBParts;
+  const auto *da = static_cast<const float *>((*prepOut)[dequantized].data());
+  const auto *db =
+      static_cast<const float *>((*prepOut)[dequantized + 1].data());
   const auto *got = static_cast<const float *>((*outputs)[0].data());
   if (mx::bench::haveOpenBLAS()) {
     mx::AlignedArray want(mx::npy::DType::F32, {shape.m, shape.n});
@@ -1140,6 +1220,32 @@ bool MatmulBench::runShape(const MatmulShape &shape) {
       ok = false;
     }
     add(std::move(row));
+    // The same kernel on more OpenMP threads (--matmul-mx-threads), and
+    // with a constant weight packed at compile time and at run time
+    // (--matmul-const-weights).
+    auto extra = [&](llvm::StringRef what, MatmulRow more) {
+      if (more.status == "error") {
+        warn(format + " matmul " + shape.label() + " (" + what +
+             "): " + more.note);
+        ok = false;
+      }
+      add(std::move(more));
+    };
+    // (--quick: one thread only unless --matmul-mx-threads is given, so
+    // that smoke tests need no OpenMP runtime.)
+    SmallVector<unsigned> mxThreads(matmulMxThreadsOpt.begin(),
+                                    matmulMxThreadsOpt.end());
+    if (quickOpt && matmulMxThreadsOpt.getNumOccurrences() == 0)
+      mxThreads = {1};
+    for (unsigned threads : mxThreads)
+      if (threads > 1 && threads != threadsOpt)
+        extra(std::to_string(threads) + " threads",
+              runFormat(format, shape, a, b, threads));
+    if (matmulConstWeightsOpt)
+      for (bool prepack : {true, false})
+        for (unsigned threads : mxThreads)
+          extra(prepack ? "constant weight" : "constant weight, run time",
+                runFormat(format, shape, a, b, threads, true, prepack));
     // More --contract-kernels choices: one more row each.
     for (StringRef kernels : llvm::drop_begin(kernelChoices)) {
       contractKernels = kernels.str();
@@ -1173,10 +1279,12 @@ static llvm::json::Array matmulJSON(const std::vector<MatmulRow> &rows) {
     }
     if (r.vsSgemm)
       o["vs_sgemm_1t"] = *r.vsSgemm;
+    // (Paired against the references on the row's own number of threads.)
+    std::string t = std::to_string(r.threads) + "t";
     if (r.pairedVsU8)
-      o["paired_vs_onednn_u8s8s32_1t"] = *r.pairedVsU8;
+      o["paired_vs_onednn_u8s8s32_" + t] = *r.pairedVsU8;
     if (r.pairedVsF32)
-      o["paired_vs_onednn_f32_1t"] = *r.pairedVsF32;
+      o["paired_vs_onednn_f32_" + t] = *r.pairedVsF32;
     if (r.lowerMs > 0)
       o["lower_ms"] = r.lowerMs;
     if (r.relRmsVsRef) {
@@ -1734,9 +1842,9 @@ int main(int argc, char **argv) {
     }
     llvm::outs() << llvm::formatv(
         "\nmatmul C[MxN] = A[MxK] * B[KxN], f32 result; mx rows: operands "
-        "quantized ahead of time (untimed), the mx-fuse'd kernel is timed, 1 "
-        "thread; references on f32 (u8/s8 for u8s8s32) data, 1 and 2 "
-        "threads; median of up to {0} runs or {1:F1} s after 1 warm-up\n"
+        "quantized ahead of time (untimed), the mx-fuse'd kernel is timed "
+        "(thr > 1: parallel=openmp); references on f32 (u8/s8 for u8s8s32) "
+        "data, 1 and 2 threads; median of up to {0} runs or {1:F1} s after 1 warm-up\n"
         "OpenBLAS: {2}; oneDNN: {3}\n\n",
         repeat, matmulBudgetOpt.getValue(),
         mx::bench::haveOpenBLAS() ? "found" : "not found",

@@ -59,6 +59,7 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
   ConvertMXToVectorOptions toVector;
   toVector.contractKernels = options.contractKernels;
   toVector.contractExact = options.contractExact;
+  toVector.contractPrepack = options.contractPrepack;
   pm.addNestedPass<func::FuncOp>(mx::createConvertMXToVector(toVector));
   // Elementwise arith/math on whole tensors becomes linalg.generic so it
   // bufferizes.

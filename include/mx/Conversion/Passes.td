@@ -70,7 +70,11 @@ def ConvertMXToVector : Pass<"convert-mx-to-vector"> {
            "avx512vnni, amx or auto (the host CPU's)">,
     Option<"contractExact", "contract-exact", "bool", /*default=*/"false",
            "Use only contract kernels whose results are bit-identical to "
-           "the unfused graph (no integer kernel for MXINT8 / MXFP4)">
+           "the unfused graph (no integer kernel for MXINT8 / MXFP4)">,
+    Option<"contractPrepack", "contract-prepack", "bool", /*default=*/"true",
+           "Pack a constant right-hand operand (weight) of a contract kernel "
+           "at compile time into the kernel's layout (constants tagged "
+           "mx.packed_layout) instead of on every call">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -57,6 +57,11 @@ struct MXLowerToLLVMOptions
       llvm::cl::desc("Only contract kernels bit-identical to the unfused "
                      "graph"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> contractPrepack{
+      *this, "contract-prepack",
+      llvm::cl::desc("Pack constant weights of contract kernels at compile "
+                     "time into the kernels' layout"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> reassociateFPReductions{
       *this, "reassociate-fp-reductions",
       llvm::cl::desc("Allow reassociation of floating-point reductions (not "

@@ -22,6 +22,7 @@
 
 #include "mx/Conversion/MXToVector/ContractKernels.h"
 #include "ContractKernelsImpl.h"
+#include "ContractPrepack.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
@@ -116,17 +117,29 @@ std::optional<MatmulForm> matchMatmul(ContractOp op) {
 /// Loops over the tiles of the result: batch, row blocks of kMC, column
 /// panels of kNR, then row tiles of `mr` rows (and single rows for the
 /// rest). `tile(e, bt, m0, nb, rows, c)` returns the updated result.
+/// The loop marked parallel (mx.parallel, for parallel=openmp) is the row
+/// blocks', or with a single row block (M <= kMC: small-M matmuls) and
+/// several panels the panels': either way the iterations write disjoint
+/// tiles of the result and compute what the serial loop computes.
 Value tileLoops(
     Emitter &e, const MatmulForm &form, Value init, int64_t mr,
     function_ref<Value(Emitter &, Value, Value, Value, int64_t, Value)> tile) {
   int64_t numPanels = llvm::divideCeil(form.n, kNR);
   int64_t mc = std::max<int64_t>(mr, kMC / mr * mr);
+  bool panelsParallel = form.m <= mc && numPanels > 1;
+  using Body = function_ref<SmallVector<Value>(Emitter &, Value, ValueRange)>;
+  auto loop = [](Emitter &e, bool parallel, int64_t lb, int64_t ub,
+                 int64_t step, ValueRange inits, Body body) {
+    return parallel ? e.loopParallel(lb, ub, step, inits, body)
+                    : e.loop(lb, ub, step, inits, body);
+  };
   return e.loop(
       0, form.batch, 1, init, [&](Emitter &e, Value bt, ValueRange c) {
-        return e.loopParallel(
-            0, form.m, mc, c, [&](Emitter &e, Value m0, ValueRange c) {
-              return e.loop(
-                  0, numPanels, 1, c,
+        return loop(
+            e, !panelsParallel, 0, form.m, mc, c,
+            [&](Emitter &e, Value m0, ValueRange c) {
+              return loop(
+                  e, panelsParallel, 0, numPanels, 1, c,
                   [&](Emitter &e, Value nb,
                       ValueRange c) -> SmallVector<Value> {
                     Value end = arith::MinSIOp::create(
@@ -183,7 +196,8 @@ Value packF32Panels(Emitter &e, const MatmulForm &form, Value bm) {
   Value init = e.empty({form.batch, numPanels, form.k, kNR}, f32);
   return e.loop(
       0, form.batch, 1, init, [&](Emitter &e, Value bt, ValueRange p) {
-        return e.loop(
+        // (Panels are disjoint: parallel under parallel=openmp.)
+        return e.loopParallel(
             0, numPanels, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
               Value n0 = e.mul(nb, kNR);
               return e.loop(
@@ -197,12 +211,14 @@ Value packF32Panels(Emitter &e, const MatmulForm &form, Value bm) {
       })[0];
 }
 
+/// `prepacked`: B already in panels (prepackF32B), else packed from `bm`.
 Value emitF32Kernel(OpBuilder &b, Location loc, const MatmulForm &form,
-                    Value am, Value bm, bool fma, ArrayRef<int64_t> shape) {
+                    Value am, Value bm, bool fma, ArrayRef<int64_t> shape,
+                    Value prepacked = Value()) {
   Emitter e{b, loc};
   Type f32 = b.getF32Type();
   auto vt = VectorType::get({kLanes}, f32);
-  Value panels = packF32Panels(e, form, bm);
+  Value panels = prepacked ? prepacked : packF32Panels(e, form, bm);
   Value init = e.empty(shape, f32);
   Value zero = e.zeros(vt);
   constexpr int64_t nv = kNR / kLanes;
@@ -334,14 +350,7 @@ Value mx::contract_kernels::decodeBlockScale(OpBuilder &b, Location loc,
     shape = vt.getShape();
   NumericsEmitter s(b, loc, shape);
   Value code = arith::ExtUIOp::create(b, loc, s.i32(), codes);
-  E8M0Scale<NumericsEmitter> scale = e8m0ScaleFromCode(s, code, op.spec);
-  // up is 2^se (2^(se - 6) for MXINT8); one unit of 2 * E2M1 is 1/2. The
-  // product is exact: the smallest, 2^-128, is an f32 subnormal.
-  // (scale.up is 2^se for float elements, 2^(se - 6) for MXINT8.)
-  Value up = scale.up;
-  if (op.fp4 || op.fp6)
-    up = s.fmul(up, s.cf(std::ldexp(1.0f, op.unitExponent())));
-  return s.self(scale.isNaN, s.bitsToF(s.c(kQuietNaNBits)), up);
+  return blockScaleFromCode(s, code, op);
 }
 
 Value mx::contract_kernels::decodeScaleTensor(OpBuilder &b, Location loc,
@@ -515,19 +524,21 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
   Value ap = e.loop(
       0, form.batch, 1, e.empty({form.batch, form.m, kg}, i32),
       [&](Emitter &e, Value bt, ValueRange p) {
-        return e.loop(0, form.m, 1, p, [&](Emitter &e, Value m, ValueRange p) {
-          return e.loop(
-              0, plan.kp, chunk, p, [&](Emitter &e, Value k, ValueRange p) {
-                Value v =
-                    loadIntValues(e, A, at(form.batched, bt, {m}), k, chunk);
-                v = arith::AddIOp::create(
-                    e.b, e.loc, v,
-                    e.splat(v.getType(), int8_t(plan.offsetA & 0xFF)));
-                Value idx = arith::DivUIOp::create(e.b, e.loc, k, e.idx(4));
-                return SmallVector<Value>{
-                    e.write(e.bitcast(v, chunkI32), p[0], {bt, m, idx}, false)};
-              });
-        });
+        // (Rows are disjoint: parallel under parallel=openmp.)
+        return e.loopParallel(
+            0, form.m, 1, p, [&](Emitter &e, Value m, ValueRange p) {
+              return e.loop(
+                  0, plan.kp, chunk, p, [&](Emitter &e, Value k, ValueRange p) {
+                    Value v = loadIntValues(e, A, at(form.batched, bt, {m}), k,
+                                            chunk);
+                    v = arith::AddIOp::create(
+                        e.b, e.loc, v,
+                        e.splat(v.getType(), int8_t(plan.offsetA & 0xFF)));
+                    Value idx = arith::DivUIOp::create(e.b, e.loc, k, e.idx(4));
+                    return SmallVector<Value>{e.write(
+                        e.bitcast(v, chunkI32), p[0], {bt, m, idx}, false)};
+                  });
+            });
       })[0];
   // A's block scales as f32, the shape of its scale part, and whether they
   // allow the fast fold of every block.
@@ -545,61 +556,80 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
   if (plan.mx)
     packInit.push_back(e.empty({form.batch, numPanels, plan.blocks, kNR}, f32));
   Value zeroRow = e.zeros(rowT);
-  SmallVector<Value> packed = e.loop(
-      0, form.batch, 1, packInit, [&](Emitter &e, Value bt, ValueRange p) {
-        return e.loop(
-            0, numPanels, 1, p, [&](Emitter &e, Value nb, ValueRange p) {
-              Value n0 = e.mul(nb, kNR);
-              return e.loop(
-                  0, plan.blocks, 1, p,
-                  [&](Emitter &e, Value kb, ValueRange p) {
-                    SmallVector<Value> inner = e.loop(
-                        0, plan.groups, 1, ValueRange{e.zeros(sumT), p[0]},
-                        [&](Emitter &e, Value g, ValueRange s) {
-                          Value grp = e.add(e.mul(kb, plan.groups), g);
-                          Value rows[4];
-                          Value sum = s[0];
-                          for (int64_t r = 0; r < 4; ++r) {
-                            Value k = e.addc(e.mul(grp, 4), r);
-                            // Rows past K read as zeros (the transfer pads only
-                            // the vector dimension).
-                            Value inK = arith::CmpIOp::create(
-                                e.b, e.loc, arith::CmpIPredicate::slt, k,
-                                e.idx(form.k));
-                            Value kc = arith::MinSIOp::create(
-                                e.b, e.loc, k, e.idx(form.k - 1));
-                            Value v = loadIntValues(
-                                e, B, at(form.batched, bt, {kc}), n0, kNR);
-                            rows[r] = arith::SelectOp::create(e.b, e.loc, inK,
-                                                              v, zeroRow);
-                            sum = arith::AddIOp::create(
-                                e.b, e.loc, sum,
-                                arith::ExtSIOp::create(e.b, e.loc, sumT,
-                                                       rows[r]));
-                          }
-                          Value vn = vnniInterleave(e, rows[0], rows[1],
-                                                    rows[2], rows[3], kNR);
-                          return SmallVector<Value>{
-                              sum,
-                              e.write(vn, s[1], {bt, nb, grp, e.idx(0)}, true)};
-                        });
-                    Value corr = arith::MulIOp::create(
-                        e.b, e.loc, inner[0], e.splat(sumT, -plan.offsetA));
-                    SmallVector<Value> next = {
-                        inner[1],
-                        e.write(corr, p[1], {bt, nb, kb, e.idx(0)}, true)};
-                    if (plan.mx) {
-                      Value codes = e.read(rowT, B.parts[1],
+  // A constant B is packed at compile time (ContractPrepack.h): the same
+  // values, no packing loop.
+  std::optional<SmallVector<Value>> prepacked;
+  if (plan.prepack)
+    prepacked = prepackIntB(b, loc, form, B, plan, kNR);
+  SmallVector<Value> packed =
+      prepacked
+          ? *prepacked
+          : e.loop(
+                0, form.batch, 1, packInit,
+                [&](Emitter &e, Value bt, ValueRange p) {
+                  // (Panels are disjoint: parallel under parallel=openmp.)
+                  return e.loopParallel(
+                      0, numPanels, 1, p,
+                      [&](Emitter &e, Value nb, ValueRange p) {
+                        Value n0 = e.mul(nb, kNR);
+                        return e.loop(
+                            0, plan.blocks, 1, p,
+                            [&](Emitter &e, Value kb, ValueRange p) {
+                              SmallVector<Value> inner = e.loop(
+                                  0, plan.groups, 1,
+                                  ValueRange{e.zeros(sumT), p[0]},
+                                  [&](Emitter &e, Value g, ValueRange s) {
+                                    Value grp =
+                                        e.add(e.mul(kb, plan.groups), g);
+                                    Value rows[4];
+                                    Value sum = s[0];
+                                    for (int64_t r = 0; r < 4; ++r) {
+                                      Value k = e.addc(e.mul(grp, 4), r);
+                                      // Rows past K read as zeros (the transfer
+                                      // pads only the vector dimension).
+                                      Value inK = arith::CmpIOp::create(
+                                          e.b, e.loc, arith::CmpIPredicate::slt,
+                                          k, e.idx(form.k));
+                                      Value kc = arith::MinSIOp::create(
+                                          e.b, e.loc, k, e.idx(form.k - 1));
+                                      Value v = loadIntValues(
+                                          e, B, at(form.batched, bt, {kc}), n0,
+                                          kNR);
+                                      rows[r] = arith::SelectOp::create(
+                                          e.b, e.loc, inK, v, zeroRow);
+                                      sum = arith::AddIOp::create(
+                                          e.b, e.loc, sum,
+                                          arith::ExtSIOp::create(
+                                              e.b, e.loc, sumT, rows[r]));
+                                    }
+                                    Value vn =
+                                        vnniInterleave(e, rows[0], rows[1],
+                                                       rows[2], rows[3], kNR);
+                                    return SmallVector<Value>{
+                                        sum,
+                                        e.write(vn, s[1],
+                                                {bt, nb, grp, e.idx(0)}, true)};
+                                  });
+                              Value corr = arith::MulIOp::create(
+                                  e.b, e.loc, inner[0],
+                                  e.splat(sumT, -plan.offsetA));
+                              SmallVector<Value> next = {
+                                  inner[1],
+                                  e.write(corr, p[1], {bt, nb, kb, e.idx(0)},
+                                          true)};
+                              if (plan.mx) {
+                                Value codes =
+                                    e.read(rowT, B.parts[1],
                                            at(form.batched, bt, {kb, n0}),
                                            false, e.splat(i8, 127));
-                      next.push_back(
-                          e.write(decodeBlockScale(e.b, e.loc, codes, B), p[2],
-                                  {bt, nb, kb, e.idx(0)}, true));
-                    }
-                    return next;
-                  });
-            });
-      });
+                                next.push_back(e.write(
+                                    decodeBlockScale(e.b, e.loc, codes, B),
+                                    p[2], {bt, nb, kb, e.idx(0)}, true));
+                              }
+                              return next;
+                            });
+                      });
+                });
   Value bp = packed[0], bc = packed[1];
   Value bs = plan.mx ? packed[2] : Value();
 
@@ -759,6 +789,7 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     plan.blocks = 1;
     plan.offsetA = 128;
     plan.vnni = vnni;
+    plan.prepack = options.prepack;
     // i32 sums of (a + 128) * b, and of the correction, wrap but their
     // difference is the exact sum while that fits (K < 2^31 / 128^2).
     if (form->k >= (int64_t(1) << 31) / (128 * 128))
@@ -787,6 +818,7 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     plan.kp = plan.blocks * plan.block;
     plan.offsetA = A.offset();
     plan.vnni = vnni;
+    plan.prepack = options.prepack;
     // (AMX: the VNNI kernel serves scales outside the bf16 kernel's range.)
     auto vnniKernel = [&](OpBuilder &b, Location loc) {
       return emitIntKernel(b, loc, *form, A, B, plan, shape);
@@ -798,13 +830,20 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     return vnniKernel(b, loc);
   }
 
-  // f32 kernel on the dequantized operands.
+  // f32 kernel on the dequantized operands (a constant B decoded and
+  // packed at compile time; its run-time decoding is then dead code).
   FailureOr<std::pair<Value, Value>> ab =
       dequantizeOperands(b, loc, op, lhsParts, rhsParts);
   if (failed(ab))
     return failure();
+  Value prepacked;
+  if (options.prepack)
+    if (std::optional<Value> p =
+            prepackF32B(b, loc, *form, rhsParts, op.getRhs().getType(), kNR))
+      prepacked = *p;
   bool fma = !options.exact && exactProducts(A.spec) && exactProducts(B.spec);
-  return emitF32Kernel(b, loc, *form, ab->first, ab->second, fma, shape);
+  return emitF32Kernel(b, loc, *form, ab->first, ab->second, fma, shape,
+                       prepacked);
 }
 
 FailureOr<std::pair<Value, Value>>

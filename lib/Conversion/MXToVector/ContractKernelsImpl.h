@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cmath>
+
 namespace mx::contract_kernels {
 
 using namespace mlir;
@@ -211,6 +213,9 @@ struct IntPlan {
   int64_t kp = 0;      ///< K padded to whole blocks.
   int64_t offsetA = 0; ///< Added to A's integers to make them unsigned.
   bool vnni = false;
+  /// Pack a constant B at compile time (ContractPrepack.h) instead of in
+  /// the kernel (`contract-prepack`).
+  bool prepack = false;
 };
 
 /// `n` integer values (IntOperand: i8 codes, 2 * E2M1 or 8 * E2M3
@@ -219,6 +224,22 @@ struct IntPlan {
 /// dimension; past the end they read as 0.
 Value loadIntValues(Emitter &e, const IntOperand &op, ArrayRef<Value> prefix,
                     Value col, int64_t n);
+
+/// The f32 block scale of an E8M0 `code` (i32) times the weight of one
+/// integer unit of `op` (IntOperand::unitExponent), NaN for code 0xFF:
+/// decodeBlockScale's arithmetic over any ops policy (NumericsEmitter in
+/// the kernels, ScalarOps when B is prepacked at compile time).
+template <typename Ops>
+typename Ops::F blockScaleFromCode(Ops &s, typename Ops::I code,
+                                   const IntOperand &op) {
+  E8M0Scale<Ops> scale = e8m0ScaleFromCode(s, code, op.spec);
+  // up is 2^se (2^(se - 6) for MXINT8); one unit of 2 * E2M1 is 1/2. The
+  // product is exact: the smallest, 2^-128, is an f32 subnormal.
+  typename Ops::F up = scale.up;
+  if (op.fp4 || op.fp6)
+    up = s.fmul(up, s.cf(std::ldexp(1.0f, op.unitExponent())));
+  return s.self(scale.isNaN, s.bitsToF(s.c(kQuietNaNBits)), up);
+}
 
 /// f32 block scales from E8M0 codes (a vector or a scalar of i8), times the
 /// weight of one integer unit (IntOperand::unitExponent).

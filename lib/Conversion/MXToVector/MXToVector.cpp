@@ -2310,8 +2310,8 @@ struct ConvertMXToVectorPass
       return signalPassFailure();
     }
     RewritePatternSet patterns(ctx);
-    populateMXStorageConversionPatterns(converter, patterns,
-                                        {*kernelTarget, contractExact});
+    populateMXStorageConversionPatterns(
+        converter, patterns, {*kernelTarget, contractExact, contractPrepack});
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
     if (failed(applyPartialConversion(root, target, std::move(patterns))))

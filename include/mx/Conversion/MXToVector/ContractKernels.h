@@ -40,6 +40,9 @@ struct ContractKernelOptions {
   /// Only kernels whose results are bit-identical to the unfused graph
   /// (MXINT8 and MXFP4 then take the f32 kernel instead of the integer one).
   bool exact = false;
+  /// Pack a constant right-hand operand (a weight) at compile time into the
+  /// kernel's layout instead of on every call (ContractPrepack.h).
+  bool prepack = true;
 };
 
 /// Parses "none", "generic", "avx512vnni", "amx" or "auto" (the host: amx
