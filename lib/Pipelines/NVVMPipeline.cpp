@@ -34,6 +34,7 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   if (options.nvvmConversions)
     blocks.chip = options.chip;
   blocks.tensorCores = options.tensorCores;
+  blocks.stageTiles = options.stageTiles;
   blocks.warpReductions = options.warpReductions;
   pm.addNestedPass<func::FuncOp>(mx::createConvertMXToParallelBlocks(blocks));
   std::string features = options.features.empty()

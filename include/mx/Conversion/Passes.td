@@ -329,10 +329,20 @@ def ConvertMXToParallelBlocks : Pass<"convert-mx-to-parallel-blocks"> {
     Option<"emulateWarps", "emulate-warps", "bool", /*default=*/"false",
            "Build the warp kernels of warp-reductions for the CPU: the 32 "
            "lanes of a warp as vector<32> lanes, each shuffle a "
-           "vector.shuffle with the same xor lane permutation">
+           "vector.shuffle with the same xor lane permutation">,
+    Option<"stageTiles", "stage-tiles", "bool", /*default=*/"false",
+           "With tensor-cores: blocks of 2x2 warps staging each K step's A "
+           "and B code tiles and scale slices in workgroup memory (shared "
+           "by the warps; mx-map-warp-kernels makes the copies "
+           "cooperative); off: one warp per block reading global memory">,
+    Option<"emulateSharedMemory", "emulate-shared-memory", "bool",
+           /*default=*/"false",
+           "Build the staged warp tiles with their buffers in the default "
+           "memory space (CPU test path of stage-tiles)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect",
@@ -441,9 +451,21 @@ def MXMapWarpKernels : Pass<"mx-map-warp-kernels", "::mlir::func::FuncOp"> {
     its induction variables the block and thread ids. The generic
     parallel-loop tiling of `--mx-lower-to-nvvm` would otherwise cut the 32
     lanes of a warp apart.
+
+    The staging buffers of `stage-tiles` (a `memref.alloc` in
+    `#gpu.address_space<workgroup>` inside the loop, statically shaped,
+    written by `memref.copy` ops that copy the same tile in every thread)
+    become workgroup attributions of the launch, and each copy a
+    cooperative one: `gpu.barrier`, thread `i` of the block copies elements
+    `i`, `i + threads`, ... (flattened row-major), `gpu.barrier`. A copy
+    under thread-dependent control flow, or whose source depends on the
+    thread id, is an error (the buffer would not hold one tile).
   }];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::gpu::GPUDialect"];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def MXGPUBufferAlignment : Pass<"mx-gpu-buffer-alignment"> {

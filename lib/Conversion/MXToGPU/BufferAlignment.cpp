@@ -48,7 +48,10 @@ struct MXGPUBufferAlignmentPass
       if (!func.isKernel() || func.isExternal())
         return;
       OpBuilder b = OpBuilder::atBlockBegin(&func.front());
-      for (BlockArgument arg : func.getArguments()) {
+      // The function's arguments only (not the workgroup / private
+      // attributions that follow them in the entry block).
+      for (BlockArgument arg : func.getArguments().take_front(
+               func.getFunctionType().getNumInputs())) {
         auto type = dyn_cast<MemRefType>(arg.getType());
         if (!type || !type.getLayout().isIdentity() || arg.use_empty())
           continue;
