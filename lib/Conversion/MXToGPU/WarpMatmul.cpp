@@ -1112,6 +1112,8 @@ struct MXMapWarpKernelsPass
       gpu::KernelDim3 t = launch.getThreadIds();
       if (owner == launch.getOperation())
         result = v == t.x || v == t.y || v == t.z;
+      else if (!launch->isAncestor(owner))
+        result = false; // defined outside the kernel
       else if (auto loop = dyn_cast<scf::ForOp>(owner);
                loop && arg == loop.getInductionVar())
         result = mayDependOnThread(loop.getLowerBound(), launch, memo) ||
@@ -1153,8 +1155,6 @@ struct MXMapWarpKernelsPass
     });
     if (allocs.empty())
       return success();
-    int64_t threads = block[0] * block[1] * block[2];
-    DenseMap<Value, bool> memo;
     for (memref::AllocOp alloc : allocs) {
       MemRefType type = alloc.getType();
       if (!type.hasStaticShape() || !type.getLayout().isIdentity())
@@ -1162,54 +1162,83 @@ struct MXMapWarpKernelsPass
             "a workgroup buffer in a GPU-mapped loop needs a static shape "
             "and the identity layout");
       Value shared = launch.addWorkgroupAttribution(type, alloc.getLoc());
-      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers())) {
-        if (isa<memref::DeallocOp>(user)) {
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
           rewriter.eraseOp(user);
-          continue;
-        }
-        auto copy = dyn_cast<memref::CopyOp>(user);
-        if (!copy || copy.getTarget() != alloc.getResult())
-          continue; // reads (subviews, loads) of the shared tile
-        // Every thread of the block must reach the copy with the same
-        // source: uniform control flow (scf.for loops with thread-invariant
-        // bounds up to the launch) and a thread-invariant source.
-        for (Operation *p = copy->getParentOp(); p != launch.getOperation();
-             p = p->getParentOp()) {
-          auto loop = dyn_cast<scf::ForOp>(p);
-          if (!loop || mayDependOnThread(loop.getInductionVar(), launch, memo))
-            return copy.emitOpError(
-                "a copy into a workgroup buffer must run in every thread of "
-                "the block (only under scf.for loops with thread-invariant "
-                "bounds)");
-        }
-        if (mayDependOnThread(copy.getSource(), launch, memo))
-          return copy.emitOpError("a copy into a workgroup buffer must copy "
-                                  "the same data in every thread");
-        Location loc = copy.getLoc();
-        rewriter.setInsertionPoint(copy);
-        auto cst = [&](int64_t v) -> Value {
-          return arith::ConstantIndexOp::create(rewriter, loc, v);
-        };
-        gpu::BarrierOp::create(rewriter, loc);
-        gpu::KernelDim3 t = launch.getThreadIds();
-        AffineExpr x = rewriter.getAffineDimExpr(0),
-                   y = rewriter.getAffineDimExpr(1),
-                   z = rewriter.getAffineDimExpr(2);
-        Value tid = affine::makeComposedAffineApply(
-            rewriter, loc, x + (y + z * block[1]) * block[0],
-            {OpFoldResult(t.x), OpFoldResult(t.y), OpFoldResult(t.z)});
-        scf::ForOp::create(
-            rewriter, loc, tid, cst(type.getNumElements()), cst(threads),
-            ValueRange{}, [&](OpBuilder &b, Location loc, Value i, ValueRange) {
-              SmallVector<Value> idx = delinearize(b, loc, i, type.getShape());
-              Value v = memref::LoadOp::create(b, loc, copy.getSource(), idx);
-              memref::StoreOp::create(b, loc, v, shared, idx);
-              scf::YieldOp::create(b, loc);
-            });
-        gpu::BarrierOp::create(rewriter, loc);
-        rewriter.eraseOp(copy);
-      }
       rewriter.replaceOp(alloc, shared);
+    }
+    // The copies into them, in program order. Copies one after the other
+    // (only ops without memory effects between them: the subviews of their
+    // sources) share their barriers: one before the first, one after the
+    // last.
+    SmallVector<memref::CopyOp> copies;
+    WalkResult walk = launch.getBody().walk([&](memref::CopyOp copy) {
+      if (!inWorkgroup(copy.getTarget()))
+        return WalkResult::advance();
+      if (!llvm::is_contained(launch.getWorkgroupAttributions(),
+                              copy.getTarget())) {
+        copy.emitOpError("a copy into part of a workgroup buffer is not "
+                         "supported in a GPU-mapped loop");
+        return WalkResult::interrupt();
+      }
+      copies.push_back(copy);
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return failure();
+    int64_t threads = block[0] * block[1] * block[2];
+    DenseMap<Value, bool> memo;
+    Operation *trailingBarrier = nullptr;
+    for (memref::CopyOp copy : copies) {
+      auto type = cast<MemRefType>(copy.getTarget().getType());
+      // Every thread of the block must reach the copy with the same
+      // source: uniform control flow (scf.for loops with thread-invariant
+      // bounds up to the launch) and a thread-invariant source.
+      for (Operation *p = copy->getParentOp(); p != launch.getOperation();
+           p = p->getParentOp()) {
+        auto loop = dyn_cast<scf::ForOp>(p);
+        if (!loop || mayDependOnThread(loop.getInductionVar(), launch, memo))
+          return copy.emitOpError(
+              "a copy into a workgroup buffer must run in every thread of "
+              "the block (only under scf.for loops with thread-invariant "
+              "bounds)");
+      }
+      if (mayDependOnThread(copy.getSource(), launch, memo))
+        return copy.emitOpError("a copy into a workgroup buffer must copy "
+                                "the same data in every thread");
+      Location loc = copy.getLoc();
+      rewriter.setInsertionPoint(copy);
+      auto cst = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(rewriter, loc, v);
+      };
+      // Wait until the warps are done with the buffer's previous contents,
+      // unless the previous cooperative copy's barrier is right before.
+      Operation *prev = copy->getPrevNode();
+      while (prev && prev != trailingBarrier && isMemoryEffectFree(prev))
+        prev = prev->getPrevNode();
+      if (prev && prev == trailingBarrier)
+        rewriter.eraseOp(trailingBarrier);
+      else
+        gpu::BarrierOp::create(rewriter, loc);
+      gpu::KernelDim3 t = launch.getThreadIds();
+      AffineExpr x = rewriter.getAffineDimExpr(0),
+                 y = rewriter.getAffineDimExpr(1),
+                 z = rewriter.getAffineDimExpr(2);
+      Value tid = affine::makeComposedAffineApply(
+          rewriter, loc, x + (y + z * block[1]) * block[0],
+          {OpFoldResult(t.x), OpFoldResult(t.y), OpFoldResult(t.z)});
+      Value target = copy.getTarget(), source = copy.getSource();
+      scf::ForOp::create(
+          rewriter, loc, tid, cst(type.getNumElements()), cst(threads),
+          ValueRange{}, [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+            SmallVector<Value> idx = delinearize(b, loc, i, type.getShape());
+            Value v = memref::LoadOp::create(b, loc, source, idx);
+            memref::StoreOp::create(b, loc, v, target, idx);
+            scf::YieldOp::create(b, loc);
+          });
+      // The tile is complete before any warp reads it.
+      trailingBarrier = gpu::BarrierOp::create(rewriter, loc);
+      rewriter.eraseOp(copy);
     }
     return success();
   }
