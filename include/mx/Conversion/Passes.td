@@ -468,6 +468,30 @@ def MXMapWarpKernels : Pass<"mx-map-warp-kernels", "::mlir::func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def MXGPUHostSharedBuffers : Pass<"mx-gpu-host-shared-buffers",
+                                   "::mlir::ModuleOp"> {
+  let summary = "Host buffers passed to GPU kernels become gpu.alloc "
+                "host_shared (managed memory)";
+  let description = [{
+    Runs after `gpu-kernel-outlining`, before `gpu-to-llvm`. A host
+    `memref.alloc` (outside `gpu.module`s, static shape, identity layout)
+    whose buffer reaches a `gpu.launch_func` operand, directly or through
+    view-like ops (`memref.expand_shape`, `collapse_shape`, `subview`,
+    `cast`, ...), becomes `gpu.alloc host_shared`: upstream's CUDA runtime
+    wrappers allocate it with `cuMemAllocManaged`, so the kernels can use it
+    on any GPU (a plain `malloc` is device-accessible only with HMM) and
+    host code can still read it. Its `memref.dealloc`s become
+    `gpu.dealloc`; a buffer allocated in a function's entry block that
+    escapes neither through `func.return` nor a call (the intermediate
+    buffers between kernels after `buffer-results-to-out-params`, which had
+    no deallocation) is freed with `gpu.dealloc` before each return
+    (`gpu.launch_func` without async tokens waits for the kernel).
+    Buffers of the caller (function arguments) are not touched: they must
+    be device-accessible already (docs/GPU.md).
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def MXGPUBufferAlignment : Pass<"mx-gpu-buffer-alignment"> {
   let summary = "Align host buffers and tell GPU kernels their buffers' "
                 "alignment";

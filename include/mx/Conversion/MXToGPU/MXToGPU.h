@@ -25,6 +25,7 @@ namespace mx {
 #define GEN_PASS_DECL_CONVERTMXWARPMMATONVVM
 #define GEN_PASS_DECL_MXMAPWARPKERNELS
 #define GEN_PASS_DECL_MXGPUBUFFERALIGNMENT
+#define GEN_PASS_DECL_MXGPUHOSTSHAREDBUFFERS
 #include "mx/Conversion/Passes.h.inc"
 
 /// What the NVVM packed conversions of a chip can do.
