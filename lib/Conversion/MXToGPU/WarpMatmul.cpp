@@ -13,8 +13,11 @@
 //   form MLIR 22's nvvm.mma.sync lacks; f16 m16n8k16 on elements decoded to
 //   f16 otherwise), block scales applied in f32 per K slice.
 // * mx-map-warp-kernels: after bufferization, those scf.forall loops become
-//   gpu.launch directly (blocks x one warp), so the generic parallel-loop
-//   tiling of the pipeline does not split the lanes of a warp.
+//   gpu.launch directly (blocks x one warp, or x four warps with
+//   stage-tiles), so the generic parallel-loop tiling of the pipeline does
+//   not split the lanes of a warp; with stage-tiles the blocks' staging
+//   buffers become workgroup attributions and their copies cooperative
+//   (all threads of the block, between gpu.barrier ops).
 //
 //===----------------------------------------------------------------------===//
 
