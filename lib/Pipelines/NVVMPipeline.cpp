@@ -34,6 +34,7 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   if (options.nvvmConversions)
     blocks.chip = options.chip;
   blocks.tensorCores = options.tensorCores;
+  blocks.stageTiles = options.stageTiles;
   blocks.warpReductions = options.warpReductions;
   pm.addNestedPass<func::FuncOp>(mx::createConvertMXToParallelBlocks(blocks));
   std::string features = options.features.empty()
@@ -82,7 +83,7 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
       "convert-scf-to-cf,convert-math-to-llvm,expand-strided-metadata,"
       "convert-vector-to-llvm),"
       "nvvm-attach-target{{chip={1} features={2} O={3}},"
-      "mx-gpu-buffer-alignment{{alignment={5}},"
+      "mx-gpu-buffer-alignment{{alignment={5}},{6}"
       "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
       "reconcile-unrealized-casts),"
       "gpu-to-llvm,convert-scf-to-cf,lower-affine,expand-strided-metadata,"
@@ -90,7 +91,8 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
       "canonicalize,cse,gpu-module-to-binary{{format={4}}",
       options.threads.getValue(), options.chip.getValue(), features,
       options.optLevel.getValue(), options.format.getValue(),
-      options.bufferAlignment.getValue());
+      options.bufferAlignment.getValue(),
+      options.hostShared ? "mx-gpu-host-shared-buffers," : "");
   std::string errors;
   llvm::raw_string_ostream os(errors);
   if (failed(parsePassPipeline(gpu, pm, os)))

@@ -333,10 +333,20 @@ def ConvertMXToParallelBlocks : Pass<"convert-mx-to-parallel-blocks"> {
     Option<"emulateWarps", "emulate-warps", "bool", /*default=*/"false",
            "Build the warp kernels of warp-reductions for the CPU: the 32 "
            "lanes of a warp as vector<32> lanes, each shuffle a "
-           "vector.shuffle with the same xor lane permutation">
+           "vector.shuffle with the same xor lane permutation">,
+    Option<"stageTiles", "stage-tiles", "bool", /*default=*/"false",
+           "With tensor-cores: blocks of 2x2 warps staging each K step's A "
+           "and B code tiles and scale slices in workgroup memory (shared "
+           "by the warps; mx-map-warp-kernels makes the copies "
+           "cooperative); off: one warp per block reading global memory">,
+    Option<"emulateSharedMemory", "emulate-shared-memory", "bool",
+           /*default=*/"false",
+           "Build the staged warp tiles with their buffers in the default "
+           "memory space (CPU test path of stage-tiles)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect",
@@ -445,9 +455,45 @@ def MXMapWarpKernels : Pass<"mx-map-warp-kernels", "::mlir::func::FuncOp"> {
     its induction variables the block and thread ids. The generic
     parallel-loop tiling of `--mx-lower-to-nvvm` would otherwise cut the 32
     lanes of a warp apart.
+
+    The staging buffers of `stage-tiles` (a `memref.alloc` in
+    `#gpu.address_space<workgroup>` inside the loop, statically shaped,
+    written by `memref.copy` ops that copy the same tile in every thread)
+    become workgroup attributions of the launch, and each copy a
+    cooperative one: `gpu.barrier`, thread `i` of the block copies elements
+    `i`, `i + threads`, ... (flattened row-major), `gpu.barrier`. A copy
+    under thread-dependent control flow, or whose source depends on the
+    thread id, is an error (the buffer would not hold one tile).
   }];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::gpu::GPUDialect"];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def MXGPUHostSharedBuffers : Pass<"mx-gpu-host-shared-buffers",
+                                   "::mlir::ModuleOp"> {
+  let summary = "Host buffers passed to GPU kernels become gpu.alloc "
+                "host_shared (managed memory)";
+  let description = [{
+    Runs after `gpu-kernel-outlining`, before `gpu-to-llvm`. A host
+    `memref.alloc` (outside `gpu.module`s, static shape, identity layout)
+    whose buffer reaches a `gpu.launch_func` operand, directly or through
+    view-like ops (`memref.expand_shape`, `collapse_shape`, `subview`,
+    `cast`, ...), becomes `gpu.alloc host_shared`: upstream's CUDA runtime
+    wrappers allocate it with `cuMemAllocManaged`, so the kernels can use it
+    on any GPU (a plain `malloc` is device-accessible only with HMM) and
+    host code can still read it. Its `memref.dealloc`s become
+    `gpu.dealloc`; a buffer allocated in a function's entry block that
+    escapes neither through `func.return` nor a call (the intermediate
+    buffers between kernels after `buffer-results-to-out-params`, which had
+    no deallocation) is freed with `gpu.dealloc` before each return
+    (`gpu.launch_func` without async tokens waits for the kernel).
+    Buffers of the caller (function arguments) are not touched: they must
+    be device-accessible already (docs/GPU.md).
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
 def MXGPUBufferAlignment : Pass<"mx-gpu-buffer-alignment"> {

@@ -63,6 +63,21 @@ struct MXLowerToNVVMOptions
                      "(wide loads and stores; cudaMalloc aligns to 256). 0: "
                      "no assumption"),
       llvm::cl::init(16)};
+  PassOptions::Option<bool> stageTiles{
+      *this, "stage-tiles",
+      llvm::cl::desc("Tensor-core matmuls in blocks of 2x2 warps that stage "
+                     "each K step's code tiles and scale slices in shared "
+                     "memory (cooperative copies, bar.sync); false: one "
+                     "warp per block, fragments loaded from global memory"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> hostShared{
+      *this, "host-shared",
+      llvm::cl::desc("Allocate the host functions' own buffers that kernels "
+                     "use (intermediate results) with gpu.alloc host_shared "
+                     "(cuMemAllocManaged in the CUDA runtime wrappers) and "
+                     "free them with gpu.dealloc; false: malloc, which the "
+                     "GPU can access only with HMM"),
+      llvm::cl::init(true)};
 };
 
 /// The default target features of `chip` (see MXLowerToNVVMOptions).

@@ -10,6 +10,7 @@
 #include "mx/Conversion/MXToGPU/MXToGPU.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/MathExtras.h"
@@ -47,8 +48,19 @@ struct MXGPUBufferAlignmentPass
     getOperation()->walk([&](gpu::GPUFuncOp func) {
       if (!func.isKernel() || func.isExternal())
         return;
+      // Workgroup buffers (the staged tiles of the tensor-core matmul):
+      // the shared-memory globals get `alignment` bytes (llvm.align), so
+      // a lane's four consecutive codes can be one 32-bit ld.shared.
+      for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
+        func.setWorkgroupAttributionAttr(
+            i, LLVM::LLVMDialect::getAlignAttrName(),
+            IntegerAttr::get(IntegerType::get(func.getContext(), 64),
+                             static_cast<int64_t>(alignment)));
       OpBuilder b = OpBuilder::atBlockBegin(&func.front());
-      for (BlockArgument arg : func.getArguments()) {
+      // The function's arguments only (not the workgroup / private
+      // attributions that follow them in the entry block).
+      for (BlockArgument arg : func.getArguments().take_front(
+               func.getFunctionType().getNumInputs())) {
         auto type = dyn_cast<MemRefType>(arg.getType());
         if (!type || !type.getLayout().isIdentity() || arg.use_empty())
           continue;

@@ -21,6 +21,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -1170,7 +1171,9 @@ struct ConvertMXToParallelBlocksPass
     patterns.add<QuantizeToBlocks>(converter, ctx, chipInfo, conv, warp);
     patterns.add<DequantizeToBlocks>(converter, ctx, /*benefit=*/2);
     if (tensorCores)
-      populateMXContractToWarpTilesPatterns(converter, patterns);
+      populateMXContractToWarpTilesPatterns(
+          converter, patterns,
+          WarpTileStaging{stageTiles, emulateSharedMemory});
     // The loop kernel of other contractions decodes operands without an
     // inline decoder with mx.dequantize: tile kernels on the GPU.
     populateMXContractLoweringWithDequantizeOpsPatterns(converter, patterns);
@@ -1271,13 +1274,26 @@ struct MXExpandRoundingPass
 // Buffers of kernels
 //===----------------------------------------------------------------------===//
 
+/// Whether `v` is a memref in GPU workgroup memory: the staging buffers of
+/// the warp tiles (stage-tiles), which mx-map-warp-kernels turns into
+/// workgroup attributions with cooperative copies.
+bool isWorkgroupBuffer(Value v) {
+  auto type = dyn_cast<MemRefType>(v.getType());
+  auto space =
+      type ? dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace())
+           : nullptr;
+  return space && space.getValue() == gpu::AddressSpace::Workgroup;
+}
+
 struct MXPrepareGPUBuffersPass
     : mx::impl::MXPrepareGPUBuffersBase<MXPrepareGPUBuffersPass> {
   void runOnOperation() override {
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<memref::AllocOp, memref::CopyOp, memref::DeallocOp>(op) &&
-          op->getParentOfType<scf::ForallOp>())
+          op->getParentOfType<scf::ForallOp>() &&
+          !isWorkgroupBuffer(op->getNumResults() ? op->getResult(0)
+                                                 : op->getOperands().back()))
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());

@@ -13,8 +13,11 @@
 //   form MLIR 22's nvvm.mma.sync lacks; f16 m16n8k16 on elements decoded to
 //   f16 otherwise), block scales applied in f32 per K slice.
 // * mx-map-warp-kernels: after bufferization, those scf.forall loops become
-//   gpu.launch directly (blocks x one warp), so the generic parallel-loop
-//   tiling of the pipeline does not split the lanes of a warp.
+//   gpu.launch directly (blocks x one warp, or x four warps with
+//   stage-tiles), so the generic parallel-loop tiling of the pipeline does
+//   not split the lanes of a warp; with stage-tiles the blocks' staging
+//   buffers become workgroup attributions and their copies cooperative
+//   (all threads of the block, between gpu.barrier ops).
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,10 +30,12 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -279,10 +284,12 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value v,
 /// A codes [Mp, K / packA] and scales [Mp, K / 32], B codes [K, Np / packB]
 /// and scales [K / 32, Np], K = groups * cp, padded with zero codes and
 /// 1.0 scales (rows past M, columns past N, channels past C, the lhs
-/// padding of lhs_pad_low / lhs_pad_high).
+/// padding of lhs_pad_low / lhs_pad_high). Mp and Np are M and N rounded
+/// up to `blockM` and `blockN` (the outputs of a GPU block).
 void gatherImplicitGemm(OpBuilder &b, Location loc, ContractOp op,
                         const ImplicitGemm &g, SmallVector<Value> &partsA,
-                        SmallVector<Value> &partsB) {
+                        SmallVector<Value> &partsB, int64_t blockM = wm::kM,
+                        int64_t blockN = wm::kN) {
   MLIRContext *ctx = op.getContext();
   SmallVector<AffineMap> maps =
       llvm::to_vector(op.getIndexingMaps().getAsValueRange<AffineMapAttr>());
@@ -291,7 +298,7 @@ void gatherImplicitGemm(OpBuilder &b, Location loc, ContractOp op,
   bool int8 = specA.scale == ScaleKind::F32;
   int64_t packA = getStorageElementBits(specA) == 4 ? 2 : 1;
   int64_t packB = getStorageElementBits(specB) == 4 ? 2 : 1;
-  int64_t mp = roundUp(g.m, wm::kM), np = roundUp(g.n, wm::kN);
+  int64_t mp = roundUp(g.m, blockM), np = roundUp(g.n, blockN);
   int64_t kp = g.groups * g.cp;
   SmallVector<int64_t> mSizes, outerSizes;
   for (unsigned d : g.mDims)
@@ -450,9 +457,16 @@ void gatherImplicitGemm(OpBuilder &b, Location loc, ContractOp op,
       });
 }
 
+/// Warps per block of the staged warp tiles (WarpTileStaging): a 2 x 2
+/// grid of 16 x 8 warp tiles, 32 x 16 outputs and 128 threads per block.
+constexpr int64_t kStagedWarpsM = 2, kStagedWarpsN = 2;
+
 /// Registered with benefit 3: before the loop lowering of mx.contract.
 struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ContractToWarpTiles(TypeConverter &converter, MLIRContext *ctx,
+                      WarpTileStaging staging)
+      : OpConversionPattern(converter, ctx, /*benefit=*/3), staging(staging) {}
+  WarpTileStaging staging;
 
   LogicalResult
   matchAndRewrite(ContractOp op, OneToNOpAdaptor adaptor,
@@ -492,7 +506,12 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
     // their E8M0 scales with 127 (1.0), so padded products are +0 and
     // padded K adds nothing; padded rows and columns of the result are cut
     // off; the epilogue reads its operands at clamped indices.
-    int64_t mp = roundUp(m, wm::kM), np = roundUp(n, wm::kN),
+    // Staged: blocks of kStagedWarpsM x kStagedWarpsN warps, M and N padded
+    // to whole blocks.
+    const int64_t warpsM = staging.enabled ? kStagedWarpsM : 1;
+    const int64_t warpsN = staging.enabled ? kStagedWarpsN : 1;
+    const int64_t blockM = wm::kM * warpsM, blockN = wm::kN * warpsN;
+    int64_t mp = roundUp(m, blockM), np = roundUp(n, blockN),
             kp = roundUp(k, wm::kK);
     auto shapeOf = [&](int64_t rows, int64_t cols) {
       SmallVector<int64_t> s;
@@ -503,7 +522,8 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
     };
     SmallVector<Value> partsA(adaptor.getLhs()), partsB(adaptor.getRhs());
     if (implicit) {
-      gatherImplicitGemm(rewriter, loc, op, *implicit, partsA, partsB);
+      gatherImplicitGemm(rewriter, loc, op, *implicit, partsA, partsB, blockM,
+                         blockN);
     } else {
       partsA[0] = padTo(rewriter, loc, partsA[0], shapeOf(mp, kp / packA), 0);
       partsB[0] = padTo(rewriter, loc, partsB[0], shapeOf(kp, np / packB), 0);
@@ -527,8 +547,9 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
       mappingAttrs.push_back(
           gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimZ));
     }
-    ubs.append({rewriter.getIndexAttr(mp / wm::kM),
-                rewriter.getIndexAttr(np / wm::kN), rewriter.getIndexAttr(32)});
+    ubs.append({rewriter.getIndexAttr(mp / blockM),
+                rewriter.getIndexAttr(np / blockN),
+                rewriter.getIndexAttr(32 * warpsM * warpsN)});
     mappingAttrs.append(
         {gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimY),
          gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX),
@@ -543,14 +564,33 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
       Value bi = batch ? ivs[0] : Value();
       Value ti = ivs[batch ? 1 : 0];
       Value tj = ivs[batch ? 2 : 1];
-      Value lane = ivs[batch ? 3 : 2];
+      Value thread = ivs[batch ? 3 : 2];
       Value out = forall.getRegionIterArgs()[0];
       AffineExpr d0 = rewriter.getAffineDimExpr(0);
       auto apply = [&](AffineExpr e, Value v) -> Value {
         return affine::makeComposedAffineApply(rewriter, loc, e,
                                                {OpFoldResult(v)});
       };
-      Value row0 = apply(d0 * wm::kM, ti), col0 = apply(d0 * wm::kN, tj);
+      // The block's first output row and column; the warp's (warp w of the
+      // block at (w / warpsN, w % warpsN) of the warp grid) and its lane.
+      Value blockRow0 = apply(d0 * blockM, ti),
+            blockCol0 = apply(d0 * blockN, tj);
+      Value lane = thread, warpRow, warpCol, row0 = blockRow0, col0 = blockCol0;
+      if (staging.enabled) {
+        lane = apply(d0 % 32, thread);
+        warpRow = apply(d0.floorDiv(32).floorDiv(warpsN), thread);
+        warpCol = apply(d0.floorDiv(32) % warpsN, thread);
+        row0 = affine::makeComposedAffineApply(
+            rewriter, loc,
+            rewriter.getAffineDimExpr(0) * blockM +
+                rewriter.getAffineDimExpr(1) * wm::kM,
+            {OpFoldResult(ti), OpFoldResult(warpRow)});
+        col0 = affine::makeComposedAffineApply(
+            rewriter, loc,
+            rewriter.getAffineDimExpr(0) * blockN +
+                rewriter.getAffineDimExpr(1) * wm::kN,
+            {OpFoldResult(tj), OpFoldResult(warpCol)});
+      }
 
       // The K loop: one mx.warp_mma per 32-long slice.
       Value zero = arith::ConstantOp::create(rewriter, loc,
@@ -583,23 +623,66 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
               return tensor::ExtractSliceOp::create(b, loc, type, src, offs,
                                                     szs, strides);
             };
+            // The block's tiles of this K step (the warp's when not
+            // staged): A codes [blockM, 32], B codes [32, blockN] (4-bit
+            // codes packed two per byte), one E8M0 code per row of A and
+            // per column of B, the scale layout of the tile (rank-reducing
+            // slices).
             Value aTile =
-                slice(partsA[0], {row0, applyB(d0 * (wm::kK / packA), kb)},
-                      {wm::kM, wm::kK / packA},
-                      RankedTensorType::get({wm::kM, wm::kK / packA}, i8));
+                slice(partsA[0], {blockRow0, applyB(d0 * (wm::kK / packA), kb)},
+                      {blockM, wm::kK / packA},
+                      RankedTensorType::get({blockM, wm::kK / packA}, i8));
             Value bTile = slice(
                 partsB[0],
-                {applyB(d0 * wm::kK, kb), applyB(d0 * (wm::kN / packB), tj)},
-                {wm::kK, wm::kN / packB},
-                RankedTensorType::get({wm::kK, wm::kN / packB}, i8));
+                {applyB(d0 * wm::kK, kb), applyB(d0 * (blockN / packB), tj)},
+                {wm::kK, blockN / packB},
+                RankedTensorType::get({wm::kK, blockN / packB}, i8));
             Value aScales, bScales;
             if (!int8) {
-              // One E8M0 code per row of A and per column of B: the scale
-              // layout of the tile (rank-reducing slices).
-              aScales = slice(partsA[1], {row0, kb}, {wm::kM, 1},
-                              RankedTensorType::get({wm::kM}, i8));
-              bScales = slice(partsB[1], {kb, col0}, {1, wm::kN},
-                              RankedTensorType::get({wm::kN}, i8));
+              aScales = slice(partsA[1], {blockRow0, kb}, {blockM, 1},
+                              RankedTensorType::get({blockM}, i8));
+              bScales = slice(partsB[1], {kb, blockCol0}, {1, blockN},
+                              RankedTensorType::get({blockN}, i8));
+            }
+            if (staging.enabled) {
+              // Staged: each tile copied into a buffer of the block
+              // (workgroup memory on the GPU), the warp's tiles sliced from
+              // it. On tensors every thread makes its own copy (the CPU
+              // test path runs that); mx-map-warp-kernels shares the buffer
+              // and splits the copy among the block's threads.
+              Attribute space;
+              if (!staging.emulate)
+                space = gpu::AddressSpaceAttr::get(
+                    ctx, gpu::AddressSpace::Workgroup);
+              auto stage = [&](Value tile) -> Value {
+                auto alloc = bufferization::AllocTensorOp::create(
+                    b, loc, tile.getType(), ValueRange{}, Value(), Value(),
+                    space);
+                return bufferization::MaterializeInDestinationOp::create(
+                           b, loc, tile, alloc)
+                    .getResult();
+              };
+              auto sub = [&](Value src, ArrayRef<OpFoldResult> offs,
+                             ArrayRef<int64_t> sizes) -> Value {
+                SmallVector<OpFoldResult> szs, strides;
+                for (int64_t sz : sizes) {
+                  szs.push_back(b.getIndexAttr(sz));
+                  strides.push_back(b.getIndexAttr(1));
+                }
+                return tensor::ExtractSliceOp::create(
+                    b, loc, RankedTensorType::get(sizes, i8), stage(src), offs,
+                    szs, strides);
+              };
+              OpFoldResult zeroIdx = b.getIndexAttr(0);
+              Value wRowOff = applyB(d0 * wm::kM, warpRow);
+              Value wColOff = applyB(d0 * wm::kN, warpCol);
+              Value wColByte = applyB(d0 * (wm::kN / packB), warpCol);
+              aTile = sub(aTile, {wRowOff, zeroIdx}, {wm::kM, wm::kK / packA});
+              bTile = sub(bTile, {zeroIdx, wColByte}, {wm::kK, wm::kN / packB});
+              if (!int8) {
+                aScales = sub(aScales, {wRowOff}, {wm::kM});
+                bScales = sub(bScales, {wColOff}, {wm::kN});
+              }
             }
             Value next = WarpMMAOp::create(
                 b, loc, accType, aTile, aScales, bTile, bScales, iter[0], lane,
@@ -1015,6 +1098,151 @@ struct MXMapWarpKernelsPass
       rewriter.clone(inner, map);
     gpu::TerminatorOp::create(rewriter, loc);
     rewriter.eraseOp(op);
+    return shareStagingBuffers(rewriter, launch, block);
+  }
+
+  /// Whether `v` may differ between the threads of a block: it depends on
+  /// a thread id, or on something this check does not follow (values
+  /// defined inside ops with regions, loop-carried values).
+  static bool mayDependOnThread(Value v, gpu::LaunchOp launch,
+                                DenseMap<Value, bool> &memo) {
+    if (auto it = memo.find(v); it != memo.end())
+      return it->second;
+    memo[v] = true; // cycles: conservatively thread-dependent
+    bool result = false;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      Operation *owner = arg.getOwner()->getParentOp();
+      gpu::KernelDim3 t = launch.getThreadIds();
+      if (owner == launch.getOperation())
+        result = v == t.x || v == t.y || v == t.z;
+      else if (!launch->isAncestor(owner))
+        result = false; // defined outside the kernel
+      else if (auto loop = dyn_cast<scf::ForOp>(owner);
+               loop && arg == loop.getInductionVar())
+        result = mayDependOnThread(loop.getLowerBound(), launch, memo) ||
+                 mayDependOnThread(loop.getUpperBound(), launch, memo) ||
+                 mayDependOnThread(loop.getStep(), launch, memo);
+      else
+        result = true;
+    } else if (!launch->isAncestor(v.getDefiningOp())) {
+      result = false; // defined outside the kernel
+    } else {
+      Operation *def = v.getDefiningOp();
+      result = def->getNumRegions() != 0 ||
+               llvm::any_of(def->getOperands(), [&](Value o) {
+                 return mayDependOnThread(o, launch, memo);
+               });
+    }
+    memo[v] = result;
+    return result;
+  }
+
+  /// The staging buffers of the warp tiles (stage-tiles: memref.alloc in
+  /// workgroup memory, written by a memref.copy of the same tile in every
+  /// thread) become workgroup attributions of `launch`, shared by the
+  /// block; each copy becomes a cooperative copy: gpu.barrier (the warps
+  /// are done with the previous contents), thread i of the block copies
+  /// elements i, i + threads, ..., gpu.barrier (the tile is complete).
+  LogicalResult shareStagingBuffers(IRRewriter &rewriter, gpu::LaunchOp launch,
+                                    const int64_t block[3]) {
+    auto inWorkgroup = [](Value v) {
+      auto type = cast<MemRefType>(v.getType());
+      auto space =
+          dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());
+      return space && space.getValue() == gpu::AddressSpace::Workgroup;
+    };
+    SmallVector<memref::AllocOp> allocs;
+    launch.getBody().walk([&](memref::AllocOp alloc) {
+      if (inWorkgroup(alloc.getResult()))
+        allocs.push_back(alloc);
+    });
+    if (allocs.empty())
+      return success();
+    for (memref::AllocOp alloc : allocs) {
+      MemRefType type = alloc.getType();
+      if (!type.hasStaticShape() || !type.getLayout().isIdentity())
+        return alloc.emitOpError(
+            "a workgroup buffer in a GPU-mapped loop needs a static shape "
+            "and the identity layout");
+      Value shared = launch.addWorkgroupAttribution(type, alloc.getLoc());
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          rewriter.eraseOp(user);
+      rewriter.replaceOp(alloc, shared);
+    }
+    // The copies into them, in program order. Copies one after the other
+    // (only ops without memory effects between them: the subviews of their
+    // sources) share their barriers: one before the first, one after the
+    // last.
+    SmallVector<memref::CopyOp> copies;
+    WalkResult walk = launch.getBody().walk([&](memref::CopyOp copy) {
+      if (!inWorkgroup(copy.getTarget()))
+        return WalkResult::advance();
+      if (!llvm::is_contained(launch.getWorkgroupAttributions(),
+                              copy.getTarget())) {
+        copy.emitOpError("a copy into part of a workgroup buffer is not "
+                         "supported in a GPU-mapped loop");
+        return WalkResult::interrupt();
+      }
+      copies.push_back(copy);
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return failure();
+    int64_t threads = block[0] * block[1] * block[2];
+    DenseMap<Value, bool> memo;
+    Operation *trailingBarrier = nullptr;
+    for (memref::CopyOp copy : copies) {
+      auto type = cast<MemRefType>(copy.getTarget().getType());
+      // Every thread of the block must reach the copy with the same
+      // source: uniform control flow (scf.for loops with thread-invariant
+      // bounds up to the launch) and a thread-invariant source.
+      for (Operation *p = copy->getParentOp(); p != launch.getOperation();
+           p = p->getParentOp()) {
+        auto loop = dyn_cast<scf::ForOp>(p);
+        if (!loop || mayDependOnThread(loop.getInductionVar(), launch, memo))
+          return copy.emitOpError(
+              "a copy into a workgroup buffer must run in every thread of "
+              "the block (only under scf.for loops with thread-invariant "
+              "bounds)");
+      }
+      if (mayDependOnThread(copy.getSource(), launch, memo))
+        return copy.emitOpError("a copy into a workgroup buffer must copy "
+                                "the same data in every thread");
+      Location loc = copy.getLoc();
+      rewriter.setInsertionPoint(copy);
+      auto cst = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(rewriter, loc, v);
+      };
+      // Wait until the warps are done with the buffer's previous contents,
+      // unless the previous cooperative copy's barrier is right before.
+      Operation *prev = copy->getPrevNode();
+      while (prev && prev != trailingBarrier && isMemoryEffectFree(prev))
+        prev = prev->getPrevNode();
+      if (prev && prev == trailingBarrier)
+        rewriter.eraseOp(trailingBarrier);
+      else
+        gpu::BarrierOp::create(rewriter, loc);
+      gpu::KernelDim3 t = launch.getThreadIds();
+      AffineExpr x = rewriter.getAffineDimExpr(0),
+                 y = rewriter.getAffineDimExpr(1),
+                 z = rewriter.getAffineDimExpr(2);
+      Value tid = affine::makeComposedAffineApply(
+          rewriter, loc, x + (y + z * block[1]) * block[0],
+          {OpFoldResult(t.x), OpFoldResult(t.y), OpFoldResult(t.z)});
+      Value target = copy.getTarget(), source = copy.getSource();
+      scf::ForOp::create(
+          rewriter, loc, tid, cst(type.getNumElements()), cst(threads),
+          ValueRange{}, [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+            SmallVector<Value> idx = delinearize(b, loc, i, type.getShape());
+            Value v = memref::LoadOp::create(b, loc, source, idx);
+            memref::StoreOp::create(b, loc, v, target, idx);
+            scf::YieldOp::create(b, loc);
+          });
+      // The tile is complete before any warp reads it.
+      trailingBarrier = gpu::BarrierOp::create(rewriter, loc);
+      rewriter.eraseOp(copy);
+    }
     return success();
   }
 };
@@ -1023,8 +1251,13 @@ struct MXMapWarpKernelsPass
 
 void mx::populateMXContractToWarpTilesPatterns(TypeConverter &converter,
                                                RewritePatternSet &patterns) {
-  patterns.add<ContractToWarpTiles>(converter, patterns.getContext(),
-                                    /*benefit=*/3);
+  populateMXContractToWarpTilesPatterns(converter, patterns, WarpTileStaging{});
+}
+
+void mx::populateMXContractToWarpTilesPatterns(TypeConverter &converter,
+                                               RewritePatternSet &patterns,
+                                               WarpTileStaging staging) {
+  patterns.add<ContractToWarpTiles>(converter, patterns.getContext(), staging);
 }
 
 void mx::populateMXWarpMMAToNVVMPatterns(RewritePatternSet &patterns,

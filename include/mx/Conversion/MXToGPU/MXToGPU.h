@@ -25,6 +25,7 @@ namespace mx {
 #define GEN_PASS_DECL_CONVERTMXWARPMMATONVVM
 #define GEN_PASS_DECL_MXMAPWARPKERNELS
 #define GEN_PASS_DECL_MXGPUBUFFERALIGNMENT
+#define GEN_PASS_DECL_MXGPUHOSTSHAREDBUFFERS
 #include "mx/Conversion/Passes.h.inc"
 
 /// What the NVVM packed conversions of a chip can do.
@@ -88,6 +89,28 @@ void populateMXToParallelBlocksPatterns(mlir::RewritePatternSet &patterns,
 /// mx.contract.
 void populateMXContractToWarpTilesPatterns(mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
+
+/// How the warp tiles of populateMXContractToWarpTilesPatterns read their
+/// operands.
+struct WarpTileStaging {
+  /// Blocks of 2 x 2 warps (32 x 16 outputs, 128 threads) that stage the
+  /// A and B code tiles and scale slices of each K step in one buffer per
+  /// block (bufferization.alloc_tensor + materialize_in_destination; in
+  /// #gpu.address_space<workgroup> unless `emulate`), the warps' fragments
+  /// read from it. mx-map-warp-kernels makes the staging buffers workgroup
+  /// attributions and the copies cooperative (all threads, gpu.barrier
+  /// before and after). Off: one warp per block, fragments from global
+  /// memory.
+  bool enabled = false;
+  /// The staging buffers in the default memory space (the CPU test path:
+  /// every iteration of the loop copies the whole tile for itself).
+  bool emulate = false;
+};
+
+/// As above, with staging.
+void populateMXContractToWarpTilesPatterns(mlir::TypeConverter &converter,
+                                           mlir::RewritePatternSet &patterns,
+                                           WarpTileStaging staging);
 
 /// Adds the pattern that lowers mx.warp_mma to fragment loads and mma.sync
 /// for `chip` (WarpMatmul.cpp).
