@@ -678,15 +678,30 @@ std::string matmulPrepModule(llvm::StringRef format, const MatmulShape &s) {
 }
 
 /// The timed kernel: a linalg.matmul on dequantized arguments, which mx-fuse
-/// turns into one mx.contract on the codes and scales.
-std::string matmulModule(llvm::StringRef format, const MatmulShape &s) {
+/// turns into one mx.contract on the codes and scales. With `constWeight`,
+/// B is a constant weight (as a model exports it): an f32 arith.constant (a
+/// splat placeholder here, replaced by the operand's values after parsing)
+/// quantized in the function; with contract-prepack (the default) its
+/// packing happens at compile time.
+std::string matmulModule(llvm::StringRef format, const MatmulShape &s,
+                         bool constWeight = false) {
   std::string ta = matmulOperandType(format, s.m, s.k, false);
   std::string tb = matmulOperandType(format, s.k, s.n, true);
   std::string fa = llvm::formatv("tensor<{0}x{1}xf32>", s.m, s.k).str();
   std::string fb = llvm::formatv("tensor<{0}x{1}xf32>", s.k, s.n).str();
   std::string fc = llvm::formatv("tensor<{0}x{1}xf32>", s.m, s.n).str();
-  return llvm::formatv(R"(func.func @f(%qa: {0}, %qb: {1}) -> {4} {{
-  %a = mx.dequantize %qa : {0} -> {2}
+  std::string head =
+      constWeight
+          ? llvm::formatv(R"(func.func @f(%qa: {0}) -> {3} {{
+  %w = arith.constant {{mx.bench_weight} dense<0.0> : {2}
+  %qb = mx.quantize %w : {2} -> {1}
+)",
+                          ta, tb, fb, fc)
+                .str()
+          : llvm::formatv("func.func @f(%qa: {0}, %qb: {1}) -> {2} {{\n", ta,
+                          tb, fc)
+                .str();
+  return head + llvm::formatv(R"(  %a = mx.dequantize %qa : {0} -> {2}
   %b = mx.dequantize %qb : {1} -> {3}
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : {4}
@@ -695,35 +710,8 @@ std::string matmulModule(llvm::StringRef format, const MatmulShape &s) {
   return %c : {4}
 }
 )",
-                       ta, tb, fa, fb, fc)
-      .str();
-}
-
-/// The timed kernel with a constant weight (as a model exports it): B is an
-/// f32 arith.constant (a splat placeholder here, replaced by the operand's
-/// values after parsing) quantized in the function; with
-/// contract-prepack (the default) its packing happens at compile time.
-std::string matmulConstWeightModule(llvm::StringRef format,
-                                    const MatmulShape &s) {
-  std::string ta = matmulOperandType(format, s.m, s.k, false);
-  std::string tb = matmulOperandType(format, s.k, s.n, true);
-  std::string fa = llvm::formatv("tensor<{0}x{1}xf32>", s.m, s.k).str();
-  std::string fb = llvm::formatv("tensor<{0}x{1}xf32>", s.k, s.n).str();
-  std::string fc = llvm::formatv("tensor<{0}x{1}xf32>", s.m, s.n).str();
-  return llvm::formatv(R"(func.func @f(%qa: {0}) -> {4} {{
-  %w = arith.constant {{mx.bench_weight} dense<0.0> : {3}
-  %qb = mx.quantize %w : {3} -> {1}
-  %a = mx.dequantize %qa : {0} -> {2}
-  %b = mx.dequantize %qb : {1} -> {3}
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : {4}
-  %acc = linalg.fill ins(%zero : f32) outs(%e : {4}) -> {4}
-  %c = linalg.matmul ins(%a, %b : {2}, {3}) outs(%acc : {4}) -> {4}
-  return %c : {4}
-}
-)",
-                       ta, tb, fa, fb, fc)
-      .str();
+                              ta, tb, fa, fb, fc)
+                    .str();
 }
 
 /// Times `body`: one warm-up run, then timed runs until `maxRuns` runs or
@@ -820,8 +808,8 @@ private:
   /// One mx row: on `threads` OpenMP threads (1: none; else
   /// --mx-lower-to-llvm="parallel=openmp threads=N", paired against the
   /// references on as many threads); with `constWeights`, B a constant of
-  /// the function (matmulConstWeightModule), packed at compile time unless
-  /// `prepack` is false.
+  /// the function (matmulModule with constWeight), packed at compile time
+  /// unless `prepack` is false.
   MatmulRow runFormat(llvm::StringRef format, const MatmulShape &shape,
                       const mx::AlignedArray &a, const mx::AlignedArray &b,
                       unsigned threads = 0, bool constWeights = false,
@@ -1031,8 +1019,7 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
     return error("quantizing the operands: " + llvm::toString(std::move(err)));
 
   // The kernel: mx-fuse in process, then JitProgram's --mx-lower-to-llvm.
-  std::string source = constWeights ? matmulConstWeightModule(format, shape)
-                                    : matmulModule(format, shape);
+  std::string source = matmulModule(format, shape, constWeights);
   OwningOpRef<ModuleOp> module = parseModule(context, source, diagnostics);
   if (!module)
     return error("matmul module does not parse:\n" + diagnostics + source);
@@ -1042,10 +1029,10 @@ MatmulRow MatmulBench::runFormat(llvm::StringRef format,
         return;
       cst->removeAttr("mx.bench_weight");
       auto type = cast<RankedTensorType>(cst->getResult(0).getType());
-      cst->setAttr("value",
-                   DenseElementsAttr::get(
-                       type, llvm::ArrayRef(static_cast<const float *>(b.data()),
-                                            size_t(type.getNumElements()))));
+      cst->setAttr("value", DenseElementsAttr::get(
+                                type, llvm::ArrayRef(
+                                          static_cast<const float *>(b.data()),
+                                          size_t(type.getNumElements()))));
     });
   auto start = std::chrono::steady_clock::now();
   if (failed(runPipeline(*module, "mx-fuse{remarks=true}", diagnostics)))
@@ -1844,7 +1831,8 @@ int main(int argc, char **argv) {
         "\nmatmul C[MxN] = A[MxK] * B[KxN], f32 result; mx rows: operands "
         "quantized ahead of time (untimed), the mx-fuse'd kernel is timed "
         "(thr > 1: parallel=openmp); references on f32 (u8/s8 for u8s8s32) "
-        "data, 1 and 2 threads; median of up to {0} runs or {1:F1} s after 1 warm-up\n"
+        "data, 1 and 2 threads; median of up to {0} runs or {1:F1} s after 1 "
+        "warm-up\n"
         "OpenBLAS: {2}; oneDNN: {3}\n\n",
         repeat, matmulBudgetOpt.getValue(),
         mx::bench::haveOpenBLAS() ? "found" : "not found",

@@ -17,9 +17,9 @@
 
 #include "mx/Support/Numerics.h"
 
+#include "llvm/ADT/bit.h"
 #include "gtest/gtest.h"
 
-#include <cstring>
 #include <random>
 
 using namespace mx;
@@ -27,11 +27,7 @@ using namespace mx::numerics;
 
 namespace {
 
-float floatOf(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
+float floatOf(uint32_t u) { return llvm::bit_cast<float>(u); }
 
 const ElementKind kFloatKinds[] = {ElementKind::F8E4M3FN, ElementKind::F8E5M2,
                                    ElementKind::F6E3M2FN, ElementKind::F6E2M3FN,

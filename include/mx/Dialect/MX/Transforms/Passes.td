@@ -691,7 +691,8 @@ def MXBarePtrKernels : Pass<"mx-bare-ptr-kernels", "::mlir::ModuleOp"> {
   let summary = "Pass the buffers of private kernels as bare pointers";
   let description = [{
     After bufferization and `buffer-results-to-out-params`: every private
-    function with a body whose symbol is used only by `func.call`s, that
+    function with a body whose symbol is used only as the callee of
+    `func.call`s (no `func.constant`, no other symbol attribute), that
     returns no memref and whose memref arguments all have a static shape and
     static strides (the kernels of `mx-outline-kernels`), gets the
     `llvm.bareptr` attribute. `convert-func-to-llvm` then passes each such
