@@ -151,6 +151,28 @@ typename Ops::I e8m0Code(Ops &o, typename Ops::I se, typename Ops::B isNaN) {
 /// 2^e as a float constant (e within f32's range, subnormals included).
 inline float pow2f(int e) { return std::ldexp(1.0f, e); }
 
+/// The f32 bits `vb` of a non-negative value plus `bias` plus the rounding
+/// increment of `mode` for dropping the low `drop` bits: half an ulp of the
+/// kept bits (nearest away), half minus one plus the lowest kept bit
+/// (nearest even: ties go to the even one), nothing (toward zero). The
+/// caller masks or shifts the dropped bits away; a carry moves into the
+/// exponent by itself.
+template <typename Ops>
+typename Ops::I addRoundingIncrement(Ops &o, typename Ops::I vb, int drop,
+                                     Rounding mode, int32_t bias = 0) {
+  int32_t increment = 0;
+  if (mode == Rounding::NearestAway)
+    increment = 1 << (drop - 1);
+  else if (mode == Rounding::NearestEven)
+    increment = (1 << (drop - 1)) - 1;
+  typename Ops::I sum = vb;
+  if (increment + bias != 0)
+    sum = o.add(vb, o.c(increment + bias));
+  if (mode == Rounding::NearestEven)
+    sum = o.add(sum, o.band(o.lshr(vb, o.c(drop)), o.c(1)));
+  return sum;
+}
+
 /// Rounds a non-negative f32 `v` (not NaN) to the grid of a mini-float
 /// element and saturates at its largest finite value. In the element's
 /// normal range the f32 mantissa is rounded to m bits on the integer bits (a
@@ -164,20 +186,7 @@ typename Ops::F roundMagnitudeToElement(Ops &o, typename Ops::F v,
   int drop = 23 - mb;
   auto vb = o.fToBits(v);
   auto mask = o.c(~((1 << drop) - 1));
-  // Toward zero unless a nearest mode adds its rounding increment below.
-  typename Ops::I rounded = o.band(vb, mask);
-  switch (mode) {
-  case Rounding::TowardZero:
-    break;
-  case Rounding::NearestAway:
-    rounded = o.band(o.add(vb, o.c(1 << (drop - 1))), mask);
-    break;
-  case Rounding::NearestEven: {
-    auto lsb = o.band(o.lshr(vb, o.c(drop)), o.c(1));
-    rounded = o.band(o.add(o.add(vb, o.c((1 << (drop - 1)) - 1)), lsb), mask);
-    break;
-  }
-  }
+  auto rounded = o.band(addRoundingIncrement(o, vb, drop, mode), mask);
   auto fixed = o.roundInt(o.fmul(v, o.cf(pow2f(mb - info.emin))), mode);
   auto subnormal = o.fToBits(o.fmul(fixed, o.cf(pow2f(info.emin - mb))));
   // v is not negative: its bits order like its values, so the range test
@@ -235,15 +244,8 @@ typename Ops::I encodeFloatMagnitude(Ops &o, typename Ops::F v,
   // moved into the add (it is a multiple of 2^drop, and bits >= 2^emin's
   // in the lanes that take this code).
   int32_t rebias = (127 + info.emin - 1) << 23;
-  int32_t increment = 0;
-  if (mode == Rounding::NearestAway)
-    increment = 1 << (drop - 1);
-  else if (mode == Rounding::NearestEven)
-    increment = (1 << (drop - 1)) - 1;
-  auto sum = o.add(vb, o.c(increment - rebias));
-  if (mode == Rounding::NearestEven)
-    sum = o.add(sum, o.band(o.lshr(vb, o.c(drop)), o.c(1)));
-  auto normal = o.lshr(sum, o.c(drop));
+  auto normal =
+      o.lshr(addRoundingIncrement(o, vb, drop, mode, -rebias), o.c(drop));
   typename Ops::I subnormal;
   float toFixed = pow2f(mb - info.emin);
   if (mode == Rounding::NearestEven) {
