@@ -545,6 +545,22 @@ SmallVector<Value> readLaneBlocks(OpBuilder &b, Location loc, Value x,
   return cols;
 }
 
+/// readLaneBlocks, then `perRow(t, column i, i)` for every element row i of
+/// the group (lane r: block r), each with its own emitter over the group's
+/// lanes: the per-element step of fake quantization and encoding.
+SmallVector<Value> mapLaneBlocks(
+    OpBuilder &b, Location loc, Value x, ValueRange ivs, const BlockGeometry &g,
+    TileFormat &fmt,
+    llvm::function_ref<Value(NumericsEmitter &, Value, int64_t)> perRow) {
+  SmallVector<Value> cols = readLaneBlocks(b, loc, x, ivs, g, fmt);
+  SmallVector<Value> out;
+  for (int64_t i = 0; i < g.k; ++i) {
+    NumericsEmitter t(b, loc, {g.group});
+    out.push_back(perRow(t, cols[i], i));
+  }
+  return out;
+}
+
 /// The row context of lane blocks: per-block values already have one lane
 /// per block.
 RowContext laneBlockRow(int64_t i) {
@@ -653,12 +669,11 @@ Value fakeQuantBlocks(OpBuilder &b, Location loc, Value x, Value init,
       [&](OpBuilder &b, Location loc, ValueRange ivs,
           ValueRange args) -> scf::ValueVector {
         if (g.laneBlocks) {
-          SmallVector<Value> cols = readLaneBlocks(b, loc, x, ivs, g, fmt);
-          SmallVector<Value> ys;
-          for (int64_t i = 0; i < g.k; ++i) {
-            NumericsEmitter t(b, loc, {g.group});
-            ys.push_back(fmt.fakeQuant(t, cols[i], laneBlockRow(i)));
-          }
+          SmallVector<Value> ys =
+              mapLaneBlocks(b, loc, x, ivs, g, fmt,
+                            [&](NumericsEmitter &t, Value col, int64_t i) {
+                              return fmt.fakeQuant(t, col, laneBlockRow(i));
+                            });
           SmallVector<Value> rowsOut = transposeLanes(b, loc, ys);
           Value base = mulIndex(b, loc, ivs[1], g.k * g.group);
           Value acc = args[0];
@@ -757,12 +772,11 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
           ValueRange args) -> scf::ValueVector {
         scf::ValueVector results;
         if (g.laneBlocks) {
-          SmallVector<Value> cols = readLaneBlocks(b, loc, x, ivs, g, fmt);
-          SmallVector<Value> codes;
-          for (int64_t i = 0; i < g.k; ++i) {
-            NumericsEmitter t(b, loc, {g.group});
-            codes.push_back(fmt.encode(t, cols[i], laneBlockRow(i)));
-          }
+          SmallVector<Value> codes =
+              mapLaneBlocks(b, loc, x, ivs, g, fmt,
+                            [&](NumericsEmitter &t, Value col, int64_t i) {
+                              return fmt.encode(t, col, laneBlockRow(i));
+                            });
           // 128 bytes of codes: two whole cache lines in one store.
           Value byteBase =
               mulIndex(b, loc, ivs[1], packedBytes(g.k, bits) * g.group);
