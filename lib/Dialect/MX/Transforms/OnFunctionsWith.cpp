@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringSet.h"
@@ -102,6 +103,7 @@ struct MXOnFunctionsWithPass
     // Whether ops of a name belong to one of `dialects`, looked up once per
     // op name (the walks cover every op of the call chains).
     llvm::DenseMap<OperationName, bool> inDialects;
+    int64_t numRunHere = 0;
     auto isSelecting = [&](Operation *op) {
       auto [it, inserted] = inDialects.try_emplace(op->getName(), false);
       if (inserted)
@@ -128,9 +130,24 @@ struct MXOnFunctionsWithPass
         continue;
       }
       ++numRun;
+      ++numRunHere;
       if (failed(runPipeline(*nested, &op)))
         return signalPassFailure();
     }
+    // As upstream's pass adaptor does for a nested pass manager: the
+    // pipeline verified every function it ran on after each of its passes
+    // (when the pass manager verifies), so only the module op itself is
+    // verified again, not every op of the module. The pass manager verifies
+    // recursively after a pass unless it preserved all analyses, so this
+    // pass drops the analyses of the module and its functions itself and
+    // then says all are preserved. With no function selected, nothing
+    // changed.
+    if (numRunHere != 0) {
+      if (failed(verify(getOperation(), /*verifyRecursively=*/false)))
+        return signalPassFailure();
+      getAnalysisManager().clear();
+    }
+    markAllAnalysesPreserved();
   }
 
 private:

@@ -669,6 +669,15 @@ def MXOnFunctionsWith : Pass<"mx-on-functions-with", "::mlir::ModuleOp"> {
     ```
     mx-on-functions-with{skip-call-chains pipeline=func.func(canonicalize)}
     ```
+
+    Verification: as upstream's pass adaptor for a nested pass manager,
+    the pipeline verifies each function it ran on after each of its passes
+    (when the pass manager verifies), and the pass then verifies only the
+    module op itself (its symbol table), not every op of the module again;
+    it drops the module's analyses itself and reports all analyses
+    preserved, which is what keeps the pass manager from verifying the
+    whole module once more. When no function is selected nothing is
+    verified.
   }];
   let options = [
     ListOption<"dialects", "dialects", "std::string",
