@@ -24,7 +24,8 @@ namespace {
 struct MXCopyDuplicateResultsPass
     : mx::impl::MXCopyDuplicateResultsBase<MXCopyDuplicateResultsPass> {
   void runOnOperation() override {
-    getOperation().walk([](func::ReturnOp ret) {
+    bool changed = false;
+    getOperation().walk([&](func::ReturnOp ret) {
       llvm::SmallPtrSet<Value, 8> seen;
       OpBuilder b(ret);
       for (OpOperand &operand : ret->getOpOperands()) {
@@ -37,6 +38,7 @@ struct MXCopyDuplicateResultsPass
               b, ret.getLoc(), type, /*dynamicSizes=*/ValueRange(),
               /*copy=*/v);
           operand.set(copy);
+          changed = true;
           continue;
         }
         // After bufferization: two distinct tensors can bufferize in place
@@ -49,8 +51,13 @@ struct MXCopyDuplicateResultsPass
         Value copy = memref::AllocOp::create(b, ret.getLoc(), type);
         memref::CopyOp::create(b, ret.getLoc(), v, copy);
         operand.set(copy);
+        changed = true;
       }
     });
+    // Unchanged IR needs no verification (the pass manager skips it when
+    // all analyses are preserved).
+    if (!changed)
+      markAllAnalysesPreserved();
   }
 };
 

@@ -27,6 +27,7 @@ struct MXSplitDeallocsPass
     SmallVector<bufferization::DeallocOp> deallocs;
     getOperation().walk(
         [&](bufferization::DeallocOp op) { deallocs.push_back(op); });
+    bool changed = false;
     for (bufferization::DeallocOp op : deallocs) {
       if (!op.getRetained().empty() || op.getMemrefs().empty())
         continue;
@@ -48,7 +49,12 @@ struct MXSplitDeallocsPass
         memref::DeallocOp::create(b, op.getLoc(), memref);
       op.erase();
       ++numSplit;
+      changed = true;
     }
+    // Unchanged IR needs no verification (the pass manager skips it when
+    // all analyses are preserved).
+    if (!changed)
+      markAllAnalysesPreserved();
   }
 };
 

@@ -149,6 +149,11 @@ struct MXStreamMemoryPass : mx::impl::MXStreamMemoryBase<MXStreamMemoryPass> {
       if (auto w = dyn_cast<vector::TransferWriteOp>(op))
         writes.push_back(w);
     });
+    // Without vector transfers (the call chains of outlined kernels) the
+    // function is unchanged and needs no verification (the pass manager
+    // skips it when all analyses are preserved).
+    if (reads.empty() && writes.empty())
+      return markAllAnalysesPreserved();
     if (prefetchDistance > 0)
       for (vector::TransferReadOp r : reads)
         addPrefetch(r);
