@@ -129,21 +129,29 @@ void mx::buildMXLowerToLLVMPipeline(OpPassManager &pm,
     // otherwise fill with blocks.
     pm.addPass(createCanonicalizerPass());
   }
-  // The tagged dot products of the avx512vnni contract kernels (after the
-  // bufferization passes, which reject llvm.call_intrinsic).
-  pm.addNestedPass<func::FuncOp>(mx::createConvertMXVnniDots());
-
-  // Parallel loops over block tiles (convert-mx-to-parallel-blocks, the
-  // GPU lowering's first step) run as loops on the CPU.
-  pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass());
-  // Full unrolling: 2-D tiles become 1-D transfers, with no stack
-  // temporaries (an alloca per tile inside a loop overflows the stack on
-  // large tensors).
-  VectorTransferToSCFOptions vectorToSCF;
-  vectorToSCF.unroll = true;
-  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
+  // The kernels' bodies to loops, one nested pipeline per function that is
+  // not a call chain (in which none of these passes has anything to do,
+  // and whose verification after each of them would cost per op of the
+  // model).
+  {
+    OpPassManager kernels(func::FuncOp::getOperationName());
+    // The tagged dot products of the avx512vnni contract kernels (after the
+    // bufferization passes, which reject llvm.call_intrinsic).
+    kernels.addPass(mx::createConvertMXVnniDots());
+    // Parallel loops over block tiles (convert-mx-to-parallel-blocks, the
+    // GPU lowering's first step) run as loops on the CPU.
+    kernels.addPass(createForallToForLoopPass());
+    kernels.addPass(createConvertLinalgToLoopsPass());
+    kernels.addPass(vector::createLowerVectorMultiReductionPass());
+    // Full unrolling: 2-D tiles become 1-D transfers, with no stack
+    // temporaries (an alloca per tile inside a loop overflows the stack on
+    // large tensors).
+    VectorTransferToSCFOptions vectorToSCF;
+    vectorToSCF.unroll = true;
+    kernels.addPass(createConvertVectorToSCFPass(vectorToSCF));
+    pm.addPass(mx::createMXOnFunctionsWith({}, std::move(kernels),
+                                           /*skipCallChains=*/true));
+  }
   StringRef func = func::FuncOp::getOperationName();
   addOnFunctionsWith(pm, func, {"affine"}, createLowerAffinePass());
   addOnFunctionsWith(pm, func, {"scf"}, createSCFToControlFlowPass());
