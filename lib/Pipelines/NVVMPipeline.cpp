@@ -36,20 +36,25 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   blocks.tensorCores = options.tensorCores;
   blocks.stageTiles = options.stageTiles;
   blocks.warpReductions = options.warpReductions;
-  pm.addNestedPass<func::FuncOp>(mx::createConvertMXToParallelBlocks(blocks));
   std::string features = options.features.empty()
                              ? mx::defaultNVVMFeatures(options.chip)
                              : std::string(options.features);
+  unsigned ptx = 0;
+  if (size_t at = features.find("+ptx"); at != std::string::npos)
+    llvm::StringRef(features).substr(at + 4, 2).getAsInteger(10, ptx);
+  // MXFP8 tiles on the block-scaled mma.sync (sm_120a family, PTX 8.7).
+  std::optional<mx::GPUChipInfo> chipInfo = mx::parseGPUChip(options.chip);
+  blocks.mmaScaleLayout = options.tensorCores && chipInfo &&
+                          chipInfo->blockScaleMMA && (ptx == 0 || ptx >= 87);
+  pm.addNestedPass<func::FuncOp>(mx::createConvertMXToParallelBlocks(blocks));
   if (options.tensorCores) {
     // Tensor-core tiles: fragment loads and mma.sync, while still on
     // tensors. f8 operands need PTX 8.4; with older features they take the
     // f16 path.
     ConvertMXWarpMMAToNVVMOptions warp;
     warp.chip = options.chip;
-    unsigned ptx = 0;
-    if (size_t at = features.find("+ptx"); at != std::string::npos)
-      llvm::StringRef(features).substr(at + 4, 2).getAsInteger(10, ptx);
     warp.f8 = ptx == 0 || ptx >= 84;
+    warp.blockScale = blocks.mmaScaleLayout;
     pm.addNestedPass<func::FuncOp>(mx::createConvertMXWarpMMAToNVVM(warp));
   }
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -84,7 +89,7 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
       "convert-vector-to-llvm),"
       "nvvm-attach-target{{chip={1} features={2} O={3}},"
       "mx-gpu-buffer-alignment{{alignment={5}},{6}"
-      "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
+      "gpu.module(convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,canonicalize,cse,"
       "reconcile-unrealized-casts),"
       "gpu-to-llvm,convert-scf-to-cf,lower-affine,expand-strided-metadata,"
       "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts,"
@@ -101,12 +106,17 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
 }
 
 std::string mx::defaultNVVMFeatures(llvm::StringRef chip) {
-  bool familySpecific = false;
+  bool familySpecific = false, familyOnly = false;
   unsigned version = 0;
   if (chip.consume_front("sm_")) {
+    familyOnly = chip.ends_with("f");
     familySpecific = chip.consume_back("a") || chip.consume_back("f");
     chip.getAsInteger(10, version);
   }
+  if (version >= 121 || (version == 120 && familyOnly))
+    return "+ptx88"; // the minimum for sm_121 and sm_120f in LLVM 22
+  if (version >= 120)
+    return "+ptx87"; // the minimum for sm_120
   if (version >= 100)
     return "+ptx86";
   if (version >= 89)

@@ -342,7 +342,12 @@ def ConvertMXToParallelBlocks : Pass<"convert-mx-to-parallel-blocks"> {
     Option<"emulateSharedMemory", "emulate-shared-memory", "bool",
            /*default=*/"false",
            "Build the staged warp tiles with their buffers in the default "
-           "memory space (CPU test path of stage-tiles)">
+           "memory space (CPU test path of stage-tiles)">,
+    Option<"mmaScaleLayout", "mma-scale-layout", "bool", /*default=*/"false",
+           "With tensor-cores: MXFP8 warp tiles carry scale_layout = "
+           "#mx.warp_scale_layout<m16n8k32_x1> (the block-scaled mma.sync "
+           "of sm_120a applies the E8M0 scales; --mx-lower-to-nvvm sets it "
+           "for sm_120a/sm_120f/sm_121a)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -408,6 +413,7 @@ def ConvertMXWarpMMAToNVVM : Pass<"convert-mx-warp-mma-to-nvvm"> {
     | operands | instruction | chips |
     |----------|-------------|-------|
     | INT8, MXINT8 | `nvvm.mma.sync` m16n8k32 s8 -> s32 | sm_80 and later |
+    | MXFP8 with `scale_layout` | `nvvm.mma.block_scale` m16n8k32 `kind::mxf8f6f4` `scale_vec::1X` `ue8m0`: the scales applied by the tensor core, each lane passing its scale registers of the layout, the accumulator as C | sm_120a, sm_120f, sm_121a (PTX 8.7) |
     | MXFP8 (e4m3 / e5m2) | `mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32` (inline PTX: MLIR 22's `nvvm.mma.sync` has no dense f8 kind) | sm_89 and later (PTX 8.4) |
     | other MX floats (MXFP4; MXFP8 before sm_89) | elements decoded to f16 (exact), two `nvvm.mma.sync` m16n8k16 f16 -> f32 | sm_80 and later |
 
@@ -433,7 +439,11 @@ def ConvertMXWarpMMAToNVVM : Pass<"convert-mx-warp-mma-to-nvvm"> {
            "GPU chip (sm_80, sm_89, sm_90, sm_100a, ...)">,
     Option<"f8", "f8", "bool", /*default=*/"true",
            "Use the f8 mma.sync where the chip has it (needs PTX 8.4: false "
-           "for older target features)">
+           "for older target features)">,
+    Option<"blockScale", "block-scale", "bool", /*default=*/"true",
+           "Lower mx.warp_mma with a scale_layout to the block-scaled "
+           "mma.sync (nvvm.mma.block_scale; needs PTX 8.7 and sm_120a, "
+           "sm_120f or sm_121a); false: such ops are an error">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -61,6 +61,9 @@ std::optional<GPUChipInfo> mx::parseGPUChip(StringRef chip) {
   // The f4/f6 conversions exist on the sm_100a family-specific targets
   // (sm_100a, sm_101a/sm_110a, sm_103a, sm_120a, sm_121a), not on sm_100.
   info.f4f6x2 = familySpecific && version >= 100;
+  // The block-scaled mma.sync: sm_120a / sm_120f / sm_121a (LLVM 22 cannot
+  // select it for sm_100a or plain sm_120).
+  info.blockScaleMMA = familySpecific && (version == 120 || version == 121);
   return info;
 }
 
@@ -1173,7 +1176,7 @@ struct ConvertMXToParallelBlocksPass
     if (tensorCores)
       populateMXContractToWarpTilesPatterns(
           converter, patterns,
-          WarpTileStaging{stageTiles, emulateSharedMemory});
+          WarpTileStaging{stageTiles, emulateSharedMemory, mmaScaleLayout});
     // The loop kernel of other contractions decodes operands without an
     // inline decoder with mx.dequantize: tile kernels on the GPU.
     populateMXContractLoweringWithDequantizeOpsPatterns(converter, patterns);

@@ -36,6 +36,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -684,9 +685,20 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
                 bScales = sub(bScales, {wColOff}, {wm::kN});
               }
             }
-            Value next = WarpMMAOp::create(
-                b, loc, accType, aTile, aScales, bTile, bScales, iter[0], lane,
-                FormatAttr::get(ctx, specA), FormatAttr::get(ctx, specB));
+            // The block-scaled mma.sync takes MXFP8 operands (MXFP4 and
+            // MXINT8 keep the scales in f32).
+            auto isF8 = [](const FormatSpec &s) {
+              return s.element == ElementKind::F8E4M3FN ||
+                     s.element == ElementKind::F8E5M2;
+            };
+            WarpScaleLayoutAttr layout;
+            if (staging.blockScaleLayout && isF8(specA) && isF8(specB))
+              layout =
+                  WarpScaleLayoutAttr::get(ctx, WarpScaleLayout::M16N8K32X1);
+            Value next = WarpMMAOp::create(b, loc, accType, aTile, aScales,
+                                           bTile, bScales, iter[0], lane,
+                                           FormatAttr::get(ctx, specA),
+                                           FormatAttr::get(ctx, specB), layout);
             scf::YieldOp::create(b, loc, next);
           });
       Value acc = kLoop.getResult(0);
@@ -900,8 +912,51 @@ struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
              s.element == ElementKind::F8E5M2;
     };
     bool f8 = !integerCodes && chip.f8MMA && isF8(specA) && isF8(specB);
+    // The pass rejects scale layouts on chips without the instruction.
+    bool blockScaled = static_cast<bool>(op.getScaleLayout());
 
     SmallVector<Value> d; // the four raw results
+    if (blockScaled) {
+      // kind::mxf8f6f4 m16n8k32: A and B registers as for the f8 mma.sync,
+      // the accumulator as C, and the lane's scale registers of
+      // #mx.warp_scale_layout<m16n8k32_x1> (byte-id 0, thread-id 0).
+      Value t4 = at((l % 4) * 4), t4p16 = at((l % 4) * 4 + 16);
+      SmallVector<Value> a = {
+          packBytes(rewriter, loc, op.getA(), g, t4, false),
+          packBytes(rewriter, loc, op.getA(), g8, t4, false),
+          packBytes(rewriter, loc, op.getA(), g, t4p16, false),
+          packBytes(rewriter, loc, op.getA(), g8, t4p16, false)};
+      SmallVector<Value> bRegs = {
+          packBytes(rewriter, loc, op.getB(), t4, g, true),
+          packBytes(rewriter, loc, op.getB(), t4p16, g, true)};
+      SmallVector<Value> c;
+      for (int64_t r = 0; r < 4; ++r)
+        c.push_back(vector::ExtractOp::create(rewriter, loc, op.getAcc(), r));
+      Value sa = wm::scaleRegister(rewriter, loc, op.getAScales(), lane,
+                                   /*isA=*/true);
+      Value sb = wm::scaleRegister(rewriter, loc, op.getBScales(), lane,
+                                   /*isA=*/false);
+      Value zero16 =
+          arith::ConstantIntOp::create(rewriter, loc, rewriter.getI16Type(), 0);
+      auto mmaType = [](const FormatSpec &s) {
+        return s.element == ElementKind::F8E4M3FN ? NVVM::MMATypes::e4m3
+                                                  : NVVM::MMATypes::e5m2;
+      };
+      auto type = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+      auto mma = NVVM::MmaBlockScaleOp::create(
+          rewriter, loc, type, a, bRegs, c, sa, zero16, zero16, sb, zero16,
+          zero16, {16, 8, 32},
+          std::array<NVVM::MMATypes, 2>{mmaType(specA), mmaType(specB)},
+          NVVM::ScaleVecSize::X1, NVVM::BlockScaleFormat::UE8M0,
+          NVVM::MMABlockScaleKind::MXF8F6F4);
+      SmallVector<Value> results;
+      for (int64_t r = 0; r < 4; ++r)
+        results.push_back(
+            LLVM::ExtractValueOp::create(rewriter, loc, mma.getRes(), r));
+      rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+          op, op.getAcc().getType(), results);
+      return success();
+    }
     if (integerCodes || f8) {
       // m16n8k32 with 8-bit operands: A regs (g, 4t..), (g+8, 4t..),
       // (g, 4t+16..), (g+8, 4t+16..); B regs k = 4t.., 4t+16.. at column g.
@@ -1024,6 +1079,21 @@ struct ConvertMXWarpMMAToNVVMPass
     }
     if (!f8)
       info->f8MMA = false;
+    if (!blockScale)
+      info->blockScaleMMA = false;
+    WalkResult walk = getOperation()->walk([&](WarpMMAOp op) {
+      if (op.getScaleLayout() && !info->blockScaleMMA) {
+        op.emitOpError()
+            << "has scale_layout " << op.getScaleLayoutAttr() << " but chip '"
+            << chip
+            << "' has no block-scaled mma.sync (sm_120a, sm_120f or sm_121a "
+               "with PTX 8.7)";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateMXWarpMMAToNVVMPatterns(patterns, *info);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
@@ -1036,6 +1106,12 @@ struct ConvertMXWarpMMAToNVVMPass
 
 struct MXMapWarpKernelsPass
     : mx::impl::MXMapWarpKernelsBase<MXMapWarpKernelsPass> {
+  void getDependentDialects(DialectRegistry &registry) const override {
+    MXMapWarpKernelsBase::getDependentDialects(registry);
+    // The asynchronous copies of the staged tiles.
+    registry.insert<nvgpu::NVGPUDialect>();
+  }
+
   void runOnOperation() override {
     SmallVector<scf::ForallOp> loops;
     getOperation().walk([&](scf::ForallOp op) {
@@ -1137,6 +1213,99 @@ struct MXMapWarpKernelsPass
     return result;
   }
 
+  /// Bytes per asynchronous copy: one cp.async.cg.shared.global 16.
+  static constexpr int64_t kCopyBytes = 16;
+
+  /// Whether the copy of `source` into `target` can move 16-byte chunks
+  /// (decided from the types): i8 elements, rows (the innermost dimension)
+  /// of whole chunks, the source's innermost stride 1 and its other strides
+  /// static multiples of 16 bytes. The offset may be dynamic: its alignment
+  /// is checked at run time (emitCooperativeCopy).
+  static bool canCopyChunks(MemRefType source, MemRefType target) {
+    if (!target.getElementType().isInteger(8) || target.getRank() == 0 ||
+        target.getShape().back() % kCopyBytes != 0)
+      return false;
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(source.getStridesAndOffset(strides, offset)))
+      return false;
+    if (strides.back() != 1)
+      return false;
+    for (int64_t stride : ArrayRef<int64_t>(strides).drop_back())
+      if (ShapedType::isDynamic(stride) || stride % kCopyBytes != 0)
+        return false;
+    return true;
+  }
+
+  /// Thread `tid` of `threads` copies its share of `source` into `target`:
+  /// 16-byte chunks `tid`, `tid + threads`, ... with
+  /// nvgpu.device_async_copy (cp.async.cg.shared.global, 16 bytes, L1
+  /// bypassed; sm_80 and later, as the tensor-core tiles) when
+  /// canCopyChunks and the source's address (aligned pointer plus offset,
+  /// the same in every thread) is 16-byte aligned at run time; otherwise
+  /// bytes `tid`, `tid + threads`, ... (the copy for odd shapes and
+  /// misaligned rows). Returns whether asynchronous copies may be in
+  /// flight (the caller commits and waits for them before its barrier).
+  bool emitCooperativeCopy(OpBuilder &rewriter, Location loc, Value source,
+                           Value target, Value tid, int64_t threads) {
+    auto type = cast<MemRefType>(target.getType());
+    auto cst = [&](OpBuilder &b, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto byteCopy = [&](OpBuilder &b, Location loc) {
+      scf::ForOp::create(
+          b, loc, tid, cst(b, type.getNumElements()), cst(b, threads),
+          ValueRange{}, [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+            SmallVector<Value> idx = delinearize(b, loc, i, type.getShape());
+            Value v = memref::LoadOp::create(b, loc, source, idx);
+            memref::StoreOp::create(b, loc, v, target, idx);
+            scf::YieldOp::create(b, loc);
+          });
+    };
+    if (!canCopyChunks(cast<MemRefType>(source.getType()), type)) {
+      byteCopy(rewriter, loc);
+      return false;
+    }
+    SmallVector<int64_t> chunkShape(type.getShape());
+    chunkShape.back() /= kCopyBytes;
+    int64_t chunks = type.getNumElements() / kCopyBytes;
+    auto chunkCopy = [&](OpBuilder &b, Location loc) {
+      scf::ForOp::create(
+          b, loc, tid, cst(b, chunks), cst(b, threads), ValueRange{},
+          [&](OpBuilder &b, Location loc, Value i, ValueRange) {
+            SmallVector<Value> idx = delinearize(b, loc, i, chunkShape);
+            idx.back() =
+                arith::MulIOp::create(b, loc, idx.back(), cst(b, kCopyBytes));
+            nvgpu::DeviceAsyncCopyOp::create(
+                b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()),
+                target, idx, source, idx, b.getIndexAttr(kCopyBytes),
+                /*srcElements=*/Value(), b.getUnitAttr());
+            scf::YieldOp::create(b, loc);
+          });
+    };
+    // The run-time alignment of the source (thread-invariant: the branch
+    // is uniform across the block).
+    Value base =
+        memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, source);
+    auto meta = memref::ExtractStridedMetadataOp::create(rewriter, loc, source);
+    Value addr = arith::AddIOp::create(rewriter, loc, base, meta.getOffset());
+    Value rem =
+        arith::RemUIOp::create(rewriter, loc, addr, cst(rewriter, kCopyBytes));
+    Value aligned = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, rem, cst(rewriter, 0));
+    scf::IfOp::create(
+        rewriter, loc, aligned,
+        [&](OpBuilder &b, Location loc) {
+          chunkCopy(b, loc);
+          scf::YieldOp::create(b, loc);
+        },
+        [&](OpBuilder &b, Location loc) {
+          byteCopy(b, loc);
+          scf::YieldOp::create(b, loc);
+        });
+    return true;
+  }
+
   /// The staging buffers of the warp tiles (stage-tiles: memref.alloc in
   /// workgroup memory, written by a memref.copy of the same tile in every
   /// thread) become workgroup attributions of `launch`, shared by the
@@ -1192,6 +1361,10 @@ struct MXMapWarpKernelsPass
     int64_t threads = block[0] * block[1] * block[2];
     DenseMap<Value, bool> memo;
     Operation *trailingBarrier = nullptr;
+    // Asynchronous copies since the last wait, and that wait.
+    bool asyncPending = false;
+    nvgpu::DeviceAsyncWaitOp pendingWait;
+    MLIRContext *ctx = launch.getContext();
     for (memref::CopyOp copy : copies) {
       auto type = cast<MemRefType>(copy.getTarget().getType());
       // Every thread of the block must reach the copy with the same
@@ -1219,10 +1392,18 @@ struct MXMapWarpKernelsPass
       Operation *prev = copy->getPrevNode();
       while (prev && prev != trailingBarrier && isMemoryEffectFree(prev))
         prev = prev->getPrevNode();
-      if (prev && prev == trailingBarrier)
+      if (prev && prev == trailingBarrier) {
         rewriter.eraseOp(trailingBarrier);
-      else
+        if (pendingWait) {
+          Operation *group = pendingWait.getAsyncDependencies().getDefiningOp();
+          rewriter.eraseOp(pendingWait);
+          rewriter.eraseOp(group);
+        }
+      } else {
         gpu::BarrierOp::create(rewriter, loc);
+        asyncPending = false;
+      }
+      pendingWait = nullptr;
       gpu::KernelDim3 t = launch.getThreadIds();
       AffineExpr x = rewriter.getAffineDimExpr(0),
                  y = rewriter.getAffineDimExpr(1),
@@ -1230,16 +1411,18 @@ struct MXMapWarpKernelsPass
       Value tid = affine::makeComposedAffineApply(
           rewriter, loc, x + (y + z * block[1]) * block[0],
           {OpFoldResult(t.x), OpFoldResult(t.y), OpFoldResult(t.z)});
-      Value target = copy.getTarget(), source = copy.getSource();
-      scf::ForOp::create(
-          rewriter, loc, tid, cst(type.getNumElements()), cst(threads),
-          ValueRange{}, [&](OpBuilder &b, Location loc, Value i, ValueRange) {
-            SmallVector<Value> idx = delinearize(b, loc, i, type.getShape());
-            Value v = memref::LoadOp::create(b, loc, source, idx);
-            memref::StoreOp::create(b, loc, v, target, idx);
-            scf::YieldOp::create(b, loc);
-          });
-      // The tile is complete before any warp reads it.
+      asyncPending |= emitCooperativeCopy(rewriter, loc, copy.getSource(),
+                                          copy.getTarget(), tid, threads);
+      // The tile is complete before any warp reads it: the thread's
+      // asynchronous copies committed as one group and waited for
+      // (cp.async.commit_group, cp.async.wait_group 0), then the barrier.
+      // A following copy moves this wait and barrier after itself.
+      if (asyncPending) {
+        Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
+            rewriter, loc, nvgpu::DeviceAsyncTokenType::get(ctx), ValueRange{});
+        pendingWait = nvgpu::DeviceAsyncWaitOp::create(
+            rewriter, loc, group, rewriter.getI32IntegerAttr(0));
+      }
       trailingBarrier = gpu::BarrierOp::create(rewriter, loc);
       rewriter.eraseOp(copy);
     }

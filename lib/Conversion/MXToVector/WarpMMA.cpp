@@ -102,6 +102,27 @@ Value warp_mma::applySliceScales(OpBuilder &b, Location loc, Value acc,
   return applyScales(b, loc, acc, sum, sa, sb, spec);
 }
 
+Value warp_mma::scaleRegister(OpBuilder &b, Location loc, Value tile,
+                              Value lane, bool isA) {
+  AffineExpr l = b.getAffineDimExpr(0);
+  AffineExpr index = isA ? l.floorDiv(4) + (l % 2) * 8 : l.floorDiv(4);
+  Value i =
+      affine::makeComposedAffineApply(b, loc, index, {OpFoldResult(lane)});
+  Value code = tensor::ExtractOp::create(b, loc, tile, i);
+  return arith::ExtUIOp::create(b, loc, b.getI32Type(), code);
+}
+
+Value warp_mma::scaleFromRegisters(OpBuilder &b, Location loc, Value tile,
+                                   Value index, bool isA) {
+  AffineExpr d = b.getAffineDimExpr(0);
+  AffineExpr source = isA ? (d % 8) * 4 + d.floorDiv(8) : d * 4;
+  Value lane =
+      affine::makeComposedAffineApply(b, loc, source, {OpFoldResult(index)});
+  Value reg = scaleRegister(b, loc, tile, lane, isA);
+  // Byte 0 (byte-id 0).
+  return arith::TruncIOp::create(b, loc, b.getI8Type(), reg);
+}
+
 namespace {
 
 struct WarpMMAToLoops : OpRewritePattern<WarpMMAOp> {
@@ -146,6 +167,17 @@ struct WarpMMAToLoops : OpRewritePattern<WarpMMAOp> {
       Value acc = vector::ExtractOp::create(rewriter, loc, op.getAcc(), r);
       if (int32Acc) {
         results.push_back(arith::AddIOp::create(rewriter, loc, acc, sum));
+        continue;
+      }
+      if (op.getScaleLayout()) {
+        // The tensor core's scale operands: each output's codes come from
+        // the registers of the lanes the instruction reads them from.
+        Value sa = warp_mma::scaleFromRegisters(rewriter, loc, op.getAScales(),
+                                                row, /*isA=*/true);
+        Value sb = warp_mma::scaleFromRegisters(rewriter, loc, op.getBScales(),
+                                                col, /*isA=*/false);
+        results.push_back(
+            warp_mma::applyScales(rewriter, loc, acc, sum, sa, sb, specA));
         continue;
       }
       results.push_back(warp_mma::applySliceScales(

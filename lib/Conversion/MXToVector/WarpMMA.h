@@ -58,6 +58,23 @@ mlir::Value applySliceScales(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value row, mlir::Value bScales,
                              mlir::Value col, const FormatSpec &spec);
 
+/// The block-scaled mma.sync scale layout (#mx.warp_scale_layout<
+/// m16n8k32_x1>, byte-id 0, thread-id 0): the 32-bit scale register `lane`
+/// passes for A (`isA`, byte 0: the code of row lane / 4 + 8 * (lane % 2)
+/// of the 16-long `tile`) or for B (byte 0: the code of column lane / 4 of
+/// the 8-long `tile`); the other bytes are 0.
+mlir::Value scaleRegister(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value tile, mlir::Value lane, bool isA);
+
+/// What the block-scaled mma.sync reads as the E8M0 code (i8) of row
+/// `index` of A (`isA`) or column `index` of B: byte 0 of the scale register
+/// of lane 4 * (index % 8) + index / 8 (A) or lane 4 * index (B), that
+/// register built by scaleRegister from `tile` (the CPU emulation of the
+/// instruction's scale operands: a register built for the wrong rows
+/// changes the result).
+mlir::Value scaleFromRegisters(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value tile, mlir::Value index, bool isA);
+
 } // namespace warp_mma
 } // namespace mx
 

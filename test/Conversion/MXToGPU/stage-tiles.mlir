@@ -3,25 +3,44 @@
 // The staging buffers of the warp tiles (stage-tiles, after bufferization):
 // workgroup allocations inside the GPU-mapped loop become workgroup
 // attributions of the launch; the copies into them (the same tile in every
-// thread) become cooperative: thread i of the 128 copies elements i,
-// i + 128, ...; copies one after the other share their barriers (one
-// before the first, one after the last); the warps then read the buffer.
+// thread) become cooperative: thread i of the 128 copies 16-byte chunks i,
+// i + 128, ... with cp.async where the rows are whole chunks (else
+// elements i, i + 128, ...); copies one after the other share their
+// barriers (one before the first, one after the last, preceded by the
+// commit and wait of the asynchronous copies); the warps then read the
+// buffer.
 
 // CHECK-LABEL: func.func @staged
 // CHECK: gpu.launch blocks(%[[BX:.*]], %[[BY:.*]], %[[BZ:.*]]) in ({{.*}} = %c2{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) threads(%[[TX:.*]], %[[TY:.*]], %[[TZ:.*]]) in ({{.*}} = %c128{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) workgroup(%[[A:.*]] : memref<32x32xi8, #gpu.address_space<workgroup>>, %[[S:.*]] : memref<32xi8, #gpu.address_space<workgroup>>)
 // CHECK-NOT: memref.alloc
 // CHECK: scf.for %[[K:.*]] = %c0{{.*}} to %c4{{.*}}
-// CHECK: memref.subview %{{.*}}[%{{.*}}, %{{.*}}] [32, 32] [1, 1]
+// CHECK: %[[TILE:.*]] = memref.subview %{{.*}}[%{{.*}}, %{{.*}}] [32, 32] [1, 1]
 // CHECK-NEXT: gpu.barrier
 // CHECK-NEXT: %[[TID:.*]] = affine.apply #{{.*}}()[%[[TX]], %[[TY]], %[[TZ]]]
+// The code tile (rows of 32 bytes, row stride 128): 16-byte asynchronous
+// copies (cp.async) when the tile's address is 16-byte aligned at run
+// time, else the byte copy.
+// CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[TILE]]
+// CHECK: %{{.*}}, %[[OFF:.*]], %{{.*}}:2, %{{.*}}:2 = memref.extract_strided_metadata %[[TILE]]
+// CHECK: %[[ADDR:.*]] = arith.addi %[[PTR]], %[[OFF]]
+// CHECK: %[[REM:.*]] = arith.remui %[[ADDR]], %c16
+// CHECK: %[[AL:.*]] = arith.cmpi eq, %[[REM]], %c0
+// CHECK: scf.if %[[AL]] {
+// CHECK: scf.for %[[C:.*]] = %[[TID]] to %c64{{.*}} step %c128
+// CHECK: nvgpu.device_async_copy %[[TILE]][%[[R:.*]], %[[O:.*]]], %[[A]][%[[R]], %[[O]]], 16 {bypassL1}
+// CHECK: } else {
 // CHECK: scf.for %[[I:.*]] = %[[TID]] to %c1024{{.*}} step %c128
-// CHECK: %[[V:.*]] = memref.load
+// CHECK: %[[V:.*]] = memref.load %[[TILE]]
 // CHECK: memref.store %[[V]], %[[A]][
 // CHECK-NOT: gpu.barrier
+// The scale slice (stride 4): bytes.
 // CHECK: %[[TID2:.*]] = affine.apply #{{.*}}()[%[[TX]], %[[TY]], %[[TZ]]]
 // CHECK: scf.for %[[J:.*]] = %[[TID2]] to %c32{{.*}} step %c128
 // CHECK: memref.store %{{.*}}, %[[S]][%[[J]]]
 // CHECK: }
+// One commit and wait for the step's asynchronous copies, then the barrier.
+// CHECK-NEXT: %[[G:.*]] = nvgpu.device_async_create_group
+// CHECK-NEXT: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
 // CHECK-NEXT: gpu.barrier
 // CHECK-NOT: gpu.barrier
 // CHECK: memref.load %[[A]]

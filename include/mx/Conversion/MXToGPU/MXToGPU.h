@@ -37,6 +37,9 @@ struct GPUChipInfo {
   bool f4f6x2 = false;
   /// mma.sync m16n8k32 with e4m3/e5m2 operands (sm_89 and later, PTX 8.4).
   bool f8MMA = false;
+  /// The block-scaled mma.sync (kind::mxf8f6f4 ... block_scale ... ue8m0,
+  /// nvvm.mma.block_scale): sm_120a / sm_120f / sm_121a, PTX 8.7.
+  bool blockScaleMMA = false;
 };
 
 /// Parses a chip name such as "sm_90" or "sm_100a". Returns std::nullopt when
@@ -73,6 +76,9 @@ struct WarpQuantOptions {
   /// Build them for the CPU: a warp's lanes as vector<32> values and each
   /// shuffle as a vector.shuffle with the same lane permutation.
   bool emulate = false;
+  /// MXFP8 tiles get `scale_layout = #mx.warp_scale_layout<m16n8k32_x1>`
+  /// (the block-scaled mma.sync of sm_120a applies the scales).
+  bool blockScaleLayout = false;
 };
 
 /// As above, with the warp kernels of `warp`.
@@ -105,6 +111,9 @@ struct WarpTileStaging {
   /// The staging buffers in the default memory space (the CPU test path:
   /// every iteration of the loop copies the whole tile for itself).
   bool emulate = false;
+  /// MXFP8 tiles get `scale_layout = #mx.warp_scale_layout<m16n8k32_x1>`
+  /// (the block-scaled mma.sync of sm_120a applies the scales).
+  bool blockScaleLayout = false;
 };
 
 /// As above, with staging.

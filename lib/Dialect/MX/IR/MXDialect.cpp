@@ -21,6 +21,8 @@ using namespace mx;
 
 #include "mx/Dialect/MX/IR/MXDialect.cpp.inc"
 
+#include "mx/Dialect/MX/IR/MXEnums.cpp.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "mx/Dialect/MX/IR/MXAttrs.cpp.inc"
 

@@ -798,6 +798,15 @@ LogicalResult WarpMMAOp::verify() {
       return emitOpError("b_scales must be tensor<8xi8> (one E8M0 code per "
                          "column of B)");
   }
+  if (getScaleLayout()) {
+    auto isF8 = [](const FormatSpec &s) {
+      return s.element == ElementKind::F8E4M3FN ||
+             s.element == ElementKind::F8E5M2;
+    };
+    if (!isF8(specs[0]) || !isF8(specs[1]))
+      return emitOpError("scale_layout m16n8k32_x1 needs MXFP8 (e4m3 or "
+                         "e5m2) operands");
+  }
   if (getResult().getType() != getAcc().getType())
     return emitOpError("result type must be the accumulator type");
   Type accElement = getAcc().getType().getElementType();

@@ -12,6 +12,8 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "mx/Support/Format.h"
 
+#include "mx/Dialect/MX/IR/MXEnums.h.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "mx/Dialect/MX/IR/MXAttrs.h.inc"
 

@@ -8,6 +8,7 @@
 #define MX_DIALECT_MX_IR_MXATTRS_TD
 
 include "mx/Dialect/MX/IR/MXBase.td"
+include "mlir/IR/EnumAttr.td"
 
 def MX_FormatSpecParameter : AttrParameter<"::mx::FormatSpec",
     "a complete quantization format"> {
@@ -74,6 +75,41 @@ def MX_FormatAttr : AttrDef<MX_Dialect, "Format"> {
     /// Prints the body of a format.
     static void printBody(::mlir::AsmPrinter &printer, const ::mx::FormatSpec &spec);
   }];
+}
+
+// The per-lane scale operand layout of a block-scaled tensor-core
+// instruction (mx.warp_mma `scale_layout`).
+def MX_WarpScaleLayoutM16N8K32X1
+    : I32EnumAttrCase<"M16N8K32X1", 0, "m16n8k32_x1">;
+def MX_WarpScaleLayout : I32EnumAttr<"WarpScaleLayout",
+    "which lane passes which E8M0 scale in which byte to a block-scaled "
+    "mma.sync", [MX_WarpScaleLayoutM16N8K32X1]> {
+  let cppNamespace = "::mx";
+  let genSpecializedAttr = 0;
+}
+def MX_WarpScaleLayoutAttr
+    : EnumAttr<MX_Dialect, MX_WarpScaleLayout, "warp_scale_layout"> {
+  let summary = "Scale operand layout of a block-scaled mma.sync";
+  let description = [{
+    `#mx.warp_scale_layout<m16n8k32_x1>`: the layout of the scale operands
+    of PTX `mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4.block_scale.
+    scale_vec::1X ... .ue8m0` (sm_120a; PTX ISA "Block Scaling for
+    mma.sync"), with selectors byte-id = 0 and thread-id = 0. With g =
+    lane / 4 (the lane's group):
+
+    | operand | lane | byte 0 of its 32-bit scale register | bytes 1-3 |
+    |---------|------|--------------------------------------|-----------|
+    | A (16 x 1 scales, one per row) | every lane | E8M0 code of row `g + 8 * (lane % 2)` | 0 |
+    | B (1 x 8 scales, one per column) | every lane | E8M0 code of column `g` | 0 |
+
+    The instruction reads row `r`'s scale from lane `4 * (r % 8) + r / 8`
+    (thread-id 0 selects the first two lanes of each group: the first for
+    rows 0-7, the second for rows 8-15) and column `n`'s from lane `4n`,
+    byte 0 of each. Lanes `4g + 2`, `4g + 3` (A) and `4g + 1..3` (B) pass
+    copies the instruction does not read (CUTLASS's SM120 layout
+    broadcasts them the same way).
+  }];
+  let assemblyFormat = "`<` $value `>`";
 }
 
 #endif // MX_DIALECT_MX_IR_MXATTRS_TD

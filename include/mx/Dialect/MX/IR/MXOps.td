@@ -506,6 +506,20 @@ def MX_WarpMMAOp : MX_Op<"warp_mma", [Pure, AttrSizedOperandSegments]> {
     precision but an unspecified order), then scaled by `sa * sb` and added
     to `acc`. MXINT8 codes are integers times 2^-6 (exact i32 sums).
 
+    `scale_layout` (MXFP8 operands only) says that the tensor core applies
+    the scales itself and how they reach it: each lane passes a 32-bit
+    scale register per operand built from the scale tiles, and the
+    instruction reads row `r`'s (column `n`'s) code from a given lane and
+    byte (`#mx.warp_scale_layout<m16n8k32_x1>`: the block-scaled
+    `mma.sync ... kind::mxf8f6f4 ... scale_vec::1X ... ue8m0` of sm_120a;
+    the attribute's description has the table). Both lowerings go through
+    the layout: the NVVM one passes the lane's registers to
+    `nvvm.mma.block_scale`, the CPU one reads each output's scales from the
+    registers of the lanes the instruction reads them from, so a wrong
+    lane or byte changes the CPU results. The value is the same either
+    way; without the attribute the scales are applied in f32 after the
+    tensor-core instruction.
+
     Lowerings: `convert-mx-to-vector` (CPU: scalar loops, the test path of
     the GPU kernels) and `convert-mx-warp-mma-to-nvvm{chip}` (fragment
     loads and `mma.sync`: s8 m16n8k32 for INT8/MXINT8, e4m3/e5m2 m16n8k32
@@ -525,7 +539,8 @@ def MX_WarpMMAOp : MX_Op<"warp_mma", [Pure, AttrSizedOperandSegments]> {
                        Optional<RankedTensorOf<[I8]>>:$b_scales,
                        VectorOfLengthAndType<[4], [F32, I32]>:$acc,
                        Index:$lane, MX_FormatAttr:$a_format,
-                       MX_FormatAttr:$b_format);
+                       MX_FormatAttr:$b_format,
+                       OptionalAttr<MX_WarpScaleLayoutAttr>:$scale_layout);
   let results = (outs VectorOfLengthAndType<[4], [F32, I32]>:$result);
   let assemblyFormat = [{
     $a (`scales` `(` $a_scales^ `:` type($a_scales) `)`)? `,`
