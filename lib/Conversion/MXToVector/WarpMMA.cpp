@@ -162,4 +162,5 @@ struct WarpMMAToLoops : OpRewritePattern<WarpMMAOp> {
 
 void mx::populateMXWarpMMAToLoopsPatterns(RewritePatternSet &patterns) {
   patterns.add<WarpMMAToLoops>(patterns.getContext());
+  populateMXTCGen05MMAToLoopsPatterns(patterns);
 }
