@@ -36,9 +36,13 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   blocks.tensorCores = options.tensorCores;
   blocks.stageTiles = options.stageTiles;
   blocks.warpReductions = options.warpReductions;
-  std::string features = options.features.empty()
-                             ? mx::defaultNVVMFeatures(options.chip)
-                             : std::string(options.features);
+  bool tcgen05 = options.tensorCores && usesTCGen05(options);
+  blocks.tcgen05 = tcgen05;
+  // The tcgen05 kernels use `.block32` (PTX 8.8).
+  std::string features = !options.features.empty()
+                             ? std::string(options.features)
+                         : tcgen05 ? std::string("+ptx88")
+                                   : mx::defaultNVVMFeatures(options.chip);
   unsigned ptx = 0;
   if (size_t at = features.find("+ptx"); at != std::string::npos)
     llvm::StringRef(features).substr(at + 4, 2).getAsInteger(10, ptx);
@@ -83,7 +87,7 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
       "lower-vector-multi-reduction),"
       "gpu-launch-sink-index-computations,"
       "gpu-kernel-outlining,lower-affine,canonicalize,cse,"
-      "gpu.module(mx-expand-rounding,"
+      "gpu.module(convert-mx-tcgen05-to-nvvm,mx-expand-rounding,"
       "convert-vector-to-scf{{full-unroll=true target-rank=0},lower-affine,"
       "convert-scf-to-cf,convert-math-to-llvm,expand-strided-metadata,"
       "convert-vector-to-llvm),"
@@ -103,6 +107,15 @@ void mx::buildMXLowerToNVVMPipeline(OpPassManager &pm,
   if (failed(parsePassPipeline(gpu, pm, os)))
     llvm::report_fatal_error(
         llvm::Twine("mx-lower-to-nvvm: bad GPU pass pipeline: ") + errors);
+}
+
+bool mx::usesTCGen05(const MXLowerToNVVMOptions &options) {
+  if (options.mma == NVVMMatmulInstruction::TCGen05)
+    return true;
+  if (options.mma == NVVMMatmulInstruction::MMASync)
+    return false;
+  llvm::StringRef chip = options.chip.getValue();
+  return chip == "sm_100a" || chip == "sm_101a";
 }
 
 std::string mx::defaultNVVMFeatures(llvm::StringRef chip) {

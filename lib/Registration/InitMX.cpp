@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/InitMX.h"
+#include "mx/Conversion/MXToGPU/MXToGPU.h"
 #include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
 #include "mx/Dialect/MX/IR/MXInterfaces.h"
@@ -17,6 +18,7 @@
 void mx::registerMXDialect(mlir::DialectRegistry &registry) {
   registry.insert<mx::MXDialect>();
   mx::registerQuantCommutingExternalModels(registry);
+  mx::registerTCGen05BufferizationModel(registry);
 }
 
 void mx::registerMXPasses() {

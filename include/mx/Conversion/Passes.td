@@ -347,7 +347,11 @@ def ConvertMXToParallelBlocks : Pass<"convert-mx-to-parallel-blocks"> {
            "With tensor-cores: MXFP8 warp tiles carry scale_layout = "
            "#mx.warp_scale_layout<m16n8k32_x1> (the block-scaled mma.sync "
            "of sm_120a applies the E8M0 scales; --mx-lower-to-nvvm sets it "
-           "for sm_120a/sm_120f/sm_121a)">
+           "for sm_120a/sm_120f/sm_121a)">,
+    Option<"tcgen05", "tcgen05", "bool", /*default=*/"false",
+           "With tensor-cores: matmuls of MXFP8 (e4m3 / e5m2) and MXFP4 "
+           "operands become 128 x 32 CTA tiles of mx.tcgen05_mma (the "
+           "sm_100a block-scaled MMA) instead of warp tiles">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -451,6 +455,40 @@ def ConvertMXWarpMMAToNVVM : Pass<"convert-mx-warp-mma-to-nvvm"> {
     "::mlir::LLVM::LLVMDialect",
     "::mlir::NVVM::NVVMDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertMXTCGen05ToNVVM : Pass<"convert-mx-tcgen05-to-nvvm"> {
+  let summary = "Lower mx.tcgen05_mma (memref form, in a gpu.func) to the "
+                "sm_100a block-scaled tcgen05 MMA";
+  let description = [{
+    Each bufferized `mx.tcgen05_mma` in a `gpu.func` (row = `gpu.thread_id
+    x`, 128 threads) becomes the CTA's tcgen05 program (docs/GPU.md
+    "Block-scaled MMA on sm_100a"): warp 0 allocates tensor memory
+    (`nvvm.tcgen05.alloc`, `relinquish_alloc_permit`), thread 0 initialises
+    an mbarrier; per K step (32 bytes of codes per row: K = 32 for
+    kind::mxf8f6f4, 64 for kind::mxf4) each thread copies its row of A and
+    B into shared memory in the K-major core-matrix layout (8 x 16-byte core
+    matrices, no swizzle) and, every 16 scale blocks, its row of the scale
+    chunk images (`scale_layout = "tmem_lane_row"`); after
+    `fence.proxy.async.shared::cta` and a barrier, thread 0 issues
+    `nvvm.tcgen05.cp` (128x128b, the scale chunks into tensor memory),
+    `nvvm.tcgen05.mma.block_scale` (`.block32`, shared-memory descriptors
+    from `nvvm.tcgen05.mma_smem_desc`, the step's scale column and ids in
+    the instruction descriptor) and `nvvm.tcgen05.commit` to the mbarrier,
+    on which every thread waits. Then `nvvm.tcgen05.ld` (32x32b) of the
+    thread's row, stored to `init`, and `nvvm.tcgen05.dealloc`. The
+    workgroup buffers are new workgroup attributions of the `gpu.func`.
+    Needs PTX 8.8 (`.block32`).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
   ];
 }

@@ -13,6 +13,9 @@
 namespace mx {
 
 /// Options of --mx-lower-to-nvvm.
+/// The tensor-core instruction of MXFP8 / MXFP4 matmuls (option `mma`).
+enum class NVVMMatmulInstruction { Auto, TCGen05, MMASync };
+
 struct MXLowerToNVVMOptions
     : public mlir::PassPipelineOptions<MXLowerToNVVMOptions> {
   PassOptions::Option<std::string> chip{
@@ -78,7 +81,25 @@ struct MXLowerToNVVMOptions
                      "free them with gpu.dealloc; false: malloc, which the "
                      "GPU can access only with HMM"),
       llvm::cl::init(true)};
+  PassOptions::Option<NVVMMatmulInstruction> mma{
+      *this, "mma",
+      llvm::cl::desc("Tensor-core instruction of MXFP8 / MXFP4 matmuls: "
+                     "auto (tcgen05 on sm_100a / sm_101a, else mma-sync), "
+                     "tcgen05 (the block-scaled tcgen05.mma with E8M0 scales "
+                     "in tensor memory; PTX 8.8), mma-sync (warp tiles, "
+                     "scales applied in f32)"),
+      llvm::cl::init(NVVMMatmulInstruction::Auto),
+      llvm::cl::values(
+          clEnumValN(NVVMMatmulInstruction::Auto, "auto", "by chip"),
+          clEnumValN(NVVMMatmulInstruction::TCGen05, "tcgen05",
+                     "tcgen05.mma.block_scale"),
+          clEnumValN(NVVMMatmulInstruction::MMASync, "mma-sync",
+                     "mma.sync warp tiles"))};
 };
+
+/// Whether `options` lower MXFP8 / MXFP4 matmuls to the block-scaled
+/// tcgen05 MMA (mma=tcgen05, or auto on sm_100a / sm_101a).
+bool usesTCGen05(const MXLowerToNVVMOptions &options);
 
 /// The default target features of `chip` (see MXLowerToNVVMOptions).
 std::string defaultNVVMFeatures(llvm::StringRef chip);

@@ -1173,6 +1173,8 @@ struct ConvertMXToParallelBlocksPass
     WarpQuantOptions warp{warpReductions, emulateWarps};
     patterns.add<QuantizeToBlocks>(converter, ctx, chipInfo, conv, warp);
     patterns.add<DequantizeToBlocks>(converter, ctx, /*benefit=*/2);
+    if (tensorCores && tcgen05)
+      populateMXContractToTCGen05TilesPatterns(converter, patterns);
     if (tensorCores)
       populateMXContractToWarpTilesPatterns(
           converter, patterns,

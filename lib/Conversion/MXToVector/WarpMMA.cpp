@@ -194,4 +194,5 @@ struct WarpMMAToLoops : OpRewritePattern<WarpMMAOp> {
 
 void mx::populateMXWarpMMAToLoopsPatterns(RewritePatternSet &patterns) {
   patterns.add<WarpMMAToLoops>(patterns.getContext());
+  populateMXTCGen05MMAToLoopsPatterns(patterns);
 }

@@ -22,6 +22,7 @@ namespace mx {
 #define GEN_PASS_DECL_CONVERTMXTOPARALLELBLOCKS
 #define GEN_PASS_DECL_MXEXPANDROUNDING
 #define GEN_PASS_DECL_MXPREPAREGPUBUFFERS
+#define GEN_PASS_DECL_CONVERTMXTCGEN05TONVVM
 #define GEN_PASS_DECL_CONVERTMXWARPMMATONVVM
 #define GEN_PASS_DECL_MXMAPWARPKERNELS
 #define GEN_PASS_DECL_MXGPUBUFFERALIGNMENT
@@ -95,6 +96,18 @@ void populateMXToParallelBlocksPatterns(mlir::RewritePatternSet &patterns,
 /// mx.contract.
 void populateMXContractToWarpTilesPatterns(mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
+
+/// Adds the pattern that lowers a matmul mx.contract of MXFP8 (e4m3 / e5m2)
+/// or MXFP4 operands to an scf.forall over 128 x 32 CTA tiles and their 128
+/// threads (mapped to GPU blocks and threads), each thread computing its
+/// row with mx.tcgen05_mma over the whole K (TCGen05.cpp; the sm_100a
+/// block-scaled MMA). Benefit 4: before the warp tiles.
+void populateMXContractToTCGen05TilesPatterns(mlir::TypeConverter &converter,
+                                              mlir::RewritePatternSet &patterns);
+
+/// Registers the bufferization of mx.tcgen05_mma (its memref form writes
+/// `init`).
+void registerTCGen05BufferizationModel(mlir::DialectRegistry &registry);
 
 /// How the warp tiles of populateMXContractToWarpTilesPatterns read their
 /// operands.

@@ -96,6 +96,11 @@ void populateMXDataMovementConversionPatterns(
 /// (WarpMMA.cpp; included in convert-mx-to-vector).
 void populateMXWarpMMAToLoopsPatterns(mlir::RewritePatternSet &patterns);
 
+/// mx.tcgen05_mma (tensor form) as scalar loops: the CPU test path of the
+/// sm_100a block-scaled matmul (TCGen05MMA.cpp). Added by
+/// populateMXWarpMMAToLoopsPatterns.
+void populateMXTCGen05MMAToLoopsPatterns(mlir::RewritePatternSet &patterns);
+
 /// Emits an error on every mx.quantize under `root` that still waits for a
 /// calibrated scale (mx-infer-scales) and fails if there is one: the
 /// lowerings (CPU and GPU) cannot lower them.

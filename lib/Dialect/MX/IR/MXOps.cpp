@@ -815,3 +815,89 @@ LogicalResult WarpMMAOp::verify() {
                               : "INT8 accumulates in i32");
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// TCGen05MMAOp
+//===----------------------------------------------------------------------===//
+
+bool TCGen05MMAOp::supportsFormats(const FormatSpec &a, const FormatSpec &b) {
+  auto blocked = [](const FormatSpec &s) {
+    return s.scale == ScaleKind::E8M0 && s.granularity == Granularity::Block &&
+           s.blockSize == 32 && s.subBlockSize == 0 && !s.tensorScale;
+  };
+  auto isF8 = [](const FormatSpec &s) {
+    return s.element == ElementKind::F8E4M3FN ||
+           s.element == ElementKind::F8E5M2;
+  };
+  if (!blocked(a) || !blocked(b))
+    return false;
+  if (isF8(a) && isF8(b))
+    return true;
+  return a.element == ElementKind::F4E2M1FN &&
+         b.element == ElementKind::F4E2M1FN;
+}
+
+LogicalResult TCGen05MMAOp::verify() {
+  if (!supportsFormats(getASpec(), getBSpec()))
+    return emitOpError("a_format and b_format must be E8M0 blocks of 32 with "
+                       "e4m3 / e5m2 elements (kind::mxf8f6f4) or both e2m1 "
+                       "(kind::mxf4)");
+  if (getScaleLayout() != "tmem_lane_row")
+    return emitOpError("unknown scale_layout \"")
+           << getScaleLayout() << "\" (expected \"tmem_lane_row\")";
+  auto shapeOf = [](Value v) { return cast<ShapedType>(v.getType()); };
+  ShapedType a = shapeOf(getA()), b = shapeOf(getB()),
+             sa = shapeOf(getAScales()), sb = shapeOf(getBScales()),
+             init = shapeOf(getInit());
+  for (ShapedType t : {a, b, sa, sb})
+    if (t.getRank() != 2 || !t.hasStaticShape() ||
+        !t.getElementType().isInteger(8))
+      return emitOpError("code and scale operands must be static 2-D i8 "
+                         "tiles");
+  if (init.getRank() != 1 || !init.hasStaticShape() ||
+      !init.getElementType().isF32())
+    return emitOpError("init must be a static 1-D f32 row");
+  int64_t n = init.getDimSize(0);
+  if (n < 16 || n > 128 || n % 16 != 0)
+    return emitOpError("N (the row length) must be a multiple of 16 from 16 "
+                       "to 128, not ")
+           << n;
+  int64_t pack = isF4() ? 2 : 1, kb = a.getDimSize(1), k = kb * pack;
+  if (k % (32 * pack) != 0)
+    return emitOpError("K must be a multiple of ") << 32 * pack;
+  if (a.getDimSize(0) != 128)
+    return emitOpError("a must have 128 rows");
+  if (b.getShape() != ArrayRef<int64_t>{n, kb})
+    return emitOpError("b must be the K-major ")
+           << n << "x" << kb << " tile (N rows of K codes in storage)";
+  if (sa.getShape() != ArrayRef<int64_t>{128, k / 32} ||
+      sb.getShape() != ArrayRef<int64_t>{n, k / 32})
+    return emitOpError("a_scales and b_scales must be [128, K/32] and "
+                       "[N, K/32]");
+  bool tensors = hasPureTensorSemantics();
+  for (Value v : {getA(), getB(), getAScales(), getBScales()})
+    if (isa<RankedTensorType>(v.getType()) != tensors)
+      return emitOpError("operands must be all tensors or all memrefs");
+  if (tensors != static_cast<bool>(getResult()))
+    return emitOpError(tensors ? "the tensor form has a result (the row)"
+                               : "the memref form has no result");
+  if (tensors && getResult().getType() != getInit().getType())
+    return emitOpError("result type must be the type of init");
+  return success();
+}
+
+void TCGen05MMAOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (hasPureTensorSemantics())
+    return;
+  for (OpOperand &o : getOperation()->getOpOperands()) {
+    if (!isa<MemRefType>(o.get().getType()))
+      continue;
+    effects.emplace_back(MemoryEffects::Read::get(), &o,
+                         SideEffects::DefaultResource::get());
+    if (o.get() == getInit())
+      effects.emplace_back(MemoryEffects::Write::get(), &o,
+                           SideEffects::DefaultResource::get());
+  }
+}

@@ -565,6 +565,90 @@ def MX_WarpMMAOp : MX_Op<"warp_mma", [Pure, AttrSizedOperandSegments]> {
   }];
 }
 
+def MX_TensorOrMemRef : AnyTypeOf<[AnyRankedTensor, AnyMemRef]>;
+
+def MX_TCGen05MMAOp : MX_Op<"tcgen05_mma",
+    [DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "One thread's row of a 128 x N block-scaled CTA tile product";
+  let description = [{
+    The CTA-level step of the sm_100a matmul (`tcgen05.mma ... block_scale`,
+    docs/GPU.md "Block-scaled MMA on sm_100a"): the 128 threads of a CTA
+    compute `D = (A * SA) x (B * SB)` for a 128 x N output tile over the
+    whole reduction, and this op is the part of thread `row` (0..127): row
+    `row` of D (the `tcgen05.ld` 32x32b layout: thread t of warp w holds
+    tensor-memory lane 32 w + t, i.e. row 32 w + t), written into `init`
+    (`tensor<Nxf32>`; on tensors a new value is returned, on memrefs `init`
+    is written).
+
+    `a` holds the 128 x K element codes of A row-major in storage
+    (`tensor<128xKBxi8>`, KB = K for 8-bit elements, K / 2 for packed
+    4-bit ones, low nibble first), `b` the N x K codes of B **K-major**
+    (row n is column n of B, packed the same way). `a_scales`
+    (`[128, K/32]`) and `b_scales` (`[N, K/32]`) hold the E8M0 block scale
+    codes of each row of A and column of B.
+
+    `scale_layout` names where the instruction reads those scales, and both
+    lowerings index them through it (include/mx/Conversion/MXToGPU/TCGen05Layout.h):
+    `"tmem_lane_row"`: block j of row r is at tensor-memory lane r,
+    column `(j mod 16) / 4` of a 4-column chunk, byte `j mod 4`, the
+    chunk holding blocks 16 c ... 16 c + 15 (copied into tensor memory by
+    one `tcgen05.cp.128x128b` from a row-major `[128, 16]`-byte image in
+    shared memory); an MMA step whose first block is j reads the scale
+    column of j with scale id `j mod 4` (`.block32`: 1 block per step for
+    kind::mxf8f6f4 with K = 32, 2 for kind::mxf4 with K = 64).
+
+    Formats: both operands E8M0 blocks of 32 along K, elements f8E4M3FN or
+    f8E5M2 (kind::mxf8f6f4, mixed allowed), or both f4E2M1FN (kind::mxf4).
+    N is a multiple of 16 from 16 to 128, K a multiple of 32 (f8) or
+    64 (f4).
+
+    Numerics: per MMA step the element products (exact in f32) are scaled
+    by `2^(sa - 127) * 2^(sb - 127)` and summed with at least f32
+    precision in the tensor core's order; the CPU lowering (the test path)
+    computes each step's sum of a block in K order in f32, scales it and
+    adds it to the accumulator, block after block.
+
+    Lowerings: `convert-mx-to-vector` (CPU: scalar loops over the row) and
+    `convert-mx-tcgen05-to-nvvm` (inside a `gpu.func` launched with 128
+    threads; `row` must be `gpu.thread_id x`). All 128 threads of the CTA
+    must execute the op together.
+
+    ```mlir
+    %r = mx.tcgen05_mma %a, %b scales(%sa, %sb) row(%t) outs(%init)
+           {a_format = #mx.format<mxfp8_e4m3>, b_format = #mx.format<mxfp8_e4m3>,
+            scale_layout = "tmem_lane_row"}
+         : tensor<128x64xi8>, tensor<32x64xi8>, tensor<128x2xi8>,
+           tensor<32x2xi8>, tensor<32xf32> -> tensor<32xf32>
+    ```
+  }];
+  let arguments = (ins MX_TensorOrMemRef:$a, MX_TensorOrMemRef:$b,
+                       MX_TensorOrMemRef:$a_scales,
+                       MX_TensorOrMemRef:$b_scales, Index:$row,
+                       MX_TensorOrMemRef:$init, MX_FormatAttr:$a_format,
+                       MX_FormatAttr:$b_format, StrAttr:$scale_layout);
+  let results = (outs Optional<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    $a `,` $b `scales` `(` $a_scales `,` $b_scales `)` `row` `(` $row `)`
+    `outs` `(` $init `)` attr-dict `:` type($a) `,` type($b) `,`
+    type($a_scales) `,` type($b_scales) `,` type($init)
+    (`->` type($result)^)?
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mx::FormatSpec getASpec() { return getAFormat().getSpec(); }
+    ::mx::FormatSpec getBSpec() { return getBFormat().getSpec(); }
+    /// Whether the operands are 4-bit (kind::mxf4, K = 64 per step).
+    bool isF4() { return getASpec().element == ::mx::ElementKind::F4E2M1FN; }
+    /// Whether operands of formats `a` and `b` have a tcgen05 block-scaled
+    /// tile (E8M0 blocks of 32 along K; both e4m3/e5m2, or both e2m1).
+    static bool supportsFormats(const ::mx::FormatSpec &a,
+                                const ::mx::FormatSpec &b);
+    bool hasPureTensorSemantics() {
+      return ::mlir::isa<::mlir::RankedTensorType>(getInit().getType());
+    }
+  }];
+}
+
 include "mx/Dialect/MX/IR/MXCalibrationOps.td"
 
 #endif // MX_DIALECT_MX_IR_MXOPS_TD
