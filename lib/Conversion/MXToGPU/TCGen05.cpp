@@ -23,6 +23,7 @@
 
 #include "../MXToVector/TCGen05Layout.h"
 #include "../MXToVector/WarpMMA.h"
+#include "ContractResult.h"
 #include "mx/Conversion/MXToGPU/MXToGPU.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
@@ -314,18 +315,7 @@ struct ContractToTCGen05Tiles : OpConversionPattern<ContractOp> {
           rewriter, loc, RankedTensorType::get({m, n}, f32), result, offs,
           sizes, strides);
     }
-    if (op.getResultQuantizedType()) {
-      auto q = QuantizeOp::create(rewriter, loc, op.getResultType(), result);
-      if (op.getOutputScale())
-        q.setStaticScaleAttr(op.getOutputScaleAttr());
-      if (op.getOutputScales())
-        q.setStaticScalesAttr(*op.getOutputScales());
-      if (op.getOutputZeroPoints())
-        q.setStaticZeroPointsAttr(*op.getOutputZeroPoints());
-      rewriter.replaceOp(op, q.getResult());
-      return success();
-    }
-    rewriter.replaceOp(op, result);
+    replaceContractWithF32Result(rewriter, op, result);
     return success();
   }
 };

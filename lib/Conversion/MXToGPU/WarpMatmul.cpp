@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "../MXToVector/WarpMMA.h"
+#include "ContractResult.h"
 #include "mx/Conversion/MXToGPU/MXToGPU.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
@@ -822,20 +823,7 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
           ArrayRef<ReassociationIndices>{
               mGroup, ReassociationIndices{(int64_t)shape.size() - 1}});
     }
-    if (op.getResultQuantizedType()) {
-      // Quantized like mx.quantize; the new op is lowered by this same
-      // conversion (tile by tile).
-      auto q = QuantizeOp::create(rewriter, loc, op.getResultType(), result);
-      if (op.getOutputScale())
-        q.setStaticScaleAttr(op.getOutputScaleAttr());
-      if (op.getOutputScales())
-        q.setStaticScalesAttr(*op.getOutputScales());
-      if (op.getOutputZeroPoints())
-        q.setStaticZeroPointsAttr(*op.getOutputZeroPoints());
-      rewriter.replaceOp(op, q.getResult());
-      return success();
-    }
-    rewriter.replaceOp(op, result);
+    replaceContractWithF32Result(rewriter, op, result);
     return success();
   }
 };
@@ -915,20 +903,25 @@ struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
     // The pass rejects scale layouts on chips without the instruction.
     bool blockScaled = static_cast<bool>(op.getScaleLayout());
 
+    // m16n8k32 with 8-bit operands: A regs (g, 4t..), (g+8, 4t..),
+    // (g, 4t+16..), (g+8, 4t+16..); B regs k = 4t.., 4t+16.. at column g.
+    auto k32Registers = [&](SmallVector<Value> &a, SmallVector<Value> &bRegs) {
+      Value t4 = at((l % 4) * 4), t4p16 = at((l % 4) * 4 + 16);
+      a = {packBytes(rewriter, loc, op.getA(), g, t4, false),
+           packBytes(rewriter, loc, op.getA(), g8, t4, false),
+           packBytes(rewriter, loc, op.getA(), g, t4p16, false),
+           packBytes(rewriter, loc, op.getA(), g8, t4p16, false)};
+      bRegs = {packBytes(rewriter, loc, op.getB(), t4, g, true),
+               packBytes(rewriter, loc, op.getB(), t4p16, g, true)};
+    };
+
     SmallVector<Value> d; // the four raw results
     if (blockScaled) {
       // kind::mxf8f6f4 m16n8k32: A and B registers as for the f8 mma.sync,
       // the accumulator as C, and the lane's scale registers of
       // #mx.warp_scale_layout<m16n8k32_x1> (byte-id 0, thread-id 0).
-      Value t4 = at((l % 4) * 4), t4p16 = at((l % 4) * 4 + 16);
-      SmallVector<Value> a = {
-          packBytes(rewriter, loc, op.getA(), g, t4, false),
-          packBytes(rewriter, loc, op.getA(), g8, t4, false),
-          packBytes(rewriter, loc, op.getA(), g, t4p16, false),
-          packBytes(rewriter, loc, op.getA(), g8, t4p16, false)};
-      SmallVector<Value> bRegs = {
-          packBytes(rewriter, loc, op.getB(), t4, g, true),
-          packBytes(rewriter, loc, op.getB(), t4p16, g, true)};
+      SmallVector<Value> a, bRegs;
+      k32Registers(a, bRegs);
       SmallVector<Value> c;
       for (int64_t r = 0; r < 4; ++r)
         c.push_back(vector::ExtractOp::create(rewriter, loc, op.getAcc(), r));
@@ -958,17 +951,8 @@ struct WarpMMAToNVVM : OpRewritePattern<WarpMMAOp> {
       return success();
     }
     if (integerCodes || f8) {
-      // m16n8k32 with 8-bit operands: A regs (g, 4t..), (g+8, 4t..),
-      // (g, 4t+16..), (g+8, 4t+16..); B regs k = 4t.., 4t+16.. at column g.
-      Value t4 = at((l % 4) * 4), t4p16 = at((l % 4) * 4 + 16);
-      SmallVector<Value> a = {
-          packBytes(rewriter, loc, op.getA(), g, t4, false),
-          packBytes(rewriter, loc, op.getA(), g8, t4, false),
-          packBytes(rewriter, loc, op.getA(), g, t4p16, false),
-          packBytes(rewriter, loc, op.getA(), g8, t4p16, false)};
-      SmallVector<Value> bRegs = {
-          packBytes(rewriter, loc, op.getB(), t4, g, true),
-          packBytes(rewriter, loc, op.getB(), t4p16, g, true)};
+      SmallVector<Value> a, bRegs;
+      k32Registers(a, bRegs);
       if (integerCodes) {
         SmallVector<Value> c;
         for (int64_t r = 0; r < 4; ++r)
