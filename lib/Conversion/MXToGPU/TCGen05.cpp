@@ -167,21 +167,23 @@ struct ContractToTCGen05Tiles : OpConversionPattern<ContractOp> {
       return arith::SelectOp::create(b, loc, inside, v, byte(b, 0));
     };
     // A: codes [mp, kBytes] as stored (packed along K), scales [mp, blocks].
-    Value aCodes = generate({mp, kBytes}, [&](OpBuilder &b, Value i, Value j) {
-      Value inside = arith::AndIOp::create(b, loc, ult(b, i, m),
-                                           ult(b, j, (k + pack - 1) / pack));
+    // Byte (i, j) of a stored part ([i, j], or [j, i] when `swapped`), or
+    // `fill` outside [0, iBound) x [0, jBound).
+    auto storedOr = [&](OpBuilder &b, Value part, bool swapped, Value i,
+                        int64_t iBound, Value j, int64_t jBound,
+                        int64_t fill) -> Value {
+      Value inside =
+          arith::AndIOp::create(b, loc, ult(b, i, iBound), ult(b, j, jBound));
+      Value ic = clampTo(b, i, iBound), jc = clampTo(b, j, jBound);
       Value v = tensor::ExtractOp::create(
-          b, loc, partsA[0],
-          ValueRange{clampTo(b, i, m), clampTo(b, j, (k + pack - 1) / pack)});
-      return arith::SelectOp::create(b, loc, inside, v, byte(b, 0));
+          b, loc, part, swapped ? ValueRange{jc, ic} : ValueRange{ic, jc});
+      return arith::SelectOp::create(b, loc, inside, v, byte(b, fill));
+    };
+    Value aCodes = generate({mp, kBytes}, [&](OpBuilder &b, Value i, Value j) {
+      return storedOr(b, partsA[0], false, i, m, j, (k + pack - 1) / pack, 0);
     });
     Value aScales = generate({mp, blocks}, [&](OpBuilder &b, Value i, Value j) {
-      Value inside =
-          arith::AndIOp::create(b, loc, ult(b, i, m), ult(b, j, kBlocks));
-      Value v = tensor::ExtractOp::create(
-          b, loc, partsA[1],
-          ValueRange{clampTo(b, i, m), clampTo(b, j, kBlocks)});
-      return arith::SelectOp::create(b, loc, inside, v, byte(b, 127));
+      return storedOr(b, partsA[1], false, i, m, j, kBlocks, 127);
     });
     // B transposed to K-major: [np, kBytes] (f4: two codes of consecutive K
     // per byte, the lower K in the low nibble), scales [np, blocks].
@@ -195,12 +197,7 @@ struct ContractToTCGen05Tiles : OpConversionPattern<ContractOp> {
     });
     Value bScales =
         generate({np, blocks}, [&](OpBuilder &b, Value nn, Value j) {
-          Value inside =
-              arith::AndIOp::create(b, loc, ult(b, nn, n), ult(b, j, kBlocks));
-          Value v = tensor::ExtractOp::create(
-              b, loc, partsB[1],
-              ValueRange{clampTo(b, j, kBlocks), clampTo(b, nn, n)});
-          return arith::SelectOp::create(b, loc, inside, v, byte(b, 127));
+          return storedOr(b, partsB[1], true, nn, n, j, kBlocks, 127);
         });
 
     auto resultF32 = RankedTensorType::get({mp, np}, f32);
