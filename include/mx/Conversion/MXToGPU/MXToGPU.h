@@ -102,8 +102,8 @@ void populateMXContractToWarpTilesPatterns(mlir::TypeConverter &converter,
 /// threads (mapped to GPU blocks and threads), each thread computing its
 /// row with mx.tcgen05_mma over the whole K (TCGen05.cpp; the sm_100a
 /// block-scaled MMA). Benefit 4: before the warp tiles.
-void populateMXContractToTCGen05TilesPatterns(mlir::TypeConverter &converter,
-                                              mlir::RewritePatternSet &patterns);
+void populateMXContractToTCGen05TilesPatterns(
+    mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 /// Registers the bufferization of mx.tcgen05_mma (its memref form writes
 /// `init`).
