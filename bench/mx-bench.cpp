@@ -1421,7 +1421,8 @@ static void printCompileRow(const CompileRow &r) {
 /// receives the verdict.
 static bool runCompileRows(MLIRContext &context, llvm::ArrayRef<int64_t> sizes,
                            unsigned repeat, std::vector<CompileRow> &rows,
-                           std::string &linearity) {
+                           std::string &linearity, std::string &marginal,
+                           llvm::json::Object &marginalJSON) {
   llvm::outs() << llvm::format("%8s %8s %10s %12s %10s %12s %10s %8s\n", "size",
                                "ops", "parse ms", "canon+cse ms", "us/op",
                                "mx pipe ms", "us/op", "ratio");
@@ -1474,10 +1475,37 @@ static bool runCompileRows(MLIRContext &context, llvm::ArrayRef<int64_t> sizes,
         "cse x{3:F2}; the mx pipeline {4} (linear: within x1.5)",
         small->ops, large->ops, growth, baseGrowth,
         growth <= 1.5 ? "scales linearly" : "grows faster than linearly");
+    // t(ops) = fixed + perOp * ops through the smallest and the largest
+    // module: the fixed cost (mostly lowering the kernels, the same few
+    // kernels at every size) cancels in the slope, which is the cost each
+    // further op adds.
+    auto fit = [&](double smallMs, double largeMs) {
+      double perOp = (largeMs - smallMs) / double(large->ops - small->ops);
+      return std::make_pair(smallMs - perOp * double(small->ops), perOp);
+    };
+    auto [mxFixed, mxPerOp] = fit(small->mxMs, large->mxMs);
+    auto [baseFixed, basePerOp] = fit(small->baselineMs, large->baselineMs);
+    double ratio = basePerOp > 0 ? mxPerOp / basePerOp : 0;
+    marginal = llvm::formatv(
+        "fixed + per-op cost through {0} and {1} ops: mx pipeline {2:F1} ms + "
+        "{3:F2} us/op, canonicalize+cse {4:F1} ms + {5:F2} us/op; per-op "
+        "ratio {6:F1}x",
+        small->ops, large->ops, mxFixed, 1e3 * mxPerOp, baseFixed,
+        1e3 * basePerOp, ratio);
+    marginalJSON = llvm::json::Object{
+        {"from_ops", small->ops},
+        {"to_ops", large->ops},
+        {"mx_pipeline_fixed_ms", mxFixed},
+        {"mx_pipeline_us_per_op", 1e3 * mxPerOp},
+        {"canonicalize_cse_fixed_ms", baseFixed},
+        {"canonicalize_cse_us_per_op", 1e3 * basePerOp},
+        {"per_op_ratio", ratio}};
   } else {
     linearity = "fewer than two sizes measured: linearity not judged";
   }
   llvm::outs() << linearity << "\n";
+  if (!marginal.empty())
+    llvm::outs() << marginal << "\n";
   return ok;
 }
 
@@ -1916,9 +1944,10 @@ int main(int argc, char **argv) {
         kCompileFormat, compileRepeat);
     MLIRContext compileContext(registry, MLIRContext::Threading::DISABLED);
     std::vector<CompileRow> compileRows;
-    std::string linearity;
+    std::string linearity, marginal;
+    llvm::json::Object marginalJSON;
     if (!runCompileRows(compileContext, compileSizes, compileRepeat,
-                        compileRows, linearity))
+                        compileRows, linearity, marginal, marginalJSON))
       anyError = true;
     root["compile"] = compileJSON(compileRows);
     root["compile_config"] = llvm::json::Object{
@@ -1935,6 +1964,8 @@ int main(int argc, char **argv) {
         {"timing", "fastest of `repeat` runs of each pipeline, alternating "
                    "(parse, canonicalize,cse on a clone, mx pipeline)"},
         {"linearity", linearity}};
+    if (!marginalJSON.empty())
+      root["compile_fixed_and_per_op"] = std::move(marginalJSON);
     ChartPanel panel{"compile time per op", "us/op", {}};
     for (const CompileRow &r : compileRows)
       if (r.status == "ok") {
