@@ -255,6 +255,9 @@ namespace {
 struct KernelShape {
   llvm::StringRef format;
   int64_t rows, cols;
+  /// The largest magnitude of the input (the calibrated range of the
+  /// static-scale rows).
+  float inputAmax = 0;
 
   std::string f32Type() const {
     return llvm::formatv("tensor<{0}x{1}xf32>", rows, cols).str();
@@ -282,7 +285,24 @@ struct OpKind {
   /// Non-empty: the op does not lower yet; it is reported "n/a" with this
   /// reason unless --include-unlowered is given.
   llvm::StringRef notLowered;
+  /// Set: the op has rows only for the formats it accepts.
+  std::function<bool(llvm::StringRef format)> appliesTo = nullptr;
+  /// Non-empty: the name of an earlier op whose outputs this op's must
+  /// equal byte for byte (the row fails otherwise).
+  llvm::StringRef sameOutputsAs = "";
 };
+
+/// The per-tensor f32 scale a dynamic quantization of data with absolute
+/// maximum `amax` computes, for the formats that have one (NVFP4:
+/// amax / (6 * 448), docs/Formats.md "Two-level formats"; per-tensor
+/// symmetric INT8: amax / 127), or nullopt.
+std::optional<float> dynamicTensorScale(llvm::StringRef format, float amax) {
+  if (format == "nvfp4")
+    return amax / (6.0f * 448.0f);
+  if (format == "int8")
+    return amax / 127.0f;
+  return std::nullopt;
+}
 } // namespace
 
 static const std::vector<OpKind> &opTable() {
@@ -321,6 +341,27 @@ static const std::vector<OpKind> &opTable() {
              .str();
        },
        "quantize", ""},
+      // A calibrated tensor scale (static_scale, as --mx-infer-scales sets
+      // it) instead of the dynamic one: one pass over the data instead of
+      // two. The scale is the dynamic one of this input, so the codes must
+      // equal the dynamic quantize's.
+      {"quantize_static",
+       [](const KernelShape &k) {
+         float scale = *dynamicTensorScale(k.format, k.inputAmax);
+         return llvm::formatv(R"(func.func @f(%x: {0}) -> {1} {{
+  %q = mx.quantize %x {{calibration = "x", static_scale = {2:x} : f32} : {0} -> {1}
+  return %q : {1}
+}
+)",
+                              k.f32Type(), k.quantizedType(),
+                              llvm::bit_cast<uint32_t>(scale))
+             .str();
+       },
+       "", "",
+       [](llvm::StringRef format) {
+         return dynamicTensorScale(format, 1.0f).has_value();
+       },
+       "quantize"},
   };
   return table;
 }
@@ -603,6 +644,30 @@ Result FormatRunner::run(const OpKind &op, const KernelShape &shape) {
     return error(llvm::toString(median.takeError()));
   r.status = "ok";
   r.medianMs = *median;
+
+  // Outputs that must be another op's (the same codes and scales).
+  if (!op.sameOutputsAs.empty()) {
+    if (!produced.count(op.sameOutputsAs)) {
+      auto other = llvm::find_if(opTable(), [&](const OpKind &o) {
+        return o.name == op.sameOutputsAs;
+      });
+      if (other == opTable().end())
+        return error("no op '" + op.sameOutputsAs + "' in the op table");
+      Result o = run(*other, shape);
+      if (o.status != "ok")
+        return error("running '" + op.sameOutputsAs + "' failed: " + o.note);
+    }
+    const std::vector<mx::AlignedArray> &expected =
+        produced.find(op.sameOutputsAs)->second;
+    bool same = expected.size() == outputs->size();
+    for (size_t i = 0; same && i < expected.size(); ++i)
+      same = expected[i].sizeInBytes() == (*outputs)[i].sizeInBytes() &&
+             !std::memcmp(expected[i].data(), (*outputs)[i].data(),
+                          expected[i].sizeInBytes());
+    if (!same)
+      return error("the outputs differ from those of '" + op.sameOutputsAs +
+                   "'");
+  }
 
   // An f32 result of the input's shape is a round trip of the input
   // (fake_quant, dequantize(quantize(x))): check it is plausible.
@@ -1492,14 +1557,14 @@ static bool runCompileRows(MLIRContext &context, llvm::ArrayRef<int64_t> sizes,
         "ratio {6:F1}x",
         small->ops, large->ops, mxFixed, 1e3 * mxPerOp, baseFixed,
         1e3 * basePerOp, ratio);
-    marginalJSON = llvm::json::Object{
-        {"from_ops", small->ops},
-        {"to_ops", large->ops},
-        {"mx_pipeline_fixed_ms", mxFixed},
-        {"mx_pipeline_us_per_op", 1e3 * mxPerOp},
-        {"canonicalize_cse_fixed_ms", baseFixed},
-        {"canonicalize_cse_us_per_op", 1e3 * basePerOp},
-        {"per_op_ratio", ratio}};
+    marginalJSON =
+        llvm::json::Object{{"from_ops", small->ops},
+                           {"to_ops", large->ops},
+                           {"mx_pipeline_fixed_ms", mxFixed},
+                           {"mx_pipeline_us_per_op", 1e3 * mxPerOp},
+                           {"canonicalize_cse_fixed_ms", baseFixed},
+                           {"canonicalize_cse_us_per_op", 1e3 * basePerOp},
+                           {"per_op_ratio", ratio}};
   } else {
     linearity = "fewer than two sizes measured: linearity not judged";
   }
@@ -1783,6 +1848,10 @@ int main(int argc, char **argv) {
     if (!input.data() || !copyOut.data())
       return fail("out of memory allocating the arrays");
     fillGaussian(input);
+    float inputAmax = 0;
+    for (float v : llvm::ArrayRef(static_cast<const float *>(input.data()),
+                                  input.sizeInBytes() / sizeof(float)))
+      inputAmax = std::max(inputAmax, std::fabs(v));
     double bytes = double(input.sizeInBytes());
 
     auto copy = [&] {
@@ -1801,10 +1870,10 @@ int main(int argc, char **argv) {
 
     for (llvm::StringRef format : mx::FormatSpec::presetNames()) {
       FormatRunner runner(context, input, repeat);
-      KernelShape shape{format, rows, cols};
+      KernelShape shape{format, rows, cols, inputAmax};
       for (const OpKind &op : opTable()) {
         std::string name = (format + "/" + op.name).str();
-        if (!matchesFilter(name))
+        if (!matchesFilter(name) || (op.appliesTo && !op.appliesTo(format)))
           continue;
         if (!op.notLowered.empty() && !includeUnloweredOpt) {
           Result r;
