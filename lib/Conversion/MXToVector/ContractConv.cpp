@@ -31,6 +31,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ContractKernelsImpl.h"
+#include "ContractPrepack.h"
 #include "mx/Conversion/MXToVector/ContractKernels.h"
 #include "mx/Conversion/MXToVector/MXToVector.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
@@ -39,6 +40,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace mx;
@@ -130,13 +134,81 @@ AffineMap renumber(AffineMap map, ArrayRef<unsigned> loops) {
   return map.replaceDimsAndSymbols(repl, {}, loops.size(), 0);
 }
 
+/// A constant tensor's row-major bytes and the bytes of one element.
+struct ConstTensor {
+  RankedTensorType type;
+  std::vector<char> bytes;
+  int64_t width = 0;
+};
+
+/// `v` as a ConstTensor, if it is a constant of whole-byte elements (the
+/// weights of a convolution: codes, scales, decoded f32 values).
+std::optional<ConstTensor> constTensor(Value v) {
+  std::vector<char> buf;
+  std::optional<ArrayRef<char>> bytes = constantBytes(v, buf);
+  if (!bytes)
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(v.getType());
+  return ConstTensor{type, std::vector<char>(bytes->begin(), bytes->end()),
+                     type.getElementTypeBitWidth() / 8};
+}
+
+/// Calls `f(index, linear)` for every index of `shape` in row-major order.
+void forEachIndex(ArrayRef<int64_t> shape,
+                  function_ref<void(ArrayRef<int64_t>, int64_t)> f) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  SmallVector<int64_t> idx(shape.size(), 0);
+  for (int64_t linear = 0; linear < count; ++linear) {
+    f(idx, linear);
+    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
+/// The row-major offset of `idx` in `shape`.
+int64_t linearIndex(ArrayRef<int64_t> shape, ArrayRef<int64_t> idx) {
+  int64_t at = 0;
+  for (auto [size, i] : llvm::zip(shape, idx))
+    at = at * size + i;
+  return at;
+}
+
+/// A constant of `c.type`'s element type and `shape` with `bytes`.
+Value constantLike(OpBuilder &b, Location loc, const ConstTensor &c,
+                   ArrayRef<int64_t> shape, ArrayRef<char> bytes) {
+  return bytesConstant(
+      b, loc, RankedTensorType::get(shape, c.type.getElementType()), bytes);
+}
+
 /// out[i...] = src[srcMap(i...)], a tensor of `shape` (src itself when that
-/// is the same tensor).
+/// is the same tensor). With `fold`, a constant `src` read through plain
+/// dimensions (a filter) gives a constant, so that the kernels can pack it
+/// at compile time (contract-prepack).
 Value gather(OpBuilder &b, Location loc, Value src, AffineMap srcMap,
-             ArrayRef<int64_t> shape) {
+             ArrayRef<int64_t> shape, bool fold = false) {
   auto st = cast<RankedTensorType>(src.getType());
   if (srcMap.isIdentity() && st.getShape() == shape)
     return src;
+  SmallVector<unsigned> dims;
+  if (fold && plainDims(srcMap, dims))
+    if (std::optional<ConstTensor> c = constTensor(src)) {
+      std::vector<char> out(c->bytes.size() / st.getNumElements() *
+                            size_t(ShapedType::getNumElements(shape)));
+      SmallVector<int64_t> at(dims.size());
+      forEachIndex(shape, [&](ArrayRef<int64_t> idx, int64_t linear) {
+        for (auto [r, d] : llvm::enumerate(dims))
+          at[r] = idx[d];
+        std::memcpy(&out[linear * c->width],
+                    &c->bytes[linearIndex(st.getShape(), at) * c->width],
+                    c->width);
+      });
+      return constantLike(b, loc, *c, shape, out);
+    }
   Value init = tensor::EmptyOp::create(b, loc, shape, st.getElementType());
   unsigned rank = shape.size();
   return linalg::GenericOp::create(
@@ -151,24 +223,67 @@ Value gather(OpBuilder &b, Location loc, Value src, AffineMap srcMap,
       .getResult(0);
 }
 
-/// `t` collapsed to two dimensions: [0, split) and [split, rank).
-Value collapse2(OpBuilder &b, Location loc, Value t, unsigned split) {
+/// `t` collapsed to two dimensions: [0, split) and [split, rank); with
+/// `fold`, a constant `t` gives a constant.
+Value collapse2(OpBuilder &b, Location loc, Value t, unsigned split,
+                bool fold = false) {
   unsigned rank = cast<RankedTensorType>(t.getType()).getRank();
   if (rank == 2 && split == 1)
     return t;
   ReassociationIndices lo, hi;
   for (unsigned i = 0; i < rank; ++i)
     (i < split ? lo : hi).push_back(i);
+  if (std::optional<ConstTensor> c = fold ? constTensor(t) : std::nullopt) {
+    ArrayRef<int64_t> shape = c->type.getShape();
+    int64_t rows = 1, cols = 1;
+    for (unsigned i = 0; i < rank; ++i)
+      (i < split ? rows : cols) *= shape[i];
+    return constantLike(b, loc, *c, {rows, cols}, c->bytes);
+  }
   return tensor::CollapseShapeOp::create(
       b, loc, t, ArrayRef<ReassociationIndices>{lo, hi});
 }
 
-/// `t` padded by `low` / `high` with the scalar `value`.
+/// `t` padded by `low` / `high` with the scalar `value`; with `fold`, a
+/// constant `t` padded with a constant gives a constant.
 Value padWith(OpBuilder &b, Location loc, Value t, ArrayRef<int64_t> low,
-              ArrayRef<int64_t> high, Value value) {
+              ArrayRef<int64_t> high, Value value, bool fold = false) {
   if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
       llvm::all_of(high, [](int64_t v) { return v == 0; }))
     return t;
+  Attribute fill;
+  if (fold && matchPattern(value, m_Constant(&fill)))
+    if (std::optional<ConstTensor> c = constTensor(t)) {
+      APInt bits;
+      if (auto i = dyn_cast<IntegerAttr>(fill))
+        bits = i.getValue();
+      else if (auto f = dyn_cast<FloatAttr>(fill))
+        bits = f.getValue().bitcastToAPInt();
+      if (bits.getBitWidth() == 8 * c->width) {
+        ArrayRef<int64_t> in = c->type.getShape();
+        SmallVector<int64_t> shape, at(in.size());
+        for (auto [size, l, h] : llvm::zip(in, low, high))
+          shape.push_back(l + size + h);
+        std::vector<char> out(size_t(ShapedType::getNumElements(shape)) *
+                              c->width);
+        forEachIndex(shape, [&](ArrayRef<int64_t> idx, int64_t linear) {
+          char *dst = &out[linear * c->width];
+          bool inside = true;
+          for (auto [r, i] : llvm::enumerate(idx)) {
+            at[r] = i - low[r];
+            inside = inside && at[r] >= 0 && at[r] < in[r];
+          }
+          if (inside) {
+            std::memcpy(dst, &c->bytes[linearIndex(in, at) * c->width],
+                        c->width);
+            return;
+          }
+          for (int64_t byte = 0; byte < c->width; ++byte)
+            dst[byte] = char(bits.extractBitsAsZExtValue(8, 8 * byte));
+        });
+        return constantLike(b, loc, *c, shape, out);
+      }
+    }
   // A null result type lets tensor.pad infer the padded shape.
   return tensor::PadOp::create(b, loc, /*resultType=*/Type(), t,
                                getAsIndexOpFoldResult(b.getContext(), low),
@@ -179,11 +294,11 @@ Value padWith(OpBuilder &b, Location loc, Value t, ArrayRef<int64_t> low,
 
 /// `t` padded at the end of dimension `dim` to `size`.
 Value padDimTo(OpBuilder &b, Location loc, Value t, unsigned dim, int64_t size,
-               Value value) {
+               Value value, bool fold = false) {
   auto type = cast<RankedTensorType>(t.getType());
   SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
   high[dim] = size - type.getDimSize(dim);
-  return padWith(b, loc, t, low, high, value);
+  return padWith(b, loc, t, low, high, value, fold);
 }
 
 /// The lhs padding of `op` applied to `t` (a lhs-shaped part) with `value`.
@@ -275,8 +390,10 @@ FailureOr<Value> mx::emitContractConvKernel(
     SmallVector<int64_t> sizes;
     for (unsigned d : loops)
       sizes.push_back(sizeOf(d, form->extent[d]));
-    return collapse2(b, loc, gather(b, loc, t, renumber(rhsMap, loops), sizes),
-                     kLoops.size());
+    return collapse2(
+        b, loc,
+        gather(b, loc, t, renumber(rhsMap, loops), sizes, options.prepack),
+        kLoops.size(), options.prepack);
   };
   auto same = [](unsigned, int64_t size) { return size; };
 
@@ -299,6 +416,7 @@ FailureOr<Value> mx::emitContractConvKernel(
     plan.blocks = 1;
     plan.offsetA = 128;
     plan.vnni = vnni;
+    plan.prepack = options.prepack;
     MatmulForm mf{false, 1, m, n, k};
     Value acc =
         emitIntMatmulKernel(b, loc, mf, IntOperand{specA, aParts},
@@ -350,7 +468,8 @@ FailureOr<Value> mx::emitContractConvKernel(
       SmallVector<Value> aParts = {
           gatherLhs(ad, kLoops, aBytes),
           gatherLhs(padLhs(b, loc, op, lhsParts[1], one), kLoops, cb)};
-      Value bd = padDimTo(b, loc, rhsParts[0], axisB, cp, zero);
+      Value bd =
+          padDimTo(b, loc, rhsParts[0], axisB, cp, zero, options.prepack);
       int64_t nBytes = llvm::divideCeil(n, 2);
       SmallVector<Value> bParts = {
           gatherRhs(bd, kLoops,
@@ -372,6 +491,7 @@ FailureOr<Value> mx::emitContractConvKernel(
       plan.kp = kp;
       plan.offsetA = A.fp4 ? 12 : 128;
       plan.vnni = vnni;
+      plan.prepack = options.prepack;
       MatmulForm mf{false, 1, m, n, kp};
       Value acc = emitIntMatmulKernel(b, loc, mf, A, B, plan, shape, amx);
       return toResult(b, loc, op, *form, acc);
@@ -387,9 +507,20 @@ FailureOr<Value> mx::emitContractConvKernel(
       padLhs(b, loc, op, ab->first,
              arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f))),
       form->kDims);
-  Value w = gatherRhs(ab->second, form->kDims, same);
+  // A constant filter decoded here (as the run-time decoding would, by the
+  // dequantizer's definition), so its gather is a constant the kernel
+  // packs at compile time; the run-time decoding is then dead code.
+  Value wf = ab->second;
+  if (options.prepack)
+    if (std::optional<std::vector<float>> values =
+            dequantizeConstant(rhsParts, op.getRhs().getType()))
+      wf = bytesConstant(
+          b, loc, cast<RankedTensorType>(wf.getType()),
+          ArrayRef<char>(reinterpret_cast<const char *>(values->data()),
+                         values->size() * sizeof(float)));
+  Value w = gatherRhs(wf, form->kDims, same);
   MatmulForm mf{false, 1, m, n, product(*form, form->kDims)};
-  Value acc =
-      emitF32MatmulKernel(b, loc, mf, a, w, specA, specB, options.exact, shape);
+  Value acc = emitF32MatmulKernel(b, loc, mf, a, w, specA, specB, options.exact,
+                                  options.prepack, shape);
   return toResult(b, loc, op, *form, acc);
 }

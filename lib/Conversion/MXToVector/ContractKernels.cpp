@@ -867,10 +867,14 @@ mx::contract_kernels::dequantizeOperands(OpBuilder &b, Location loc,
 
 Value mx::contract_kernels::emitF32MatmulKernel(
     OpBuilder &b, Location loc, const MatmulForm &form, Value am, Value bm,
-    const FormatSpec &specA, const FormatSpec &specB, bool exact,
+    const FormatSpec &specA, const FormatSpec &specB, bool exact, bool prepack,
     ArrayRef<int64_t> shape) {
   bool fma = !exact && exactProducts(specA) && exactProducts(specB);
-  return emitF32Kernel(b, loc, form, am, bm, fma, shape);
+  Value prepacked;
+  if (prepack)
+    if (std::optional<Value> p = prepackF32Matrix(b, loc, form, bm, kNR))
+      prepacked = *p;
+  return emitF32Kernel(b, loc, form, am, bm, fma, shape, prepacked);
 }
 
 Value mx::contract_kernels::emitIntMatmulKernel(

@@ -305,10 +305,11 @@ Value emitAMXIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
 
 /// The f32 kernel (ContractKernels.cpp) on f32 operands `am` [b?][M][K]
 /// and `bm` [b?][K][N] decoded from `specA` / `specB`: fma where the
-/// products are exact and not `exact`. Used by ContractConv.cpp.
+/// products are exact and not `exact`; a constant `bm` is packed at
+/// compile time when `prepack`. Used by ContractConv.cpp.
 Value emitF32MatmulKernel(OpBuilder &b, Location loc, const MatmulForm &form,
                           Value am, Value bm, const FormatSpec &specA,
-                          const FormatSpec &specB, bool exact,
+                          const FormatSpec &specB, bool exact, bool prepack,
                           ArrayRef<int64_t> shape);
 
 /// The integer kernel (AMX first when `amx` and the plan fits the tiles,

@@ -25,11 +25,8 @@ using namespace mx;
 using namespace mx::numerics;
 using namespace mx::contract_kernels;
 
-namespace {
-
-/// The row-major bytes of a constant tensor (dense, splat or not, or a
-/// dense_resource blob), if `v` is one.
-std::optional<ArrayRef<char>> constantBytes(Value v, std::vector<char> &buf) {
+std::optional<ArrayRef<char>>
+mx::contract_kernels::constantBytes(Value v, std::vector<char> &buf) {
   Attribute attr;
   if (!matchPattern(v, m_Constant(&attr)))
     return std::nullopt;
@@ -63,10 +60,9 @@ std::optional<ArrayRef<char>> constantBytes(Value v, std::vector<char> &buf) {
   return std::nullopt;
 }
 
-/// A constant of `type` holding `bytes`, tagged with its `layout`; large
-/// ones as resource blobs (no uniquing of megabytes).
-Value packedConstant(OpBuilder &b, Location loc, RankedTensorType type,
-                     ArrayRef<char> bytes, StringRef layout) {
+Value mx::contract_kernels::bytesConstant(OpBuilder &b, Location loc,
+                                          RankedTensorType type,
+                                          ArrayRef<char> bytes) {
   TypedAttr attr;
   if (bytes.size() > (1u << 16))
     attr = DenseResourceElementsAttr::get(
@@ -74,8 +70,16 @@ Value packedConstant(OpBuilder &b, Location loc, RankedTensorType type,
         HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(float)));
   else
     attr = DenseElementsAttr::getFromRawBuffer(type, bytes);
-  auto cst = arith::ConstantOp::create(b, loc, type, attr);
-  cst->setAttr(kPackedLayoutAttr, b.getStringAttr(layout));
+  return arith::ConstantOp::create(b, loc, type, attr);
+}
+
+namespace {
+
+/// A constant of `type` holding `bytes`, tagged with its `layout`.
+Value packedConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                     ArrayRef<char> bytes, StringRef layout) {
+  Value cst = bytesConstant(b, loc, type, bytes);
+  cst.getDefiningOp()->setAttr(kPackedLayoutAttr, b.getStringAttr(layout));
   return cst;
 }
 
@@ -205,28 +209,35 @@ mx::contract_kernels::prepackIntB(OpBuilder &b, Location loc,
   return r;
 }
 
-std::optional<Value>
-mx::contract_kernels::prepackF32B(OpBuilder &b, Location loc,
-                                  const MatmulForm &form, ValueRange rhsParts,
-                                  RankedTensorType rhsType, int64_t nr) {
-  auto qt = dyn_cast<QuantizedType>(rhsType.getElementType());
-  if (!qt || !rhsType.hasStaticShape())
+std::optional<std::vector<float>>
+mx::contract_kernels::dequantizeConstant(ValueRange parts,
+                                         RankedTensorType type) {
+  auto qt = dyn_cast<QuantizedType>(type.getElementType());
+  if (!qt || !type.hasStaticShape())
     return std::nullopt;
-  SmallVector<RankedTensorType> partTypes =
-      qt.getStorageTypes(rhsType.getShape());
-  if (partTypes.size() != rhsParts.size())
+  SmallVector<RankedTensorType> partTypes = qt.getStorageTypes(type.getShape());
+  if (partTypes.size() != parts.size())
     return std::nullopt;
   QuantizedArray q;
-  for (auto [part, type] : llvm::zip(rhsParts, partTypes)) {
+  for (auto [part, partType] : llvm::zip(parts, partTypes)) {
     std::vector<char> buf;
     std::optional<ArrayRef<char>> bytes = constantBytes(part, buf);
-    if (!bytes || part.getType() != type)
+    if (!bytes || part.getType() != partType)
       return std::nullopt;
     q.parts.emplace_back(bytes->begin(), bytes->end());
   }
-  std::vector<float> values(size_t(rhsType.getNumElements()));
-  dequantizeArray(q, rhsType.getShape(), std::max<int64_t>(qt.getAxis(), 0),
+  std::vector<float> values(size_t(type.getNumElements()));
+  dequantizeArray(q, type.getShape(), std::max<int64_t>(qt.getAxis(), 0),
                   qt.getSpec(), values.data());
+  return values;
+}
+
+namespace {
+
+/// The f32 panels [batch][N/nr][K][nr] of `values` [batch][K][N], zeros
+/// past N, as a tagged constant.
+Value packF32Panels(OpBuilder &b, Location loc, const MatmulForm &form,
+                    ArrayRef<float> values, int64_t nr) {
   int64_t panels = llvm::divideCeil(form.n, nr);
   std::vector<float> packed(size_t(form.batch * panels * form.k * nr), 0.0f);
   for (int64_t bt = 0; bt < form.batch; ++bt)
@@ -239,4 +250,32 @@ mx::contract_kernels::prepackF32B(OpBuilder &b, Location loc,
       b, loc,
       RankedTensorType::get({form.batch, panels, form.k, nr}, b.getF32Type()),
       asBytes(packed), "f32-panels [batch][N/32][K][32] f32");
+}
+
+} // namespace
+
+std::optional<Value> mx::contract_kernels::prepackF32Matrix(
+    OpBuilder &b, Location loc, const MatmulForm &form, Value bm, int64_t nr) {
+  auto type = dyn_cast<RankedTensorType>(bm.getType());
+  if (!type || !type.getElementType().isF32() ||
+      type.getNumElements() != form.batch * form.k * form.n)
+    return std::nullopt;
+  std::vector<char> buf;
+  std::optional<ArrayRef<char>> bytes = constantBytes(bm, buf);
+  if (!bytes)
+    return std::nullopt;
+  std::vector<float> values(size_t(type.getNumElements()));
+  std::memcpy(values.data(), bytes->data(), bytes->size());
+  return packF32Panels(b, loc, form, values, nr);
+}
+
+std::optional<Value>
+mx::contract_kernels::prepackF32B(OpBuilder &b, Location loc,
+                                  const MatmulForm &form, ValueRange rhsParts,
+                                  RankedTensorType rhsType, int64_t nr) {
+  std::optional<std::vector<float>> values =
+      dequantizeConstant(rhsParts, rhsType);
+  if (!values)
+    return std::nullopt;
+  return packF32Panels(b, loc, form, *values, nr);
 }

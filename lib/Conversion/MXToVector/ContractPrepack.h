@@ -33,6 +33,29 @@ std::optional<SmallVector<Value>> prepackIntB(OpBuilder &b, Location loc,
                                               const IntOperand &B,
                                               const IntPlan &plan, int64_t nr);
 
+/// The row-major bytes of a constant tensor (dense, splat or not, or a
+/// dense_resource blob) of whole-byte elements, if `v` is one; `buf` holds
+/// them when they are not stored as such (a splat).
+std::optional<ArrayRef<char>> constantBytes(Value v, std::vector<char> &buf);
+
+/// An arith.constant of `type` holding the row-major `bytes`; large ones as
+/// resource blobs (no uniquing of megabytes).
+Value bytesConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                    ArrayRef<char> bytes);
+
+/// The values of a quantized tensor of type `type` whose storage parts are
+/// constants, decoded to f32 (dequantizeArray), row-major; std::nullopt
+/// when a part is not a constant.
+std::optional<std::vector<float>> dequantizeConstant(ValueRange parts,
+                                                     RankedTensorType type);
+
+/// The f32 kernel's packed B from an f32 constant `bm` [batch?][K][N]:
+/// panels [batch][N/nr][K][nr] with zeros past N; std::nullopt when `bm`
+/// is not a constant.
+std::optional<Value> prepackF32Matrix(OpBuilder &b, Location loc,
+                                      const MatmulForm &form, Value bm,
+                                      int64_t nr);
+
 /// The f32 kernel's packed B (emitF32Kernel): B decoded to f32
 /// (dequantizeArray, the dequantizer's numerics) in panels
 /// [batch][N/nr][K][nr] with zeros past N, as a constant; std::nullopt when
