@@ -7,7 +7,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 "$lit" -sv "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
-count() { grep -E "^ *$1: *[0-9]+" "$log" | awk -F: '{s+=$2} END {print s+0}'; }
+count() { grep -E "^ *$1 *: *[0-9]+" "$log" | awk -F: '{s+=$2} END {print s+0}'; }
 passed=$(( $(count Passed) + $(count "Expectedly Failed") ))
 failed=$(( $(count Failed) + $(count "Unexpectedly Passed") + $(count Unresolved) + $(count "Timed Out") ))
 skipped=$(( $(count Skipped) + $(count Unsupported) ))
