@@ -296,10 +296,12 @@ struct BlockGeometry {
   /// Rows of 16-element blocks run 16 blocks per iteration transposed in
   /// registers: vector lane r holds block r (see readLaneBlocks).
   bool laneBlocks = false;
-  /// Lane blocks write their codes and microexponents as possibly out of
-  /// bounds (masked stores), which mx-stream-memory keeps cached instead of
-  /// making them non-temporal: the shared-microexponent kernels (see
-  /// smUsesLaneBlocks).
+  /// Quantize writes the codes (and microexponents) of lane blocks as
+  /// possibly out of bounds (masked stores), which mx-stream-memory keeps
+  /// cached instead of making them non-temporal: with non-temporal stores
+  /// the NVFP4 and shared-microexponent kernels ran about twice as long in
+  /// some processes on this project's machine (docs/Lowering.md, "Session
+  /// 9"), with cached ones none did, and the fast runs were as fast.
   bool cachedStores = false;
   SmallVector<ReassociationIndices> groups;
 
@@ -1718,7 +1720,7 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
   BlockGeometry g(type, axis, spec.blockSize, fmt->scalesFromMaxOnly());
   if (quantizeUsesLaneBlocks(spec))
     g.useLaneBlocks(type, axis);
-  g.cachedStores = g.laneBlocks && smUsesLaneBlocks(spec);
+  g.cachedStores = g.laneBlocks;
   View x = makeView(b, loc, input, g.groups);
   SmallVector<View> views;
   SmallVector<Value> viewValues;
