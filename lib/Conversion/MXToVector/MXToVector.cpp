@@ -296,6 +296,13 @@ struct BlockGeometry {
   /// Rows of 16-element blocks run 16 blocks per iteration transposed in
   /// registers: vector lane r holds block r (see readLaneBlocks).
   bool laneBlocks = false;
+  /// Quantize writes the codes (and microexponents) of lane blocks as
+  /// possibly out of bounds (masked stores), which mx-stream-memory keeps
+  /// cached instead of making them non-temporal: with non-temporal stores
+  /// the NVFP4 and shared-microexponent kernels ran about twice as long in
+  /// some processes on this project's machine (docs/Lowering.md, "Session
+  /// 9"), with cached ones none did, and the fast runs were as fast.
+  bool cachedStores = false;
   SmallVector<ReassociationIndices> groups;
 
   BlockGeometry(RankedTensorType type, int64_t axis, int64_t blockSize,
@@ -568,24 +575,39 @@ RowContext laneBlockRow(int64_t i) {
   return RowContext{i, identity};
 }
 
-/// Packs the 4-bit codes of lane blocks (codes[i]: element i of every
-/// block) to the bytes of the group: block r's 8 bytes hold elements
-/// (2m, 2m + 1) in the low and high nibble of byte m.
-Value packLaneBlocks(OpBuilder &b, Location loc, ArrayRef<Value> codes) {
+/// Interleaves vectors of one type lane by lane: result lane j * n + i is
+/// lane j of vs[i] (n a power of two; a tree of vector.interleave).
+Value interleaveAll(OpBuilder &b, Location loc, ArrayRef<Value> vs) {
+  if (vs.size() == 1)
+    return vs[0];
+  SmallVector<Value> even, odd;
+  for (auto [i, v] : llvm::enumerate(vs))
+    (i % 2 ? odd : even).push_back(v);
+  return vector::InterleaveOp::create(b, loc, interleaveAll(b, loc, even),
+                                      interleaveAll(b, loc, odd));
+}
+
+/// Packs `bits`-wide fields of lane blocks (4-bit codes, 8-bit codes or
+/// microexponents; fields[i]: field i of every block, lane r: block r) to
+/// the bytes of the group, block after block: block r's fields in order,
+/// little-endian (two 4-bit codes per byte, the first in the low nibble).
+/// Shifts and ors make 32-bit words whose lane r holds 32 bits of block r;
+/// one interleave tree puts each block's words together.
+Value packLaneBlocks(OpBuilder &b, Location loc, ArrayRef<Value> fields,
+                     unsigned bits) {
   NumericsEmitter t(b, loc, {kLanes});
+  int64_t perWord = 32 / bits;
   SmallVector<Value> words;
-  for (int64_t w = 0; w < 2; ++w) {
-    Value word = t.c(0);
-    for (int64_t m = 0; m < 4; ++m) {
-      int64_t e = 8 * w + 2 * m;
-      Value byte = t.bor(codes[e], t.shl(codes[e + 1], t.c(4)));
-      word = t.bor(word, m ? t.shl(byte, t.c(8 * m)) : byte);
-    }
+  for (int64_t w = 0, e = fields.size() / perWord; w < e; ++w) {
+    Value word = fields[w * perWord];
+    for (int64_t j = 1; j < perWord; ++j)
+      word = t.bor(word, t.shl(fields[w * perWord + j], t.c(bits * j)));
     words.push_back(word);
   }
-  Value both = vector::InterleaveOp::create(b, loc, words[0], words[1]);
+  Value all = interleaveAll(b, loc, words);
+  int64_t bytes = kLanes * static_cast<int64_t>(fields.size()) * bits / 8;
   return vector::BitCastOp::create(
-      b, loc, VectorType::get({kLanes * 8}, b.getI8Type()), both);
+      b, loc, VectorType::get({bytes}, b.getI8Type()), all);
 }
 
 /// Columns of blocks longer than kMaxUnrolledRows are not unrolled into a
@@ -777,14 +799,16 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
                             [&](NumericsEmitter &t, Value col, int64_t i) {
                               return fmt.encode(t, col, laneBlockRow(i));
                             });
-          // 128 bytes of codes: two whole cache lines in one store.
+          // The codes of 16 blocks in one store: 128 bytes of 4-bit codes,
+          // 256 of 8-bit codes (whole cache lines).
           Value byteBase =
               mulIndex(b, loc, ivs[1], packedBytes(g.k, bits) * g.group);
-          results.push_back(vector::TransferWriteOp::create(
-                                b, loc, packLaneBlocks(b, loc, codes), args[0],
-                                ValueRange{ivs[0], byteBase},
-                                ArrayRef<bool>{g.blocksInBounds})
-                                .getResult());
+          results.push_back(
+              vector::TransferWriteOp::create(
+                  b, loc, packLaneBlocks(b, loc, codes, bits), args[0],
+                  ValueRange{ivs[0], byteBase},
+                  ArrayRef<bool>{g.blocksInBounds && !g.cachedStores})
+                  .getResult());
         } else if (g.rows) {
           SmallVector<Value> tiles = readRowGroup(b, loc, x, ivs, g, fmt);
           Value byteBase =
@@ -862,7 +886,21 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
         }
         results.push_back(writeScales(b, loc, fmt.getStoredScale(), args[1],
                                       ivs, g, fmt.scaleIsF32()));
-        if (args.size() > 2) {
+        if (args.size() > 2 && g.laneBlocks) {
+          // Microexponents [K/k2 x 16] (lane r: block r): one byte each,
+          // block after block, 128 bytes per store.
+          Value micro = fmt.getStoredMicro();
+          SmallVector<Value> fields;
+          for (int64_t i = 0; i < g.k / subBlock; ++i)
+            fields.push_back(vector::ExtractOp::create(b, loc, micro, i));
+          results.push_back(
+              vector::TransferWriteOp::create(
+                  b, loc, packLaneBlocks(b, loc, fields, 8), args[2],
+                  ValueRange{ivs[0], mulIndex(b, loc, ivs[1],
+                                              g.k / subBlock * g.group)},
+                  ArrayRef<bool>{g.blocksInBounds && !g.cachedStores})
+                  .getResult());
+        } else if (args.size() > 2) {
           Value micro = castInt(b, loc, fmt.getStoredMicro(), 8);
           SmallVector<Value> mIdx{ivs[0],
                                   mulIndex(b, loc, ivs[1], g.k / subBlock)};
@@ -1467,13 +1505,25 @@ static bool usesLaneBlocks(const FormatSpec &spec) {
          getStorageElementBits(spec) == 4;
 }
 
-/// Fake quantization (no codes to pack) also runs the 16-element blocks of
+/// Fake quantization and quantization also run the 16-element blocks of
 /// shared-microexponent formats (MX9, MX6, MX4) as lane blocks: their
 /// block and sub-block maxima become vertical reductions of the transposed
-/// tile instead of a scalar scale computation per block.
+/// tile instead of a scalar scale computation per block. Quantize packs
+/// their 8-bit codes and 8-bit microexponents like NVFP4's 4-bit codes
+/// (packLaneBlocks).
+static bool smUsesLaneBlocks(const FormatSpec &spec) {
+  // Codes and microexponents must fit their bytes (packLaneBlocks ors
+  // them together), and the microexponents fill whole 32-bit words.
+  return spec.element == ElementKind::SM && spec.blockSize == kLanes &&
+         getStorageElementBits(spec) == 8 && spec.mantissaBits <= 7 &&
+         (spec.subBlockSize == 0 || (kLanes / spec.subBlockSize) % 4 == 0);
+}
 static bool fakeQuantUsesLaneBlocks(const FormatSpec &spec) {
   return usesLaneBlocks(spec) ||
          (spec.element == ElementKind::SM && spec.blockSize == kLanes);
+}
+static bool quantizeUsesLaneBlocks(const FormatSpec &spec) {
+  return usesLaneBlocks(spec) || smUsesLaneBlocks(spec);
 }
 
 /// Builds the block loops of a format with `build(fmt)`. For E4M3 block
@@ -1668,8 +1718,9 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
   Value tensorScale = emitTensorScale(b, loc, input, spec, staticScale);
   std::unique_ptr<TileFormat> fmt = createTileFormat(spec, tensorScale);
   BlockGeometry g(type, axis, spec.blockSize, fmt->scalesFromMaxOnly());
-  if (usesLaneBlocks(spec))
+  if (quantizeUsesLaneBlocks(spec))
     g.useLaneBlocks(type, axis);
+  g.cachedStores = g.laneBlocks;
   View x = makeView(b, loc, input, g.groups);
   SmallVector<View> views;
   SmallVector<Value> viewValues;

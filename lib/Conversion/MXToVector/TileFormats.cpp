@@ -178,11 +178,11 @@ public:
   Value fakeQuant(NumericsEmitter &t, Value row,
                   const RowContext &ctx) override {
     return fakeQuantSMElement(t, row, ctx.spread(scale.bigE), rowMicro(t, ctx),
-                              ctx.spread(scale.isNaN), spec);
+                              ctx.spread(scale.isNaN), spec, /*direct=*/true);
   }
   Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
     return encodeSMElement(t, row, ctx.spread(scale.bigE), rowMicro(t, ctx),
-                           ctx.spread(scale.isNaN), spec);
+                           ctx.spread(scale.isNaN), spec, /*direct=*/true);
   }
   Value decode(NumericsEmitter &t, Value codes,
                const RowContext &ctx) override {
