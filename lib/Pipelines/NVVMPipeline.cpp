@@ -119,11 +119,13 @@ bool mx::usesTCGen05(const MXLowerToNVVMOptions &options) {
 }
 
 std::string mx::defaultNVVMFeatures(llvm::StringRef chip) {
-  bool familySpecific = false, familyOnly = false;
+  bool familyOnly = false;
   unsigned version = 0;
   if (chip.consume_front("sm_")) {
     familyOnly = chip.ends_with("f");
-    familySpecific = chip.consume_back("a") || chip.consume_back("f");
+    // The digits without the architecture (a) or family (f) suffix.
+    if (!chip.consume_back("a"))
+      chip.consume_back("f");
     chip.getAsInteger(10, version);
   }
   if (version >= 121 || (version == 120 && familyOnly))

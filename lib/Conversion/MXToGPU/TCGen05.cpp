@@ -25,6 +25,7 @@
 #include "../MXToVector/WarpMMA.h"
 #include "ContractResult.h"
 #include "mx/Conversion/MXToGPU/MXToGPU.h"
+#include "mx/Conversion/MXToVector/ContractKernels.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXDialect.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
@@ -275,20 +276,14 @@ struct ContractToTCGen05Tiles : OpConversionPattern<ContractOp> {
                 };
                 NumericsEmitter s(b, loc, {});
                 Value x = tensor::ExtractOp::create(b, loc, acc, ivs[0]);
-                if (Value bias = op.getBias())
-                  x = s.fadd(x, tensor::ExtractOp::create(
-                                    b, loc, bias, at(*op.getBiasMap())));
-                if (Value residual = op.getResidual())
-                  x = s.fadd(x, tensor::ExtractOp::create(b, loc, residual,
-                                                          at(maps[2])));
-                if (op.getClampMin())
-                  x = arith::MaximumFOp::create(
-                      b, loc, x,
-                      arith::ConstantOp::create(b, loc, op.getClampMinAttr()));
-                if (op.getClampMax())
-                  x = arith::MinimumFOp::create(
-                      b, loc, x,
-                      arith::ConstantOp::create(b, loc, op.getClampMaxAttr()));
+                Value bias, residual;
+                if (op.getBias())
+                  bias = tensor::ExtractOp::create(b, loc, op.getBias(),
+                                                   at(*op.getBiasMap()));
+                if (op.getResidual())
+                  residual = tensor::ExtractOp::create(b, loc, op.getResidual(),
+                                                       at(maps[2]));
+                x = emitContractEpilogue(b, loc, op, x, bias, residual);
                 scf::YieldOp::create(b, loc,
                                      ValueRange{tensor::InsertOp::create(
                                          b, loc, x, iter[0], ivs[0])});

@@ -24,6 +24,7 @@
 #include "../MXToVector/WarpMMA.h"
 #include "ContractResult.h"
 #include "mx/Conversion/MXToGPU/MXToGPU.h"
+#include "mx/Conversion/MXToVector/ContractKernels.h"
 #include "mx/Conversion/NumericsEmitter.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 #include "mx/Support/Numerics.h"
@@ -765,20 +766,14 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
                      s.bitsToF(s.c(numerics::kQuietNaNBits)), s.fmul(sa, sb));
           x = s.fmul(x, scale);
         }
-        if (Value bias = op.getBias())
-          x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, bias,
-                                                  at(*op.getBiasMap())));
-        if (Value residual = op.getResidual())
-          x = s.fadd(x, tensor::ExtractOp::create(rewriter, loc, residual,
-                                                  at(maps[2])));
-        if (op.getClampMin())
-          x = arith::MaximumFOp::create(
-              rewriter, loc, x,
-              arith::ConstantOp::create(rewriter, loc, op.getClampMinAttr()));
-        if (op.getClampMax())
-          x = arith::MinimumFOp::create(
-              rewriter, loc, x,
-              arith::ConstantOp::create(rewriter, loc, op.getClampMaxAttr()));
+        Value bias, residual;
+        if (op.getBias())
+          bias = tensor::ExtractOp::create(rewriter, loc, op.getBias(),
+                                           at(*op.getBiasMap()));
+        if (op.getResidual())
+          residual = tensor::ExtractOp::create(rewriter, loc, op.getResidual(),
+                                               at(maps[2]));
+        x = emitContractEpilogue(rewriter, loc, op, x, bias, residual);
         outs.push_back(x);
       }
       // Outputs (g, 2t), (g, 2t+1), (g+8, 2t), (g+8, 2t+1): a 2x2 tile with
@@ -1350,7 +1345,6 @@ struct MXMapWarpKernelsPass
     nvgpu::DeviceAsyncWaitOp pendingWait;
     MLIRContext *ctx = launch.getContext();
     for (memref::CopyOp copy : copies) {
-      auto type = cast<MemRefType>(copy.getTarget().getType());
       // Every thread of the block must reach the copy with the same
       // source: uniform control flow (scf.for loops with thread-invariant
       // bounds up to the launch) and a thread-invariant source.
@@ -1368,9 +1362,6 @@ struct MXMapWarpKernelsPass
                                 "the same data in every thread");
       Location loc = copy.getLoc();
       rewriter.setInsertionPoint(copy);
-      auto cst = [&](int64_t v) -> Value {
-        return arith::ConstantIndexOp::create(rewriter, loc, v);
-      };
       // Wait until the warps are done with the buffer's previous contents,
       // unless the previous cooperative copy's barrier is right before.
       Operation *prev = copy->getPrevNode();

@@ -540,25 +540,31 @@ struct LowerContract : OpConversionPattern<ContractOp> {
                                  s.bitsToF(s.c(kQuietNaNBits)), s.fmul(sa, sb));
             x = arith::MulFOp::create(b, loc, x, scale);
           }
-          if (hasBias)
-            x = arith::AddFOp::create(b, loc, x, args[next++]);
-          if (hasResidual)
-            x = arith::AddFOp::create(b, loc, x, args[next++]);
-          if (hasMin)
-            x = arith::MaximumFOp::create(
-                b, loc, x,
-                arith::ConstantOp::create(b, loc, op.getClampMinAttr()));
-          if (hasMax)
-            x = arith::MinimumFOp::create(
-                b, loc, x,
-                arith::ConstantOp::create(b, loc, op.getClampMaxAttr()));
-          linalg::YieldOp::create(b, loc, ValueRange{x});
+          Value bias = hasBias ? args[next++] : Value();
+          Value residual = hasResidual ? args[next++] : Value();
+          linalg::YieldOp::create(
+              b, loc, emitContractEpilogue(b, loc, op, x, bias, residual));
         });
     return generic.getResult(0);
   }
 };
 
 } // namespace
+
+Value mx::emitContractEpilogue(OpBuilder &b, Location loc, ContractOp op,
+                               Value x, Value bias, Value residual) {
+  if (bias)
+    x = arith::AddFOp::create(b, loc, x, bias);
+  if (residual)
+    x = arith::AddFOp::create(b, loc, x, residual);
+  if (op.getClampMin())
+    x = arith::MaximumFOp::create(
+        b, loc, x, arith::ConstantOp::create(b, loc, op.getClampMinAttr()));
+  if (op.getClampMax())
+    x = arith::MinimumFOp::create(
+        b, loc, x, arith::ConstantOp::create(b, loc, op.getClampMaxAttr()));
+  return x;
+}
 
 void mx::populateMXContractLoweringPatterns(
     TypeConverter &converter, RewritePatternSet &patterns,

@@ -80,6 +80,14 @@ using ContractKernelFn = mlir::FailureOr<mlir::Value>(
     mlir::OpBuilder &, mlir::Location, ContractOp, mlir::ValueRange,
     mlir::ValueRange, bool, const ContractKernelOptions &);
 
+/// The epilogue of an mx.contract on one f32 result element `x`: plus the
+/// element's `bias` and `residual` values (null when `op` has none), then
+/// clamp_min and clamp_max, in the unfused graph's order. Shared by the CPU
+/// and GPU lowerings of mx.contract.
+mlir::Value emitContractEpilogue(mlir::OpBuilder &b, mlir::Location loc,
+                                 ContractOp op, mlir::Value x, mlir::Value bias,
+                                 mlir::Value residual);
+
 } // namespace mx
 
 #endif // MX_CONVERSION_MXTOVECTOR_CONTRACTKERNELS_H
