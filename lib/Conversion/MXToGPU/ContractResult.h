@@ -2,8 +2,9 @@
 //-*-===//
 //
 // Shared by the GPU tilings of mx.contract (warp tiles of mx.warp_mma and
-// CTA tiles of mx.tcgen05_mma): both compute the f32 result and then
-// replace the contract with it, re-quantized like the contract's result.
+// CTA tiles of mx.tcgen05_mma): both gather their operands' codes into
+// i8 tiles, compute the f32 result and then replace the contract with it,
+// re-quantized like the contract's result.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,9 +13,27 @@
 
 #include "mx/Dialect/MX/IR/MXOps.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mx {
+
+/// A 2-D i8 tensor of `shape` whose element (i, j) is `body(b, i, j)`
+/// (tensor.generate): the padded code and scale tiles of the tilings.
+inline mlir::Value generateI8Tile(
+    mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Value, mlir::Value)>
+        body) {
+  return mlir::tensor::GenerateOp::create(
+             b, loc, mlir::RankedTensorType::get(shape, b.getI8Type()),
+             mlir::ValueRange{},
+             [&](mlir::OpBuilder &nested, mlir::Location,
+                 mlir::ValueRange ivs) {
+               mlir::tensor::YieldOp::create(nested, loc,
+                                             body(nested, ivs[0], ivs[1]));
+             })
+      .getResult();
+}
 
 /// Replaces `op` by `result` (its f32 value). A quantized contract result
 /// becomes an mx.quantize of `result` with the contract's static output

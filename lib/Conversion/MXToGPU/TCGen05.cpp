@@ -139,12 +139,7 @@ struct ContractToTCGen05Tiles : OpConversionPattern<ContractOp> {
     };
     auto generate = [&](ArrayRef<int64_t> shape,
                         function_ref<Value(OpBuilder &, Value, Value)> body) {
-      return tensor::GenerateOp::create(
-                 rewriter, loc, RankedTensorType::get(shape, i8), ValueRange{},
-                 [&](OpBuilder &b, Location, ValueRange ivs) {
-                   tensor::YieldOp::create(b, loc, body(b, ivs[0], ivs[1]));
-                 })
-          .getResult();
+      return generateI8Tile(rewriter, loc, shape, body);
     };
     // Element code (i8, the nibble for f4) of B at (kk, nn), 0 outside.
     auto rhsCode = [&](OpBuilder &b, Value kk, Value nn) -> Value {

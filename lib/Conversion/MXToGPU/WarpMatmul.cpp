@@ -386,12 +386,7 @@ void gatherImplicitGemm(OpBuilder &b, Location loc, ContractOp op,
   };
   auto generate = [&](ArrayRef<int64_t> shape,
                       function_ref<Value(OpBuilder &, Value, Value)> body) {
-    return tensor::GenerateOp::create(
-               b, loc, RankedTensorType::get(shape, i8), ValueRange{},
-               [&](OpBuilder &bb, Location, ValueRange ivs) {
-                 tensor::YieldOp::create(bb, loc, body(bb, ivs[0], ivs[1]));
-               })
-        .getResult();
+    return generateI8Tile(b, loc, shape, body);
   };
   int64_t cBytesA = (g.c + packA - 1) / packA, cpBytesA = g.cp / packA;
   Value lhsCodes = partsA[0], rhsCodes = partsB[0];
