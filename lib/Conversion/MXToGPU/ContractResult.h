@@ -11,6 +11,7 @@
 #ifndef MX_LIB_CONVERSION_MXTOGPU_CONTRACTRESULT_H
 #define MX_LIB_CONVERSION_MXTOGPU_CONTRACTRESULT_H
 
+#include "mx/Conversion/MXToVector/ContractKernels.h"
 #include "mx/Dialect/MX/IR/MXOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -33,6 +34,25 @@ inline mlir::Value generateI8Tile(
                                              body(nested, ivs[0], ivs[1]));
              })
       .getResult();
+}
+
+/// emitContractEpilogue on the f32 result element `x` whose indices the
+/// operand maps give through `at` (a map over the contraction's loops ->
+/// the indices of that operand's element): the bias and residual values
+/// are read there.
+inline mlir::Value emitContractEpilogueAt(
+    mlir::OpBuilder &b, mlir::Location loc, ContractOp op, mlir::Value x,
+    llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::AffineMap)> at) {
+  mlir::Value bias, residual;
+  if (op.getBias())
+    bias = mlir::tensor::ExtractOp::create(b, loc, op.getBias(),
+                                           at(*op.getBiasMap()));
+  if (op.getResidual())
+    residual = mlir::tensor::ExtractOp::create(
+        b, loc, op.getResidual(),
+        at(llvm::cast<mlir::AffineMapAttr>(op.getIndexingMaps()[2])
+               .getValue()));
+  return emitContractEpilogue(b, loc, op, x, bias, residual);
 }
 
 /// Replaces `op` by `result` (its f32 value). A quantized contract result

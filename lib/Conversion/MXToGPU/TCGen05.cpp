@@ -269,16 +269,9 @@ struct ContractToTCGen05Tiles : OpConversionPattern<ContractOp> {
                         b, loc, AffineMap::get(3, 0, ex, ctx), dims));
                   return idx;
                 };
-                NumericsEmitter s(b, loc, {});
-                Value x = tensor::ExtractOp::create(b, loc, acc, ivs[0]);
-                Value bias, residual;
-                if (op.getBias())
-                  bias = tensor::ExtractOp::create(b, loc, op.getBias(),
-                                                   at(*op.getBiasMap()));
-                if (op.getResidual())
-                  residual = tensor::ExtractOp::create(b, loc, op.getResidual(),
-                                                       at(maps[2]));
-                x = emitContractEpilogue(b, loc, op, x, bias, residual);
+                Value x = emitContractEpilogueAt(
+                    b, loc, op, tensor::ExtractOp::create(b, loc, acc, ivs[0]),
+                    at);
                 scf::YieldOp::create(b, loc,
                                      ValueRange{tensor::InsertOp::create(
                                          b, loc, x, iter[0], ivs[0])});

@@ -761,14 +761,7 @@ struct ContractToWarpTiles : OpConversionPattern<ContractOp> {
                      s.bitsToF(s.c(numerics::kQuietNaNBits)), s.fmul(sa, sb));
           x = s.fmul(x, scale);
         }
-        Value bias, residual;
-        if (op.getBias())
-          bias = tensor::ExtractOp::create(rewriter, loc, op.getBias(),
-                                           at(*op.getBiasMap()));
-        if (op.getResidual())
-          residual = tensor::ExtractOp::create(rewriter, loc, op.getResidual(),
-                                               at(maps[2]));
-        x = emitContractEpilogue(rewriter, loc, op, x, bias, residual);
+        x = emitContractEpilogueAt(rewriter, loc, op, x, at);
         outs.push_back(x);
       }
       // Outputs (g, 2t), (g, 2t+1), (g+8, 2t), (g+8, 2t+1): a 2x2 tile with
