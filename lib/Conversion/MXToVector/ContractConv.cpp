@@ -398,29 +398,19 @@ FailureOr<Value> mx::emitContractConvKernel(
   auto same = [](unsigned, int64_t size) { return size; };
 
   if (int8Path) {
-    // Symmetric i8 codes (zero points stay on the generic path); the exact
-    // i32 sum does not depend on the order of K.
-    if (specA.zeroPoint || specB.zeroPoint ||
-        specA.element != ElementKind::I8 || specB.element != ElementKind::I8)
-      return Value();
+    // The exact i32 sum does not depend on the order of K.
     int64_t k = product(*form, form->kDims);
-    if (k >= (int64_t(1) << 31) / (128 * 128))
+    std::optional<IntPlan> plan =
+        perTensorI8Plan(specA, specB, k, vnni, options.prepack);
+    if (!plan)
       return Value();
     SmallVector<Value> aParts = {gatherLhs(
         padLhs(b, loc, op, lhsParts[0], i8Const(b, loc, 0)), form->kDims)};
     SmallVector<Value> bParts = {gatherRhs(rhsParts[0], form->kDims, same)};
-    IntPlan plan;
-    plan.kp = llvm::alignTo(k, 4);
-    plan.block = plan.kp;
-    plan.groups = plan.kp / 4;
-    plan.blocks = 1;
-    plan.offsetA = 128;
-    plan.vnni = vnni;
-    plan.prepack = options.prepack;
     MatmulForm mf{false, 1, m, n, k};
     Value acc =
         emitIntMatmulKernel(b, loc, mf, IntOperand{specA, aParts},
-                            IntOperand{specB, bParts}, plan, shape, amx);
+                            IntOperand{specB, bParts}, *plan, shape, amx);
     return toResult(b, loc, op, *form, acc);
   }
 

@@ -754,6 +754,28 @@ mx::parseContractKernelTarget(llvm::StringRef name) {
   return std::nullopt;
 }
 
+std::optional<IntPlan>
+mx::contract_kernels::perTensorI8Plan(const FormatSpec &a, const FormatSpec &b,
+                                      int64_t k, bool vnni, bool prepack) {
+  // Symmetric i8 codes only.
+  if (a.zeroPoint || b.zeroPoint || a.element != ElementKind::I8 ||
+      b.element != ElementKind::I8)
+    return std::nullopt;
+  // i32 sums of (a + 128) * b, and of the correction, wrap but their
+  // difference is the exact sum while that fits.
+  if (k >= (int64_t(1) << 31) / (128 * 128))
+    return std::nullopt;
+  IntPlan plan;
+  plan.kp = llvm::alignTo(k, 4);
+  plan.block = plan.kp;
+  plan.groups = plan.kp / 4;
+  plan.blocks = 1;
+  plan.offsetA = 128;
+  plan.vnni = vnni;
+  plan.prepack = prepack;
+  return plan;
+}
+
 FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
                                         ContractOp op, ValueRange lhsParts,
                                         ValueRange rhsParts, bool int8Path,
@@ -778,22 +800,11 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
   bool vnni = amx || options.target == ContractKernelTarget::AVX512VNNI;
 
   if (int8Path) {
-    // Symmetric i8 codes only (zero points stay on the generic path).
-    if (A.spec.zeroPoint || B.spec.zeroPoint ||
-        A.spec.element != ElementKind::I8 || B.spec.element != ElementKind::I8)
+    std::optional<IntPlan> i8Plan =
+        perTensorI8Plan(A.spec, B.spec, form->k, vnni, options.prepack);
+    if (!i8Plan)
       return Value();
-    IntPlan plan;
-    plan.kp = llvm::alignTo(form->k, 4);
-    plan.block = plan.kp;
-    plan.groups = plan.kp / 4;
-    plan.blocks = 1;
-    plan.offsetA = 128;
-    plan.vnni = vnni;
-    plan.prepack = options.prepack;
-    // i32 sums of (a + 128) * b, and of the correction, wrap but their
-    // difference is the exact sum while that fits (K < 2^31 / 128^2).
-    if (form->k >= (int64_t(1) << 31) / (128 * 128))
-      return Value();
+    IntPlan &plan = *i8Plan;
     if (amx)
       if (Value acc =
               emitAMXIntKernel(b, loc, *form, A, B, plan, shape, nullptr))

@@ -218,6 +218,14 @@ struct IntPlan {
   bool prepack = false;
 };
 
+/// The plan of a per-tensor INT8 contraction over `k` (one block over K, A
+/// offset by 128 to unsigned), or nullopt when the kernels do not take it:
+/// zero points or non-i8 codes (the generic path implements them), or a K
+/// whose i32 sums of (a + 128) * b could lose the exact difference
+/// (K >= 2^31 / 128^2).
+std::optional<IntPlan> perTensorI8Plan(const FormatSpec &a, const FormatSpec &b,
+                                       int64_t k, bool vnni, bool prepack);
+
 /// `n` integer values (IntOperand: i8 codes, 2 * E2M1 or 8 * E2M3
 /// values) of the data part at
 /// `prefix` (all but the last index), elements [col, col + n) of the last
