@@ -376,31 +376,39 @@ void forEachBlock(const F32Array &A, size_t K, FnT Fn) {
 }
 
 // NVFP4 (numerics.md 3b): f32 tensor scale over E4M3 block scales.
-// With a static tensor scale (C.HasTensorScale) s_t is given: a NaN or Inf
-// poisons only its own block, and values beyond 6 * 448 * s_t saturate (the
-// block scale at 448, the element at 6).
-void fakeQuantNVFP4(const Config &C, const F32Array &A,
-                    std::vector<uint32_t> &Out) {
-  if (!C.HasTensorScale && anyNonFinite(A.Data)) {
-    std::fill(Out.begin(), Out.end(), kNaN);
-    return;
-  }
-  const uint32_t St = C.HasTensorScale
-                          ? C.TensorScale
+// The tensor scale s_t: the static one (C.HasTensorScale), else
+// f32(amax / (6 * 448)).
+uint32_t nvfp4TensorScale(const Config &C, const F32Array &A) {
+  return C.HasTensorScale ? C.TensorScale
                           : f32Div(amaxOf(A.Data.data(), A.Data.size()),
                                    bitsOf(2688.0f)); // 6 * 448
+}
+
+// Calls Fn(Off, N, Poisoned, Sb, Scale, Q) for every block of A under the
+// tensor scale St: Sb the E4M3 block scale as f32 bits, Scale = f32(Sb *
+// s_t) (0 when s_t, s_b or their product is zero: the block's elements
+// are signed zeros), Q the N element values (E2M1 values with the sign,
+// f32 bits; the decoded value is f32(Q * Scale)). With a static tensor
+// scale a NaN or Inf poisons only its own block (Poisoned, nothing else
+// set), and values beyond 6 * 448 * s_t saturate (the block scale at 448,
+// the element at 6). The caller handles non-finite inputs under a dynamic
+// tensor scale (every output NaN).
+template <typename FnT>
+void forEachNVFP4Block(const Config &C, const F32Array &A, uint32_t St,
+                       FnT Fn) {
   APFloat Max448 = APFloat::getLargest(APFloat::Float8E4M3FN());
   bool Lost448;
   Max448.convert(f32Sem(), kRNE, &Lost448);
   APFloat Six = APFloat::getLargest(APFloat::Float4E2M1FN());
   Six.convert(f32Sem(), kRNE, &Lost448);
+  std::vector<uint32_t> Q;
   forEachBlock(A, C.Block, [&](size_t Off, size_t N, size_t) {
     const uint32_t *In = &A.Data[Off];
     if (C.HasTensorScale && std::any_of(In, In + N, isNonFinite)) {
-      std::fill(&Out[Off], &Out[Off] + N, kNaN);
+      Fn(Off, N, true, 0u, 0u, nullptr);
       return;
     }
-    uint32_t Scale = 0;
+    uint32_t SbBits = 0, Scale = 0;
     if (St != 0) {
       APFloat Sb(f32Sem(),
                  APInt(32, f32Div(f32Div(amaxOf(In, N), bitsOf(6.0f)), St)));
@@ -408,21 +416,40 @@ void fakeQuantNVFP4(const Config &C, const F32Array &A,
         Sb = Max448; // saturate before rounding
       bool Lost;
       Sb.convert(APFloat::Float8E4M3FN(), kRNE, &Lost); // always ties-to-even
-      Scale = Sb.isZero() ? 0 : f32Mul(toF32(Sb), St);
+      SbBits = toF32(Sb);
+      Scale = Sb.isZero() ? 0 : f32Mul(SbBits, St);
     }
+    Q.assign(N, 0);
     for (size_t I = 0; I < N; ++I) {
       if (Scale == 0) { // s_t, s_b or their f32 product is zero
-        Out[Off + I] = In[I] & kSign;
+        Q[I] = In[I] & kSign;
         continue;
       }
-      APFloat Q(f32Sem(), APInt(32, f32Div(In[I], Scale)));
-      if (absGreater(Q, Six))
-        Q = APFloat::copySign(Six, Q);
+      APFloat V(f32Sem(), APInt(32, f32Div(In[I], Scale)));
+      if (absGreater(V, Six))
+        V = APFloat::copySign(Six, V);
       bool Lost;
-      Q.convert(APFloat::Float4E2M1FN(), C.Mode, &Lost);
-      Out[Off + I] = f32Mul(toF32(Q), Scale);
+      V.convert(APFloat::Float4E2M1FN(), C.Mode, &Lost);
+      Q[I] = toF32(V);
     }
+    Fn(Off, N, false, SbBits, Scale, Q.data());
   });
+}
+
+void fakeQuantNVFP4(const Config &C, const F32Array &A,
+                    std::vector<uint32_t> &Out) {
+  if (!C.HasTensorScale && anyNonFinite(A.Data)) {
+    std::fill(Out.begin(), Out.end(), kNaN);
+    return;
+  }
+  forEachNVFP4Block(C, A, nvfp4TensorScale(C, A),
+                    [&](size_t Off, size_t N, bool Poisoned, uint32_t,
+                        uint32_t Scale, const uint32_t *Q) {
+                      for (size_t I = 0; I < N; ++I)
+                        Out[Off + I] = Poisoned     ? kNaN
+                                       : Scale == 0 ? Q[I]
+                                                    : f32Mul(Q[I], Scale);
+                    });
 }
 
 // Symmetric per-tensor dynamic INT8 (numerics.md section 4).
@@ -1197,9 +1224,10 @@ const char *kUsage =
     "  mx-ref self-test\n"
     "  mx-ref int8-matmul A.npy B.npy OUT.npy   (exact INT8 matmul: A per\n"
     "                     tensor, B per column; i64 sums times both scales)\n"
-    "  mx-ref block-matmul --format F A.npy B.npy OUT.npy   (MX matmul,\n"
-    "                     blocks along K: exact block sums, summed in f32\n"
-    "                     in block order)\n"
+    "  mx-ref block-matmul --format F A.npy B.npy OUT.npy   (MX or nvfp4\n"
+    "                     matmul, blocks along K: exact block sums, summed\n"
+    "                     in f32 in block order; nvfp4: then times the two\n"
+    "                     tensor scales in f64)\n"
     "  mx-ref compare GOT.npy WANT.npy [--ulps N] [--inf-as-nan]\n"
     "                 (NaN matches NaN; with --inf-as-nan, an Inf wanted\n"
     "                 matches a NaN got: an Inf makes its block NaN)\n"
@@ -1626,6 +1654,74 @@ int cmdInt8Matmul(int Argc, char **Argv) {
   return 0;
 }
 
+// acc + V rounded once to f32 (quad holds both exactly for the exponent
+// ranges of f32 and the block values of block-matmul).
+APFloat addRoundedOnce(const APFloat &Acc, APFloat V) {
+  bool Lost;
+  APFloat Wide = Acc;
+  Wide.convert(APFloat::IEEEquad(), kRNE, &Lost);
+  V.convert(APFloat::IEEEquad(), kRNE, &Lost);
+  Wide.add(V, kRNE);
+  Wide.convert(f32Sem(), kRNE, &Lost);
+  return Wide;
+}
+
+// block-matmul --format nvfp4: A (MxK) and BT (NxK, B transposed) quantized
+// to NVFP4 (blocks along K, each operand's dynamic tensor scale). OUT[i, j]
+// = f32(f64(acc) * s_tA * s_tB) (f64 products, the first exact), acc the
+// exact value of each block's dot
+// product of the E2M1 values times the two E4M3 block scales, summed in
+// f32 in block order with one rounding per block: the integer kernels of
+// mx.contract (docs/Lowering.md, "NVFP4 on the integer path").
+int blockMatmulNVFP4(const Config &C, const F32Array &A, const F32Array &BT,
+                     const std::string &OutPath) {
+  struct Parts {
+    std::vector<uint32_t> Q, Sb; // element values; block scales per block
+    uint32_t St = 0;
+  };
+  auto quantize = [&](const F32Array &X) {
+    Parts P;
+    P.St = nvfp4TensorScale(C, X);
+    P.Q.resize(X.Data.size());
+    forEachNVFP4Block(C, X, P.St,
+                      [&](size_t Off, size_t N, bool, uint32_t Sb, uint32_t,
+                          const uint32_t *Q) {
+                        std::copy(Q, Q + N, &P.Q[Off]);
+                        P.Sb.push_back(Sb);
+                      });
+    return P;
+  };
+  Parts PA = quantize(A), PB = quantize(BT);
+  uint64_t M = A.Shape[0], K = A.Shape[1], N = BT.Shape[0];
+  uint64_t Blocks = (K + C.Block - 1) / C.Block;
+  std::vector<uint32_t> Out(M * N);
+  for (uint64_t I = 0; I < M; ++I)
+    for (uint64_t J = 0; J < N; ++J) {
+      APFloat Acc(f32Sem(), APInt(32, 0));
+      for (uint64_t Blk = 0; Blk < Blocks; ++Blk) {
+        // Exact in f64: the products of E2M1 values have at most 4
+        // significant bits, their block sum at most 14, each E4M3 scale 4.
+        APFloat Sum(f64Sem(), APInt(64, 0));
+        for (uint64_t L = Blk * C.Block; L < std::min(K, (Blk + 1) * C.Block);
+             ++L) {
+          APFloat P = widen(PA.Q[I * K + L]);
+          P.multiply(widen(PB.Q[J * K + L]), kRNE);
+          Sum.add(P, kRNE);
+        }
+        Sum.multiply(widen(PA.Sb[I * Blocks + Blk]), kRNE);
+        Sum.multiply(widen(PB.Sb[J * Blocks + Blk]), kRNE);
+        Acc = addRoundedOnce(Acc, Sum);
+      }
+      APFloat V =
+          widen(static_cast<uint32_t>(Acc.bitcastToAPInt().getZExtValue()));
+      V.multiply(widen(PA.St), kRNE);
+      V.multiply(widen(PB.St), kRNE);
+      Out[I * N + J] = toF32(V);
+    }
+  writeNpyF32(OutPath, {M, N}, Out);
+  return 0;
+}
+
 // block-matmul --format F A.npy B.npy OUT.npy: A (MxK) and B (KxN)
 // quantized to an MX format with E8M0 scales, both in blocks along K; OUT
 // = the exact value of each block's dot product (APFloat, f64: products
@@ -1636,8 +1732,8 @@ int cmdBlockMatmul(int Argc, char **Argv) {
   Options O = parseOptions(Argc, Argv, {"format", "block"});
   expectPositional(O, 3, "A.npy B.npy OUT.npy");
   Config C = buildConfig(O);
-  if (C.K != Kind::MX)
-    fatal("block-matmul takes an MX format with E8M0 scales");
+  if (C.K != Kind::MX && C.K != Kind::NVFP4)
+    fatal("block-matmul takes an MX format with E8M0 scales, or nvfp4");
   F32Array A = readNpyF32(O.Positional[0]);
   F32Array B = readNpyF32(O.Positional[1]);
   if (A.Shape.size() != 2 || B.Shape.size() != 2 || A.Shape[1] != B.Shape[0])
@@ -1650,6 +1746,8 @@ int cmdBlockMatmul(int Argc, char **Argv) {
   for (uint64_t L = 0; L < K; ++L)
     for (uint64_t J = 0; J < N; ++J)
       BT.Data[J * K + L] = B.Data[L * N + J];
+  if (C.K == Kind::NVFP4)
+    return blockMatmulNVFP4(C, A, BT, O.Positional[2]);
   std::vector<uint8_t> CA, SA, CB, SB;
   std::vector<uint64_t> ShapeA, ShapeB;
   quantizeMX(C, A, CA, SA, ShapeA);
@@ -1673,15 +1771,7 @@ int cmdBlockMatmul(int Argc, char **Argv) {
           Sum.add(P, kRNE);
         }
         Sum = pow2Scale(Sum, int(EA) - 127 + int(EB) - 127);
-        // acc + block value, rounded once to f32 (quad holds both exactly
-        // for the exponent ranges of f32 and E8M0 products).
-        bool Lost;
-        APFloat Wide = Acc;
-        Wide.convert(APFloat::IEEEquad(), kRNE, &Lost);
-        Sum.convert(APFloat::IEEEquad(), kRNE, &Lost);
-        Wide.add(Sum, kRNE);
-        Wide.convert(f32Sem(), kRNE, &Lost);
-        Acc = Wide;
+        Acc = addRoundedOnce(Acc, Sum);
       }
       Out[I * N + J] =
           static_cast<uint32_t>(Acc.bitcastToAPInt().getZExtValue());
