@@ -419,12 +419,16 @@ FailureOr<Value> mx::emitContractConvKernel(
   unsigned axisB = qb.getAxis();
   int64_t block = specA.blockSize;
   // (6-bit elements, four per three bytes, take the f32 kernel: the im2col
-  // gathers whole bytes.)
-  if (!options.exact && isIntKernelFormat(specA) && isIntKernelFormat(specB) &&
+  // gathers whole bytes.) E8M0-scaled pairs, or NVFP4 pairs whose tensor
+  // scales multiply the result (applyTensorScales).
+  bool e8m0 = isIntKernelFormat(specA) && isIntKernelFormat(specB) &&
+              !specA.tensorScale && !specB.tensorScale;
+  bool e4m3 = isE4M3IntKernelFormat(specA) && isE4M3IntKernelFormat(specB);
+  if (!options.exact && (e8m0 || e4m3) &&
       specA.element != ElementKind::F6E2M3FN &&
-      specB.element != ElementKind::F6E2M3FN && !specA.tensorScale &&
-      !specB.tensorScale && specA.blockSize == specB.blockSize &&
-      block % 4 == 0 && block <= kMaxIntBlock && cExpr &&
+      specB.element != ElementKind::F6E2M3FN &&
+      specA.blockSize == specB.blockSize && block % 4 == 0 &&
+      block <= kMaxIntBlock && cExpr &&
       op.isReductionDim(cExpr.getPosition()) &&
       onlyAt(lhsMap, qa.getAxis(), cExpr.getPosition()) &&
       onlyAt(rhsMap, axisB, cExpr.getPosition())) {
@@ -449,7 +453,8 @@ FailureOr<Value> mx::emitContractConvKernel(
           kLoops.push_back(d);
       kLoops.push_back(c);
       int64_t kp = product(*form, kLoops) / channels * cp;
-      Value zero = i8Const(b, loc, 0), one = i8Const(b, loc, /*2^0=*/127);
+      Value zero = i8Const(b, loc, 0),
+            one = i8Const(b, loc, A.unitScaleCode()); // the scale 1.0
       // lhs: spatial padding (code 0, scale 1.0), then c padded to whole
       // blocks (the scales already have ceil(C / block) of them).
       Value ad = padLhs(b, loc, op, lhsParts[0], zero);
@@ -471,6 +476,11 @@ FailureOr<Value> mx::emitContractConvKernel(
           gatherRhs(rhsParts[1], kLoops, [&](unsigned d, int64_t size) {
             return d == c ? cb : size;
           })};
+      // The tensor scales (NVFP4) stay the last parts.
+      if (specA.tensorScale)
+        aParts.push_back(lhsParts.back());
+      if (specB.tensorScale)
+        bParts.push_back(rhsParts.back());
       A.parts = aParts;
       B.parts = bParts;
       IntPlan plan;
@@ -484,7 +494,7 @@ FailureOr<Value> mx::emitContractConvKernel(
       plan.prepack = options.prepack;
       MatmulForm mf{false, 1, m, n, kp};
       Value acc = emitIntMatmulKernel(b, loc, mf, A, B, plan, shape, amx);
-      return toResult(b, loc, op, *form, acc);
+      return toResult(b, loc, op, *form, applyTensorScales(b, loc, acc, A, B));
     }
   }
 

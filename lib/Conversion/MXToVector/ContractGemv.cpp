@@ -120,6 +120,15 @@ bool isIntElement(const FormatSpec &spec) {
   return !spec.tensorScale && contract_kernels::isIntKernelFormat(spec);
 }
 
+/// Whether A and B take the integer kernel together: both E8M0-scaled
+/// (isIntElement), or both E2M1 under E4M3 block scales (NVFP4, whose
+/// tensor scales multiply the result).
+bool isIntPair(const FormatSpec &a, const FormatSpec &b) {
+  return (isIntElement(a) && isIntElement(b)) ||
+         (contract_kernels::isE4M3IntKernelFormat(a) &&
+          contract_kernels::isE4M3IntKernelFormat(b));
+}
+
 /// Integer values (IntOperand: i8 codes, 2 * E2M1 or 8 * E2M3 values) of
 /// `shape` elements of the data part starting at `indices` (the last index
 /// even for packed elements: it counts elements, two per byte for E2M1,
@@ -207,14 +216,22 @@ std::pair<Value, Value> prepareA(G &g, const GemvForm &form,
   return {ints, scales};
 }
 
+/// fastFoldHolds of the operands' block scales, or null where the fast
+/// fold always holds (E4M3 scales: foldBlockSums then folds without a
+/// test).
+Value fastFold(G &g, const IntOperand &A, const IntOperand &B,
+               const IntPlan &plan, Value aScales) {
+  if (!plan.mx || A.e4m3Scales())
+    return Value();
+  return contract_kernels::fastFoldHolds(g, A, B, plan.block, aScales);
+}
+
 /// Integer kernel on B stored as [K, N].
 Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
                 const IntOperand &B, const IntPlan &plan) {
   Type i32 = g.b.getIntegerType(plan.sumBits), f32 = g.b.getF32Type();
   auto [aInts, aScales] = prepareA(g, form, A, plan);
-  Value fast =
-      plan.mx ? contract_kernels::fastFoldHolds(g, A, B, plan.block, aScales)
-              : Value();
+  Value fast = fastFold(g, A, B, plan, aScales);
   int64_t np = llvm::alignTo(form.n, kChunk);
   auto vi = VectorType::get({kChunk}, i32);
   auto vf = VectorType::get({kChunk}, f32);
@@ -265,12 +282,13 @@ Value emitIntKN(G &g, const GemvForm &form, const IntOperand &A,
         auto codeA = [&](G &t, int64_t m) {
           return t.extract(A.parts[1], {t.idx(m), kb});
         };
+        // (Columns past N read the scale code of 1.0.)
+        Value pad = g.splat(g.b.getI8Type(), B.unitScaleCode());
         return g.loop(
             0, np, kChunk, ValueRange{iacc, acc[1]},
             [&](G &g, Value nc, ValueRange t) {
-              Value sbCodes =
-                  g.read(VectorType::get({kChunk}, g.b.getI8Type()), B.parts[1],
-                         {kb, nc}, false, g.splat(g.b.getI8Type(), 127));
+              Value sbCodes = g.read(VectorType::get({kChunk}, g.b.getI8Type()),
+                                     B.parts[1], {kb, nc}, false, pad);
               Value sb = decodeBlockScale(g, sbCodes, B);
               auto codesB = [&](G &, int64_t) { return sbCodes; };
               Value ic = t[0], fc = t[1];
@@ -296,9 +314,7 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
                 const IntOperand &B, const IntPlan &plan) {
   Type i8 = g.b.getI8Type(), i32 = g.b.getI32Type(), f32 = g.b.getF32Type();
   auto [aInts, aScales] = prepareA(g, form, A, plan);
-  Value fast =
-      plan.mx ? contract_kernels::fastFoldHolds(g, A, B, plan.block, aScales)
-              : Value();
+  Value fast = fastFold(g, A, B, plan, aScales);
   int64_t np = llvm::alignTo(form.n, kTile);
   // Per step of K: one block (MX), or 32 elements (INT8).
   int64_t step = plan.mx ? plan.block : 32;
@@ -325,8 +341,9 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
             AffineMap perm = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
             Value codes = vector::TransferReadOp::create(
                 g.b, g.loc, VectorType::get({kTile}, i8), B.parts[1],
-                ValueRange{n0, kb}, AffineMapAttr::get(perm), g.splat(i8, 127),
-                Value(), g.b.getBoolArrayAttr({false}));
+                ValueRange{n0, kb}, AffineMapAttr::get(perm),
+                g.splat(i8, B.unitScaleCode()), Value(),
+                g.b.getBoolArrayAttr({false}));
             return SmallVector<Value>{
                 g.write(decodeBlockScale(g, codes, B), t[0], {kb, n0})};
           });
@@ -369,7 +386,8 @@ Value emitIntNK(G &g, const GemvForm &form, const IntOperand &A,
         return vector::TransferReadOp::create(
                    t.b, t.loc, VectorType::get({kTile}, i8), B.parts[1],
                    ValueRange{n0, s}, AffineMapAttr::get(perm),
-                   t.splat(i8, 127), Value(), t.b.getBoolArrayAttr({false}))
+                   t.splat(i8, B.unitScaleCode()), Value(),
+                   t.b.getBoolArrayAttr({false}))
             .getResult();
       };
       return contract_kernels::foldBlockSums(g, A, B, {sa, {sb}, codeA, codesB},
@@ -736,7 +754,7 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc, ContractOp op,
                             : emitIntKN(g, *form, A, B, plan);
   }
 
-  if (!options.exact && isIntElement(A.spec) && isIntElement(B.spec) &&
+  if (!options.exact && isIntPair(A.spec, B.spec) &&
       A.spec.blockSize == B.spec.blockSize && A.spec.blockSize % 2 == 0 &&
       A.spec.blockSize <= contract_kernels::kMaxIntBlock && qa.getAxis() == 1 &&
       qb.getAxis() == kAxisB) {
@@ -749,8 +767,11 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc, ContractOp op,
     plan.kp = plan.blocks * plan.block;
     if (A.fp4 && B.fp4 && plan.block * 12 * 12 < (1 << 15))
       plan.sumBits = 16;
-    return form->transposed ? emitIntNK(g, *form, A, B, plan)
-                            : emitIntKN(g, *form, A, B, plan);
+    return contract_kernels::applyTensorScales(
+        b, loc,
+        form->transposed ? emitIntNK(g, *form, A, B, plan)
+                         : emitIntKN(g, *form, A, B, plan),
+        A, B);
   }
 
   // The f32 kernels: B as [K, N] (direct decode or slabs of rows along K)

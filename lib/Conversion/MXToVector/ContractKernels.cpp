@@ -340,8 +340,8 @@ Value mx::contract_kernels::unpackNibbles(Emitter &e, Value bytes) {
   return vector::InterleaveOp::create(e.b, e.loc, lo, hi);
 }
 
-/// f32 block scales from E8M0 codes (a vector or a scalar of i8), times the
-/// weight of one integer unit (2^-6 for MXINT8, 1/2 for 2 * E2M1).
+/// f32 block scales from E8M0 or E4M3 codes (a vector or a scalar of i8),
+/// times the weight of one integer unit (2^-6 for MXINT8, 1/2 for 2 * E2M1).
 Value mx::contract_kernels::decodeBlockScale(OpBuilder &b, Location loc,
                                              Value codes,
                                              const IntOperand &op) {
@@ -351,6 +351,42 @@ Value mx::contract_kernels::decodeBlockScale(OpBuilder &b, Location loc,
   NumericsEmitter s(b, loc, shape);
   Value code = arith::ExtUIOp::create(b, loc, s.i32(), codes);
   return blockScaleFromCode(s, code, op);
+}
+
+Value mx::contract_kernels::applyTensorScales(OpBuilder &b, Location loc,
+                                              Value acc, const IntOperand &A,
+                                              const IntOperand &B) {
+  SmallVector<Value> scales;
+  for (const IntOperand *op : {&A, &B})
+    if (op->spec.tensorScale)
+      scales.push_back(
+          tensor::ExtractOp::create(b, loc, op->parts.back(), ValueRange{}));
+  if (scales.empty())
+    return acc;
+  auto type = cast<RankedTensorType>(acc.getType());
+  unsigned rank = type.getRank();
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  Type f64 = b.getF64Type();
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{acc},
+             ValueRange{tensor::EmptyOp::create(b, loc, type.getShape(),
+                                                type.getElementType())},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               // In f64 (the first product is exact), so that no product
+               // of the scales alone leaves the f32 range.
+               Value x = arith::ExtFOp::create(b, loc, f64, args[0]);
+               for (Value s : scales)
+                 x = arith::MulFOp::create(
+                     b, loc, x, arith::ExtFOp::create(b, loc, f64, s));
+               linalg::YieldOp::create(
+                   b, loc,
+                   arith::TruncFOp::create(b, loc, type.getElementType(), x)
+                       .getResult());
+             })
+      .getResult(0);
 }
 
 Value mx::contract_kernels::decodeScaleTensor(OpBuilder &b, Location loc,
@@ -464,6 +500,9 @@ SmallVector<Value> mx::contract_kernels::foldBlockSums(
 SmallVector<Value> mx::contract_kernels::foldBlockSums(
     Emitter &e, const IntOperand &A, const IntOperand &B, const BlockScales &s,
     ArrayRef<Value> sums, ArrayRef<Value> acc, Value fast) {
+  // No test: the fast fold is exact for every block (E4M3 scales).
+  if (!fast)
+    return foldBlockSums(e, A, B, s, sums, acc, /*exact=*/false);
   auto fold = [&](bool exact) {
     return [&, exact](OpBuilder &b, Location loc) {
       Emitter t{b, loc};
@@ -543,7 +582,13 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
   // A's block scales as f32, the shape of its scale part, and whether they
   // allow the fast fold of every block.
   Value as = plan.mx ? decodeScaleTensor(b, loc, A) : Value();
-  Value fastFold = plan.mx ? fastFoldHolds(e, A, B, plan.block, as) : Value();
+  // E4M3 block scales always take the fast fold: float(sum) * sa has at
+  // most 18 + 4 significant bits (|sum| <= 1024 * 144, sa = E4M3 / 2) and
+  // stays inside [2^-10, 2^28], so it is exact, and the fma adds the exact
+  // block value with one rounding, as the exact fold would.
+  bool alwaysFast = A.e4m3Scales();
+  Value fastFold =
+      plan.mx && !alwaysFast ? fastFoldHolds(e, A, B, plan.block, as) : Value();
 
   // B: VNNI panels [batch][N/NR][Kp/4][NR * 4] (signed bytes), the A
   // offset times minus the column sums of each block [batch][N/NR][blocks]
@@ -618,10 +663,10 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
                                   e.write(corr, p[1], {bt, nb, kb, e.idx(0)},
                                           true)};
                               if (plan.mx) {
-                                Value codes =
-                                    e.read(rowT, B.parts[1],
-                                           at(form.batched, bt, {kb, n0}),
-                                           false, e.splat(i8, 127));
+                                Value codes = e.read(
+                                    rowT, B.parts[1],
+                                    at(form.batched, bt, {kb, n0}), false,
+                                    e.splat(i8, B.unitScaleCode()));
                                 next.push_back(e.write(
                                     decodeBlockScale(e.b, e.loc, codes, B),
                                     p[2], {bt, nb, kb, e.idx(0)}, true));
@@ -701,7 +746,7 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
                     Value n = t.addc(t.mul(nb, kNR), j * kLanes);
                     return t.read(VectorType::get({kLanes}, i8), B.parts[1],
                                   at(form.batched, bt, {kb, n}), false,
-                                  t.splat(i8, 127));
+                                  t.splat(i8, B.unitScaleCode()));
                   };
                   return foldBlockSums(e, A, B, {sa, sb, codeA, codesB}, sums,
                                        SmallVector<Value>(facc), exact);
@@ -713,9 +758,12 @@ Value emitIntKernel(OpBuilder &b, Location loc, const MatmulForm &form,
               scf::YieldOp::create(b, loc, blockLoop(t, exact));
             };
           };
-          result = scf::IfOp::create(e.b, e.loc, fastFold, branch(false),
-                                     branch(true))
-                       ->getResults();
+          if (alwaysFast)
+            result = blockLoop(e, false);
+          else
+            result = scf::IfOp::create(e.b, e.loc, fastFold, branch(false),
+                                       branch(true))
+                         ->getResults();
         }
         return storeTile(e, form, bt, rowIdx, nb, result, c);
       });
@@ -812,13 +860,16 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     return emitIntKernel(b, loc, *form, A, B, plan, shape);
   }
 
-  // (A per-tensor f32 pre-scale, tensor_scale = true, is applied by the
-  // dequantizer: such operands take the f32 kernel.)
-  if (!options.exact && isIntKernelElement(A.spec) &&
-      isIntKernelElement(B.spec) && !A.spec.tensorScale &&
-      !B.spec.tensorScale && A.spec.blockSize == B.spec.blockSize &&
-      A.spec.blockSize % 4 == 0 && A.spec.blockSize <= kMaxIntBlock &&
-      qa.getAxis() == kAxisA && qb.getAxis() == kAxisB) {
+  // (The f32 pre-scale of MX formats with tensor_scale = true is applied
+  // by the dequantizer: such operands take the f32 kernel. NVFP4's tensor
+  // scales multiply the integer kernel's result.)
+  bool e8m0 = isIntKernelElement(A.spec) && isIntKernelElement(B.spec) &&
+              !A.spec.tensorScale && !B.spec.tensorScale;
+  bool e4m3 = isE4M3IntKernelFormat(A.spec) && isE4M3IntKernelFormat(B.spec);
+  if (!options.exact && (e8m0 || e4m3) &&
+      A.spec.blockSize == B.spec.blockSize && A.spec.blockSize % 4 == 0 &&
+      A.spec.blockSize <= kMaxIntBlock && qa.getAxis() == kAxisA &&
+      qb.getAxis() == kAxisB) {
     A.classify();
     B.classify();
     IntPlan plan;
@@ -834,11 +885,12 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
     auto vnniKernel = [&](OpBuilder &b, Location loc) {
       return emitIntKernel(b, loc, *form, A, B, plan, shape);
     };
-    if (amx)
+    // (The AMX kernel decodes E8M0 scales only.)
+    if (amx && e8m0)
       if (Value acc =
               emitAMXIntKernel(b, loc, *form, A, B, plan, shape, vnniKernel))
         return acc;
-    return vnniKernel(b, loc);
+    return applyTensorScales(b, loc, vnniKernel(b, loc), A, B);
   }
 
   // f32 kernel on the dequantized operands (a constant B decoded and
@@ -896,7 +948,8 @@ Value mx::contract_kernels::emitIntMatmulKernel(
   auto vnniKernel = [&](OpBuilder &b, Location loc) {
     return emitIntKernel(b, loc, form, A, B, plan, shape);
   };
-  if (amx)
+  // (The AMX kernel decodes E8M0 scales only.)
+  if (amx && !A.e4m3Scales())
     if (Value acc = emitAMXIntKernel(
             b, loc, form, A, B, plan, shape,
             plan.mx ? function_ref<Value(OpBuilder &, Location)>(vnniKernel)
@@ -907,6 +960,12 @@ Value mx::contract_kernels::emitIntMatmulKernel(
 
 bool mx::contract_kernels::isIntKernelFormat(const FormatSpec &spec) {
   return isIntKernelElement(spec);
+}
+
+bool mx::contract_kernels::isE4M3IntKernelFormat(const FormatSpec &spec) {
+  return spec.scale == ScaleKind::E4M3 &&
+         spec.granularity == Granularity::Block &&
+         spec.element == ElementKind::F4E2M1FN && !spec.zeroPoint;
 }
 
 //===----------------------------------------------------------------------===//

@@ -193,6 +193,12 @@ struct IntOperand {
   int unitExponent() const { return fp4 ? -1 : fp6 ? -3 : -6; }
   /// What the unsigned (A) operand of vpdpbusd adds to its integers.
   int64_t offset() const { return maxAbs(); }
+  /// E4M3 block scales (NVFP4; its f32 tensor scale, when the format has
+  /// one, multiplies the result: applyTensorScales), else E8M0.
+  bool e4m3Scales() const { return spec.scale == ScaleKind::E4M3; }
+  /// The scale code of 1.0, which the kernels read past the end of the
+  /// scale part (the columns of a partial panel).
+  int64_t unitScaleCode() const { return e4m3Scales() ? 0x38 : 127; }
   /// Sets fp4 / fp6 from the element kind of `spec`.
   IntOperand &classify() {
     fp4 = spec.element == ElementKind::F4E2M1FN;
@@ -240,6 +246,16 @@ Value loadIntValues(Emitter &e, const IntOperand &op, ArrayRef<Value> prefix,
 template <typename Ops>
 typename Ops::F blockScaleFromCode(Ops &s, typename Ops::I code,
                                    const IntOperand &op) {
+  if (op.e4m3Scales()) {
+    // E4M3 (NVFP4's block scales): at most 4 significant bits, so the
+    // value times the unit of 2 * E2M1 (1/2) is exact; NaN for 0x7F and
+    // 0xFF (the sign bit is ignored, as the dequantizer does).
+    const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
+    auto mag = s.band(code, s.c(0x7F));
+    auto v = s.fmul(floatMagnitudeValue(s, mag, e4m3),
+                    s.cf(std::ldexp(1.0f, op.unitExponent())));
+    return s.self(s.eq(mag, s.c(0x7F)), s.bitsToF(s.c(kQuietNaNBits)), v);
+  }
   E8M0Scale<Ops> scale = e8m0ScaleFromCode(s, code, op.spec);
   // up is 2^se (2^(se - 6) for MXINT8); one unit of 2 * E2M1 is 1/2. The
   // product is exact: the smallest, 2^-128, is an f32 subnormal.
@@ -253,6 +269,15 @@ typename Ops::F blockScaleFromCode(Ops &s, typename Ops::I code,
 /// weight of one integer unit (IntOperand::unitExponent).
 Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
                        const IntOperand &op);
+
+/// `acc` (the f32 result of the integer kernel) times the operands' f32
+/// tensor scales (NVFP4; none for an operand without one), in f64:
+/// f32(f64(acc) * sA * sB), the first product exact, so that the result is
+/// finite and nonzero wherever it is in f32's range (a product sA * sB in
+/// f32 could overflow or underflow on its own). `acc` itself when neither
+/// operand has a tensor scale.
+Value applyTensorScales(OpBuilder &b, Location loc, Value acc,
+                        const IntOperand &A, const IntOperand &B);
 
 /// The block scales of `op` (its scale part, E8M0 codes) decoded to f32 by
 /// decodeBlockScale, a tensor of the scale part's shape.
@@ -330,6 +355,13 @@ Value emitIntMatmulKernel(OpBuilder &b, Location loc, const MatmulForm &form,
 
 /// E8M0 block formats with the integer kernel's elements (MXINT8, MXFP4).
 bool isIntKernelFormat(const FormatSpec &spec);
+
+/// E2M1 elements under E4M3 block scales, with or without an f32 tensor
+/// scale (NVFP4): the integer path of the matmul and matrix-vector
+/// kernels, the tensor scales applied to their result (applyTensorScales).
+/// The fast fold of the block sums is exact for every block (no
+/// fastFoldHolds test).
+bool isE4M3IntKernelFormat(const FormatSpec &spec);
 
 /// Both operands of `op` dequantized to f32 tensors of their shapes (the
 /// f32 kernels' inputs); failure (diagnosed) when a format cannot be.

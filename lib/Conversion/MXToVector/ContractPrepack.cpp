@@ -179,13 +179,13 @@ mx::contract_kernels::prepackIntB(OpBuilder &b, Location loc,
           }
           bc[at + j] = int32_t(sum * uint32_t(-plan.offsetA));
           if (plan.mx) {
-            // Columns past the scale part read as code 127 (the kernel's
-            // transfer padding).
+            // Columns past the scale part read as the code of 1.0 (the
+            // kernel's transfer padding).
             int32_t code =
                 n < scaleCols
                     ? uint8_t(
                           (*scales)[(bt * plan.blocks + kb) * scaleCols + n])
-                    : 127;
+                    : int32_t(B.unitScaleCode());
             bs[at + j] = blockScaleFromCode(ops, code, B);
           }
         }

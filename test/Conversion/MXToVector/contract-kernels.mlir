@@ -40,3 +40,36 @@ func.func @mxint8(%a: tensor<13x70x!mx.q<mxint8, axis = 1>>, %b: tensor<70x37x!m
        : tensor<13x70x!mx.q<mxint8, axis = 1>>, tensor<70x37x!mx.q<mxint8, axis = 0>> -> tensor<13x37xf32>
   return %c : tensor<13x37xf32>
 }
+
+// -----
+
+// NVFP4: the integer kernel over 16-element blocks (docs/Lowering.md,
+// "NVFP4 on the integer path"). A is 2 * E2M1 + 12; B's E4M3 block scale
+// codes are read with 0x38 (1.0) past N; every block takes the fast fold
+// (no scf.if on the scales' range); the two tensor scales multiply the
+// result in f64. Under contract-exact: the f32 kernel.
+// CHECK-LABEL: func @nvfp4
+// CHECK: arith.constant dense<12> : vector<32xi8>
+// CHECK: arith.constant 56 : i8
+// VNNI: vector.multi_reduction <add>, {{.*}} {mx.vnni_dot} [1] : vector<16x4xi32> to vector<16xi32>
+// GENERIC-NOT: mx.vnni_dot
+// CHECK-NOT: scf.if
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: scf.if
+// CHECK: arith.extf {{.*}} : f32 to f64
+// CHECK: arith.mulf {{.*}} : f64
+// CHECK: arith.extf {{.*}} : f32 to f64
+// CHECK: arith.mulf {{.*}} : f64
+// CHECK: arith.truncf {{.*}} : f64 to f32
+// CHECK: return
+// EXACT-LABEL: func @nvfp4
+// EXACT-NOT: mx.vnni_dot
+// EXACT-NOT: f64
+// EXACT: return
+func.func @nvfp4(%a: tensor<13x70x!mx.q<nvfp4, axis = 1>>, %b: tensor<70x37x!mx.q<nvfp4, axis = 0>>) -> tensor<13x37xf32> {
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+         iterator_types = ["parallel", "parallel", "reduction"]}
+       : tensor<13x70x!mx.q<nvfp4, axis = 1>>, tensor<70x37x!mx.q<nvfp4, axis = 0>> -> tensor<13x37xf32>
+  return %c : tensor<13x37xf32>
+}
