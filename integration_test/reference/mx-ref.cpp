@@ -1683,11 +1683,16 @@ int blockMatmulNVFP4(const Config &C, const F32Array &A, const F32Array &BT,
     Parts P;
     P.St = nvfp4TensorScale(C, X);
     P.Q.resize(X.Data.size());
+    // (A poisoned block, possible only under a static tensor scale, is NaN:
+    // its scale NaN, its elements 0.)
     forEachNVFP4Block(C, X, P.St,
-                      [&](size_t Off, size_t N, bool, uint32_t Sb, uint32_t,
-                          const uint32_t *Q) {
-                        std::copy(Q, Q + N, &P.Q[Off]);
-                        P.Sb.push_back(Sb);
+                      [&](size_t Off, size_t N, bool Poisoned, uint32_t Sb,
+                          uint32_t, const uint32_t *Q) {
+                        if (Poisoned)
+                          std::fill(&P.Q[Off], &P.Q[Off] + N, 0u);
+                        else
+                          std::copy(Q, Q + N, &P.Q[Off]);
+                        P.Sb.push_back(Poisoned ? kNaN : Sb);
                       });
     return P;
   };
@@ -1695,6 +1700,14 @@ int blockMatmulNVFP4(const Config &C, const F32Array &A, const F32Array &BT,
   uint64_t M = A.Shape[0], K = A.Shape[1], N = BT.Shape[0];
   uint64_t Blocks = (K + C.Block - 1) / C.Block;
   std::vector<uint32_t> Out(M * N);
+  // Non-finite inputs (a NaN or infinite dynamic tensor scale) or a
+  // non-finite tensor scale: every output NaN, as the dequantizer gives.
+  if (anyNonFinite(A.Data) || anyNonFinite(BT.Data) || isNonFinite(PA.St) ||
+      isNonFinite(PB.St)) {
+    std::fill(Out.begin(), Out.end(), kNaN);
+    writeNpyF32(OutPath, {M, N}, Out);
+    return 0;
+  }
   for (uint64_t I = 0; I < M; ++I)
     for (uint64_t J = 0; J < N; ++J) {
       APFloat Acc(f32Sem(), APInt(32, 0));

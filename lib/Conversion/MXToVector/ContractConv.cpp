@@ -421,10 +421,7 @@ FailureOr<Value> mx::emitContractConvKernel(
   // (6-bit elements, four per three bytes, take the f32 kernel: the im2col
   // gathers whole bytes.) E8M0-scaled pairs, or NVFP4 pairs whose tensor
   // scales multiply the result (applyTensorScales).
-  bool e8m0 = isIntKernelFormat(specA) && isIntKernelFormat(specB) &&
-              !specA.tensorScale && !specB.tensorScale;
-  bool e4m3 = isE4M3IntKernelFormat(specA) && isE4M3IntKernelFormat(specB);
-  if (!options.exact && (e8m0 || e4m3) &&
+  if (!options.exact && isIntKernelPair(specA, specB) &&
       specA.element != ElementKind::F6E2M3FN &&
       specB.element != ElementKind::F6E2M3FN &&
       specA.blockSize == specB.blockSize && block % 4 == 0 &&

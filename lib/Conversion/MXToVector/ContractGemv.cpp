@@ -113,21 +113,8 @@ std::optional<GemvForm> matchGemv(ContractOp op) {
 using G = contract_kernels::Emitter;
 
 //===----------------------------------------------------------------------===//
-// Integer values of INT8, MXINT8 and MXFP4 operands
+// Integer values of INT8, MXINT8, MXFP4 and NVFP4 operands
 //===----------------------------------------------------------------------===//
-
-bool isIntElement(const FormatSpec &spec) {
-  return !spec.tensorScale && contract_kernels::isIntKernelFormat(spec);
-}
-
-/// Whether A and B take the integer kernel together: both E8M0-scaled
-/// (isIntElement), or both E2M1 under E4M3 block scales (NVFP4, whose
-/// tensor scales multiply the result).
-bool isIntPair(const FormatSpec &a, const FormatSpec &b) {
-  return (isIntElement(a) && isIntElement(b)) ||
-         (contract_kernels::isE4M3IntKernelFormat(a) &&
-          contract_kernels::isE4M3IntKernelFormat(b));
-}
 
 /// Integer values (IntOperand: i8 codes, 2 * E2M1 or 8 * E2M3 values) of
 /// `shape` elements of the data part starting at `indices` (the last index
@@ -166,8 +153,8 @@ Value loadInts(G &g, const IntOperand &op, ArrayRef<int64_t> shape,
   return decodeE2M1Times2(g, unpackNibbles(g, bytes));
 }
 
-/// f32 block scales from E8M0 codes (i8, vector or scalar), times the
-/// weight of one integer unit; NaN for the NaN code.
+/// f32 block scales from E8M0 or E4M3 codes (i8, vector or scalar), times
+/// the weight of one integer unit; NaN for the NaN codes.
 Value decodeBlockScale(G &g, Value codes, const IntOperand &op) {
   return contract_kernels::decodeBlockScale(g.b, g.loc, codes, op);
 }
@@ -754,7 +741,7 @@ FailureOr<Value> mx::emitContractGemv(OpBuilder &b, Location loc, ContractOp op,
                             : emitIntKN(g, *form, A, B, plan);
   }
 
-  if (!options.exact && isIntPair(A.spec, B.spec) &&
+  if (!options.exact && contract_kernels::isIntKernelPair(A.spec, B.spec) &&
       A.spec.blockSize == B.spec.blockSize && A.spec.blockSize % 2 == 0 &&
       A.spec.blockSize <= contract_kernels::kMaxIntBlock && qa.getAxis() == 1 &&
       qb.getAxis() == kAxisB) {

@@ -363,6 +363,13 @@ Value mx::contract_kernels::applyTensorScales(OpBuilder &b, Location loc,
           tensor::ExtractOp::create(b, loc, op->parts.back(), ValueRange{}));
   if (scales.empty())
     return acc;
+  // A NaN or infinite tensor scale makes every value NaN, as the
+  // dequantizer does (decided once, outside the loop).
+  NumericsEmitter s(b, loc, {});
+  Value bad = s.fisNaNOrInf(scales[0]);
+  for (Value t : ArrayRef<Value>(scales).drop_front())
+    bad = s.borB(bad, s.fisNaNOrInf(t));
+  Value nan = s.bitsToF(s.c(kQuietNaNBits));
   auto type = cast<RankedTensorType>(acc.getType());
   unsigned rank = type.getRank();
   AffineMap id = b.getMultiDimIdentityMap(rank);
@@ -378,13 +385,14 @@ Value mx::contract_kernels::applyTensorScales(OpBuilder &b, Location loc,
                // In f64 (the first product is exact), so that no product
                // of the scales alone leaves the f32 range.
                Value x = arith::ExtFOp::create(b, loc, f64, args[0]);
-               for (Value s : scales)
+               for (Value t : scales)
                  x = arith::MulFOp::create(
-                     b, loc, x, arith::ExtFOp::create(b, loc, f64, s));
+                     b, loc, x, arith::ExtFOp::create(b, loc, f64, t));
+               Value y =
+                   arith::TruncFOp::create(b, loc, type.getElementType(), x);
                linalg::YieldOp::create(
                    b, loc,
-                   arith::TruncFOp::create(b, loc, type.getElementType(), x)
-                       .getResult());
+                   arith::SelectOp::create(b, loc, bad, nan, y).getResult());
              })
       .getResult(0);
 }
@@ -863,10 +871,7 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
   // (The f32 pre-scale of MX formats with tensor_scale = true is applied
   // by the dequantizer: such operands take the f32 kernel. NVFP4's tensor
   // scales multiply the integer kernel's result.)
-  bool e8m0 = isIntKernelElement(A.spec) && isIntKernelElement(B.spec) &&
-              !A.spec.tensorScale && !B.spec.tensorScale;
-  bool e4m3 = isE4M3IntKernelFormat(A.spec) && isE4M3IntKernelFormat(B.spec);
-  if (!options.exact && (e8m0 || e4m3) &&
+  if (!options.exact && isIntKernelPair(A.spec, B.spec) &&
       A.spec.blockSize == B.spec.blockSize && A.spec.blockSize % 4 == 0 &&
       A.spec.blockSize <= kMaxIntBlock && qa.getAxis() == kAxisA &&
       qb.getAxis() == kAxisB) {
@@ -886,7 +891,7 @@ FailureOr<Value> mx::emitContractKernel(OpBuilder &b, Location loc,
       return emitIntKernel(b, loc, *form, A, B, plan, shape);
     };
     // (The AMX kernel decodes E8M0 scales only.)
-    if (amx && e8m0)
+    if (amx && !A.e4m3Scales())
       if (Value acc =
               emitAMXIntKernel(b, loc, *form, A, B, plan, shape, vnniKernel))
         return acc;
@@ -966,6 +971,13 @@ bool mx::contract_kernels::isE4M3IntKernelFormat(const FormatSpec &spec) {
   return spec.scale == ScaleKind::E4M3 &&
          spec.granularity == Granularity::Block &&
          spec.element == ElementKind::F4E2M1FN && !spec.zeroPoint;
+}
+
+bool mx::contract_kernels::isIntKernelPair(const FormatSpec &a,
+                                           const FormatSpec &b) {
+  return (isIntKernelFormat(a) && isIntKernelFormat(b) && !a.tensorScale &&
+          !b.tensorScale) ||
+         (isE4M3IntKernelFormat(a) && isE4M3IntKernelFormat(b));
 }
 
 //===----------------------------------------------------------------------===//

@@ -239,21 +239,22 @@ std::optional<IntPlan> perTensorI8Plan(const FormatSpec &a, const FormatSpec &b,
 Value loadIntValues(Emitter &e, const IntOperand &op, ArrayRef<Value> prefix,
                     Value col, int64_t n);
 
-/// The f32 block scale of an E8M0 `code` (i32) times the weight of one
-/// integer unit of `op` (IntOperand::unitExponent), NaN for code 0xFF:
+/// The f32 block scale of an E8M0 or E4M3 `code` (i32) times the weight of
+/// one integer unit of `op` (IntOperand::unitExponent), NaN for the NaN
+/// codes:
 /// decodeBlockScale's arithmetic over any ops policy (NumericsEmitter in
 /// the kernels, ScalarOps when B is prepacked at compile time).
 template <typename Ops>
 typename Ops::F blockScaleFromCode(Ops &s, typename Ops::I code,
                                    const IntOperand &op) {
   if (op.e4m3Scales()) {
-    // E4M3 (NVFP4's block scales): at most 4 significant bits, so the
-    // value times the unit of 2 * E2M1 (1/2) is exact; NaN for 0x7F and
-    // 0xFF (the sign bit is ignored, as the dequantizer does).
+    // E4M3 (NVFP4's block scales, over E2M1 elements only:
+    // isE4M3IntKernelFormat): at most 4 significant bits, so the value
+    // times the unit of 2 * E2M1 (1/2) is exact; NaN for 0x7F and 0xFF
+    // (the sign bit is ignored, as the dequantizer does).
     const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
     auto mag = s.band(code, s.c(0x7F));
-    auto v = s.fmul(floatMagnitudeValue(s, mag, e4m3),
-                    s.cf(std::ldexp(1.0f, op.unitExponent())));
+    auto v = s.fmul(floatMagnitudeValue(s, mag, e4m3), s.cf(0.5f));
     return s.self(s.eq(mag, s.c(0x7F)), s.bitsToF(s.c(kQuietNaNBits)), v);
   }
   E8M0Scale<Ops> scale = e8m0ScaleFromCode(s, code, op.spec);
@@ -265,7 +266,8 @@ typename Ops::F blockScaleFromCode(Ops &s, typename Ops::I code,
   return s.self(scale.isNaN, s.bitsToF(s.c(kQuietNaNBits)), up);
 }
 
-/// f32 block scales from E8M0 codes (a vector or a scalar of i8), times the
+/// f32 block scales from E8M0 or E4M3 codes (a vector or a scalar of i8),
+/// times the
 /// weight of one integer unit (IntOperand::unitExponent).
 Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
                        const IntOperand &op);
@@ -274,12 +276,14 @@ Value decodeBlockScale(OpBuilder &b, Location loc, Value codes,
 /// tensor scales (NVFP4; none for an operand without one), in f64:
 /// f32(f64(acc) * sA * sB), the first product exact, so that the result is
 /// finite and nonzero wherever it is in f32's range (a product sA * sB in
-/// f32 could overflow or underflow on its own). `acc` itself when neither
-/// operand has a tensor scale.
+/// f32 could overflow or underflow on its own); NaN everywhere when a
+/// tensor scale is NaN or infinite, as the dequantizer gives. `acc` itself
+/// when neither operand has a tensor scale.
 Value applyTensorScales(OpBuilder &b, Location loc, Value acc,
                         const IntOperand &A, const IntOperand &B);
 
-/// The block scales of `op` (its scale part, E8M0 codes) decoded to f32 by
+/// The block scales of `op` (its scale part, E8M0 or E4M3 codes) decoded to
+/// f32 by
 /// decodeBlockScale, a tensor of the scale part's shape.
 Value decodeScaleTensor(OpBuilder &b, Location loc, const IntOperand &op);
 
@@ -362,6 +366,12 @@ bool isIntKernelFormat(const FormatSpec &spec);
 /// The fast fold of the block sums is exact for every block (no
 /// fastFoldHolds test).
 bool isE4M3IntKernelFormat(const FormatSpec &spec);
+
+/// Whether the block-scaled operands `a` and `b` take the integer kernels
+/// together: both E8M0-scaled without a tensor scale (isIntKernelFormat),
+/// or both NVFP4-like (isE4M3IntKernelFormat). Never a mixed pair, so the
+/// kernels decide the fold and the tensor scales from either operand.
+bool isIntKernelPair(const FormatSpec &a, const FormatSpec &b);
 
 /// Both operands of `op` dequantized to f32 tensors of their shapes (the
 /// f32 kernels' inputs); failure (diagnosed) when a format cannot be.

@@ -61,6 +61,8 @@ func.func @mxint8(%a: tensor<13x70x!mx.q<mxint8, axis = 1>>, %b: tensor<70x37x!m
 // CHECK: arith.extf {{.*}} : f32 to f64
 // CHECK: arith.mulf {{.*}} : f64
 // CHECK: arith.truncf {{.*}} : f64 to f32
+// A NaN or infinite tensor scale gives NaN (0x7FC00000), as the dequantizer.
+// CHECK: arith.select {{.*}} : f32
 // CHECK: return
 // EXACT-LABEL: func @nvfp4
 // EXACT-NOT: mx.vnni_dot
