@@ -103,3 +103,29 @@ func.func @int8(%a: tensor<13x2200x!mx.q<int8>>, %b: tensor<2200x37x!mx.q<int8, 
        : tensor<13x2200x!mx.q<int8>>, tensor<2200x37x!mx.q<int8, granularity = channel, axis = 1>> -> tensor<13x37xf32>
   return %c : tensor<13x37xf32>
 }
+
+// -----
+
+// NVFP4: the AMX kernel decodes E8M0 scales only, so under
+// contract-kernels=amx its contractions take the VNNI integer kernel
+// (docs/Lowering.md, "NVFP4 on the integer path"): no tile op, the VNNI
+// dot products, the tensor scales applied in f64.
+// CHECK-LABEL: func @nvfp4
+// CHECK-NOT: amx.
+// CHECK: mx.vnni_dot
+// CHECK-NOT: amx.
+// CHECK: arith.truncf {{.*}} : f64 to f32
+// CHECK-NOT: amx.
+// CHECK: return
+// LLVM-LABEL: llvm.func @nvfp4
+// LLVM-NOT: tdpb
+// LLVM: llvm.x86.avx512.vpdpbusd.512
+// LLVM-NOT: tdpb
+// LLVM: llvm.return
+func.func @nvfp4(%a: tensor<13x70x!mx.q<nvfp4, axis = 1>>, %b: tensor<70x37x!mx.q<nvfp4, axis = 0>>) -> tensor<13x37xf32> {
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+         iterator_types = ["parallel", "parallel", "reduction"]}
+       : tensor<13x70x!mx.q<nvfp4, axis = 1>>, tensor<70x37x!mx.q<nvfp4, axis = 0>> -> tensor<13x37xf32>
+  return %c : tensor<13x37xf32>
+}
