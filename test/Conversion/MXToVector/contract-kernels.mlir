@@ -75,3 +75,36 @@ func.func @nvfp4(%a: tensor<13x70x!mx.q<nvfp4, axis = 1>>, %b: tensor<70x37x!mx.
        : tensor<13x70x!mx.q<nvfp4, axis = 1>>, tensor<70x37x!mx.q<nvfp4, axis = 0>> -> tensor<13x37xf32>
   return %c : tensor<13x37xf32>
 }
+
+// -----
+
+// E2M1 under E4M3 block scales without a tensor scale: the same integer
+// kernel, nothing to apply to the result.
+// CHECK-LABEL: func @e4m3_no_tensor_scale
+// VNNI: mx.vnni_dot
+// CHECK-NOT: f64
+// CHECK: return
+func.func @e4m3_no_tensor_scale(%a: tensor<13x70x!mx.q<nvfp4, tensor_scale = false, axis = 1>>, %b: tensor<70x37x!mx.q<nvfp4, tensor_scale = false, axis = 0>>) -> tensor<13x37xf32> {
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+         iterator_types = ["parallel", "parallel", "reduction"]}
+       : tensor<13x70x!mx.q<nvfp4, tensor_scale = false, axis = 1>>, tensor<70x37x!mx.q<nvfp4, tensor_scale = false, axis = 0>> -> tensor<13x37xf32>
+  return %c : tensor<13x37xf32>
+}
+
+// -----
+
+// A mixed pair (E4M3 and E8M0 block scales, both blocks of 16) is not an
+// integer-kernel pair (isIntKernelPair): the f32 kernel.
+// CHECK-LABEL: func @mixed_scales
+// CHECK-NOT: vector.multi_reduction
+// CHECK: arith.mulf {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.multi_reduction
+// CHECK: return
+func.func @mixed_scales(%a: tensor<13x70x!mx.q<nvfp4, axis = 1>>, %b: tensor<70x37x!mx.q<mxfp4_e2m1, block = 16, axis = 0>>) -> tensor<13x37xf32> {
+  %c = mx.contract %a, %b {
+         indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+         iterator_types = ["parallel", "parallel", "reduction"]}
+       : tensor<13x70x!mx.q<nvfp4, axis = 1>>, tensor<70x37x!mx.q<mxfp4_e2m1, block = 16, axis = 0>> -> tensor<13x37xf32>
+  return %c : tensor<13x37xf32>
+}
