@@ -249,13 +249,13 @@ typename Ops::F blockScaleFromCode(Ops &s, typename Ops::I code,
                                    const IntOperand &op) {
   if (op.e4m3Scales()) {
     // E4M3 (NVFP4's block scales, over E2M1 elements only:
-    // isE4M3IntKernelFormat): at most 4 significant bits, so the value
-    // times the unit of 2 * E2M1 (1/2) is exact; NaN for 0x7F and 0xFF
-    // (the sign bit is ignored, as the dequantizer does).
-    const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
-    auto mag = s.band(code, s.c(0x7F));
-    auto v = s.fmul(floatMagnitudeValue(s, mag, e4m3), s.cf(0.5f));
-    return s.self(s.eq(mag, s.c(0x7F)), s.bitsToF(s.c(kQuietNaNBits)), v);
+    // isE4M3IntKernelFormat), decoded as the dequantizer does (its
+    // denominator under a tensor scale of 1: the E4M3 value; NaN for 0x7F
+    // and 0xFF). At most 4 significant bits, so the value times the unit of
+    // 2 * E2M1 (1/2) is exact.
+    E4M3Scale<Ops> scale = e4m3ScaleFromCode(s, code, s.cf(1.0f));
+    return s.self(scale.isNaN, s.bitsToF(s.c(kQuietNaNBits)),
+                  s.fmul(scale.denom, s.cf(0.5f)));
   }
   E8M0Scale<Ops> scale = e8m0ScaleFromCode(s, code, op.spec);
   // up is 2^se (2^(se - 6) for MXINT8); one unit of 2 * E2M1 is 1/2. The
