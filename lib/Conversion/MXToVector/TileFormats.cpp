@@ -252,17 +252,17 @@ public:
       return fakeQuantThresholdElement(t, row, spreadThresholds(ctx),
                                        ctx.spread(scale.denom),
                                        ctx.spread(scale.isNaN), spec);
-    return fakeQuantE4M3ScaledElement(t, row, spread(ctx), spec);
+    return fakeQuantE4M3ScaledElement(t, row, spreadScale(scale, ctx), spec);
   }
   Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
     if (th.count)
       return encodeThresholdElement(t, row, spreadThresholds(ctx),
                                     ctx.spread(scale.isNaN), spec);
-    return encodeE4M3ScaledElement(t, row, spread(ctx), spec);
+    return encodeE4M3ScaledElement(t, row, spreadScale(scale, ctx), spec);
   }
   Value decode(NumericsEmitter &t, Value codes,
                const RowContext &ctx) override {
-    return decodeE4M3ScaledElement(t, codes, spread(ctx), spec);
+    return decodeE4M3ScaledElement(t, codes, spreadScale(scale, ctx), spec);
   }
   Value getStoredScale() override { return scale.code; }
 
@@ -275,10 +275,6 @@ private:
       return tensorScale;
     return vector::BroadcastOp::create(
         b, loc, VectorType::get(shape, b.getF32Type()), tensorScale);
-  }
-  E4M3Scale<NumericsEmitter> spread(const RowContext &ctx) {
-    return {ctx.spread(scale.code), ctx.spread(scale.denom),
-            ctx.spread(scale.isNaN)};
   }
   ElementThresholds<NumericsEmitter> spreadThresholds(const RowContext &ctx) {
     ElementThresholds<NumericsEmitter> r;
