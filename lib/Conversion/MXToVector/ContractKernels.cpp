@@ -353,6 +353,30 @@ Value mx::contract_kernels::decodeBlockScale(OpBuilder &b, Location loc,
   return blockScaleFromCode(s, code, op);
 }
 
+/// `fn` applied to every element of the tensor `input`, giving a tensor of
+/// the same shape with elements of `elementType` (one linalg.generic with
+/// identity maps).
+static Value mapElements(OpBuilder &b, Location loc, Value input,
+                         Type elementType,
+                         function_ref<Value(OpBuilder &, Location, Value)> fn) {
+  auto type = cast<RankedTensorType>(input.getType());
+  unsigned rank = type.getRank();
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  return linalg::GenericOp::create(
+             b, loc,
+             TypeRange{RankedTensorType::get(type.getShape(), elementType)},
+             ValueRange{input},
+             ValueRange{
+                 tensor::EmptyOp::create(b, loc, type.getShape(), elementType)},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc, fn(b, loc, args[0]));
+             })
+      .getResult(0);
+}
+
 Value mx::contract_kernels::applyTensorScales(OpBuilder &b, Location loc,
                                               Value acc, const IntOperand &A,
                                               const IntOperand &B) {
@@ -370,52 +394,26 @@ Value mx::contract_kernels::applyTensorScales(OpBuilder &b, Location loc,
   for (Value t : ArrayRef<Value>(scales).drop_front())
     bad = s.borB(bad, s.fisNaNOrInf(t));
   Value nan = s.bitsToF(s.c(kQuietNaNBits));
-  auto type = cast<RankedTensorType>(acc.getType());
-  unsigned rank = type.getRank();
-  AffineMap id = b.getMultiDimIdentityMap(rank);
-  Type f64 = b.getF64Type();
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{acc},
-             ValueRange{tensor::EmptyOp::create(b, loc, type.getShape(),
-                                                type.getElementType())},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &b, Location loc, ValueRange args) {
-               // In f64 (the first product is exact), so that no product
-               // of the scales alone leaves the f32 range.
-               Value x = arith::ExtFOp::create(b, loc, f64, args[0]);
-               for (Value t : scales)
-                 x = arith::MulFOp::create(
-                     b, loc, x, arith::ExtFOp::create(b, loc, f64, t));
-               Value y =
-                   arith::TruncFOp::create(b, loc, type.getElementType(), x);
-               linalg::YieldOp::create(
-                   b, loc,
-                   arith::SelectOp::create(b, loc, bad, nan, y).getResult());
-             })
-      .getResult(0);
+  Type f32 = b.getF32Type(), f64 = b.getF64Type();
+  return mapElements(b, loc, acc, f32,
+                     [&](OpBuilder &b, Location loc, Value a) -> Value {
+                       // In f64 (the first product is exact), so that no
+                       // product of the scales alone leaves the f32 range.
+                       Value x = arith::ExtFOp::create(b, loc, f64, a);
+                       for (Value t : scales)
+                         x = arith::MulFOp::create(
+                             b, loc, x, arith::ExtFOp::create(b, loc, f64, t));
+                       Value y = arith::TruncFOp::create(b, loc, f32, x);
+                       return arith::SelectOp::create(b, loc, bad, nan, y);
+                     });
 }
 
 Value mx::contract_kernels::decodeScaleTensor(OpBuilder &b, Location loc,
                                               const IntOperand &op) {
-  Value codes = op.parts[1];
-  auto ct = cast<RankedTensorType>(codes.getType());
-  unsigned rank = ct.getRank();
-  AffineMap id = b.getMultiDimIdentityMap(rank);
-  Type f32 = b.getF32Type();
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{RankedTensorType::get(ct.getShape(), f32)},
-             ValueRange{codes},
-             ValueRange{tensor::EmptyOp::create(b, loc, ct.getShape(), f32)},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &b, Location loc, ValueRange args) {
-               linalg::YieldOp::create(b, loc,
-                                       decodeBlockScale(b, loc, args[0], op));
-             })
-      .getResult(0);
+  return mapElements(b, loc, op.parts[1], b.getF32Type(),
+                     [&](OpBuilder &b, Location loc, Value code) {
+                       return decodeBlockScale(b, loc, code, op);
+                     });
 }
 
 /// Bits of the largest |block sum|: block * max|a| * max|b| <= 2^bits
