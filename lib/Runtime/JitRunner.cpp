@@ -9,6 +9,7 @@
 #include "mx/Dialect/MX/Transforms/Passes.h"
 #include "mx/Pipelines/Pipelines.h"
 #include "mx/Runtime/CalibrationRuntime.h"
+#include "mx/Runtime/MaskedStoreFixup.h"
 #include "mx/Support/AMX.h"
 #include "mx/Support/Debug.h"
 #include "mx/Support/Quantize.h"
@@ -349,8 +350,19 @@ JitProgram::compile(ModuleOp module, StringRef entry,
                         << " cpu=" << (*tm)->getTargetCPU() << " features="
                         << (*tm)->getTargetFeatureString() << "\n");
   // ExecutionEngineOptions holds a function_ref: keep the callable alive.
+  // The optimizer, then the rewrite of single-lane masked stores that
+  // LLVM 22's x86 code generator miscompiles (MaskedStoreFixup.h).
   std::function<llvm::Error(llvm::Module *)> transformer =
-      makeOptimizingTransformer(options.optLevel, 0, tm->get());
+      [optimize = makeOptimizingTransformer(options.optLevel, 0, tm->get())](
+          llvm::Module *m) -> llvm::Error {
+    if (llvm::Error err = optimize(m))
+      return err;
+    unsigned n = expandSingleLaneMaskedStores(*m);
+    MX_DEBUG(llvm::dbgs() << "single-lane masked stores expanded: " << n
+                          << "\n");
+    (void)n;
+    return llvm::Error::success();
+  };
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
