@@ -65,8 +65,18 @@ namespace {
 constexpr int64_t kLanes = 16;
 /// Blocks along a row handled per loop iteration, sharing their scale math.
 constexpr int64_t kBlockGroup = 4;
-/// Longest block along a non-last axis whose rows are unrolled in a tile.
+/// Longest block along a non-last axis whose rows are unrolled in a tile;
+/// longer columns loop over their rows (compile time grows with K).
 constexpr int64_t kMaxUnrolledRows = 64;
+/// In tensors of at most kSmallTensorElements elements, columns loop above
+/// this length already (the MX formats' 32). A 32-row tile is most of the
+/// code of such kernels and saves only microseconds at run time in a small
+/// tensor: the kernels of the compile-time benchmark's 8x32x32 MXFP8 chain
+/// drop from 1,100-1,700 LLVM ops to 120-530 and its fixed cost from
+/// ~230 ms to ~75 ms. In large tensors the tile is worth it (4096x4096
+/// along axis 0: fake-quant and dequantize take ~40% longer in the loops).
+constexpr int64_t kMaxUnrolledSmallRows = 16;
+constexpr int64_t kSmallTensorElements = 65536;
 
 //===----------------------------------------------------------------------===//
 // Small IR helpers
@@ -610,6 +620,28 @@ Value packLaneBlocks(OpBuilder &b, Location loc, ArrayRef<Value> fields,
       b, loc, VectorType::get({bytes}, b.getI8Type()), all);
 }
 
+/// Whether the columns of `g` loop over their rows instead of unrolling a
+/// vector<K x 16> tile (see kMaxUnrolledRows): `view` is the f32 side of
+/// the op, whose element count decides. Quantize (`narrowStores`) keeps the
+/// tile in small tensors whose last lane group is partial: the loop would
+/// store each row of codes as a truncation under a lane mask, and LLVM 22's
+/// x86 backend miscompiles a truncating masked store whose mask folds to
+/// lane 0 alone into a store of the wide element (docs/Lowering.md, "A
+/// truncating masked store"; mx::JitProgram rewrites such stores, other
+/// code generators may not).
+bool columnsLoop(const BlockGeometry &g, Value view, TileFormat &fmt,
+                 bool narrowStores) {
+  if (!fmt.scalesFromMaxOnly())
+    return false;
+  if (g.k > kMaxUnrolledRows)
+    return true;
+  auto type = cast<ShapedType>(view.getType());
+  bool small =
+      type.hasStaticShape() && type.getNumElements() <= kSmallTensorElements;
+  return small && g.k > kMaxUnrolledSmallRows &&
+         (!narrowStores || g.lanesInBounds);
+}
+
 /// Columns of blocks longer than kMaxUnrolledRows are not unrolled into a
 /// vector<K x V> tile (compile time grows with K): loops run over the
 /// block's rows instead. The rows of the block that exist (the last block
@@ -720,7 +752,7 @@ Value fakeQuantBlocks(OpBuilder &b, Location loc, Value x, Value init,
           }
           return {acc};
         }
-        if (g.k > kMaxUnrolledRows && fmt.scalesFromMaxOnly())
+        if (columnsLoop(g, x, fmt, /*narrowStores=*/false))
           return {fakeQuantLongColumns(b, loc, x, args[0], ivs, g, fmt)};
         SmallVector<Value> idx{ivs[0], mulIndex(b, loc, ivs[1], g.k),
                                mulIndex(b, loc, ivs[2], kLanes)};
@@ -835,7 +867,7 @@ SmallVector<Value> quantizeBlocks(OpBuilder &b, Location loc, Value x,
                                               ValueRange{ivs[0], byteBase},
                                               ArrayRef<bool>{g.blocksInBounds})
                   .getResult());
-        } else if (g.k > kMaxUnrolledRows && fmt.scalesFromMaxOnly()) {
+        } else if (columnsLoop(g, x, fmt, /*narrowStores=*/true)) {
           columnScales(b, loc, x, ivs, g, fmt);
           Value lane = mulIndex(b, loc, ivs[2], kLanes);
           int64_t rowBytes = packedBytes(kLanes, bits);
@@ -970,7 +1002,7 @@ Value dequantizeBlocks(OpBuilder &b, Location loc, Value out,
           }
           return {acc};
         }
-        if (g.k > kMaxUnrolledRows && fmt.scalesFromMaxOnly()) {
+        if (columnsLoop(g, args[0], fmt, /*narrowStores=*/false)) {
           Value lane = mulIndex(b, loc, ivs[2], kLanes);
           int64_t rowBytes = packedBytes(kLanes, bits);
           Value byteLane = mulIndex(b, loc, ivs[2], rowBytes);

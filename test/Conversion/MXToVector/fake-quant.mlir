@@ -33,16 +33,46 @@ func.func @partial_block(%x: tensor<8x200xf32>) -> tensor<8x200xf32> {
   return %y : tensor<8x200xf32>
 }
 
-// Blocks along another axis: vector<32x16xf32> tiles (16 independent blocks
-// side by side), vertical reductions, elementwise rows of 16 lanes.
-// CHECK-LABEL: func @first_axis
-// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true, true]} : tensor<1x64x256xf32>, vector<32x16xf32>
-// CHECK: vector.multi_reduction <maxui>, %{{.*}} [0] : vector<32x16xi32> to vector<16xi32>
-// CHECK: vector.extract %{{.*}}[0] : vector<16xf32> from vector<32x16xf32>
+// Blocks along another axis, at most 16 rows long: vector<16x16xf32> tiles
+// (16 independent blocks side by side), vertical reductions, elementwise
+// rows of 16 lanes.
+// CHECK-LABEL: func @first_axis_short
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true, true]} : tensor<1x64x256xf32>, vector<16x16xf32>
+// CHECK: vector.multi_reduction <maxui>, %{{.*}} [0] : vector<16x16xi32> to vector<16xi32>
+// CHECK: vector.extract %{{.*}}[0] : vector<16xf32> from vector<16x16xf32>
 // CHECK: math.roundeven %{{.*}} : vector<16xf32>
+func.func @first_axis_short(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %y = mx.fake_quant %x {format = #mx.format<mxint8, block = 16>, axis = 0 : i64} : tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
+// In a small tensor (at most 64K elements), longer blocks along another
+// axis (the MX formats' 32) are not unrolled (the code of a tile grows with
+// its rows, and a small tensor gains little from it): a loop over the
+// block's rows takes the maximum of 16 blocks side by side, a second one
+// quantizes the rows (read again from the cache).
+// CHECK-LABEL: func @first_axis
+// CHECK-NOT: vector<32x16xf32>
+// CHECK: scf.for {{.*}} -> (vector<16xi32>)
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<1x64x256xf32>, vector<16xf32>
+// CHECK: arith.maxui %{{.*}} : vector<16xi32>
+// CHECK: scf.for {{.*}} -> (tensor<1x64x256xf32>)
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<1x64x256xf32>, vector<16xf32>
+// CHECK: math.roundeven %{{.*}} : vector<16xf32>
+// CHECK: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<1x64x256xf32>
+// CHECK-NOT: vector<32x16xf32>
 func.func @first_axis(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
   %y = mx.fake_quant %x {format = "mxint8", axis = 0 : i64} : tensor<64x256xf32>
   return %y : tensor<64x256xf32>
+}
+
+// In a larger tensor the 32-row tile pays for its code.
+// CHECK-LABEL: func @first_axis_large
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true, true]} : tensor<1x512x256xf32>, vector<32x16xf32>
+// CHECK: vector.multi_reduction <maxui>, %{{.*}} [0] : vector<32x16xi32> to vector<16xi32>
+func.func @first_axis_large(%x: tensor<512x256xf32>) -> tensor<512x256xf32> {
+  %y = mx.fake_quant %x {format = "mxint8", axis = 0 : i64} : tensor<512x256xf32>
+  return %y : tensor<512x256xf32>
 }
 
 // Shared microexponents: 16 blocks of 16 per iteration transposed in
