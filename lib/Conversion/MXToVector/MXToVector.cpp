@@ -329,6 +329,11 @@ struct BlockGeometry {
     // 32-element formats.
     if (rows && groupBlocks && k == 16)
       group = 2 * kBlockGroup;
+    // No more blocks per iteration than a row has: the rest would be masked
+    // out on every row (a row of 32 MXFP8 elements is one block).
+    if (!ShapedType::isDynamic(axisSize))
+      while (group > 1 && k * group > axisSize)
+        group /= 2;
     blocksInBounds =
         !ShapedType::isDynamic(axisSize) && axisSize % (k * group) == 0;
     if (rows) {

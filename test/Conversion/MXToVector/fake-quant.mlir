@@ -24,6 +24,27 @@ func.func @last_axis(%x: tensor<64x256xf32>) -> tensor<64x256xf32> {
   return %y : tensor<64x256xf32>
 }
 
+// Rows shorter than four blocks group fewer blocks (no block of a group
+// always out of bounds): rows of one block run one block per iteration,
+// unmasked; rows of two blocks, two.
+// CHECK-LABEL: func @one_block_rows
+// CHECK-NOT: vector<4xi32>
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<8x32xf32>, vector<32xf32>
+// CHECK-NOT: vector.transfer_read
+// CHECK: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<32xf32>, tensor<8x32xf32>
+// CHECK-NOT: vector.transfer_write
+// CHECK-LABEL: func @two_block_rows
+// CHECK-COUNT-2: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<8x64xf32>, vector<32xf32>
+// CHECK: vector.from_elements %{{.*}}, %{{.*}} : vector<2xi32>
+func.func @one_block_rows(%x: tensor<8x32xf32>) -> tensor<8x32xf32> {
+  %y = mx.fake_quant %x {format = "mxfp8_e4m3"} : tensor<8x32xf32>
+  return %y : tensor<8x32xf32>
+}
+func.func @two_block_rows(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %y = mx.fake_quant %x {format = "mxfp8_e4m3"} : tensor<8x64xf32>
+  return %y : tensor<8x64xf32>
+}
+
 // A last dimension that is not a multiple of the block: masked tiles.
 // CHECK-LABEL: func @partial_block
 // CHECK: vector.transfer_read %{{.*}}, %{{.*}} : tensor<8x200xf32>, vector<32xf32>
