@@ -60,16 +60,12 @@ unsigned mx::expandSingleLaneMaskedStores(Module &module) {
       Type *elem = cast<FixedVectorType>(value->getType())->getElementType();
       Value *element = b.CreateExtractElement(value, b.getInt64(*lane));
       Value *at = *lane == 0 ? ptr : b.CreateConstGEP1_64(elem, ptr, *lane);
-      Align align = store->getParamAlign(1).valueOrOne();
-      Align elemAlign = module.getDataLayout().getABITypeAlign(elem);
-      // Lane 0 has the vector's alignment (up to the element's); any other
-      // lane only the common part of both.
-      Align laneAlign =
-          *lane == 0 ? std::min(align, elemAlign)
-                     : commonAlignment(std::min(align, elemAlign),
-                                       *lane * module.getDataLayout()
-                                                   .getTypeStoreSize(elem)
-                                                   .getFixedValue());
+      const DataLayout &layout = module.getDataLayout();
+      // The vector's alignment (up to the element's), at the lane's offset.
+      Align laneAlign = commonAlignment(
+          std::min(store->getParamAlign(1).valueOrOne(),
+                   layout.getABITypeAlign(elem)),
+          *lane * layout.getTypeStoreSize(elem).getFixedValue());
       b.CreateAlignedStore(element, at, laneAlign);
     }
     store->eraseFromParent();
