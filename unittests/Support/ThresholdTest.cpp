@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 using namespace mx;
@@ -49,16 +50,17 @@ struct Checker {
     ASSERT_EQ(th.count, 7);
     int32_t want = encodeE4M3ScaledElement(o, x, scale, spec);
     int32_t got = encodeThresholdElement(o, x, th, scale.isNaN, spec);
+    int32_t direct = encodeE4M3ElementDirect(o, x, scale, spec);
     float wantF = fakeQuantE4M3ScaledElement(o, x, scale, spec);
     float gotF =
         fakeQuantThresholdElement(o, x, th, scale.denom, scale.isNaN, spec);
     ++checked;
-    if (want != got || bitsOf(wantF) != bitsOf(gotF)) {
+    if (want != got || want != direct || bitsOf(wantF) != bitsOf(gotF)) {
       if (++failures <= 10)
         ADD_FAILURE() << "x=" << x << " (0x" << std::hex << bitsOf(x)
                       << ") sb=" << sb << " st=" << st << std::dec
-                      << " code want " << want << " got " << got
-                      << "; value want " << wantF << " got " << gotF;
+                      << " code want " << want << " got " << got << " direct "
+                      << direct << "; value want " << wantF << " got " << gotF;
     }
   }
 };
@@ -107,6 +109,79 @@ void runMode(Rounding mode) {
   EXPECT_EQ(c.failures, 0) << "of " << c.checked;
   EXPECT_GT(c.checked, 400000);
 }
+
+/// encodeE4M3ElementDirect (one division per element) against the
+/// definition where thresholds do not apply too: tensor scales from 2^-149
+/// to the largest f32 and zero, block scales of every E4M3 code (0 and the
+/// subnormals included), NaN and Inf elements (in NaN blocks, where the
+/// kernels meet them) and NaN blocks.
+void runDirect(Rounding mode) {
+  FormatSpec spec = *FormatSpec::getPreset("nvfp4");
+  spec.rounding = mode;
+  ScalarOps o;
+  const FloatElementInfo &e4m3 = *getFloatElementInfo(ElementKind::F8E4M3FN);
+  std::mt19937 gen(99 + (int)mode);
+  std::uniform_int_distribution<uint32_t> anyBits;
+  std::uniform_real_distribution<float> unit(-8.0f, 8.0f);
+  int64_t checked = 0, failures = 0;
+  auto check = [&](float x, E4M3Scale<ScalarOps> scale) {
+    // A block with a NaN or Inf element is a NaN block (its amax says so).
+    if (!std::isfinite(x))
+      scale.isNaN = true;
+    int32_t want = encodeE4M3ScaledElement(o, x, scale, spec);
+    int32_t got = encodeE4M3ElementDirect(o, x, scale, spec);
+    ++checked;
+    if (want != got && ++failures <= 10)
+      ADD_FAILURE() << "x=" << x << " (0x" << std::hex << bitsOf(x)
+                    << ") denom=" << scale.denom << " (0x"
+                    << bitsOf(scale.denom) << ")" << std::dec << " want "
+                    << want << " got " << got;
+  };
+  float tensorScales[] = {0.0f,
+                          std::ldexp(1.0f, -149),
+                          std::ldexp(1.0f, -126),
+                          std::ldexp(1.0f, -100),
+                          std::ldexp(1.0f, -91),
+                          1.0f / 2688.0f,
+                          1.0f,
+                          3.0f,
+                          std::ldexp(1.0f, 90),
+                          std::ldexp(1.5f, 120),
+                          std::numeric_limits<float>::max(),
+                          INFINITY,
+                          NAN};
+  for (float st : tensorScales) {
+    for (int code = 0; code <= 0x7F; ++code) {
+      float sb = floatMagnitudeValue(o, code, e4m3);
+      E4M3Scale<ScalarOps> scale = e4m3ScaleFromBlockScale(
+          o, sb, st, /*isNaN=*/code == 0x7F || std::isnan(sb));
+      float d = scale.denom;
+      for (int i = 0; i < 64; ++i) {
+        check(unit(gen) * d, scale);
+        float x;
+        uint32_t b = anyBits(gen);
+        std::memcpy(&x, &b, 4);
+        check(x, scale);
+      }
+      for (float v : {0.25f, 0.75f, 1.25f, 1.75f, 2.5f, 3.5f, 5.0f, 6.0f})
+        for (int s = -2; s <= 2; ++s) {
+          float x = stepped((float)((double)v * (double)d), s);
+          check(x, scale);
+          check(-x, scale);
+        }
+      for (float x :
+           {0.0f, -0.0f, 1e-45f, -1e-45f, 1.0f, -1.0f,
+            std::numeric_limits<float>::max(), INFINITY, -INFINITY, NAN})
+        check(x, scale);
+    }
+  }
+  EXPECT_EQ(failures, 0) << "of " << checked;
+  EXPECT_GT(checked, 200000);
+}
+
+TEST(Threshold, DirectNearestEven) { runDirect(Rounding::NearestEven); }
+TEST(Threshold, DirectNearestAway) { runDirect(Rounding::NearestAway); }
+TEST(Threshold, DirectTowardZero) { runDirect(Rounding::TowardZero); }
 
 TEST(Threshold, NearestEven) { runMode(Rounding::NearestEven); }
 TEST(Threshold, NearestAway) { runMode(Rounding::NearestAway); }

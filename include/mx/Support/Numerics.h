@@ -781,6 +781,31 @@ typename Ops::I encodeE4M3ScaledElement(Ops &o, typename Ops::F x,
   return o.sel(scale.isNaN, o.c(0), o.bor(elementCode(o, mag, info), signBit));
 }
 
+/// The code of x under an E4M3 block scale computed from the quotient's
+/// bits: the same code as encodeE4M3ScaledElement (checked in unittests,
+/// ThresholdTest), with one division and integer operations per element
+/// (encodeFloatMagnitude) instead of the grid value in between. f32(|x| /
+/// denom) is the magnitude of f32(x / denom) (division rounds the same for
+/// both signs). A zero denom divides by +Inf instead: every finite x gives
+/// q = 0, the signed zero of the definition. x is finite unless the block
+/// is NaN (a NaN or Inf element makes its block NaN, and NaN blocks are
+/// cleared). The NVFP4 quantize kernels use it (docs/Lowering.md, "NVFP4
+/// quantize: a division, not thresholds").
+template <typename Ops>
+typename Ops::I encodeE4M3ElementDirect(Ops &o, typename Ops::F x,
+                                        const E4M3Scale<Ops> &scale,
+                                        const FormatSpec &spec) {
+  const FloatElementInfo &info = spec.getFloatElementInfo();
+  auto bits = o.fToBits(x);
+  auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
+  auto divisor =
+      o.self(o.foeq(scale.denom, o.cf(0.0f)), o.cf(INFINITY), scale.denom);
+  auto code =
+      encodeFloatMagnitude(o, o.fdiv(mag, divisor), info, spec.rounding);
+  auto signBit = o.shl(o.lshr(bits, o.c(31)), o.c(info.bits - 1));
+  return o.sel(scale.isNaN, o.c(0), o.bor(code, signBit));
+}
+
 template <typename Ops>
 typename Ops::F decodeE4M3ScaledElement(Ops &o, typename Ops::I code,
                                         const E4M3Scale<Ops> &scale,

@@ -1563,19 +1563,22 @@ static bool quantizeUsesLaneBlocks(const FormatSpec &spec) {
   return usesLaneBlocks(spec) || smUsesLaneBlocks(spec);
 }
 
-/// Builds the block loops of a format with `build(fmt)`. For E4M3 block
-/// scales over 4-bit elements (NVFP4) the elements are encoded against
-/// per-block thresholds (no division per element; Numerics.h, "Threshold
-/// encoding") where the tensor scale keeps that exact (thresholdsExactFor):
-/// decided at compile time for a constant (or absent) tensor scale, else
-/// by an scf.if on it whose other branch keeps the division.
+/// Builds the block loops of a format with `build(fmt)`. With
+/// `thresholds`, for E4M3 block scales over 4-bit elements (NVFP4) the
+/// elements are fake-quantized against per-block thresholds (no division
+/// per element; Numerics.h, "Threshold encoding") where the tensor scale
+/// keeps that exact (thresholdsExactFor): decided at compile time for a
+/// constant (or absent) tensor scale, else by an scf.if on it whose other
+/// branch keeps the division. Quantize encodes with a division
+/// (encodeE4M3ElementDirect) and needs no thresholds.
 static SmallVector<Value> buildBlockLoops(
     OpBuilder &b, Location loc, const FormatSpec &spec, Value tensorScale,
+    bool thresholds,
     function_ref<SmallVector<Value>(OpBuilder &, Location, TileFormat &)>
         build) {
   std::unique_ptr<TileFormat> plain = createTileFormat(spec, tensorScale);
   std::unique_ptr<TileFormat> fast =
-      createThresholdTileFormat(spec, tensorScale);
+      thresholds ? createThresholdTileFormat(spec, tensorScale) : nullptr;
   if (!fast)
     return build(b, loc, *plain);
   if (!tensorScale)
@@ -1652,7 +1655,7 @@ FailureOr<Value> mx::emitFakeQuant(OpBuilder &b, Location loc, Value input,
   View view = makeView(b, loc, input, g.groups);
   Value init = emptyLike(b, loc, view.value, type.getElementType());
   Value out = buildBlockLoops(
-                  b, loc, spec, tensorScale,
+                  b, loc, spec, tensorScale, /*thresholds=*/true,
                   [&](OpBuilder &b, Location loc,
                       TileFormat &fmt) -> SmallVector<Value> {
                     return {fakeQuantBlocks(b, loc, view.value, init, g, fmt)};
@@ -1767,7 +1770,7 @@ mx::emitQuantize(OpBuilder &b, Location loc, Value input,
     viewValues.push_back(views.back().value);
   }
   SmallVector<Value> results =
-      buildBlockLoops(b, loc, spec, tensorScale,
+      buildBlockLoops(b, loc, spec, tensorScale, /*thresholds=*/false,
                       [&](OpBuilder &b, Location loc, TileFormat &f) {
                         return quantizeBlocks(b, loc, x.value, viewValues, f, g,
                                               bits, spec.subBlockSize);

@@ -220,10 +220,10 @@ private:
 };
 
 /// Float elements under E4M3 block scales over an optional f32 tensor scale.
-/// With `thresholds`, elements are encoded (and fake-quantized) against
-/// per-block thresholds instead of a division per element (Numerics.h,
-/// "Threshold encoding"); the caller checks that they are exact
-/// (thresholdsExactFor on the tensor scale).
+/// With `thresholds`, elements are fake-quantized against per-block
+/// thresholds instead of a division per element (Numerics.h, "Threshold
+/// encoding"); the caller checks that they are exact (thresholdsExactFor on
+/// the tensor scale). Codes always come from a division (encode).
 class E4M3Tiles : public TileFormat {
 public:
   E4M3Tiles(const FormatSpec &spec, Value tensorScale, bool thresholds = false)
@@ -254,11 +254,12 @@ public:
                                        ctx.spread(scale.isNaN), spec);
     return fakeQuantE4M3ScaledElement(t, row, spreadScale(scale, ctx), spec);
   }
+  /// One division per element and the code from the quotient's bits
+  /// (encodeE4M3ElementDirect): cheaper than the thresholds' compare and
+  /// select chain (docs/Lowering.md, "NVFP4 quantize: a division, not
+  /// thresholds"), and exact for every tensor scale.
   Value encode(NumericsEmitter &t, Value row, const RowContext &ctx) override {
-    if (th.count)
-      return encodeThresholdElement(t, row, spreadThresholds(ctx),
-                                    ctx.spread(scale.isNaN), spec);
-    return encodeE4M3ScaledElement(t, row, spreadScale(scale, ctx), spec);
+    return encodeE4M3ElementDirect(t, row, spreadScale(scale, ctx), spec);
   }
   Value decode(NumericsEmitter &t, Value codes,
                const RowContext &ctx) override {

@@ -69,14 +69,15 @@ public:
 std::unique_ptr<TileFormat> createTileFormat(const FormatSpec &spec,
                                              mlir::Value tensorScale);
 
-/// The bits of the absolute maximum of a 1-D tile (a shuffle-tree
-/// reduction); NaN and Inf order above every finite value.
-/// The E4M3-scaled format of `spec` (NVFP4) with threshold encoding
-/// (Numerics.h, "Threshold encoding"), or null when it does not apply to
-/// the element. Exact only where thresholdsExactFor(tensorScale) holds.
+/// The E4M3-scaled format of `spec` (NVFP4) whose fake quantization uses
+/// threshold encoding (Numerics.h, "Threshold encoding"), or null when it
+/// does not apply to the element. Exact only where
+/// thresholdsExactFor(tensorScale) holds.
 std::unique_ptr<TileFormat> createThresholdTileFormat(const FormatSpec &spec,
                                                       mlir::Value tensorScale);
 
+/// The bits of the absolute maximum of a 1-D tile (a shuffle-tree
+/// reduction); NaN and Inf order above every finite value.
 mlir::Value blockAmaxBits1D(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value tile);
 
