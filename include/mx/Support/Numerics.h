@@ -228,9 +228,10 @@ typename Ops::I elementCode(Ops &o, typename Ops::F y,
 /// value in between (the streaming quantize kernels). In the normal range
 /// the rounding increment and the exponent rebias are one integer add to
 /// the f32 bits, and the shift by 23 - m leaves the code; below 2^emin, in
-/// the nearest-even mode, one fma adds 2^23 to v * 2^(m - emin), so that
-/// the f32 rounding (nearest even) leaves the integer code in the low
-/// mantissa bits. Saturation is an integer min on the codes (they order
+/// the nearest-even mode, one add of 2^(23 - m + emin) to v leaves the sum
+/// in the binade whose f32 spacing is the element's subnormal quantum
+/// 2^(emin - m), so that the f32 rounding (nearest even) leaves the integer
+/// code in the low mantissa bits. Saturation is an integer min on the codes (they order
 /// like the rounded values). Checked against the two-step form for every
 /// f32 magnitude in unittests (EncodeFloatMagnitudeTest).
 template <typename Ops>
@@ -249,10 +250,11 @@ typename Ops::I encodeFloatMagnitude(Ops &o, typename Ops::F v,
   typename Ops::I subnormal;
   float toFixed = pow2f(mb - info.emin);
   if (mode == Rounding::NearestEven) {
-    // v * 2^(m - emin) < 2^m is exact; + 2^23 rounds it to an integer.
-    float magic = pow2f(23);
-    subnormal = o.sub(o.fToBits(o.fma(v, o.cf(toFixed), o.cf(magic))),
-                      o.fToBits(o.cf(magic)));
+    // v < 2^emin <= magic: v + magic lies in [magic, 2 magic), where f32
+    // steps by 2^(emin - m), and its bits count those steps from magic's.
+    float magic = pow2f(23 - mb + info.emin);
+    subnormal =
+        o.sub(o.fToBits(o.fadd(v, o.cf(magic))), o.fToBits(o.cf(magic)));
   } else {
     subnormal = o.fToSI(o.roundInt(o.fmul(v, o.cf(toFixed)), mode));
   }
