@@ -1,13 +1,16 @@
 //===- ThresholdTest.cpp - Threshold encoding of x / denom ----------------===//
 //
-// Part of mx-opt. The NVFP4 lowering encodes elements by comparing |x| with
-// per-block thresholds instead of dividing each element by the block's
-// denominator (Numerics.h, "Threshold encoding"). This test checks, with the
-// C++ instantiation of the same templates, that the codes and fake-quantized
-// values are bit-identical to the definition (f32 division, then rounding to
-// the element grid) for every rounding mode, over denominators across the
-// whole range where thresholdsExactFor holds, on values at and around every
-// rounding point (one f32 step at a time) and on random values.
+// Part of mx-opt. The NVFP4 lowering fake-quantizes elements by comparing
+// |x| with per-block thresholds instead of dividing each element by the
+// block's denominator (Numerics.h, "Threshold encoding"), and quantizes them
+// with one division and the code from the quotient's bits
+// (encodeE4M3ElementDirect). This test checks, with the C++ instantiation of
+// the same templates, that the codes and fake-quantized values are
+// bit-identical to the definition (f32 division, then rounding to the
+// element grid) for every rounding mode, over denominators across the whole
+// range where thresholdsExactFor holds (and, for the direct codes, beyond
+// it), on values at and around every rounding point (one f32 step at a time)
+// and on random values.
 //
 //===----------------------------------------------------------------------===//
 
