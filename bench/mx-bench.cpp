@@ -13,9 +13,11 @@
 // of the same array measured in the same run. For every format preset and every
 // op in the op table below, the tool writes a one-function MLIR module,
 // compiles it with mx::JitProgram (the same path as mx-run), runs it once to
-// warm up, then N more times, and reports the median. Throughput is always
-// R * C * 4 bytes of f32 data divided by the median time, for the copy too,
-// so "ratio vs copy" is simply copy time / kernel time.
+// warm up, then N more times, each right after a copy, and reports the
+// median. Throughput is always R * C * 4 bytes of f32 data divided by the
+// median time, for the copy too, so "ratio vs copy" is simply copy time /
+// kernel time; "paired" is the median of the ratios of each run to the copy
+// just before it (pairedMedians).
 //
 // matmul: C = A * B at 1024^3, 4096x4096x1024 and M=1, N=K=4096 for INT8,
 // MXINT8, MXFP8 E4M3, MXFP4, MX6 and NVFP4: the operands are quantized ahead
@@ -478,6 +480,49 @@ static bool matchesFilter(llvm::StringRef name) {
 // Results
 //===----------------------------------------------------------------------===//
 
+/// The times of a kernel measured next to a reference in the same run.
+struct PairedTimes {
+  double medianMs = 0;    ///< Median of the body's runs.
+  double medianRatio = 0; ///< Median over the pairs of reference / body.
+};
+
+/// Runs `body` once to warm up, then `repeat` pairs of `reference` and
+/// `body`, each timed; returns the median body time and the median of the
+/// per-pair ratios reference time / body time. On this shared host the
+/// speed of memory drifts by 20-30% within a run; a ratio of two runs
+/// milliseconds apart is not disturbed by it, where one to a reference
+/// measured at the start is (the copy at the start and at the end of one
+/// stream section differed by up to 34%).
+static llvm::Expected<PairedTimes>
+pairedMedians(unsigned repeat, llvm::function_ref<llvm::Error()> body,
+              llvm::function_ref<llvm::Error()> reference,
+              double *warmupMs = nullptr) {
+  auto first = std::chrono::steady_clock::now();
+  if (llvm::Error err = body())
+    return std::move(err);
+  if (warmupMs)
+    *warmupMs = msSince(first);
+  std::vector<double> times, ratios;
+  for (unsigned i = 0; i < repeat; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    if (llvm::Error err = reference())
+      return std::move(err);
+    double referenceMs = msSince(start);
+    start = std::chrono::steady_clock::now();
+    if (llvm::Error err = body())
+      return std::move(err);
+    double ms = msSince(start);
+    times.push_back(ms);
+    ratios.push_back(ms > 0 ? referenceMs / ms : 0.0);
+  }
+  auto median = [](std::vector<double> &v) {
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  };
+  return PairedTimes{median(times), median(ratios)};
+}
+
 namespace {
 struct Result {
   std::string format, op;
@@ -485,6 +530,9 @@ struct Result {
   std::string status;
   std::string note;
   double medianMs = 0, gbPerS = 0, ratio = 0;
+  /// The median over the timed runs of copy time / kernel time, each run
+  /// right after a copy (pairedMedians); 0 for the copy itself.
+  double pairedRatio = 0;
   /// Lowering to LLVM (JitProgram::compile) and the warm-up run, which
   /// includes the JIT's code generation.
   double lowerMs = 0, firstRunMs = 0;
@@ -494,9 +542,10 @@ struct Result {
 class Reporter {
 public:
   Reporter(double bytes, double copyMs) : bytes(bytes), copyMs(copyMs) {
-    llvm::outs() << llvm::format("%-12s %-12s %12s %10s %14s\n", "format", "op",
-                                 "median ms", "GB/s", "ratio vs copy");
-    llvm::outs() << std::string(64, '-') << "\n";
+    llvm::outs() << llvm::format("%-12s %-12s %12s %10s %14s %8s\n", "format",
+                                 "op", "median ms", "GB/s", "ratio vs copy",
+                                 "paired");
+    llvm::outs() << std::string(73, '-') << "\n";
     Result copy;
     copy.format = "-";
     copy.op = "copy";
@@ -509,9 +558,12 @@ public:
     if (r.status == "ok") {
       r.gbPerS = bytes / (r.medianMs * 1e-3) / 1e9;
       r.ratio = copyMs / r.medianMs;
-      llvm::outs() << llvm::format("%-12s %-12s %12.4f %10.2f %14.3f\n",
+      llvm::outs() << llvm::format("%-12s %-12s %12.4f %10.2f %14.3f",
                                    r.format.c_str(), r.op.c_str(), r.medianMs,
                                    r.gbPerS, r.ratio);
+      if (r.pairedRatio > 0)
+        llvm::outs() << llvm::format(" %8.3f", r.pairedRatio);
+      llvm::outs() << "\n";
     } else {
       llvm::outs() << llvm::format(
           "%-12s %-12s %12s %10s %14s\n", r.format.c_str(), r.op.c_str(),
@@ -532,6 +584,8 @@ public:
         o["median_ms"] = r.medianMs;
         o["gb_per_s"] = r.gbPerS;
         o["ratio_vs_copy"] = r.ratio;
+        if (r.pairedRatio > 0)
+          o["paired_ratio_vs_copy"] = r.pairedRatio;
       }
       if (r.lowerMs > 0)
         o["lower_ms"] = r.lowerMs;
@@ -562,8 +616,8 @@ namespace {
 class FormatRunner {
 public:
   FormatRunner(MLIRContext &context, const mx::AlignedArray &input,
-               unsigned repeat)
-      : context(context), input(input), repeat(repeat) {}
+               unsigned repeat, llvm::function_ref<llvm::Error()> copy)
+      : context(context), input(input), repeat(repeat), copy(copy) {}
 
   Result run(const OpKind &op, const KernelShape &shape);
 
@@ -573,6 +627,8 @@ private:
   MLIRContext &context;
   const mx::AlignedArray &input;
   unsigned repeat;
+  /// The reference each timed run is paired with.
+  llvm::function_ref<llvm::Error()> copy;
 };
 } // namespace
 
@@ -638,12 +694,14 @@ Result FormatRunner::run(const OpKind &op, const KernelShape &shape) {
   if (!outputs)
     return error(llvm::toString(outputs.takeError()));
 
-  llvm::Expected<double> median = medianMs(
-      repeat, [&] { return (*program)->run(args, *outputs); }, &r.firstRunMs);
-  if (!median)
-    return error(llvm::toString(median.takeError()));
+  llvm::Expected<PairedTimes> times = pairedMedians(
+      repeat, [&] { return (*program)->run(args, *outputs); }, copy,
+      &r.firstRunMs);
+  if (!times)
+    return error(llvm::toString(times.takeError()));
   r.status = "ok";
-  r.medianMs = *median;
+  r.medianMs = times->medianMs;
+  r.pairedRatio = times->medianRatio;
 
   // Outputs that must be another op's (the same codes and scales).
   if (!op.sameOutputsAs.empty()) {
@@ -1869,7 +1927,7 @@ int main(int argc, char **argv) {
     Reporter reporter(bytes, *copyMs);
 
     for (llvm::StringRef format : mx::FormatSpec::presetNames()) {
-      FormatRunner runner(context, input, repeat);
+      FormatRunner runner(context, input, repeat, copy);
       KernelShape shape{format, rows, cols, inputAmax};
       for (const OpKind &op : opTable()) {
         std::string name = (format + "/" + op.name).str();
