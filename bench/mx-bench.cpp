@@ -387,28 +387,18 @@ static double msSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-/// Runs `body` once to warm up, then `repeat` times; returns the median in
-/// milliseconds, or the first error. `warmupMs`, if given, receives the time
-/// of the warm-up run (for a JIT kernel it includes code generation).
-static llvm::Expected<double> medianMs(unsigned repeat,
-                                       llvm::function_ref<llvm::Error()> body,
-                                       double *warmupMs = nullptr) {
-  auto first = std::chrono::steady_clock::now();
+/// Runs `body` once; returns its time in milliseconds or its error.
+static llvm::Expected<double> timedMs(llvm::function_ref<llvm::Error()> body) {
+  auto start = std::chrono::steady_clock::now();
   if (llvm::Error err = body())
     return std::move(err);
-  if (warmupMs)
-    *warmupMs = msSince(first);
-  std::vector<double> times;
-  times.reserve(repeat);
-  for (unsigned i = 0; i < repeat; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    if (llvm::Error err = body())
-      return std::move(err);
-    times.push_back(msSince(start));
-  }
-  std::sort(times.begin(), times.end());
-  size_t n = times.size();
-  return n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
+  return msSince(start);
+}
+
+static double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /// Fills `array` (f32) with N(0, 1) samples from a fixed seed; subnormals,
@@ -497,30 +487,36 @@ static llvm::Expected<PairedTimes>
 pairedMedians(unsigned repeat, llvm::function_ref<llvm::Error()> body,
               llvm::function_ref<llvm::Error()> reference,
               double *warmupMs = nullptr) {
-  auto first = std::chrono::steady_clock::now();
-  if (llvm::Error err = body())
-    return std::move(err);
+  llvm::Expected<double> first = timedMs(body);
+  if (!first)
+    return first.takeError();
   if (warmupMs)
-    *warmupMs = msSince(first);
+    *warmupMs = *first;
   std::vector<double> times, ratios;
   for (unsigned i = 0; i < repeat; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    if (llvm::Error err = reference())
-      return std::move(err);
-    double referenceMs = msSince(start);
-    start = std::chrono::steady_clock::now();
-    if (llvm::Error err = body())
-      return std::move(err);
-    double ms = msSince(start);
-    times.push_back(ms);
-    ratios.push_back(ms > 0 ? referenceMs / ms : 0.0);
+    llvm::Expected<double> referenceMs = timedMs(reference);
+    if (!referenceMs)
+      return referenceMs.takeError();
+    llvm::Expected<double> ms = timedMs(body);
+    if (!ms)
+      return ms.takeError();
+    times.push_back(*ms);
+    ratios.push_back(*ms > 0 ? *referenceMs / *ms : 0.0);
   }
-  auto median = [](std::vector<double> &v) {
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-  };
   return PairedTimes{median(times), median(ratios)};
+}
+
+/// Runs `body` once to warm up, then `repeat` times; returns the median in
+/// milliseconds, or the first error. `warmupMs`, if given, receives the time
+/// of the warm-up run (for a JIT kernel it includes code generation).
+static llvm::Expected<double> medianMs(unsigned repeat,
+                                       llvm::function_ref<llvm::Error()> body,
+                                       double *warmupMs = nullptr) {
+  llvm::Expected<PairedTimes> times = pairedMedians(
+      repeat, body, [] { return llvm::Error::success(); }, warmupMs);
+  if (!times)
+    return times.takeError();
+  return times->medianMs;
 }
 
 namespace {
