@@ -52,18 +52,17 @@ struct Checker {
     ElementThresholds<ScalarOps> th = elementThresholds(o, scale.denom, spec);
     ASSERT_EQ(th.count, 7);
     int32_t want = encodeE4M3ScaledElement(o, x, scale, spec);
-    int32_t got = encodeThresholdElement(o, x, th, scale.isNaN, spec);
     int32_t direct = encodeE4M3ElementDirect(o, x, scale, spec);
     float wantF = fakeQuantE4M3ScaledElement(o, x, scale, spec);
     float gotF =
         fakeQuantThresholdElement(o, x, th, scale.denom, scale.isNaN, spec);
     ++checked;
-    if (want != got || want != direct || bitsOf(wantF) != bitsOf(gotF)) {
+    if (want != direct || bitsOf(wantF) != bitsOf(gotF)) {
       if (++failures <= 10)
         ADD_FAILURE() << "x=" << x << " (0x" << std::hex << bitsOf(x)
                       << ") sb=" << sb << " st=" << st << std::dec
-                      << " code want " << want << " got " << got << " direct "
-                      << direct << "; value want " << wantF << " got " << gotF;
+                      << " code want " << want << " direct " << direct
+                      << "; value want " << wantF << " thresholds " << gotF;
     }
   }
 };

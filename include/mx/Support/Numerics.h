@@ -231,9 +231,9 @@ typename Ops::I elementCode(Ops &o, typename Ops::F y,
 /// the nearest-even mode, one add of 2^(23 - m + emin) to v leaves the sum
 /// in the binade whose f32 spacing is the element's subnormal quantum
 /// 2^(emin - m), so that the f32 rounding (nearest even) leaves the integer
-/// code in the low mantissa bits. Saturation is an integer min on the codes (they order
-/// like the rounded values). Checked against the two-step form for every
-/// f32 magnitude in unittests (EncodeFloatMagnitudeTest).
+/// code in the low mantissa bits. Saturation is an integer min on the codes
+/// (they order like the rounded values). Checked against the two-step form
+/// for every f32 magnitude in unittests (EncodeFloatMagnitudeTest).
 template <typename Ops>
 typename Ops::I encodeFloatMagnitude(Ops &o, typename Ops::F v,
                                      const FloatElementInfo &info,
@@ -832,6 +832,9 @@ typename Ops::F fakeQuantE4M3ScaledElement(Ops &o, typename Ops::F x,
 // Threshold encoding of x / denom (NVFP4 without a division per element)
 //===----------------------------------------------------------------------===//
 //
+// (NVFP4 fake quantization uses it; quantize divides, encodeE4M3ElementDirect:
+// docs/Lowering.md, "Session 12".)
+//
 // The definition above rounds q = f32(x / denom) to the element grid. For
 // an element of few magnitudes (E2M1: 8) the code is the number of rounding
 // points that q passes: the midpoints between neighbouring grid values
@@ -964,30 +967,6 @@ void searchThresholds(Ops &o, typename Ops::F mag,
   auto t3 =
       o.self(m1, o.self(m2, th.t[6], th.t[4]), o.self(m2, th.t[2], th.t[0]));
   step(o.folt(t3, mag), 1, m1, m2);
-}
-
-/// The element code of x / denom from the block's thresholds: the same
-/// bits as encodeE4M3ScaledElement where thresholdsExactFor holds.
-template <typename Ops>
-typename Ops::I encodeThresholdElement(Ops &o, typename Ops::F x,
-                                       const ElementThresholds<Ops> &th,
-                                       typename Ops::B isNaN,
-                                       const FormatSpec &spec) {
-  const FloatElementInfo &info = spec.getFloatElementInfo();
-  auto bits = o.fToBits(x);
-  auto mag = o.bitsToF(o.band(bits, o.c(0x7FFFFFFF)));
-  auto code = o.c(0);
-  if (th.count == kMaxElementThresholds)
-    searchThresholds(
-        o, mag, th,
-        [&](typename Ops::B m, int bit, typename Ops::B, typename Ops::B) {
-          code = o.sel(m, o.bor(code, o.c(bit)), code);
-        });
-  else
-    for (int i = 0; i < th.count; ++i)
-      code = o.sel(o.folt(th.t[i], mag), o.add(code, o.c(1)), code);
-  auto signBit = o.shl(o.lshr(bits, o.c(31)), o.c(info.bits - 1));
-  return o.sel(isNaN, o.c(0), o.bor(code, signBit));
 }
 
 /// Fake quantization of x under (thresholds, denom): the same bits as
