@@ -58,11 +58,15 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/thread.h"
@@ -205,6 +209,24 @@ static llvm::cl::opt<double> compileBudgetOpt(
                    "from the previous one exceeds this many seconds"),
     llvm::cl::init(60.0), llvm::cl::value_desc("SECONDS"),
     llvm::cl::cat(benchCategory));
+static llvm::cl::opt<bool> compileCommandsOpt(
+    "compile-commands",
+    llvm::cl::desc("Also time the compile-time modules as the commands a "
+                   "user runs, each a process: `mlir-opt --canonicalize "
+                   "--cse FILE` and `mx-opt` with the mx pipeline (default "
+                   "on)"),
+    llvm::cl::init(true), llvm::cl::cat(benchCategory));
+static llvm::cl::opt<std::string> mlirOptOpt(
+    "mlir-opt",
+    llvm::cl::desc("The mlir-opt of the compile-time command rows (default: "
+                   "the one of the LLVM mx-bench was built with)"),
+    llvm::cl::init(MX_BENCH_MLIR_OPT), llvm::cl::value_desc("PATH"),
+    llvm::cl::cat(benchCategory));
+static llvm::cl::opt<std::string>
+    mxOptOpt("mx-opt",
+             llvm::cl::desc("The mx-opt of the compile-time command rows "
+                            "(default: the one beside mx-bench)"),
+             llvm::cl::value_desc("PATH"), llvm::cl::cat(benchCategory));
 static llvm::cl::opt<std::string>
     svgOpt("svg", llvm::cl::desc("Also write an SVG bar chart of all rows"),
            llvm::cl::value_desc("PATH"), llvm::cl::cat(benchCategory));
@@ -1425,6 +1447,17 @@ struct CompileRow {
   double parseMs = 0, baselineMs = 0, mxMs = 0;
   /// Every run, in order (canonicalize,cse and the mx pipeline alternate).
   std::vector<double> baselineRuns, mxRuns;
+  /// The same module as a file through the two commands, each a process
+  /// (start-up, parse and print included): "ok", "error", or empty when
+  /// they did not run; the fastest run of each, and every run.
+  std::string commandStatus, commandNote;
+  double mlirOptMs = 0, mxOptMs = 0;
+  std::vector<double> mlirOptRuns, mxOptRuns;
+};
+
+/// The programs of the command rows; `missing` says why they do not run.
+struct CompileCommands {
+  std::string mlirOpt, mxOpt, missing;
 };
 } // namespace
 
@@ -1464,6 +1497,132 @@ static std::string compileModule(int64_t layers) {
 
 static const char *const kCompileFormat = "mxfp8_e4m3";
 
+/// The mx pipeline of the compile-time rows, as a pass pipeline on the
+/// module.
+static std::string compilePipeline() {
+  return llvm::formatv("mx-quantize{{format={0}},mx-propagate,mx-fuse,"
+                       "mx-lower-to-llvm{{outline-kernels=true}",
+                       kCompileFormat)
+      .str();
+}
+
+/// The programs of the command rows: --mlir-opt and --mx-opt (default: the
+/// mx-opt beside this executable), each checked to exist.
+static CompileCommands findCompileCommands(const char *argv0) {
+  CompileCommands c;
+  c.mlirOpt = mlirOptOpt;
+  c.mxOpt = mxOptOpt;
+  if (c.mxOpt.empty()) {
+    std::string self = llvm::sys::fs::getMainExecutable(
+        argv0, reinterpret_cast<void *>(&findCompileCommands));
+    llvm::SmallString<256> path(llvm::sys::path::parent_path(self));
+    llvm::sys::path::append(path, "mx-opt");
+    c.mxOpt = std::string(path);
+  }
+  for (const std::string &program : {c.mlirOpt, c.mxOpt})
+    if (!llvm::sys::fs::can_execute(program)) {
+      c.missing = "no executable " + program;
+      break;
+    }
+  return c;
+}
+
+/// Runs `args` (args[0]: the program) with stdin and stdout on the null
+/// device and stderr into `errFile`; the wall time in ms, or nullopt with
+/// `error` set (the exit status and the first lines of stderr).
+static std::optional<double> timeCommand(llvm::ArrayRef<llvm::StringRef> args,
+                                         llvm::StringRef errFile,
+                                         std::string &error) {
+  std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
+                                                llvm::StringRef(""), errFile};
+  std::string message;
+  auto start = std::chrono::steady_clock::now();
+  int rc = llvm::sys::ExecuteAndWait(args[0], args, std::nullopt, redirects,
+                                     /*SecondsToWait=*/0, /*MemoryLimit=*/0,
+                                     &message);
+  double ms = msSince(start);
+  if (rc == 0)
+    return ms;
+  error = llvm::formatv("`{0}` failed (exit status {1}{2}{3})",
+                        llvm::join(args, " "), rc, message.empty() ? "" : ": ",
+                        message)
+              .str();
+  if (auto buffer = llvm::MemoryBuffer::getFile(errFile)) {
+    llvm::StringRef text = (*buffer)->getBuffer().rtrim();
+    if (!text.empty())
+      error += ":\n" + text.take_front(2000).str();
+  }
+  return std::nullopt;
+}
+
+/// The command rows of one size: the module written to a file, then
+/// `repeat` alternating runs of `mlir-opt --canonicalize --cse` and of
+/// mx-opt with compilePipeline(), both on one thread, output discarded.
+static void runCompileCommands(CompileRow &row, llvm::StringRef source,
+                               unsigned repeat,
+                               const CompileCommands &commands) {
+  if (!commands.missing.empty()) {
+    row.commandStatus = "skipped";
+    row.commandNote = commands.missing;
+    return;
+  }
+  llvm::SmallString<128> file, errFile;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "mx-bench-compile", "mlir", fd, file)) {
+    row.commandStatus = "error";
+    row.commandNote = "cannot create a temporary file: " + ec.message();
+    return;
+  }
+  llvm::FileRemover removeFile(file);
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << source;
+    if (os.has_error()) {
+      row.commandStatus = "error";
+      row.commandNote = "cannot write " + file.str().str();
+      os.clear_error();
+      return;
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "mx-bench-compile", "stderr", errFile)) {
+    row.commandStatus = "error";
+    row.commandNote = "cannot create a temporary file: " + ec.message();
+    return;
+  }
+  llvm::FileRemover removeErr(errFile);
+  std::string pipelineFlag =
+      "--pass-pipeline=builtin.module(" + compilePipeline() + ")";
+  llvm::StringRef mlirOptArgs[] = {commands.mlirOpt,
+                                   "--mlir-disable-threading",
+                                   "--canonicalize",
+                                   "--cse",
+                                   file,
+                                   "-o",
+                                   "-"};
+  llvm::StringRef mxOptArgs[] = {commands.mxOpt, "--mlir-disable-threading",
+                                 pipelineFlag,   file,
+                                 "-o",           "-"};
+  for (unsigned run = 0; run < std::max(1u, repeat); ++run) {
+    std::string error;
+    std::optional<double> base = timeCommand(mlirOptArgs, errFile, error);
+    std::optional<double> mx;
+    if (base)
+      mx = timeCommand(mxOptArgs, errFile, error);
+    if (!base || !mx) {
+      row.commandStatus = "error";
+      row.commandNote = error;
+      return;
+    }
+    row.mlirOptRuns.push_back(*base);
+    row.mxOptRuns.push_back(*mx);
+  }
+  row.mlirOptMs = *llvm::min_element(row.mlirOptRuns);
+  row.mxOptMs = *llvm::min_element(row.mxOptRuns);
+  row.commandStatus = "ok";
+}
+
 /// Compiles the module of about `requested` ops `repeat` times with each
 /// pipeline, alternating: parse, canonicalize,cse on a clone, the mx
 /// pipeline on the parsed module. Each pipeline run builds its own pass
@@ -1471,16 +1630,12 @@ static const char *const kCompileFormat = "mxfp8_e4m3";
 /// loaded by the first run of the context, so the first run of the first
 /// size is dearer, and the row keeps the fastest run of each.
 static CompileRow runCompile(MLIRContext &context, int64_t requested,
-                             unsigned repeat) {
+                             unsigned repeat, const CompileCommands *commands) {
   CompileRow row;
   row.requested = requested;
   row.layers = std::max<int64_t>(1, requested / kOpsPerLayer);
   std::string source = compileModule(row.layers);
-  std::string pipeline =
-      llvm::formatv("mx-quantize{{format={0}},mx-propagate,mx-fuse,"
-                    "mx-lower-to-llvm{{outline-kernels=true}",
-                    kCompileFormat)
-          .str();
+  std::string pipeline = compilePipeline();
   std::vector<double> parseRuns;
   for (unsigned run = 0; run < std::max(1u, repeat); ++run) {
     std::string diagnostics;
@@ -1519,6 +1674,8 @@ static CompileRow runCompile(MLIRContext &context, int64_t requested,
   row.baselineMs = *llvm::min_element(row.baselineRuns);
   row.mxMs = *llvm::min_element(row.mxRuns);
   row.status = "ok";
+  if (commands)
+    runCompileCommands(row, source, repeat, *commands);
   return row;
 }
 
@@ -1536,12 +1693,82 @@ static void printCompileRow(const CompileRow &r) {
   llvm::outs().flush();
 }
 
+/// t(ops) = fixed + perOp * ops through two rows' times (ms): the fixed
+/// cost cancels in the slope, which is the cost each further op adds.
+static std::pair<double, double> fitFixedAndPerOp(const CompileRow &small,
+                                                  double smallMs,
+                                                  const CompileRow &large,
+                                                  double largeMs) {
+  double perOp = (largeMs - smallMs) / double(large.ops - small.ops);
+  return {smallMs - perOp * double(small.ops), perOp};
+}
+
+/// The table of the command rows (the module through `mlir-opt
+/// --canonicalize --cse` and through mx-opt, each a process), and their
+/// fixed + per-op line through the smallest and the largest size; fills
+/// `json` with the line's figures.
+static void printCompileCommands(llvm::ArrayRef<CompileRow> rows,
+                                 unsigned repeat, llvm::json::Object &json) {
+  if (llvm::none_of(
+          rows, [](const CompileRow &r) { return !r.commandStatus.empty(); }))
+    return;
+  llvm::outs() << llvm::formatv(
+      "\nas commands: `mlir-opt --mlir-disable-threading --canonicalize --cse "
+      "FILE` vs `mx-opt --mlir-disable-threading "
+      "--pass-pipeline=builtin.module(<the mx pipeline>) FILE`, each a "
+      "process (start-up, parse and print to a discarded stdout included); "
+      "fastest of {0} alternating runs of each\n\n",
+      std::max(1u, repeat));
+  llvm::outs() << llvm::format("%8s %8s %12s %10s %12s %10s %8s\n", "size",
+                               "ops", "mlir-opt ms", "us/op", "mx-opt ms",
+                               "us/op", "ratio");
+  llvm::outs() << std::string(74, '-') << "\n";
+  const CompileRow *small = nullptr, *large = nullptr;
+  for (const CompileRow &r : rows) {
+    if (r.commandStatus != "ok") {
+      if (!r.commandStatus.empty())
+        llvm::outs() << llvm::format("%8lld %8s  %s\n", (long long)r.requested,
+                                     r.commandStatus.c_str(),
+                                     r.commandNote.c_str());
+      continue;
+    }
+    if (!small)
+      small = &r;
+    large = &r;
+    llvm::outs() << llvm::format(
+        "%8lld %8lld %12.1f %10.2f %12.1f %10.2f %8.1f\n",
+        (long long)r.requested, (long long)r.ops, r.mlirOptMs,
+        1e3 * r.mlirOptMs / r.ops, r.mxOptMs, 1e3 * r.mxOptMs / r.ops,
+        r.mxOptMs / r.mlirOptMs);
+  }
+  if (!small || small == large)
+    return;
+  auto [mxFixed, mxPerOp] =
+      fitFixedAndPerOp(*small, small->mxOptMs, *large, large->mxOptMs);
+  auto [baseFixed, basePerOp] =
+      fitFixedAndPerOp(*small, small->mlirOptMs, *large, large->mlirOptMs);
+  double ratio = basePerOp > 0 ? mxPerOp / basePerOp : 0;
+  llvm::outs() << llvm::formatv(
+      "as commands, fixed + per-op cost through {0} and {1} ops: mx-opt "
+      "{2:F1} ms + {3:F2} us/op, mlir-opt {4:F1} ms + {5:F2} us/op; per-op "
+      "ratio {6:F1}x\n",
+      small->ops, large->ops, mxFixed, 1e3 * mxPerOp, baseFixed,
+      1e3 * basePerOp, ratio);
+  json = llvm::json::Object{
+      {"from_ops", small->ops},         {"to_ops", large->ops},
+      {"mx_opt_fixed_ms", mxFixed},     {"mx_opt_us_per_op", 1e3 * mxPerOp},
+      {"mlir_opt_fixed_ms", baseFixed}, {"mlir_opt_us_per_op", 1e3 * basePerOp},
+      {"per_op_ratio", ratio}};
+}
+
 /// Runs the compile-time rows; returns false on an error. `linearity`
 /// receives the verdict.
 static bool runCompileRows(MLIRContext &context, llvm::ArrayRef<int64_t> sizes,
-                           unsigned repeat, std::vector<CompileRow> &rows,
+                           unsigned repeat, const CompileCommands *commands,
+                           std::vector<CompileRow> &rows,
                            std::string &linearity, std::string &marginal,
-                           llvm::json::Object &marginalJSON) {
+                           llvm::json::Object &marginalJSON,
+                           llvm::json::Object &commandsJSON) {
   llvm::outs() << llvm::format("%8s %8s %10s %12s %10s %12s %10s %8s\n", "size",
                                "ops", "parse ms", "canon+cse ms", "us/op",
                                "mx pipe ms", "us/op", "ratio");
@@ -1567,9 +1794,14 @@ static bool runCompileRows(MLIRContext &context, llvm::ArrayRef<int64_t> sizes,
         continue;
       }
     }
-    CompileRow row = runCompile(context, size, repeat);
+    CompileRow row = runCompile(context, size, repeat, commands);
     if (row.status == "error") {
       warn("compile time, size " + llvm::Twine(size) + ": " + row.note);
+      ok = false;
+    }
+    if (row.commandStatus == "error") {
+      warn("compile time as commands, size " + llvm::Twine(size) + ": " +
+           row.commandNote);
       ok = false;
     }
     printCompileRow(row);
@@ -1598,12 +1830,10 @@ static bool runCompileRows(MLIRContext &context, llvm::ArrayRef<int64_t> sizes,
     // module: the fixed cost (mostly lowering the kernels, the same few
     // kernels at every size) cancels in the slope, which is the cost each
     // further op adds.
-    auto fit = [&](double smallMs, double largeMs) {
-      double perOp = (largeMs - smallMs) / double(large->ops - small->ops);
-      return std::make_pair(smallMs - perOp * double(small->ops), perOp);
-    };
-    auto [mxFixed, mxPerOp] = fit(small->mxMs, large->mxMs);
-    auto [baseFixed, basePerOp] = fit(small->baselineMs, large->baselineMs);
+    auto [mxFixed, mxPerOp] =
+        fitFixedAndPerOp(*small, small->mxMs, *large, large->mxMs);
+    auto [baseFixed, basePerOp] =
+        fitFixedAndPerOp(*small, small->baselineMs, *large, large->baselineMs);
     double ratio = basePerOp > 0 ? mxPerOp / basePerOp : 0;
     marginal = llvm::formatv(
         "fixed + per-op cost through {0} and {1} ops: mx pipeline {2:F1} ms + "
@@ -1625,6 +1855,7 @@ static bool runCompileRows(MLIRContext &context, llvm::ArrayRef<int64_t> sizes,
   llvm::outs() << linearity << "\n";
   if (!marginal.empty())
     llvm::outs() << marginal << "\n";
+  printCompileCommands(rows, repeat, commandsJSON);
   return ok;
 }
 
@@ -1643,6 +1874,19 @@ static llvm::json::Array compileJSON(const std::vector<CompileRow> &rows) {
       o["ratio"] = r.mxMs / r.baselineMs;
       o["canonicalize_cse_ms_runs"] = llvm::json::Array(r.baselineRuns);
       o["mx_pipeline_ms_runs"] = llvm::json::Array(r.mxRuns);
+    }
+    if (!r.commandStatus.empty()) {
+      llvm::json::Object c{{"status", r.commandStatus}};
+      if (r.commandStatus == "ok") {
+        c["mlir_opt_ms"] = r.mlirOptMs;
+        c["mx_opt_ms"] = r.mxOptMs;
+        c["ratio"] = r.mxOptMs / r.mlirOptMs;
+        c["mlir_opt_ms_runs"] = llvm::json::Array(r.mlirOptRuns);
+        c["mx_opt_ms_runs"] = llvm::json::Array(r.mxOptRuns);
+      }
+      if (!r.commandNote.empty())
+        c["note"] = r.commandNote;
+      o["commands"] = std::move(c);
     }
     if (!r.note.empty())
       o["note"] = r.note;
@@ -1878,6 +2122,14 @@ int main(int argc, char **argv) {
   for (int64_t size : compileSizes)
     if (size <= 0)
       return fail("--compile-sizes must be positive");
+  std::optional<CompileCommands> commands;
+  if (doCompile && compileCommandsOpt)
+    commands = findCompileCommands(argv[0]);
+  // A program named on the command line must exist; a default one that
+  // does not (no mlir-opt installed) only skips the command rows.
+  if (commands && !commands->missing.empty() &&
+      (mlirOptOpt.getNumOccurrences() || mxOptOpt.getNumOccurrences()))
+    return fail("--mlir-opt/--mx-opt: " + commands->missing);
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -2068,19 +2320,17 @@ int main(int argc, char **argv) {
     MLIRContext compileContext(registry, MLIRContext::Threading::DISABLED);
     std::vector<CompileRow> compileRows;
     std::string linearity, marginal;
-    llvm::json::Object marginalJSON;
+    llvm::json::Object marginalJSON, commandsJSON;
+
     if (!runCompileRows(compileContext, compileSizes, compileRepeat,
-                        compileRows, linearity, marginal, marginalJSON))
+                        commands ? &*commands : nullptr, compileRows, linearity,
+                        marginal, marginalJSON, commandsJSON))
       anyError = true;
     root["compile"] = compileJSON(compileRows);
     root["compile_config"] = llvm::json::Object{
         {"module", "chain of 8x32 * 32x32 linalg.matmul + relu "
                    "(linalg.generic) on tensors"},
-        {"mx_pipeline",
-         llvm::formatv("mx-quantize{{format={0}},mx-propagate,mx-fuse,mx-"
-                       "lower-to-llvm",
-                       kCompileFormat)
-             .str()},
+        {"mx_pipeline", compilePipeline()},
         {"baseline", "canonicalize,cse"},
         {"threads", 1},
         {"repeat", compileRepeat},
@@ -2089,6 +2339,19 @@ int main(int argc, char **argv) {
         {"linearity", linearity}};
     if (!marginalJSON.empty())
       root["compile_fixed_and_per_op"] = std::move(marginalJSON);
+    if (!commandsJSON.empty())
+      root["compile_commands_fixed_and_per_op"] = std::move(commandsJSON);
+    if (commands)
+      root["compile_commands"] = llvm::json::Object{
+          {"mlir_opt", commands->mlirOpt},
+          {"mx_opt", commands->mxOpt},
+          {"mlir_opt_args", "--mlir-disable-threading --canonicalize --cse "
+                            "FILE -o -"},
+          {"mx_opt_args", "--mlir-disable-threading --pass-pipeline="
+                          "builtin.module(" +
+                              compilePipeline() + ") FILE -o -"},
+          {"timing", "wall time of each process, stdout discarded; fastest "
+                     "of `repeat` alternating runs"}};
     ChartPanel panel{"compile time per op", "us/op", {}};
     for (const CompileRow &r : compileRows)
       if (r.status == "ok") {

@@ -19,6 +19,7 @@ mx_lit_common.configure(
            "split-file", "not", "count"],
     substitutions=[
         ("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
+        ("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
         ("%mlir_c_runner_utils",
          os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so")),
         ("%mlir_apfloat_wrappers",
