@@ -1566,32 +1566,28 @@ static void runCompileCommands(CompileRow &row, llvm::StringRef source,
     row.commandNote = commands.missing;
     return;
   }
+  auto error = [&](const llvm::Twine &note) {
+    row.commandStatus = "error";
+    row.commandNote = note.str();
+  };
   llvm::SmallString<128> file, errFile;
   int fd;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "mx-bench-compile", "mlir", fd, file)) {
-    row.commandStatus = "error";
-    row.commandNote = "cannot create a temporary file: " + ec.message();
-    return;
-  }
-  llvm::FileRemover removeFile(file);
+  std::error_code ec =
+      llvm::sys::fs::createTemporaryFile("mx-bench-compile", "mlir", fd, file);
+  if (!ec)
+    ec = llvm::sys::fs::createTemporaryFile("mx-bench-compile", "stderr",
+                                            errFile);
+  llvm::FileRemover removeFile(file), removeErr(errFile);
+  if (ec)
+    return error("cannot create a temporary file: " + ec.message());
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << source;
     if (os.has_error()) {
-      row.commandStatus = "error";
-      row.commandNote = "cannot write " + file.str().str();
       os.clear_error();
-      return;
+      return error("cannot write " + file);
     }
   }
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "mx-bench-compile", "stderr", errFile)) {
-    row.commandStatus = "error";
-    row.commandNote = "cannot create a temporary file: " + ec.message();
-    return;
-  }
-  llvm::FileRemover removeErr(errFile);
   std::string pipelineFlag =
       "--pass-pipeline=builtin.module(" + compilePipeline() + ")";
   llvm::StringRef mlirOptArgs[] = {commands.mlirOpt,
@@ -1605,16 +1601,13 @@ static void runCompileCommands(CompileRow &row, llvm::StringRef source,
                                  pipelineFlag,   file,
                                  "-o",           "-"};
   for (unsigned run = 0; run < std::max(1u, repeat); ++run) {
-    std::string error;
-    std::optional<double> base = timeCommand(mlirOptArgs, errFile, error);
+    std::string message;
+    std::optional<double> base = timeCommand(mlirOptArgs, errFile, message);
     std::optional<double> mx;
     if (base)
-      mx = timeCommand(mxOptArgs, errFile, error);
-    if (!base || !mx) {
-      row.commandStatus = "error";
-      row.commandNote = error;
-      return;
-    }
+      mx = timeCommand(mxOptArgs, errFile, message);
+    if (!base || !mx)
+      return error(message);
     row.mlirOptRuns.push_back(*base);
     row.mxOptRuns.push_back(*mx);
   }
