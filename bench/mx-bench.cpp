@@ -1508,6 +1508,16 @@ static std::string compilePipeline() {
 
 /// The programs of the command rows: --mlir-opt and --mx-opt (default: the
 /// mx-opt beside this executable), each checked to exist.
+/// The flags of the command rows before the module file (after it: `-o -`):
+/// one thread, as in process.
+static std::vector<std::string> mlirOptFlags() {
+  return {"--mlir-disable-threading", "--canonicalize", "--cse"};
+}
+static std::vector<std::string> mxOptFlags() {
+  return {"--mlir-disable-threading",
+          "--pass-pipeline=builtin.module(" + compilePipeline() + ")"};
+}
+
 static CompileCommands findCompileCommands(const char *argv0) {
   CompileCommands c;
   c.mlirOpt = mlirOptOpt;
@@ -1588,18 +1598,18 @@ static void runCompileCommands(CompileRow &row, llvm::StringRef source,
       return error("cannot write " + file);
     }
   }
-  std::string pipelineFlag =
-      "--pass-pipeline=builtin.module(" + compilePipeline() + ")";
-  llvm::StringRef mlirOptArgs[] = {commands.mlirOpt,
-                                   "--mlir-disable-threading",
-                                   "--canonicalize",
-                                   "--cse",
-                                   file,
-                                   "-o",
-                                   "-"};
-  llvm::StringRef mxOptArgs[] = {commands.mxOpt, "--mlir-disable-threading",
-                                 pipelineFlag,   file,
-                                 "-o",           "-"};
+  // Program, flags, file, -o -.
+  auto argsOf = [&](const std::string &program,
+                    const std::vector<std::string> &flags) {
+    SmallVector<llvm::StringRef> args{program};
+    args.append(flags.begin(), flags.end());
+    args.append({file, "-o", "-"});
+    return args;
+  };
+  std::vector<std::string> baseFlags = mlirOptFlags(), mxFlags = mxOptFlags();
+  SmallVector<llvm::StringRef> mlirOptArgs =
+      argsOf(commands.mlirOpt, baseFlags);
+  SmallVector<llvm::StringRef> mxOptArgs = argsOf(commands.mxOpt, mxFlags);
   for (unsigned run = 0; run < std::max(1u, repeat); ++run) {
     std::string message;
     std::optional<double> base = timeCommand(mlirOptArgs, errFile, message);
@@ -2338,11 +2348,8 @@ int main(int argc, char **argv) {
       root["compile_commands"] = llvm::json::Object{
           {"mlir_opt", commands->mlirOpt},
           {"mx_opt", commands->mxOpt},
-          {"mlir_opt_args", "--mlir-disable-threading --canonicalize --cse "
-                            "FILE -o -"},
-          {"mx_opt_args", "--mlir-disable-threading --pass-pipeline="
-                          "builtin.module(" +
-                              compilePipeline() + ") FILE -o -"},
+          {"mlir_opt_args", llvm::join(mlirOptFlags(), " ") + " FILE -o -"},
+          {"mx_opt_args", llvm::join(mxOptFlags(), " ") + " FILE -o -"},
           {"timing", "wall time of each process, stdout discarded; fastest "
                      "of `repeat` alternating runs"}};
     ChartPanel panel{"compile time per op", "us/op", {}};
